@@ -1,0 +1,79 @@
+"""Ferry's command line: global options, then one subcommand per headless or scripted use."""
+
+from __future__ import annotations
+
+import argparse
+import locale
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.commands import preview_path
+from app.core.language import Language, parse_language
+from app.home import HOME_ENV, FerryHome
+from app.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+def system_language() -> Language:
+    """The language the person's OS is set to, English when it says nothing we speak."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return parse_language(value)
+    return parse_language(locale.getlocale()[0])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ferry",
+        description="Ferry delivers every client's documents from the document platform into "
+        "the folders the accounting software imports from.",
+    )
+    parser.add_argument("--version", action="version", version=f"Ferry {__version__}")
+    parser.add_argument(
+        "--home",
+        metavar="DIR",
+        help=f"keep all settings, state and logs under DIR (also: the {HOME_ENV} variable) "
+        "instead of the OS's standard folders",
+    )
+    parser.add_argument(
+        "--language",
+        type=parse_language,
+        default=None,
+        help="language of messages: en, fr or nl (default: the system's)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    preview_path.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.language is None:
+        args.language = system_language()
+    home = FerryHome.resolve(args.home)
+    args.ferry_home = home
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return 0
+    try:
+        home.ensure()
+        setup_logging(home.log_dir, level=logging.DEBUG if args.verbose else logging.INFO)
+    except OSError as error:
+        print(
+            f"ferry: cannot use the folders under {error.filename}: {error.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    log.debug("ferry %s: %s", __version__, sys.argv[1:] if argv is None else list(argv))
+    try:
+        return int(handler(args))
+    except KeyboardInterrupt:
+        return 130

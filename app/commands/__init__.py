@@ -1,0 +1,1 @@
+"""Ferry's subcommands: one module each, with ``add_parser`` and ``run``."""

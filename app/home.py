@@ -1,0 +1,55 @@
+"""Where Ferry keeps its settings, state, logs and data.
+
+By default each goes where its OS expects it (platformdirs). ``--home DIR`` or ``FERRY_HOME``
+puts all of them under one folder instead, so tests, benchmarks and a second instance never
+touch a user's real data.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "Ferry"
+APP_AUTHOR = "Ferry"
+HOME_ENV = "FERRY_HOME"
+
+
+@dataclass(frozen=True)
+class FerryHome:
+    """The folders of one Ferry installation (or one test's sandboxed copy)."""
+
+    settings_dir: Path
+    state_dir: Path
+    log_dir: Path
+    data_dir: Path
+
+    @classmethod
+    def under(cls, root: Path) -> FerryHome:
+        root = root.expanduser().resolve()
+        return cls(root / "settings", root / "state", root / "logs", root / "data")
+
+    @classmethod
+    def standard(cls) -> FerryHome:
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR, roaming=True)),
+            Path(platformdirs.user_state_dir(APP_NAME, APP_AUTHOR)),
+            Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)),
+            Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR)),
+        )
+
+    @classmethod
+    def resolve(cls, option: str | None, environ: Mapping[str, str] | None = None) -> FerryHome:
+        """The home chosen by ``--home``, else ``FERRY_HOME``, else the OS's standard folders."""
+        env = os.environ if environ is None else environ
+        chosen = option or env.get(HOME_ENV) or None
+        return cls.under(Path(chosen)) if chosen else cls.standard()
+
+    def ensure(self) -> FerryHome:
+        for folder in (self.settings_dir, self.state_dir, self.log_dir, self.data_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
