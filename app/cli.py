@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import preview_path
+from app.commands import account, preview_path
 from app.core.language import Language, parse_language
 from app.home import HOME_ENV, FerryHome
 from app.logs import setup_logging
@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     preview_path.add_parser(subparsers)
+    account.add_parsers(subparsers)
     return parser
 
 

@@ -168,3 +168,29 @@ def test_unusable_home_is_a_plain_error(run_ferry: RunFerry, tmp_path: Path) -> 
     done = run_ferry("--home", str(blocker / "home"), "preview-path", "/x", "--name", "X")
     assert done.returncode == 2
     assert "cannot use the folders" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_whoami_without_a_login_exits_3(run_ferry: RunFerry) -> None:
+    done = run_ferry("whoami")
+    assert done.returncode == 3
+    assert "login needed" in done.stderr and "ferry login" in done.stderr
+
+
+def test_logout_without_a_login(run_ferry: RunFerry) -> None:
+    done = run_ferry("logout")
+    assert done.returncode == 0 and "was not logged in" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--issuer", "http://127.0.0.1:9/realms/be"], "--issuer needs --api"),
+        (["--api", "http://127.0.0.1:9/api/v1"], "--api goes with --issuer"),
+        (["--region", "xx"], "no region 'xx'"),
+        (["--region", "custom"], "give --issuer and --api"),
+    ],
+)
+def test_login_arguments_are_checked(run_ferry: RunFerry, args: list[str], words: str) -> None:
+    done = run_ferry("login", "--no-browser", *args)
+    assert done.returncode == 2
+    assert words in done.stderr and "Traceback" not in done.stderr

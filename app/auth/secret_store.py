@@ -1,0 +1,164 @@
+"""Secrets in the OS keyring only, whatever their size.
+
+Windows Credential Manager refuses a secret over 2,560 bytes (1,280 UTF-16 characters), and
+refresh tokens from some providers are longer. A long secret is therefore split into chunks,
+each its own vault entry, under a header entry naming the chunk set and its checksum. A new
+chunk set is written before the header points at it, so a crash mid-save leaves the old
+secret readable, never a torn one. Nothing is ever written in plain text outside the vault:
+where no real keyring exists, Ferry refuses and says what to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import secrets
+import sys
+
+import keyring
+import keyring.backend
+import keyring.errors
+from keyring.backends import chainer, fail
+
+log = logging.getLogger(__name__)
+
+SERVICE = "Ferry"
+CHUNK_CHARS = 1000
+"""Below Windows' 1,280-character limit, with room for the vault's own overhead."""
+
+_SINGLE = "ferry-secret:1:"
+_CHUNKED = "ferry-chunks:1:"
+
+
+class SecretStoreError(Exception):
+    """The OS keyring cannot keep Ferry's login; the message says what to do."""
+
+
+def unavailable_message() -> str:
+    if sys.platform == "win32":
+        return (
+            "Ferry keeps your login in Windows Credential Manager, which is not available to "
+            "this account. Log in to Windows with a regular user account and start Ferry again."
+        )
+    if sys.platform == "darwin":
+        return (
+            "Ferry keeps your login in the macOS Keychain, which is not available. Open "
+            "Keychain Access to unlock your login keychain and start Ferry again."
+        )
+    return (
+        "Ferry keeps your login in the system's password store (Secret Service), and none is "
+        "running here. Install one, e.g. 'apt install gnome-keyring dbus-x11' (or KWallet), and "
+        "run Ferry inside a desktop session, or on a server start it with 'dbus-run-session -- "
+        'sh -c "echo | gnome-keyring-daemon --unlock --components=secrets; ferry ..."\'. '
+        "Ferry never writes your login in a plain file."
+    )
+
+
+def is_secure(backend: keyring.backend.KeyringBackend) -> bool:
+    """Whether ``backend`` is a real vault: not the fail/null backends, not a plain file."""
+    if isinstance(backend, fail.Keyring):
+        return False
+    if isinstance(backend, chainer.ChainerBackend):
+        return any(is_secure(inner) for inner in backend.backends)
+    kind = f"{type(backend).__module__}.{type(backend).__qualname__}".lower()
+    return not any(word in kind for word in ("plaintext", "null", "keyrings.alt.file", "fail."))
+
+
+class SecretStore:
+    """Named secrets in one keyring service, chunked when long."""
+
+    def __init__(
+        self,
+        backend: keyring.backend.KeyringBackend | None = None,
+        *,
+        service: str = SERVICE,
+        chunk_chars: int = CHUNK_CHARS,
+    ) -> None:
+        self._backend = backend or keyring.get_keyring()
+        self._service = service
+        self._chunk = chunk_chars
+
+    @property
+    def backend_name(self) -> str:
+        return type(self._backend).__name__
+
+    def check(self) -> None:
+        """Raise :class:`SecretStoreError` unless a real vault is there."""
+        if not is_secure(self._backend):
+            raise SecretStoreError(unavailable_message())
+
+    def save(self, name: str, secret: str) -> None:
+        self.check()
+        previous = self._get(name)
+        if len(secret) <= self._chunk:
+            self._set(name, _SINGLE + secret)
+        else:
+            generation = secrets.token_hex(4)
+            pieces = [secret[i : i + self._chunk] for i in range(0, len(secret), self._chunk)]
+            for index, piece in enumerate(pieces):
+                self._set(_chunk_name(name, generation, index), piece)
+            digest = hashlib.sha256(secret.encode()).hexdigest()[:32]
+            self._set(name, f"{_CHUNKED}{generation}:{len(pieces)}:{digest}")
+        self._delete_chunks(name, previous)
+
+    def load(self, name: str) -> str | None:
+        """The secret, or None when there is none (or only a damaged one)."""
+        self.check()
+        header = self._get(name)
+        if header is None:
+            return None
+        if header.startswith(_SINGLE):
+            return header[len(_SINGLE) :]
+        if not header.startswith(_CHUNKED):
+            log.warning("ignoring a keyring entry for %s in an unknown format", name)
+            return None
+        generation, count, digest = header[len(_CHUNKED) :].split(":")
+        pieces = [self._get(_chunk_name(name, generation, i)) for i in range(int(count))]
+        if any(piece is None for piece in pieces):
+            log.warning("the keyring entry for %s is incomplete; a new login is needed", name)
+            return None
+        secret = "".join(piece or "" for piece in pieces)
+        if hashlib.sha256(secret.encode()).hexdigest()[:32] != digest:
+            log.warning("the keyring entry for %s is damaged; a new login is needed", name)
+            return None
+        return secret
+
+    def delete(self, name: str) -> None:
+        self.check()
+        header = self._get(name)
+        self._delete_chunks(name, header)
+        if header is not None:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                self._backend.delete_password(self._service, name)
+
+    # -- raw vault access with plain-words errors ---------------------------------------------
+
+    def _get(self, name: str) -> str | None:
+        try:
+            return self._backend.get_password(self._service, name)
+        except keyring.errors.KeyringError as error:
+            raise SecretStoreError(
+                f"the system's password store could not be read ({error}); unlock it and try again"
+            ) from None
+
+    def _set(self, name: str, value: str) -> None:
+        try:
+            self._backend.set_password(self._service, name, value)
+        except keyring.errors.KeyringError as error:
+            raise SecretStoreError(
+                f"the system's password store refused to keep Ferry's login ({error}); unlock it "
+                "and try again"
+            ) from None
+
+    def _delete_chunks(self, name: str, header: str | None) -> None:
+        if header is None or not header.startswith(_CHUNKED):
+            return
+        generation, count, _ = header[len(_CHUNKED) :].split(":")
+        for index in range(int(count)):
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                self._backend.delete_password(self._service, _chunk_name(name, generation, index))
+
+
+def _chunk_name(name: str, generation: str, index: int) -> str:
+    return f"{name}#{generation}#{index}"

@@ -1,0 +1,212 @@
+"""``login``, ``whoami`` and ``logout``: the login of a headless Ferry (servers, scripts)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import logging
+import sys
+import webbrowser
+
+import httpx
+
+from app.auth.account import StoredLogin, forget_login, load_login, save_login
+from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
+from app.auth.loopback import LoginCancelled, LoginTimedOut
+from app.auth.oidc import LoginError
+from app.auth.secret_store import SecretStore, SecretStoreError
+from app.auth.session import LoginNeeded, TokenSession
+from app.home import FerryHome
+from app.platform.client import PlatformClient, make_http_client
+from app.platform.errors import PlatformError
+from app.regions import RegionKind, RegionsError, regions
+
+log = logging.getLogger(__name__)
+
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOGIN_NEEDED = 3
+SANDBOX_DEFAULT_PORT = 8765
+
+
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    login = subparsers.add_parser(
+        "login",
+        help="log in to the platform through the browser",
+        description="Print the address to open, open the system browser (unless --no-browser), "
+        "wait for the login to finish, then say who is logged in for which office.",
+    )
+    where = login.add_mutually_exclusive_group()
+    where.add_argument("--region", help="a region code from the regions file (e.g. be, nl)")
+    where.add_argument("--issuer", help="the OpenID issuer of a custom server")
+    login.add_argument("--api", help="the API address of a custom server (with --issuer)")
+    login.add_argument("--no-browser", action="store_true", help="only print the address")
+    login.add_argument(
+        "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait (default 600)"
+    )
+    login.set_defaults(handler=run_login)
+    whoami = subparsers.add_parser("whoami", help="say who is logged in (exit 3: login needed)")
+    whoami.set_defaults(handler=run_whoami)
+    logout = subparsers.add_parser("logout", help="revoke the login and forget it")
+    logout.set_defaults(handler=run_logout)
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"ferry: {message}", file=sys.stderr)
+    return code
+
+
+def _target(args: argparse.Namespace) -> LoginTarget | str:
+    """The login target named on the command line, or why there is none."""
+    try:
+        known = regions()
+    except RegionsError as error:
+        return str(error)
+    if args.issuer:
+        if not args.api:
+            return "--issuer needs --api, the platform's API address"
+        return LoginTarget("custom", args.issuer, args.api, known.client_id)
+    if args.api:
+        return "--api goes with --issuer"
+    code = args.region or "sandbox"
+    try:
+        region = known.get(code)
+    except KeyError as error:
+        return str(error.args[0])
+    if region.kind is RegionKind.CUSTOM:
+        return "for a custom server give --issuer and --api"
+    if region.kind is RegionKind.SANDBOX:
+        base = f"http://127.0.0.1:{SANDBOX_DEFAULT_PORT}"
+        realm = region.sandbox_realm
+        return LoginTarget(region.code, f"{base}/realms/{realm}", f"{base}/api/v1", known.client_id)
+    return LoginTarget(region.code, str(region.issuer), str(region.api_url), known.client_id)
+
+
+def _describe(login: StoredLogin) -> str:
+    office = f" for {login.office_name}" if login.office_name else ""
+    return f"Logged in as {login.who}{office} (region {login.region}, {login.issuer})"
+
+
+def run_login(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if isinstance(target, str):
+        return _fail(target, EXIT_USAGE)
+    home: FerryHome = args.ferry_home
+    store = SecretStore()
+    try:
+        store.check()
+    except SecretStoreError as error:
+        return _fail(str(error))
+    try:
+        stored = asyncio.run(_login(target, home, store, args))
+    except KeyboardInterrupt:
+        return _fail("login cancelled")
+    except LoginTimedOut:
+        return _fail("nobody finished the login in the browser in time; run 'ferry login' again")
+    except LoginCancelled:
+        return _fail("login cancelled")
+    except (LoginError, SecretStoreError, PlatformError, LoginNeeded) as error:
+        return _fail(f"login failed: {error}")
+    print(_describe(stored), flush=True)
+    return 0
+
+
+async def _login(
+    target: LoginTarget, home: FerryHome, store: SecretStore, args: argparse.Namespace
+) -> StoredLogin:
+    async with make_http_client() as http:
+        login = Login(target, http=http, language=args.language)
+        url = await login.begin()
+        print("Open this address in a browser to log in to Ferry:", flush=True)
+        print(url, flush=True)
+        if not args.no_browser and not webbrowser.open(url):
+            print("(no browser could be opened here; open the address yourself)", flush=True)
+        tokens = await login.finish(args.timeout)
+        claims = tokens.claims
+        previous = load_login(home.settings_dir)
+        stored = StoredLogin(
+            region=target.region,
+            issuer=target.issuer,
+            api_url=target.api_url,
+            client_id=target.client_id,
+            subject=str(claims["sub"]),
+            user_name=claims.get("name") or claims.get("preferred_username"),
+            email=claims.get("email"),
+            logged_in_at=dt.datetime.now(dt.UTC),
+        )
+        assert tokens.refresh_token is not None
+        store.save(stored.secret_name, tokens.refresh_token)
+        if previous is not None and previous.secret_name != stored.secret_name:
+            store.delete(previous.secret_name)
+        if target.api_url:
+            session = TokenSession(
+                target, store=store, secret_name=stored.secret_name, http=http, tokens=tokens
+            )
+            office = await PlatformClient(target.api_url, session, http).office()
+            stored = stored.model_copy(
+                update={
+                    "office_id": office.id,
+                    "office_name": office.name,
+                    "user_name": office.user.name or stored.user_name,
+                    "email": office.user.email or stored.email,
+                }
+            )
+        save_login(home.settings_dir, stored)
+        log.info("logged in as %s at %s", stored.subject, stored.issuer)
+        return stored
+
+
+def _session_for(stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient) -> TokenSession:
+    target = LoginTarget(stored.region, stored.issuer, stored.api_url, stored.client_id)
+    return TokenSession(target, store=store, secret_name=stored.secret_name, http=http)
+
+
+def run_whoami(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    stored = load_login(home.settings_dir)
+    if stored is None:
+        return _fail("login needed: Ferry is not logged in; run 'ferry login'", EXIT_LOGIN_NEEDED)
+    store = SecretStore()
+    try:
+        store.check()
+        fresh = asyncio.run(_whoami(stored, store))
+    except LoginNeeded as error:
+        return _fail(f"login needed: {error}; run 'ferry login'", EXIT_LOGIN_NEEDED)
+    except (LoginError, SecretStoreError, PlatformError) as error:
+        return _fail(str(error))
+    save_login(home.settings_dir, fresh)
+    print(_describe(fresh), flush=True)
+    return 0
+
+
+async def _whoami(stored: StoredLogin, store: SecretStore) -> StoredLogin:
+    async with make_http_client() as http:
+        session = _session_for(stored, store, http)
+        await session.access_token()
+        if not stored.api_url:
+            return stored
+        office = await PlatformClient(stored.api_url, session, http).office()
+        return stored.model_copy(update={"office_id": office.id, "office_name": office.name})
+
+
+def run_logout(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    stored = load_login(home.settings_dir)
+    if stored is None:
+        print("Ferry was not logged in.")
+        return 0
+    store = SecretStore()
+    try:
+        store.check()
+        asyncio.run(_logout(stored, store))
+    except SecretStoreError as error:
+        return _fail(str(error))
+    forget_login(home.settings_dir)
+    print(f"Logged out {stored.who} (region {stored.region}).")
+    return 0
+
+
+async def _logout(stored: StoredLogin, store: SecretStore) -> None:
+    async with make_http_client() as http:
+        await _session_for(stored, store, http).revoke()

@@ -1,0 +1,1 @@
+"""Talking to a document platform over its HTTP API."""

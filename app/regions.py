@@ -1,0 +1,108 @@
+"""The countries Ferry can log in to, read from ``resources/regions.json``.
+
+Which platform serves which country is data, not code: a new country or a moved server is an
+edit of the file, and the file is validated when loaded so a typo fails loudly at start-up
+instead of sending a login to the wrong address.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from app.core.language import Language
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+REGIONS_FILE = RESOURCES / "regions.json"
+
+
+class RegionKind(StrEnum):
+    PLATFORM = "platform"
+    SANDBOX = "sandbox"
+    CUSTOM = "custom"
+
+
+class Region(BaseModel):
+    """One entry of the country list."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")]
+    kind: RegionKind
+    names: dict[Language, str]
+    language: Language
+    vat_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    issuer: AnyHttpUrl | None = None
+    api_url: AnyHttpUrl | None = None
+    sandbox_realm: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        missing = [language.value for language in Language if not self.names.get(language)]
+        if missing:
+            raise ValueError(f"region {self.code!r} has no name in {', '.join(missing)}")
+        if self.kind is RegionKind.PLATFORM and (self.issuer is None or self.api_url is None):
+            raise ValueError(f"region {self.code!r} needs an issuer and an api_url")
+        if self.kind is RegionKind.SANDBOX and not self.sandbox_realm:
+            raise ValueError(f"region {self.code!r} needs a sandbox_realm")
+        return self
+
+    def name(self, language: Language) -> str:
+        return self.names[language]
+
+
+class RegionsFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: int
+    client_id: str
+    regions: list[Region]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        codes = [region.code for region in self.regions]
+        duplicates = sorted({code for code in codes if codes.count(code) > 1})
+        if duplicates:
+            raise ValueError(f"region codes listed twice: {', '.join(duplicates)}")
+        return self
+
+    def get(self, code: str) -> Region:
+        for region in self.regions:
+            if region.code == code:
+                return region
+        known = ", ".join(region.code for region in self.regions)
+        raise KeyError(f"no region {code!r}; known regions: {known}")
+
+
+class RegionsError(Exception):
+    """The regions file cannot be used; the message says where and why."""
+
+
+def load_regions(path: Path = REGIONS_FILE) -> RegionsFile:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise RegionsError(f"cannot read the regions file {path}: {error.strerror}") from None
+    except json.JSONDecodeError as error:
+        raise RegionsError(
+            f"the regions file {path} is not valid JSON (line {error.lineno}: {error.msg})"
+        ) from None
+    try:
+        return RegionsFile.model_validate(raw)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'file'}: {item['msg']}"
+            for item in error.errors()
+        )
+        raise RegionsError(f"the regions file {path} is not valid: {details}") from None
+
+
+@cache
+def regions() -> RegionsFile:
+    """The regions shipped with Ferry, loaded once."""
+    return load_regions()

@@ -1,0 +1,168 @@
+"""The refresh token's home: the OS keyring, whatever its size limit, never a plain file."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import keyring
+import keyring.backend
+import keyring.errors
+import pytest
+from keyring.backends import SecretService, fail
+
+from app.auth.secret_store import SecretStore, SecretStoreError, is_secure
+from tests.conftest import REPO
+
+WINDOWS_BLOB_LIMIT = 2560  # CRED_MAX_CREDENTIAL_BLOB_SIZE, in bytes of UTF-16
+
+
+class SizeLimitedKeyring(keyring.backend.KeyringBackend):
+    """Behaves like Windows Credential Manager on size: refuses secrets over 2,560 bytes."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, fail_on_write: int | None = None) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+        self.writes = 0
+        self.fail_on_write = fail_on_write
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.writes += 1
+        if self.fail_on_write is not None and self.writes == self.fail_on_write:
+            raise keyring.errors.PasswordSetError("the vault is locked")
+        if len(password.encode("utf-16-le")) > WINDOWS_BLOB_LIMIT:
+            raise keyring.errors.PasswordSetError("stub error: the credential is too big")
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+LONG_TOKEN = "eyJ" + "x" * 6000  # a refresh token longer than any single vault entry allows
+
+
+def test_a_long_secret_survives_a_size_limited_vault() -> None:
+    vault = SizeLimitedKeyring()
+    store = SecretStore(vault)
+    with pytest.raises(keyring.errors.PasswordSetError):
+        vault.set_password("Ferry", "direct", LONG_TOKEN)  # the limit is real
+    store.save("refresh-token:be:alice", LONG_TOKEN)
+    assert store.load("refresh-token:be:alice") == LONG_TOKEN
+    assert len(vault.entries) > 2
+    assert all(len(v.encode("utf-16-le")) <= WINDOWS_BLOB_LIMIT for v in vault.entries.values())
+
+
+def test_rotation_replaces_chunks_and_leaves_no_orphans() -> None:
+    vault = SizeLimitedKeyring()
+    store = SecretStore(vault)
+    store.save("k", LONG_TOKEN)
+    store.save("k", LONG_TOKEN.replace("x", "y"))
+    assert store.load("k") == LONG_TOKEN.replace("x", "y")
+    store.save("k", "short")
+    assert store.load("k") == "short"
+    assert list(vault.entries) == [("Ferry", "k")]
+    store.delete("k")
+    assert vault.entries == {} and store.load("k") is None
+
+
+@pytest.mark.parametrize("failing_write", range(1, 9))
+def test_a_failed_save_never_leaves_a_torn_secret(failing_write: int) -> None:
+    vault = SizeLimitedKeyring()
+    store = SecretStore(vault)
+    store.save("k", LONG_TOKEN)
+    vault.writes, vault.fail_on_write = 0, failing_write
+    new = LONG_TOKEN.replace("x", "z")
+    try:
+        store.save("k", new)
+    except SecretStoreError as error:
+        assert "refused to keep Ferry's login" in str(error)
+    assert store.load("k") in (LONG_TOKEN, new)
+
+
+def test_a_damaged_chunk_reads_as_no_login() -> None:
+    vault = SizeLimitedKeyring()
+    store = SecretStore(vault)
+    store.save("k", LONG_TOKEN)
+    chunk = next(key for key in vault.entries if "#" in key[1])
+    vault.entries[chunk] = "tampered"
+    assert store.load("k") is None
+    del vault.entries[chunk]
+    assert store.load("k") is None
+
+
+def test_no_backend_is_refused_in_plain_words() -> None:
+    store = SecretStore(fail.Keyring())
+    with pytest.raises(SecretStoreError, match="never writes your login in a plain file"):
+        store.save("k", "secret")
+    with pytest.raises(SecretStoreError, match="gnome-keyring"):
+        store.load("k")
+
+
+def test_plain_text_backends_are_not_secure() -> None:
+    class PlaintextKeyring(SizeLimitedKeyring):
+        pass
+
+    assert not is_secure(PlaintextKeyring())
+    assert not is_secure(fail.Keyring())
+    assert is_secure(SizeLimitedKeyring())
+
+
+def test_real_secret_service_round_trip(secret_service: dict[str, str]) -> None:
+    backend = keyring.get_keyring()
+    assert isinstance(backend, SecretService.Keyring)
+    store = SecretStore()
+    store.save("refresh-token:test:round-trip", LONG_TOKEN)
+    assert store.load("refresh-token:test:round-trip") == LONG_TOKEN
+    # and another process sees the same vault
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import keyring; print(keyring.get_password('Ferry', "
+            "'refresh-token:test:round-trip') is not None)",
+        ],
+        env={**os.environ, **secret_service},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    assert done.stdout.strip() == "True"
+    store.delete("refresh-token:test:round-trip")
+    assert store.load("refresh-token:test:round-trip") is None
+
+
+def test_cli_without_any_keyring_says_what_to_install(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS",)}
+    env.update({"HOME": str(tmp_path), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--home",
+            str(tmp_path / "h"),
+            "login",
+            "--issuer",
+            "http://127.0.0.1:9/realms/be",
+            "--api",
+            "http://127.0.0.1:9/api/v1",
+            "--no-browser",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "apt install gnome-keyring" in done.stderr and "Traceback" not in done.stderr
+    assert not list((tmp_path / "h").rglob("*.json"))
