@@ -59,7 +59,7 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     os.environ.update(env)
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
     env["PYTHON_KEYRING_BACKEND"] = os.environ["PYTHON_KEYRING_BACKEND"]
-    _wait_for_secret_service()
+    _wait_for_secret_service(Path(env["XDG_DATA_HOME"]) / "keyrings" / "login.keyring")
     try:
         yield env
     finally:
@@ -73,10 +73,18 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             process.wait(10)
 
 
-def _wait_for_secret_service(timeout: float = 20) -> None:
+def _wait_for_secret_service(login_keyring: Path, timeout: float = 20) -> None:
+    """Wait until the daemon has made and unlocked its login keyring, then until it serves.
+
+    Asking before the login keyring exists makes the daemon try to create a default one through
+    a prompt nobody can answer, which leaves the session locked.
+    """
     import keyring
 
     deadline = time.monotonic() + timeout
+    while not login_keyring.exists():
+        assert time.monotonic() < deadline, "gnome-keyring did not create its login keyring"
+        time.sleep(0.05)
     while True:
         try:
             keyring.get_keyring().set_password("Ferry", "probe", "ok")
