@@ -1,0 +1,1 @@
+"""The sync engine: exactly-once delivery of platform documents into accounting folders."""

@@ -1,0 +1,270 @@
+"""Putting one file into a destination folder: never half, never over someone else's file.
+
+The bytes go to a hidden temporary name in the destination folder itself (same volume, so the
+final rename is atomic) whose extension is not the final one, so an importer watching
+``*.xml`` never sees a partial file. Size and SHA-256 are checked against the platform's
+before the rename. The rename never replaces: an identical file already under the name means
+the document was delivered (a crash after the rename, or a second run, finds it and stops);
+a different file keeps its name and ours gets a numbered one. A rename refused for a while
+(antivirus, the accounting software importing) is retried before it counts as a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import logging
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import BinaryIO
+
+from app.os_specific import fsync_directory, hide_file, is_locked_error, rename_no_replace
+
+log = logging.getLogger(__name__)
+
+TEMP_PREFIX = ".~ferry-"
+TEMP_SUFFIX = ".partial"
+LOCK_RETRY_S = 60.0
+MAX_NUMBERED = 999
+_READ_CHUNK = 1024 * 1024
+
+
+class FailureCode(StrEnum):
+    """Why a file could not be delivered; decides whether to retry and what to tell."""
+
+    PERMISSION = "permission"
+    DISK_FULL = "disk_full"
+    PATH_TOO_LONG = "path_too_long"
+    CHECKSUM = "checksum"
+    LOCKED = "locked"
+    UNREACHABLE = "unreachable"
+    NAME_CLASH = "name_clash"
+    OTHER = "other"
+
+
+class DeliveryError(Exception):
+    """A file could not be delivered; ``str()`` says where, what the OS said and what to do."""
+
+    def __init__(self, code: FailureCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Delivered:
+    path: Path
+    already_there: bool
+
+
+def numbered_names(name: str) -> Iterator[str]:
+    """``name``, then ``stem (2).ext``, ``stem (3).ext``, ... as sync clients number copies."""
+    yield name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        stem, dot, extension = name, "", ""
+    for number in range(2, MAX_NUMBERED + 1):
+        yield f"{stem} ({number}){dot}{extension}"
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file on disk."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as stream:
+        while chunk := stream.read(_READ_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def is_temporary(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove temporary files a killed run left in ``folder``; returns how many."""
+    removed = 0
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError, PermissionError):
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False) and is_temporary(entry.name):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(entry.path).unlink()
+                    removed += 1
+    return removed
+
+
+def find_delivered(folder: Path, name: str, size: int, sha256: str) -> Path | None:
+    """The file under ``name`` (or a numbered variant) identical to ours, if one exists."""
+    for candidate in numbered_names(name):
+        path = folder / candidate
+        try:
+            if path.stat().st_size == size and file_digest(path)[1] == sha256:
+                return path
+        except FileNotFoundError:
+            return None
+        except OSError:
+            continue
+    return None
+
+
+class StagedFile:
+    """One file being written under a temporary name; ``commit`` publishes it."""
+
+    def __init__(self, folder: Path, name: str, *, lock_retry_s: float = LOCK_RETRY_S) -> None:
+        self.folder = folder
+        self.name = name
+        self.temporary = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        self._lock_retry_s = lock_retry_s
+        self._stream: BinaryIO | None = None
+        self._digest = hashlib.sha256()
+        self.size = 0
+
+    def open(self) -> StagedFile:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._stream = self.temporary.open("xb")
+        except OSError as error:
+            raise explain(error, self.folder) from None
+        hide_file(self.temporary)
+        return self
+
+    def write(self, chunk: bytes) -> None:
+        assert self._stream is not None, "open() first"
+        try:
+            self._stream.write(chunk)
+        except OSError as error:
+            self.discard()
+            raise explain(error, self.folder) from None
+        self._digest.update(chunk)
+        self.size += len(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    def discard(self) -> None:
+        if self._stream is not None:
+            with contextlib.suppress(OSError):
+                self._stream.close()
+            self._stream = None
+        with contextlib.suppress(OSError):
+            self.temporary.unlink()
+
+    def commit(self, expected_size: int, expected_sha256: str) -> Delivered:
+        """Check, make durable, and rename to the first free or identical name."""
+        assert self._stream is not None, "open() first"
+        try:
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            self._stream.close()
+            self._stream = None
+        except OSError as error:
+            self.discard()
+            raise explain(error, self.folder) from None
+        if self.size != expected_size or self.sha256 != expected_sha256.lower():
+            self.discard()
+            raise DeliveryError(
+                FailureCode.CHECKSUM,
+                f"the file received for {self.name} ({self.size} bytes) does not match what the "
+                f"platform announced ({expected_size} bytes, another checksum); it will be "
+                "downloaded again",
+            )
+        try:
+            return self._publish()
+        finally:
+            self.discard()
+
+    def _publish(self) -> Delivered:
+        for candidate in numbered_names(self.name):
+            target = self.folder / candidate
+            existing = _identical(target, self.size, self.sha256)
+            if existing is True:
+                return Delivered(target, already_there=True)
+            if existing is False:
+                continue
+            try:
+                self._rename(target)
+            except FileExistsError:
+                # Someone wrote the name between our look and our rename: look again.
+                if _identical(target, self.size, self.sha256) is True:
+                    return Delivered(target, already_there=True)
+                continue
+            fsync_directory(self.folder)
+            return Delivered(target, already_there=False)
+        raise DeliveryError(
+            FailureCode.NAME_CLASH,
+            f"{self.folder} already holds {MAX_NUMBERED} different files named like {self.name}; "
+            "clean up that folder",
+        )
+
+    def _rename(self, target: Path) -> None:
+        deadline = time.monotonic() + self._lock_retry_s
+        pause = 0.2
+        while True:
+            try:
+                rename_no_replace(self.temporary, target)
+                return
+            except FileExistsError:
+                raise
+            except OSError as error:
+                if is_locked_error(error) and time.monotonic() < deadline:
+                    log.info("%s is held by another program; retrying the rename", target)
+                    time.sleep(pause)
+                    pause = min(pause * 2, 5.0)
+                    continue
+                raise explain(error, self.folder) from None
+
+
+def _identical(path: Path, size: int, sha256: str) -> bool | None:
+    """True: the same bytes are there; False: other bytes are; None: nothing is."""
+    try:
+        if path.stat().st_size != size:
+            return False
+        return file_digest(path)[1] == sha256
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
+
+
+def explain(error: OSError, folder: Path) -> DeliveryError:
+    """An OS error in plain words: which folder, what the system said, what to do."""
+    said = error.strerror or str(error)
+    number = error.errno
+    if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DeliveryError(
+            FailureCode.PERMISSION,
+            f"Ferry may not write in {folder} (the system said: {said}); give the account that "
+            "runs Ferry permission to write there",
+        )
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return DeliveryError(
+            FailureCode.DISK_FULL,
+            f"the disk holding {folder} is full (the system said: {said}); free some space and "
+            "Ferry will try again",
+        )
+    if number == errno.ENAMETOOLONG or getattr(error, "winerror", None) == 206:
+        return DeliveryError(
+            FailureCode.PATH_TOO_LONG,
+            f"the path in {folder} is too long for the system ({said}); choose a shorter "
+            "destination folder",
+        )
+    if is_locked_error(error):
+        return DeliveryError(
+            FailureCode.LOCKED,
+            f"a file in {folder} is held open by another program (the system said: {said}); "
+            "Ferry will try again",
+        )
+    if number in (errno.ENOENT, errno.ENOTDIR, errno.EHOSTDOWN, errno.ENETUNREACH, errno.EIO):
+        return DeliveryError(
+            FailureCode.UNREACHABLE,
+            f"the folder {folder} cannot be reached (the system said: {said}); check that its "
+            "drive or network share is available",
+        )
+    return DeliveryError(FailureCode.OTHER, f"writing in {folder} failed (the system said: {said})")

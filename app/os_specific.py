@@ -1,0 +1,78 @@
+"""The few things that differ per OS, each in one small function.
+
+Everything else in Ferry is written once; these are the seams where Windows, macOS and Linux
+behave differently, so they can be read, reviewed and (where they cannot run here) faked in
+one place.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import sys
+from pathlib import Path
+
+WINDOWS = sys.platform == "win32"
+
+FILE_ATTRIBUTE_HIDDEN = 0x2
+
+# Windows error codes that mean "someone else has the file open right now".
+_WINDOWS_SHARING_VIOLATION = 32
+_WINDOWS_LOCK_VIOLATION = 33
+_WINDOWS_ACCESS_DENIED = 5
+
+
+def hide_file(path: Path) -> None:
+    """Make ``path`` hidden: its dot-name already hides it on POSIX; Windows needs the attribute."""
+    if WINDOWS:  # pragma: no cover - exercised on Windows builds
+        windll = ctypes.windll  # type: ignore[attr-defined]
+        windll.kernel32.SetFileAttributesW(str(path), FILE_ATTRIBUTE_HIDDEN)
+
+
+def is_locked_error(error: OSError) -> bool:
+    """Whether ``error`` means the file is held open by another program (antivirus, importer).
+
+    On Windows a rename onto or from a file another program holds fails with a sharing
+    violation, or with access denied while an antivirus scans it; both pass in seconds.
+    POSIX has no mandatory locks, so there only "busy" counts.
+    """
+    winerror = getattr(error, "winerror", None)
+    if winerror in (_WINDOWS_SHARING_VIOLATION, _WINDOWS_LOCK_VIOLATION, _WINDOWS_ACCESS_DENIED):
+        return True
+    return error.errno in (errno.EBUSY, errno.ETXTBSY)
+
+
+def fsync_directory(folder: Path) -> None:
+    """Make a rename inside ``folder`` durable (POSIX); Windows has no directory handles for it."""
+    if WINDOWS:  # pragma: no cover
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def rename_no_replace(source: Path, target: Path) -> None:
+    """Rename ``source`` to ``target``, failing with FileExistsError if ``target`` exists.
+
+    ``os.rename`` replaces silently on POSIX; a hard link then unlink never does, and on
+    Windows ``os.rename`` already refuses to replace.
+    """
+    if WINDOWS:  # pragma: no cover
+        source.rename(target)
+        return
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno == errno.EEXIST:
+            raise FileExistsError(errno.EEXIST, "the file exists", str(target)) from None
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        # File systems without hard links (some network shares): check, then rename.
+        if target.exists():
+            raise FileExistsError(errno.EEXIST, "the file exists", str(target)) from None
+        source.rename(target)
+        return
+    source.unlink()

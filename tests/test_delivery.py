@@ -1,0 +1,126 @@
+"""The delivery primitive on a real file system."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+
+from app.engine.delivery import (
+    DeliveryError,
+    FailureCode,
+    StagedFile,
+    find_delivered,
+    is_temporary,
+    numbered_names,
+    remove_stale_temporaries,
+)
+
+DATA = b"<Invoice>" + b"x" * 100_000 + b"</Invoice>"
+SHA = hashlib.sha256(DATA).hexdigest()
+
+
+def _deliver(folder: Path, name: str, data: bytes = DATA, sha: str | None = None) -> Path:
+    staged = StagedFile(folder, name, lock_retry_s=0.5).open()
+    for start in range(0, len(data), 8192):
+        staged.write(data[start : start + 8192])
+    return staged.commit(len(data), sha or hashlib.sha256(data).hexdigest()).path
+
+
+def test_writes_under_the_final_name_and_leaves_nothing_else(tmp_path: Path) -> None:
+    target = _deliver(tmp_path / "a" / "b", "INV-1.xml")
+    assert target == tmp_path / "a" / "b" / "INV-1.xml"
+    assert target.read_bytes() == DATA
+    assert os.listdir(target.parent) == ["INV-1.xml"]
+
+
+def test_temporary_name_is_hidden_and_never_the_final_extension(tmp_path: Path) -> None:
+    staged = StagedFile(tmp_path, "INV-1.xml").open()
+    staged.write(b"half")
+    (only,) = os.listdir(tmp_path)
+    assert only.startswith(".") and not only.endswith(".xml") and is_temporary(only)
+    assert not list(tmp_path.glob("*.xml")) and not list(tmp_path.glob("*.pdf"))
+    staged.discard()
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_identical_file_means_delivered(tmp_path: Path) -> None:
+    first = _deliver(tmp_path, "INV-1.xml")
+    staged = StagedFile(tmp_path, "INV-1.xml").open()
+    staged.write(DATA)
+    again = staged.commit(len(DATA), SHA)
+    assert again.already_there and again.path == first
+    assert os.listdir(tmp_path) == ["INV-1.xml"]
+
+
+def test_a_different_file_is_never_overwritten(tmp_path: Path) -> None:
+    (tmp_path / "INV-1.xml").write_bytes(b"the accountant's own file")
+    (tmp_path / "INV-1 (2).xml").write_bytes(b"another one")
+    target = _deliver(tmp_path, "INV-1.xml")
+    assert target.name == "INV-1 (3).xml"
+    assert (tmp_path / "INV-1.xml").read_bytes() == b"the accountant's own file"
+    assert (tmp_path / "INV-1 (2).xml").read_bytes() == b"another one"
+    # and a replay finds the numbered copy instead of writing a fourth
+    assert find_delivered(tmp_path, "INV-1.xml", len(DATA), SHA) == target
+    assert _deliver(tmp_path, "INV-1.xml") == target
+
+
+def test_checksum_mismatch_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(DeliveryError) as caught:
+        _deliver(tmp_path, "INV-1.xml", sha="0" * 64)
+    assert caught.value.code is FailureCode.CHECKSUM
+    assert "does not match" in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_size_mismatch_leaves_nothing(tmp_path: Path) -> None:
+    staged = StagedFile(tmp_path, "x.pdf").open()
+    staged.write(b"short")
+    with pytest.raises(DeliveryError, match="does not match"):
+        staged.commit(10, hashlib.sha256(b"short").hexdigest())
+    assert os.listdir(tmp_path) == []
+
+
+def test_read_only_folder_is_a_permission_error(read_only_folder: Path) -> None:
+    with pytest.raises(DeliveryError) as caught:
+        _deliver(read_only_folder / "winbooks", "x.xml")
+    assert caught.value.code is FailureCode.PERMISSION
+    assert "give the account that runs Ferry permission" in str(caught.value)
+
+
+def test_a_full_disk_is_said_and_leaves_nothing(small_filesystem: Path) -> None:
+    _deliver(small_filesystem, "first.xml", b"a" * 100_000)
+    with pytest.raises(DeliveryError) as caught:
+        _deliver(small_filesystem, "second.xml", b"b" * 300_000)
+    assert caught.value.code is FailureCode.DISK_FULL
+    assert "is full" in str(caught.value)
+    assert os.listdir(small_filesystem) == ["first.xml"]
+
+
+def test_a_file_where_a_folder_should_be_is_explained(tmp_path: Path) -> None:
+    (tmp_path / "blocker").write_text("I am a file")
+    with pytest.raises(DeliveryError) as caught:
+        _deliver(tmp_path / "blocker" / "sub", "x.xml")
+    assert str(tmp_path / "blocker" / "sub") in str(caught.value)
+    assert "the system said" in str(caught.value)
+
+
+def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
+    staged = StagedFile(tmp_path, "x.xml").open()
+    staged.write(b"killed here")
+    (tmp_path / "keep.xml").write_text("user file")
+    (tmp_path / ".hidden-user-file").write_text("not ours")
+    assert remove_stale_temporaries(tmp_path) == 1
+    assert sorted(os.listdir(tmp_path)) == [".hidden-user-file", "keep.xml"]
+    assert remove_stale_temporaries(tmp_path / "missing") == 0
+
+
+def test_numbered_names() -> None:
+    names = numbered_names("INV-1.xml")
+    assert [next(names) for _ in range(3)] == ["INV-1.xml", "INV-1 (2).xml", "INV-1 (3).xml"]
+    plain = numbered_names("README")
+    assert [next(plain) for _ in range(2)] == ["README", "README (2)"]
+    dotted = numbered_names(".profile")
+    assert [next(dotted) for _ in range(2)] == [".profile", ".profile (2)"]
