@@ -1,0 +1,431 @@
+"""The engine's memory: what was delivered where, what is still to do, and what happened.
+
+One SQLite file in WAL mode, written only by the engine thread. Every step of a delivery is
+recorded after it is done and is safe to repeat, so a kill at any instant is finished on
+restart by doing the unfinished steps again: the work queue and the changes-feed cursor move
+together in one transaction, a document leaves the queue only once its report reached the
+platform, and a file already on disk with the same checksum is recognised, not rewritten.
+
+Every write goes through :meth:`StateStore._write`, which counts writes and can be told to
+fail the n-th one, for the fault-loop tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS queue (
+    document_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    enqueued_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    not_before REAL NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    client_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    amount TEXT,
+    currency TEXT,
+    counterparty TEXT,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    message TEXT,
+    locations TEXT NOT NULL DEFAULT '[]',
+    last_attempt REAL,
+    updated REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_status ON documents (status);
+CREATE TABLE IF NOT EXISTS deliveries (
+    document_id TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    state TEXT NOT NULL,
+    paths TEXT NOT NULL DEFAULT '[]',
+    error_code TEXT,
+    message TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_retry REAL,
+    updated REAL NOT NULL,
+    PRIMARY KEY (document_id, destination)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    started REAL NOT NULL,
+    finished REAL,
+    documents INTEGER NOT NULL DEFAULT 0,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    failed INTEGER NOT NULL DEFAULT 0,
+    message TEXT
+);
+CREATE TABLE IF NOT EXISTS tasks (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    received REAL NOT NULL,
+    finished REAL,
+    outcome TEXT,
+    message TEXT
+);
+"""
+
+
+class DeliveryState(StrEnum):
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    document_id: str
+    reason: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class DeliveryRow:
+    document_id: str
+    destination: str
+    state: DeliveryState
+    paths: list[str]
+    error_code: str | None
+    message: str | None
+    attempts: int
+    next_retry: float | None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    id: int
+    kind: str
+    started: float
+    finished: float | None
+    documents: int
+    delivered: int
+    failed: int
+    message: str | None
+
+
+class StateStore:
+    """The engine's SQLite state; use from one thread, or under the store's own lock."""
+
+    def __init__(self, path: Path, *, write_hook: Callable[[int], None] | None = None) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA busy_timeout=10000")
+        self._lock = threading.RLock()
+        self.writes = 0
+        self.write_hook = write_hook
+        with self._write():
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; all of it lands or none of it does."""
+        with self._lock:
+            self.writes += 1
+            if self.write_hook is not None:
+                self.write_hook(self.writes)
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return list(self._db.execute(sql, args))
+
+    # -- meta ----------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        rows = self._read("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- the work queue, moved together with the feed cursor ----------------------------------
+
+    def enqueue(
+        self,
+        items: Sequence[tuple[str, str]],
+        *,
+        cursor_key: str | None = None,
+        cursor: str | None = None,
+    ) -> None:
+        """Queue ``(document_id, reason)`` pairs and, in the same transaction, move a cursor."""
+        now = time.time()
+        with self._write() as db:
+            db.executemany(
+                "INSERT INTO queue (document_id, reason, enqueued_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (document_id) DO UPDATE SET reason = excluded.reason, not_before = 0",
+                [(document_id, reason, now) for document_id, reason in items],
+            )
+            if cursor_key is not None and cursor is not None:
+                db.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (cursor_key, cursor)
+                )
+
+    def due(self, limit: int, now: float | None = None) -> list[QueueItem]:
+        moment = time.time() if now is None else now
+        rows = self._read(
+            "SELECT document_id, reason, attempts FROM queue WHERE not_before <= ? "
+            "ORDER BY enqueued_at, document_id LIMIT ?",
+            (moment, limit),
+        )
+        return [QueueItem(r["document_id"], r["reason"], r["attempts"]) for r in rows]
+
+    def queue_size(self) -> int:
+        return int(self._read("SELECT COUNT(*) AS n FROM queue")[0]["n"])
+
+    def next_due(self) -> float | None:
+        rows = self._read("SELECT MIN(not_before) AS t FROM queue")
+        value = rows[0]["t"]
+        return float(value) if value is not None else None
+
+    def postpone(self, document_id: str, until: float) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE queue SET attempts = attempts + 1, not_before = ? WHERE document_id = ?",
+                (until, document_id),
+            )
+
+    def done(self, document_id: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM queue WHERE document_id = ?", (document_id,))
+
+    # -- documents as the table shows them ----------------------------------------------------
+
+    def upsert_document(self, document: dict[str, Any]) -> None:
+        with self._write() as db:
+            _upsert_document(db, document)
+
+    def set_document_status(
+        self,
+        document_id: str,
+        status: str,
+        message: str | None,
+        locations: Sequence[str] = (),
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE documents SET status = ?, message = ?, locations = ?, last_attempt = ?, "
+                "updated = ? WHERE id = ?",
+                (
+                    status,
+                    message,
+                    json.dumps(list(locations)),
+                    time.time(),
+                    time.time(),
+                    document_id,
+                ),
+            )
+
+    def document(self, document_id: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT * FROM documents WHERE id = ?", (document_id,))
+        return _document_dict(rows[0]) if rows else None
+
+    def documents(self, status: str | None = None) -> list[dict[str, Any]]:
+        if status:
+            rows = self._read(
+                "SELECT * FROM documents WHERE status = ? ORDER BY created_at", (status,)
+            )
+        else:
+            rows = self._read("SELECT * FROM documents ORDER BY created_at")
+        return [_document_dict(row) for row in rows]
+
+    # -- deliveries: per document and destination ---------------------------------------------
+
+    def delivery(self, document_id: str, destination: str) -> DeliveryRow | None:
+        rows = self._read(
+            "SELECT * FROM deliveries WHERE document_id = ? AND destination = ?",
+            (document_id, destination),
+        )
+        return _delivery(rows[0]) if rows else None
+
+    def deliveries(self, document_id: str) -> list[DeliveryRow]:
+        rows = self._read(
+            "SELECT * FROM deliveries WHERE document_id = ? ORDER BY destination", (document_id,)
+        )
+        return [_delivery(row) for row in rows]
+
+    def record_delivered(self, document_id: str, destination: str, paths: Sequence[str]) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO deliveries (document_id, destination, state, paths, attempts, updated)"
+                " VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT (document_id, destination) DO "
+                "UPDATE SET state = 'delivered', paths = excluded.paths, error_code = NULL, "
+                "message = NULL, next_retry = NULL, attempts = attempts + 1, updated = "
+                "excluded.updated",
+                (document_id, destination, json.dumps(list(paths)), time.time()),
+            )
+
+    def record_failure(
+        self,
+        document_id: str,
+        destination: str,
+        code: str,
+        message: str,
+        next_retry: float | None,
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO deliveries (document_id, destination, state, error_code, message, "
+                "attempts, next_retry, updated) VALUES (?, ?, 'failed', ?, ?, 1, ?, ?) "
+                "ON CONFLICT (document_id, destination) DO UPDATE SET state = 'failed', "
+                "error_code = excluded.error_code, message = excluded.message, attempts = "
+                "attempts + 1, next_retry = excluded.next_retry, updated = excluded.updated",
+                (document_id, destination, code, message, next_retry, time.time()),
+            )
+
+    def forget_deliveries(self, document_id: str) -> None:
+        """A resend: the document goes out again, to every destination."""
+        with self._write() as db:
+            db.execute("DELETE FROM deliveries WHERE document_id = ?", (document_id,))
+
+    def delivered_folders(self) -> list[str]:
+        rows = self._read("SELECT paths FROM deliveries")
+        folders: set[str] = set()
+        for row in rows:
+            for path in json.loads(row["paths"]):
+                folders.add(str(Path(path).parent))
+        return sorted(folders)
+
+    # -- history: runs and tasks --------------------------------------------------------------
+
+    def start_run(self, kind: str) -> int:
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, time.time())
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, *, documents: int, delivered: int, failed: int, message: str | None
+    ) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, documents = ?, delivered = ?, failed = ?, "
+                "message = ? WHERE id = ?",
+                (time.time(), documents, delivered, failed, message, run_id),
+            )
+
+    def runs(self, limit: int = 100) -> list[RunRow]:
+        rows = self._read("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
+        return [
+            RunRow(
+                r["id"],
+                r["kind"],
+                r["started"],
+                r["finished"],
+                r["documents"],
+                r["delivered"],
+                r["failed"],
+                r["message"],
+            )
+            for r in rows
+        ]
+
+    def record_task(self, task_id: str, kind: str) -> bool:
+        """Remember a platform task; False when it was already known."""
+        with self._write() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO tasks (id, kind, received) VALUES (?, ?, ?)",
+                (task_id, kind, time.time()),
+            )
+            return cursor.rowcount == 1
+
+    def finish_task(self, task_id: str, outcome: str, message: str | None) -> None:
+        with self._write() as db:
+            db.execute(
+                "UPDATE tasks SET finished = ?, outcome = ?, message = ? WHERE id = ?",
+                (time.time(), outcome, message, task_id),
+            )
+
+    def unfinished_tasks(self) -> list[tuple[str, str]]:
+        rows = self._read("SELECT id, kind FROM tasks WHERE finished IS NULL ORDER BY received")
+        return [(r["id"], r["kind"]) for r in rows]
+
+
+def _upsert_document(db: sqlite3.Connection, document: dict[str, Any]) -> None:
+    now = time.time()
+    db.execute(
+        "INSERT INTO documents (id, client_id, kind, number, issue_date, amount, currency, "
+        "counterparty, created_at, status, message, updated) VALUES "
+        "(:id, :client_id, :kind, :number, :issue_date, :amount, :currency, :counterparty, "
+        ":created_at, :status, :status_message, :now) ON CONFLICT (id) DO UPDATE SET "
+        "client_id = excluded.client_id, kind = excluded.kind, number = excluded.number, "
+        "issue_date = excluded.issue_date, amount = excluded.amount, currency = "
+        "excluded.currency, counterparty = excluded.counterparty, created_at = "
+        "excluded.created_at, updated = excluded.updated",
+        {
+            "id": document["id"],
+            "client_id": document["client_id"],
+            "kind": document["kind"],
+            "number": document["number"],
+            "issue_date": str(document["issue_date"]),
+            "amount": None if document.get("amount") is None else str(document["amount"]),
+            "currency": document.get("currency"),
+            "counterparty": document.get("counterparty"),
+            "created_at": _iso(document["created_at"]),
+            "status": document.get("status", "to_fetch"),
+            "status_message": document.get("status_message"),
+            "now": now,
+        },
+    )
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, dt.datetime) else str(value)
+
+
+def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
+    data = dict(row)
+    data["locations"] = json.loads(data["locations"] or "[]")
+    return data
+
+
+def _delivery(row: sqlite3.Row) -> DeliveryRow:
+    return DeliveryRow(
+        row["document_id"],
+        row["destination"],
+        DeliveryState(row["state"]),
+        json.loads(row["paths"]),
+        row["error_code"],
+        row["message"],
+        row["attempts"],
+        row["next_retry"],
+    )

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from app.engine.state import DeliveryState, StateStore
+
+DOC = {
+    "id": "d1",
+    "client_id": "c1",
+    "kind": "purchase",
+    "number": "INV-1",
+    "issue_date": dt.date(2026, 3, 9),
+    "amount": "121.00",
+    "currency": "EUR",
+    "counterparty": "Supplier",
+    "created_at": dt.datetime(2026, 3, 9, 10, tzinfo=dt.UTC),
+    "status": "to_fetch",
+}
+
+
+def test_queue_and_cursor_move_together(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    store.enqueue([("d1", "new"), ("d2", "new")], cursor_key="changes", cursor="c2")
+    assert [i.document_id for i in store.due(10)] == ["d1", "d2"]
+    assert store.get_meta("changes") == "c2"
+
+    def fail(n: int) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    store.write_hook = fail
+    with pytest.raises(sqlite3.OperationalError):
+        store.enqueue([("d3", "new")], cursor_key="changes", cursor="c3")
+    store.write_hook = None
+    assert store.get_meta("changes") == "c2"
+    assert store.queue_size() == 2
+
+
+def test_postpone_and_done(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    store.enqueue([("d1", "new"), ("d2", "new")])
+    store.postpone("d1", until=10**12)
+    assert [i.document_id for i in store.due(10)] == ["d2"]
+    assert store.next_due() is not None
+    store.done("d2")
+    assert store.due(10) == []
+    store.enqueue([("d1", "resend")])  # a resend makes it due again at once
+    (item,) = store.due(10)
+    assert item.reason == "resend" and item.attempts == 1
+
+
+def test_deliveries_and_documents_survive_a_reopen(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    store.upsert_document(DOC)
+    store.record_failure("d1", "Winbooks", "permission", "no write", next_retry=5.0)
+    store.record_delivered("d1", "Winbooks", [r"C:\W\INV-1.xml"])
+    store.record_delivered("d1", "Archive", ["/a/INV-1.xml", "/a/INV-1.pdf"])
+    store.set_document_status("d1", "forwarded", None, ["/a/INV-1.xml"])
+    store.close()
+    again = StateStore(tmp_path / "state.db")
+    winbooks = again.delivery("d1", "Winbooks")
+    assert winbooks is not None and winbooks.state is DeliveryState.DELIVERED
+    assert winbooks.attempts == 2 and winbooks.message is None
+    assert [d.destination for d in again.deliveries("d1")] == ["Archive", "Winbooks"]
+    assert again.document("d1")["status"] == "forwarded"  # type: ignore[index]
+    assert again.documents("forwarded")[0]["locations"] == ["/a/INV-1.xml"]
+    assert "/a" in again.delivered_folders()
+    again.forget_deliveries("d1")
+    assert again.deliveries("d1") == []
+
+
+def test_runs_and_tasks(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    run = store.start_run("incremental")
+    store.finish_run(run, documents=3, delivered=2, failed=1, message="1 failed")
+    (row,) = store.runs()
+    assert (row.kind, row.delivered, row.failed) == ("incremental", 2, 1) and row.finished
+    assert store.record_task("t1", "full_sync") is True
+    assert store.record_task("t1", "full_sync") is False
+    assert store.unfinished_tasks() == [("t1", "full_sync")]
+    store.finish_task("t1", "succeeded", None)
+    assert store.unfinished_tasks() == []
+
+
+def test_wal_mode(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    assert store._read("PRAGMA journal_mode")[0][0] == "wal"
