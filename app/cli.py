@@ -14,6 +14,7 @@ from app.commands import account, preview_path
 from app.core.language import Language, parse_language
 from app.home import HOME_ENV, FerryHome
 from app.logs import setup_logging
+from app.sandbox import cli as sandbox_cli
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     preview_path.add_parser(subparsers)
     account.add_parsers(subparsers)
+    sandbox_cli.add_parser(subparsers)
     return parser
 
 
@@ -60,7 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.language = system_language()
     home = FerryHome.resolve(args.home)
     args.ferry_home = home
-    handler = getattr(args, "handler", None)
+    args.ferry_data_dir = home.data_dir
+    handler = getattr(args, "handler", None) or getattr(args, "command_run", None)
     if handler is None:
         parser.print_help()
         return 0

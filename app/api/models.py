@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from app.core.kinds import DeliveryStatus, DocumentKind
 
@@ -54,6 +54,10 @@ __all__ = [
 Amount = Annotated[
     Decimal,
     PlainSerializer(lambda value: format(value, "f"), return_type=str, when_used="json"),
+    WithJsonSchema(
+        {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$", "examples": ["1234.50"]},
+        mode="serialization",
+    ),
 ]
 
 _SHA256_PATTERN = r"^[0-9a-f]{64}$"

@@ -21,13 +21,14 @@ from app.home import FerryHome
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
 from app.regions import RegionKind, RegionsError, regions
+from app.sandbox.defaults import DEFAULT_PORT
 
 log = logging.getLogger(__name__)
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOGIN_NEEDED = 3
-SANDBOX_DEFAULT_PORT = 8765
+SANDBOX_DEFAULT_PORT = DEFAULT_PORT
 
 
 def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

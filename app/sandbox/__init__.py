@@ -1,0 +1,1 @@
+"""The embedded document platform (sandbox): a real local platform that Ferry ships."""
