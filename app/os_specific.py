@@ -76,3 +76,35 @@ def rename_no_replace(source: Path, target: Path) -> None:
         source.rename(target)
         return
     source.unlink()
+
+
+class AlreadyLocked(Exception):
+    """Another process holds the lock."""
+
+
+def lock_exclusively(path: Path) -> object:
+    """Hold an exclusive lock on ``path`` for this process's life (or until the handle closes).
+
+    The OS releases it when the process dies, however it dies, so a killed engine never
+    leaves a stale lock behind.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = path.open("a+b")
+    try:
+        if WINDOWS:  # pragma: no cover
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise AlreadyLocked(str(path)) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()).encode())
+    handle.flush()
+    return handle

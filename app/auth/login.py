@@ -67,13 +67,19 @@ class Tokens:
         )
 
 
-def oauth_client(target: LoginTarget, **options: Any) -> AsyncOAuth2Client:
-    """An Authlib client for a public native app: no secret, PKCE S256, timeouts everywhere."""
+def oauth_client(
+    target: LoginTarget, *, with_scope: bool = True, **options: Any
+) -> AsyncOAuth2Client:
+    """An Authlib client for a public native app: no secret, PKCE S256, timeouts everywhere.
+
+    ``with_scope=False`` for refresh and revocation: a refresh that names no scope keeps what
+    was granted (RFC 6749, 6), where naming one could ask for more than the login gave.
+    """
     return AsyncOAuth2Client(
         client_id=target.client_id,
         token_endpoint_auth_method="none",
         code_challenge_method="S256",
-        scope=target.scopes,
+        scope=target.scopes if with_scope else None,
         timeout=HTTP_TIMEOUT,
         trust_env=True,
         **options,

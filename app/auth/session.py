@@ -91,7 +91,7 @@ class TokenSession:
             if not refresh_token:
                 self._needs_login("Ferry has no stored login")
             metadata = await self.metadata()
-            async with oauth_client(self.target) as oauth:
+            async with oauth_client(self.target, with_scope=False) as oauth:
                 try:
                     token = await oauth.refresh_token(
                         metadata.token_endpoint, refresh_token=refresh_token
@@ -120,7 +120,7 @@ class TokenSession:
         try:
             metadata = await self.metadata()
             if token and metadata.revocation_endpoint:
-                async with oauth_client(self.target) as oauth:
+                async with oauth_client(self.target, with_scope=False) as oauth:
                     await oauth.revoke_token(
                         metadata.revocation_endpoint, token=token, token_type_hint="refresh_token"
                     )

@@ -1,0 +1,730 @@
+"""The sync engine: the changes feed in, files on disk and delivery reports out.
+
+It runs on its own asyncio loop (its own thread in the desktop app, the main thread on the
+command line) with one shared httpx client, and talks to the rest of Ferry only through the
+commands and events of :mod:`app.engine.messages`.
+
+Exactly once: a page of the changes feed is queued durably together with the feed cursor; a
+document leaves the queue only after its report reached the platform; every step in between
+(download to a temporary name, rename, record, report) is safe to repeat, and a file already
+on disk with the platform's checksum is recognised instead of written again. So a kill at any
+instant is finished by the next start, with nothing lost and nothing written twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from app.api.models import Client, Document, ErrorReport, ForwardedReport, TaskOutcome, TaskReport
+from app.auth.account import StoredLogin, load_login
+from app.auth.login import LoginTarget
+from app.auth.secret_store import SecretStore
+from app.auth.session import LoginNeeded, TokenSession
+from app.core.kinds import DeliveryStatus
+from app.core.names import TargetOS, running_target
+from app.core.templates import ClientValues
+from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
+from app.engine.delivery import remove_stale_temporaries
+from app.engine.messages import (
+    Command,
+    Connectivity,
+    DocumentChanged,
+    EngineState,
+    Event,
+    FullSync,
+    LoginNeededEvent,
+    Pause,
+    Resend,
+    Resume,
+    Retry,
+    RunFinished,
+    RunStarted,
+    StateChanged,
+    Stop,
+    SyncNow,
+)
+from app.engine.state import QueueItem, StateStore
+from app.home import FerryHome
+from app.os_specific import AlreadyLocked, lock_exclusively
+from app.platform.client import PlatformClient, make_http_client
+from app.platform.errors import PlatformError, PlatformUnreachable
+from app.settings import Settings, load_settings, settings_path
+
+log = logging.getLogger(__name__)
+
+STATE_FILE = "state.db"
+LOCK_FILE = "engine.lock"
+CHANGES_CURSOR = "changes_cursor"
+LAST_FULL_SYNC = "last_full_sync"
+LAST_CATCH_UP = "last_catch_up"
+LONG_POLL_S = 30.0
+CONCURRENCY = 8
+TRANSIENT_BASE_S = 2.0
+TRANSIENT_MAX_S = 300.0
+PERMANENT_BASE_S = 25.0
+PERMANENT_MAX_S = 24 * 3600.0
+CATCH_UP_HOUR = 2
+
+
+class EngineError(Exception):
+    """The engine cannot start; the message says why in plain words."""
+
+
+def transient_delay(attempts: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter; the platform's Retry-After wins when it says more."""
+    delay = min(TRANSIENT_MAX_S, TRANSIENT_BASE_S * 2.0 ** min(attempts, 10))
+    delay *= random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+    return float(max(delay, retry_after or 0.0))
+
+
+def permanent_delay(attempts: int) -> float:
+    """Nextcloud's schedule for a document that needs a person: 25 s × 5ⁿ, at most a day."""
+    return float(min(PERMANENT_MAX_S, PERMANENT_BASE_S * 5 ** min(attempts, 10)))
+
+
+@dataclass
+class RunSummary:
+    """What one run did, for the command line and the activity tab."""
+
+    kind: str
+    documents: int = 0
+    delivered: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (
+            f"{self.kind} sync: {self.documents} document(s) handled, {self.delivered} "
+            f"delivered, {self.failed} in error"
+        )
+        if self.skipped:
+            text += f", {self.skipped} not for any destination"
+        return text
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    delivered: bool
+    failed: bool
+    postponed: bool
+
+
+class Engine:
+    """One Ferry home's engine. ``open`` first; then ``sync_once``, ``full_sync`` or ``run``."""
+
+    def __init__(
+        self,
+        home: FerryHome,
+        *,
+        on_event: Callable[[Event], None] | None = None,
+        concurrency: int = CONCURRENCY,
+        long_poll_s: float = LONG_POLL_S,
+        target: TargetOS | None = None,
+        store: SecretStore | None = None,
+        state: StateStore | None = None,
+    ) -> None:
+        self.home = home
+        self._on_event = on_event
+        self._concurrency = concurrency
+        self._long_poll_s = long_poll_s
+        self.target = target or running_target()
+        self._secrets = store
+        self.state = state
+        self._lock_handle: object | None = None
+        self._http: httpx.AsyncClient | None = None
+        self._client: PlatformClient | None = None
+        self._session: TokenSession | None = None
+        self._login: StoredLogin | None = None
+        self._settings = Settings()
+        self._settings_stamp: float | None = None
+        self._clients: dict[str, Client] = {}
+        self._clients_loaded = 0.0
+        self._in_flight: set[str] = set()
+        self._commands: asyncio.Queue[Command] | None = None
+        self._wake: asyncio.Event | None = None
+        self._paused = False
+        self._online = True
+        self._login_needed: str | None = None
+        self._state: EngineState = EngineState.STARTING
+        self._last_sync: dt.datetime | None = None
+        self._full_requested: str | None = None
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Take the home's engine lock, read the login and settings, connect."""
+        self.home.ensure()
+        try:
+            self._lock_handle = lock_exclusively(self.home.state_dir / LOCK_FILE)
+        except AlreadyLocked:
+            raise EngineError(
+                f"another Ferry engine is already running on {self.home.state_dir.parent}; "
+                "stop it first (or use the running one)"
+            ) from None
+        if self.state is None:
+            self.state = StateStore(self.home.state_dir / STATE_FILE)
+        login = load_login(self.home.settings_dir)
+        if login is None or not login.api_url:
+            raise EngineError("Ferry is not logged in; run 'ferry login' first")
+        self._login = login
+        self._reload_settings()
+        for folder in self.state.delivered_folders():
+            removed = remove_stale_temporaries(Path(folder))
+            if removed:
+                log.info("removed %d unfinished temporary file(s) in %s", removed, folder)
+        self._http = make_http_client(max_connections=self._concurrency + 4)
+        target = LoginTarget(login.region, login.issuer, login.api_url, login.client_id)
+        self._session = TokenSession(
+            target,
+            store=self._secrets or SecretStore(),
+            secret_name=login.secret_name,
+            http=self._http,
+            on_login_needed=self._login_lost,
+        )
+        self._client = PlatformClient(login.api_url, self._session, self._http)
+
+    async def close(self) -> None:
+        if self.state is not None:
+            self._set_state(EngineState.STOPPED)
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        if self.state is not None:
+            self.state.close()
+        if self._lock_handle is not None:
+            with contextlib.suppress(Exception):
+                self._lock_handle.close()  # type: ignore[attr-defined]
+            self._lock_handle = None
+
+    @property
+    def client(self) -> PlatformClient:
+        assert self._client is not None, "open() first"
+        return self._client
+
+    @property
+    def store(self) -> StateStore:
+        assert self.state is not None, "open() first"
+        return self.state
+
+    # -- events ---------------------------------------------------------------------------------
+
+    def _emit(self, event: Event) -> None:
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:  # a listener's bug must not stop deliveries
+                log.exception("an engine event listener failed")
+
+    def _set_state(self, state: EngineState, detail: str | None = None) -> None:
+        if state == self._state and detail is None:
+            return
+        self._state = state
+        errors = len(self.state.documents(DeliveryStatus.ERROR.value)) if self.state else 0
+        self._emit(
+            StateChanged(state=state, detail=detail, last_sync=self._last_sync, errors=errors)
+        )
+
+    def _login_lost(self, reason: str) -> None:
+        self._login_needed = reason
+        self._emit(LoginNeededEvent(reason=reason))
+        self._set_state(EngineState.LOGIN_NEEDED, reason)
+
+    def _set_online(self, online: bool, detail: str | None = None) -> None:
+        if online != self._online:
+            self._online = online
+            self._emit(Connectivity(online=online, detail=detail))
+            if not online:
+                self._set_state(EngineState.OFFLINE, detail)
+
+    # -- settings and clients -------------------------------------------------------------------
+
+    def _reload_settings(self) -> None:
+        """Re-read the settings when the file changed: changes apply without a restart."""
+        path = settings_path(self.home.settings_dir)
+        try:
+            stamp = path.stat().st_mtime_ns / 1e9
+        except FileNotFoundError:
+            stamp = None
+        if stamp != self._settings_stamp or self._settings_stamp is None:
+            self._settings = load_settings(self.home.settings_dir)
+            self._settings_stamp = stamp
+
+    async def _client_info(self, client_id: str) -> Client | None:
+        if client_id not in self._clients or time.monotonic() - self._clients_loaded > 300:
+            self._clients = {c.id: c for c in await self.client.all_clients()}
+            self._clients_loaded = time.monotonic()
+        return self._clients.get(client_id)
+
+    # -- the changes feed -----------------------------------------------------------------------
+
+    async def pull_changes(self, wait: float = 0) -> int:
+        """Read the feed once (holding it open up to ``wait`` s); returns how many were queued."""
+        cursor = self.store.get_meta(CHANGES_CURSOR)
+        page = await self.client.changes(cursor, wait=wait)
+        items = [(change.document_id, change.reason.value) for change in page.items]
+        if items or page.cursor != cursor:
+            self.store.enqueue(items, cursor_key=CHANGES_CURSOR, cursor=page.cursor)
+        self._set_online(True)
+        return len(items) + (await self.pull_changes(0) if page.has_more else 0)
+
+    # -- one document ---------------------------------------------------------------------------
+
+    async def process(self, item: QueueItem, summary: RunSummary) -> _Outcome:
+        """Deliver one queued document everywhere it goes, report it, and take it off the queue."""
+        store = self.store
+        try:
+            document = await self.client.document(item.document_id)
+        except PlatformError as error:
+            if error.status == 404:
+                log.info("document %s is gone from the platform", item.document_id)
+                store.done(item.document_id)
+                return _Outcome(False, False, False)
+            return self._postpone(item, error)
+        store.upsert_document(document.model_dump(mode="json"))
+        self._reload_settings()
+        link = self._settings.link(document.client_id)
+        if link is None or document.created_at < link.since:
+            store.done(item.document_id)
+            summary.skipped += 1
+            return _Outcome(False, False, False)
+        client = await self._client_info(document.client_id)
+        values = ClientValues(
+            name=client.name if client else None,
+            vat_number=client.vat_number if client else None,
+            accounting_file_id=link.accounting_file_id
+            or (client.accounting_file_id if client else None),
+            country=client.country if client else None,
+        )
+        if item.reason == "resend":
+            store.forget_deliveries(document.id)
+        locations: list[str] = []
+        failures: list[str] = []
+        taken = False
+        for name in link.destinations:
+            destination = self._settings.destination(name)
+            if destination is None:
+                continue
+            done = store.delivery(document.id, name)
+            if done is not None and done.state == "delivered":
+                locations.extend(done.paths)
+                taken = taken or bool(done.paths)
+                continue
+            try:
+                paths = await deliver(self.client, document, destination, values, self.target)
+            except TransientFailure as error:
+                return self._postpone(item, error)
+            except PermanentFailure as error:
+                attempts = done.attempts if done else 0
+                store.record_failure(
+                    document.id,
+                    name,
+                    error.code,
+                    str(error),
+                    time.time() + permanent_delay(attempts),
+                )
+                failures.append(f"{name}: {error}")
+                taken = True
+                continue
+            if paths is None:
+                store.record_delivered(document.id, name, [])
+                continue
+            store.record_delivered(document.id, name, paths)
+            locations.extend(paths)
+            taken = True
+        if not taken:
+            store.done(document.id)
+            summary.skipped += 1
+            return _Outcome(False, False, False)
+        return await self._report(document, item, locations, failures)
+
+    async def _report(
+        self, document: Document, item: QueueItem, locations: list[str], failures: list[str]
+    ) -> _Outcome:
+        store = self.store
+        report: ForwardedReport | ErrorReport
+        if failures:
+            message = "; ".join(failures)[:3900]
+            report = ErrorReport(status="error", message=message)
+        else:
+            report = ForwardedReport(status="forwarded", locations=locations)
+        try:
+            await self.client.report_delivery(document.id, report)
+        except PlatformError as error:
+            if error.transient:
+                return self._postpone(item, error)
+            log.warning("the platform refused the report of %s: %s", document.id, error)
+        status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
+        said = "; ".join(failures) if failures else None
+        store.set_document_status(document.id, status.value, said, locations)
+        self._emit(
+            DocumentChanged(
+                document_id=document.id,
+                client_id=document.client_id,
+                kind=document.kind.value,
+                number=document.number,
+                issue_date=document.issue_date.isoformat(),
+                amount=None if document.amount is None else format(document.amount, "f"),
+                currency=document.currency,
+                status=status.value,
+                message=said,
+                locations=locations,
+            )
+        )
+        if failures:
+            rows = [row for row in store.deliveries(document.id) if row.next_retry]
+            retry_at = min((row.next_retry or 0.0) for row in rows) if rows else time.time()
+            store.postpone(document.id, retry_at)
+            return _Outcome(False, True, False)
+        store.done(document.id)
+        return _Outcome(True, False, False)
+
+    def _postpone(self, item: QueueItem, error: Exception) -> _Outcome:
+        retry_after = getattr(error, "retry_after", None)
+        delay = transient_delay(item.attempts, retry_after)
+        log.info("document %s: %s; trying again in %.0f s", item.document_id, error, delay)
+        if isinstance(error, PlatformUnreachable):
+            self._set_online(False, str(error))
+        self.store.postpone(item.document_id, time.time() + delay)
+        return _Outcome(False, False, True)
+
+    # -- runs -----------------------------------------------------------------------------------
+
+    async def drain(self, summary: RunSummary, *, deadline: float | None = None) -> None:
+        """Process every due document, ``concurrency`` at a time, until none is due."""
+        semaphore = asyncio.Semaphore(self._concurrency)
+        pending: set[asyncio.Task[None]] = set()
+
+        async def one(item: QueueItem) -> None:
+            try:
+                outcome = await self.process(item, summary)
+            finally:
+                self._in_flight.discard(item.document_id)
+                semaphore.release()
+            if outcome.delivered or outcome.failed:
+                summary.documents += 1
+                summary.delivered += int(outcome.delivered)
+                summary.failed += int(outcome.failed)
+
+        while not self._paused and self._login_needed is None:
+            due = [
+                i
+                for i in self.store.due(self._concurrency * 4)
+                if i.document_id not in self._in_flight
+            ]
+            if not due and not pending:
+                return
+            for item in due:
+                await semaphore.acquire()
+                self._in_flight.add(item.document_id)
+                task = asyncio.create_task(one(item))
+                pending.add(task)
+                task.add_done_callback(pending.discard)
+            if pending:
+                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            if deadline is not None and time.monotonic() > deadline:
+                break
+        if pending:
+            await asyncio.wait(pending)
+
+    async def sync_once(self, kind: str = "incremental") -> RunSummary:
+        """One incremental pass: read the feed, deliver what is due, retry transient failures
+        that come due within the pass."""
+        summary = RunSummary(kind)
+        run_id = self.store.start_run(kind)
+        self._emit(RunStarted(run_id=run_id, kind=kind))
+        self._set_state(EngineState.SYNCING)
+        try:
+            await self.pull_changes(0)
+            await self._drain_with_retries(summary)
+        except LoginNeeded as error:
+            summary.errors.append(f"login needed: {error}")
+        except PlatformError as error:
+            summary.errors.append(str(error))
+            if isinstance(error, PlatformUnreachable):
+                self._set_online(False, str(error))
+        self._finish(run_id, summary)
+        return summary
+
+    async def _drain_with_retries(self, summary: RunSummary, patience_s: float = 90.0) -> None:
+        """Drain, then wait for documents postponed by a transient failure (not for errors)."""
+        give_up = time.monotonic() + patience_s
+        while True:
+            await self.drain(summary)
+            upcoming = self.store.next_due()
+            if self._login_needed or upcoming is None:
+                return
+            errors = {d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)}
+            waiting = [
+                i
+                for i in self.store.due(10_000, now=upcoming + 0.001)
+                if i.document_id not in errors
+            ]
+            if not waiting or time.monotonic() + (upcoming - time.time()) > give_up:
+                return
+            await asyncio.sleep(max(0.0, upcoming - time.time()))
+
+    async def full_sync(self, client_id: str | None = None) -> RunSummary:
+        """Reconcile what the platform holds for linked clients with the disk; re-deliver gaps."""
+        summary = RunSummary("full")
+        run_id = self.store.start_run("full")
+        self._emit(RunStarted(run_id=run_id, kind="full"))
+        self._set_state(EngineState.SYNCING)
+        try:
+            await self.pull_changes(0)
+            self._reload_settings()
+            links = [
+                link
+                for link in self._settings.links
+                if client_id is None or link.client_id == client_id
+            ]
+            missing: list[tuple[str, str]] = []
+            for link in links:
+                cursor: str | None = None
+                while True:
+                    page = await self.client.documents_page(client_id=link.client_id, cursor=cursor)
+                    for document in page.items:
+                        if document.created_at >= link.since and self._needs_delivery(document):
+                            missing.append((document.id, "full_sync"))
+                    if not page.next_cursor:
+                        break
+                    cursor = page.next_cursor
+            if missing:
+                log.info("full sync: %d document(s) to deliver again", len(missing))
+                self.store.enqueue(missing)
+            await self._drain_with_retries(summary)
+            self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
+        except LoginNeeded as error:
+            summary.errors.append(f"login needed: {error}")
+        except PlatformError as error:
+            summary.errors.append(str(error))
+        self._finish(run_id, summary)
+        return summary
+
+    def _needs_delivery(self, document: Document) -> bool:
+        """Whether a platform document is missing from the disk or was never acknowledged."""
+        if document.status is not DeliveryStatus.FORWARDED:
+            return True
+        rows = self.store.deliveries(document.id)
+        if not rows:
+            return True
+        for row in rows:
+            if row.state != "delivered":
+                return True
+            if any(not Path(path).exists() for path in row.paths):
+                self.store.forget_deliveries(document.id)
+                return True
+        return False
+
+    def _finish(self, run_id: int, summary: RunSummary) -> None:
+        message = "; ".join(summary.errors) if summary.errors else None
+        self.store.finish_run(
+            run_id,
+            documents=summary.documents,
+            delivered=summary.delivered,
+            failed=summary.failed,
+            message=message,
+        )
+        self._last_sync = dt.datetime.now(dt.UTC)
+        self._emit(
+            RunFinished(
+                run_id=run_id,
+                kind=summary.kind,
+                documents=summary.documents,
+                delivered=summary.delivered,
+                failed=summary.failed,
+                message=message,
+            )
+        )
+        self._settle_state()
+
+    def _settle_state(self) -> None:
+        if self._login_needed:
+            self._set_state(EngineState.LOGIN_NEEDED, self._login_needed)
+        elif self._paused:
+            self._set_state(EngineState.PAUSED)
+        elif not self._online:
+            self._set_state(EngineState.OFFLINE)
+        elif self.store.documents(DeliveryStatus.ERROR.value):
+            self._set_state(EngineState.ERRORS)
+        else:
+            self._set_state(EngineState.UP_TO_DATE)
+
+    # -- platform tasks -------------------------------------------------------------------------
+
+    async def handle_tasks(self) -> None:
+        """Pick up work the platform queued for this agent, and report how it went."""
+        page = await self.client.tasks(wait=0)
+        for task in page.items:
+            if task.status.value not in ("pending", "queued", "open", "in_progress") and (
+                task.result is not None
+            ):
+                continue
+            self.store.record_task(task.id, task.kind.value)
+            if task.kind.value == "full_sync":
+                summary = await self.full_sync(task.client_id)
+            else:
+                self.store.enqueue([(doc_id, "resend") for doc_id in task.document_ids])
+                summary = RunSummary("resend")
+                await self._drain_with_retries(summary)
+            outcome = (
+                TaskOutcome.FAILED if summary.failed or summary.errors else TaskOutcome.SUCCEEDED
+            )
+            message = "; ".join(summary.errors) or None
+            await self.client.report_task(
+                task.id,
+                TaskReport(
+                    outcome=outcome,
+                    message=message,
+                    documents_delivered=summary.delivered,
+                    documents_failed=summary.failed,
+                ),
+            )
+            self.store.finish_task(task.id, outcome.value, message)
+
+    # -- running continuously -------------------------------------------------------------------
+
+    def command_queue(self) -> asyncio.Queue[Command]:
+        if self._commands is None:
+            self._commands = asyncio.Queue()
+        return self._commands
+
+    async def run(self) -> None:
+        """Sync continuously until a Stop command (or cancellation)."""
+        commands = self.command_queue()
+        self._wake = asyncio.Event()
+        feed = asyncio.create_task(self._feed_loop(), name="ferry-feed")
+        try:
+            while True:
+                command = await commands.get()
+                if isinstance(command, Stop):
+                    return
+                await self._handle(command)
+        finally:
+            feed.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await feed
+
+    async def _handle(self, command: Command) -> None:
+        assert self._wake is not None
+        if isinstance(command, Pause):
+            self._paused = True
+            self._set_state(EngineState.PAUSED)
+        elif isinstance(command, Resume):
+            self._paused = False
+            self._login_needed = (
+                None if self._session and not self._session.login_needed else self._login_needed
+            )
+        elif isinstance(command, Retry):
+            ids = command.document_ids
+            if command.all_errors:
+                ids = [d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)]
+            self.store.enqueue([(doc_id, "retry") for doc_id in ids])
+        elif isinstance(command, Resend):
+            try:
+                await self.client.resend(command.document_ids)
+            except (PlatformError, LoginNeeded) as error:
+                log.warning("resend failed: %s", error)
+        elif isinstance(command, FullSync):
+            self._full_requested = command.client_id or "*"
+        elif isinstance(command, SyncNow):
+            pass
+        self._wake.set()
+
+    async def _feed_loop(self) -> None:
+        """Long-poll the feed; deliver what arrives; tasks, catch-up and full sync on schedule."""
+        assert self._wake is not None
+        failures = 0
+        first = True
+        while True:
+            try:
+                if self._paused or self._login_needed:
+                    await self._wake.wait()
+                    self._wake.clear()
+                    continue
+                requested = self._full_requested
+                if requested or self._full_sync_due():
+                    self._full_requested = None
+                    await self.full_sync(None if requested in (None, "*") else requested)
+                elif first or self._catch_up_due():
+                    first = False
+                    self.store.enqueue([(i, "retry") for i in self._error_ids()])
+                    await self.sync_once("catch-up" if not first else "incremental")
+                    self.store.set_meta(LAST_CATCH_UP, dt.datetime.now(dt.UTC).isoformat())
+                await self.handle_tasks()
+                summary = RunSummary("incremental")
+                await self.drain(summary)
+                if summary.documents:
+                    self._finish(self.store.start_run("incremental"), summary)
+                await self._wait_for_changes()
+                failures = 0
+            except asyncio.CancelledError:
+                raise
+            except LoginNeeded:
+                continue
+            except PlatformUnreachable as error:
+                failures += 1
+                self._set_online(False, str(error))
+                await self._sleep_or_wake(transient_delay(failures))
+            except PlatformError as error:
+                failures += 1
+                log.warning("the platform failed: %s", error)
+                await self._sleep_or_wake(transient_delay(failures, error.retry_after))
+            except Exception:
+                failures += 1
+                log.exception("the engine hit an unexpected error; it goes on")
+                await self._sleep_or_wake(transient_delay(failures))
+
+    async def _wait_for_changes(self) -> None:
+        """One long-poll of the feed, cut short by a command; then deliver what came."""
+        assert self._wake is not None
+        upcoming = self.store.next_due()
+        wait = self._long_poll_s
+        if upcoming is not None:
+            wait = max(0.0, min(wait, upcoming - time.time()))
+        self._settle_state()
+        poll = asyncio.create_task(self.pull_changes(wait))
+        woken = asyncio.create_task(self._wake.wait())
+        done, _ = await asyncio.wait({poll, woken}, return_when=asyncio.FIRST_COMPLETED)
+        if poll not in done:
+            poll.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await poll
+        else:
+            woken.cancel()
+            poll.result()
+        self._wake.clear()
+
+    async def _sleep_or_wake(self, seconds: float) -> None:
+        assert self._wake is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
+
+    def _error_ids(self) -> list[str]:
+        return [d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)]
+
+    def _full_sync_due(self) -> bool:
+        last = self.store.get_meta(LAST_FULL_SYNC)
+        if last is None:
+            self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
+            return False
+        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)
+        return age > dt.timedelta(days=self._settings.full_sync_every_days)
+
+    def _catch_up_due(self) -> bool:
+        now = dt.datetime.now().astimezone()
+        last = self.store.get_meta(LAST_CATCH_UP)
+        if now.hour != CATCH_UP_HOUR:
+            return False
+        return last is None or dt.datetime.fromisoformat(last).astimezone().date() < now.date()

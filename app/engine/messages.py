@@ -1,0 +1,134 @@
+"""The engine's only interface: commands in, events out, as plain serialisable models.
+
+The GUI in the same process today, a GUI in another process later, and the headless command
+line all talk to the engine through these, so none of them reaches into its state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+class SyncNow(_Message):
+    type: Literal["sync_now"] = "sync_now"
+
+
+class FullSync(_Message):
+    type: Literal["full_sync"] = "full_sync"
+    client_id: str | None = None
+
+
+class Pause(_Message):
+    type: Literal["pause"] = "pause"
+
+
+class Resume(_Message):
+    type: Literal["resume"] = "resume"
+
+
+class Resend(_Message):
+    """Send to integrations (again): back to To fetch on the platform, then delivered anew."""
+
+    type: Literal["resend"] = "resend"
+    document_ids: list[str]
+
+
+class Retry(_Message):
+    """Try failed documents again now instead of at their next scheduled attempt."""
+
+    type: Literal["retry"] = "retry"
+    document_ids: list[str] = Field(default_factory=list)
+    all_errors: bool = False
+
+
+class Stop(_Message):
+    type: Literal["stop"] = "stop"
+
+
+Command = Annotated[
+    SyncNow | FullSync | Pause | Resume | Resend | Retry | Stop, Field(discriminator="type")
+]
+COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+class EngineState(StrEnum):
+    """What the tray shows: the least successful state wins."""
+
+    STARTING = "starting"
+    UP_TO_DATE = "up_to_date"
+    SYNCING = "syncing"
+    PAUSED = "paused"
+    OFFLINE = "offline"
+    LOGIN_NEEDED = "login_needed"
+    ERRORS = "errors"
+    STOPPED = "stopped"
+
+
+class StateChanged(_Message):
+    type: Literal["state_changed"] = "state_changed"
+    state: EngineState
+    detail: str | None = None
+    last_sync: dt.datetime | None = None
+    errors: int = 0
+
+
+class DocumentChanged(_Message):
+    type: Literal["document_changed"] = "document_changed"
+    document_id: str
+    client_id: str
+    kind: str
+    number: str
+    issue_date: str
+    amount: str | None = None
+    currency: str | None = None
+    status: str
+    message: str | None = None
+    locations: list[str] = Field(default_factory=list)
+
+
+class RunStarted(_Message):
+    type: Literal["run_started"] = "run_started"
+    run_id: int
+    kind: str
+
+
+class RunFinished(_Message):
+    type: Literal["run_finished"] = "run_finished"
+    run_id: int
+    kind: str
+    documents: int
+    delivered: int
+    failed: int
+    message: str | None = None
+
+
+class LoginNeededEvent(_Message):
+    type: Literal["login_needed"] = "login_needed"
+    reason: str
+
+
+class Connectivity(_Message):
+    type: Literal["connectivity"] = "connectivity"
+    online: bool
+    detail: str | None = None
+
+
+Event = Annotated[
+    StateChanged | DocumentChanged | RunStarted | RunFinished | LoginNeededEvent | Connectivity,
+    Field(discriminator="type"),
+]
+EVENTS: TypeAdapter[Event] = TypeAdapter(Event)

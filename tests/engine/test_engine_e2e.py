@@ -1,0 +1,146 @@
+"""The engine against the running sandbox over real HTTP, into real folders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+from app.core.kinds import DocumentKind
+from app.settings import DeliveryFormat, Destination
+from tests.engine.conftest import Office
+
+
+async def _sync(office: Office) -> tuple[int, int]:
+    engine = office.engine()
+    await engine.open()
+    try:
+        summary = await engine.sync_once()
+    finally:
+        await engine.close()
+    return summary.delivered, summary.failed
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+async def test_a_client_synced_into_per_kind_folders_with_variables(office: Office) -> None:
+    client = office.new_client("Bakkerij Peeters BV", file_id="D00042")
+    documents = {kind: office.add(client, kind.value) for kind in DocumentKind}
+    root = office.root
+    office.configure(
+        [
+            Destination(
+                name="Winbooks",
+                paths={
+                    DocumentKind.PURCHASE: f"{root}/Winbooks/[identifiant_entreprise]/inbound",
+                    DocumentKind.SALES: f"{root}/Winbooks/[identifiant_entreprise]/outbound",
+                    DocumentKind.STATEMENT: f"{root}/coda/[accounting_file_id]/[year]",
+                    DocumentKind.RECEIPT: f"{root}/receipts/[enterprise_name]/[year]-[month]",
+                    DocumentKind.OTHER: f"{root}/other/[document_type]",
+                },
+            )
+        ],
+        {client.id: ["Winbooks"]},
+    )
+    delivered, failed = await _sync(office)
+    assert (delivered, failed) == (5, 0)
+    vat = client.vat_number
+    expected_folders = {
+        DocumentKind.PURCHASE: root / "Winbooks" / vat / "inbound",
+        DocumentKind.SALES: root / "Winbooks" / vat / "outbound",
+        DocumentKind.STATEMENT: root
+        / "coda"
+        / "D00042"
+        / str(documents[DocumentKind.STATEMENT].issue_date.year),
+        DocumentKind.RECEIPT: root
+        / "receipts"
+        / "Bakkerij Peeters BV"
+        / documents[DocumentKind.RECEIPT].issue_date.strftime("%Y-%m"),
+        DocumentKind.OTHER: root / "other" / "other",
+    }
+    for kind, document in documents.items():
+        folder = expected_folders[kind]
+        on_platform = office.on_platform(document.id)
+        assert on_platform.status.value == "forwarded", on_platform.status_message
+        for file in document.files:
+            written = folder / file.name
+            assert written.read_bytes() == office.uploaded[document.id][file.id]
+            assert str(written) in on_platform.locations
+    # nothing else anywhere: no temporary file, no extra copy
+    assert len(_files(root)) == sum(len(d.files) for d in documents.values())
+    # a second run writes nothing more
+    assert await _sync(office) == (0, 0)
+    assert len(_files(root)) == sum(len(d.files) for d in documents.values())
+
+
+async def test_three_formats_and_several_destinations(office: Office) -> None:
+    client = office.new_client("Dupont & Fils: Conseil", file_id="77")
+    invoice = office.add(client, "purchase")
+    root = office.root
+    office.configure(
+        [
+            Destination(name="UBL", general_path=f"{root}/ubl/[accounting_file_id]"),
+            Destination(name="Both", general_path=f"{root}/both", format=DeliveryFormat.UBL_PDF),
+            Destination(name="PDF", general_path=f"{root}/pdf", format=DeliveryFormat.PDF),
+        ],
+        {client.id: ["UBL", "Both", "PDF"]},
+    )
+    assert await _sync(office) == (1, 0)
+    xml_name = invoice.files[0].name
+    stem = xml_name.rsplit(".", 1)[0]
+    xml = office.uploaded[invoice.id][invoice.files[0].id]
+    assert (root / "ubl" / "77" / xml_name).read_bytes() == xml
+    assert (root / "both" / xml_name).read_bytes() == xml
+    pdf = (root / "both" / f"{stem}.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and (root / "pdf" / f"{stem}.pdf").read_bytes() == pdf
+    assert sorted(os.listdir(root / "pdf")) == [f"{stem}.pdf"]
+    locations = office.on_platform(invoice.id).locations
+    assert len(locations) == 4
+
+
+async def test_unlinked_clients_and_older_documents_are_left_alone(office: Office) -> None:
+    linked = office.new_client("Linked BV")
+    other = office.new_client("Not Linked NV")
+    before = office.add(linked, "receipt")
+    foreign = office.add(other, "receipt")
+    root = office.root
+    office.configure(
+        [Destination(name="All", general_path=f"{root}/[enterprise_name]")],
+        {linked.id: ["All"]},
+        since=dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1),
+    )
+    import asyncio
+
+    await asyncio.sleep(1.2)
+    after = office.add(linked, "receipt")
+    assert await _sync(office) == (1, 0)
+    assert office.on_platform(after.id).status.value == "forwarded"
+    assert office.on_platform(before.id).status.value == "to_fetch"
+    assert office.on_platform(foreign.id).status.value == "to_fetch"
+    assert not (root / "Not Linked NV").exists()
+
+
+async def test_resend_delivers_again_after_the_file_was_taken(office: Office) -> None:
+    client = office.new_client("Resend BV")
+    document = office.add(client, "sales")
+    root = office.root
+    office.configure([Destination(name="W", general_path=f"{root}/w")], {client.id: ["W"]})
+    assert await _sync(office) == (1, 0)
+    written = root / "w" / document.files[0].name
+    written.unlink()  # the accounting software imported and moved it
+    engine = office.engine()
+    await engine.open()
+    try:
+        await engine.client.resend([document.id])
+        summary = await engine.sync_once()
+    finally:
+        await engine.close()
+    assert summary.delivered == 1
+    assert written.read_bytes() == office.uploaded[document.id][document.files[0].id]
+    assert office.on_platform(document.id).status.value == "forwarded"
