@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import account, preview_path
+from app.commands import account, preview_path, sync
 from app.core.language import Language, parse_language
 from app.home import HOME_ENV, FerryHome
 from app.logs import setup_logging
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     preview_path.add_parser(subparsers)
     account.add_parsers(subparsers)
+    sync.add_parsers(subparsers)
     sandbox_cli.add_parser(subparsers)
     return parser
 

@@ -162,16 +162,21 @@ class Engine:
 
     # -- life cycle -----------------------------------------------------------------------------
 
-    async def open(self) -> None:
-        """Take the home's engine lock, read the login and settings, connect."""
+    async def open(self, *, exclusive: bool = True) -> None:
+        """Take the home's engine lock, read the login and settings, connect.
+
+        ``exclusive=False`` is for commands that only read the platform (listing clients),
+        which may run beside a running engine.
+        """
         self.home.ensure()
-        try:
-            self._lock_handle = lock_exclusively(self.home.state_dir / LOCK_FILE)
-        except AlreadyLocked:
-            raise EngineError(
-                f"another Ferry engine is already running on {self.home.state_dir.parent}; "
-                "stop it first (or use the running one)"
-            ) from None
+        if exclusive:
+            try:
+                self._lock_handle = lock_exclusively(self.home.state_dir / LOCK_FILE)
+            except AlreadyLocked:
+                raise EngineError(
+                    f"another Ferry engine is already running on {self.home.state_dir.parent}; "
+                    "stop it first (or use the running one)"
+                ) from None
         if self.state is None:
             self.state = StateStore(self.home.state_dir / STATE_FILE)
         login = load_login(self.home.settings_dir)

@@ -1,0 +1,370 @@
+"""The headless engine commands: destinations, links, sync, run, status, resend, retry."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.auth.session import LoginNeeded
+from app.core.kinds import DeliveryStatus, DocumentKind
+from app.core.names import running_target
+from app.core.templates import check_template
+from app.engine.engine import Engine, EngineError, RunSummary
+from app.engine.messages import DocumentChanged, Event, RunFinished, StateChanged, Stop
+from app.engine.state import StateStore
+from app.home import FerryHome
+from app.platform.errors import PlatformError
+from app.settings import (
+    ClientLink,
+    DeliveryFormat,
+    Destination,
+    Settings,
+    SettingsError,
+    load_settings,
+    save_settings,
+)
+
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_LOGIN_NEEDED = 3
+
+_KIND_OPTIONS = {
+    "purchase": DocumentKind.PURCHASE,
+    "sales": DocumentKind.SALES,
+    "statements": DocumentKind.STATEMENT,
+    "receipts": DocumentKind.RECEIPT,
+    "other": DocumentKind.OTHER,
+}
+_STATUS_OPTIONS = {"to-fetch": "to_fetch", "error": "error", "forwarded": "forwarded"}
+
+
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    destination = subparsers.add_parser("destination", help="accounting-software configurations")
+    actions = destination.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add (or with --replace, change) a destination")
+    add.add_argument("name")
+    add.add_argument("--path", help="one general path for every kind of document")
+    for option in _KIND_OPTIONS:
+        add.add_argument(f"--{option}", metavar="TEMPLATE", help=f"path for {option}")
+    add.add_argument(
+        "--format", choices=[f.value for f in DeliveryFormat], default=DeliveryFormat.UBL.value
+    )
+    add.add_argument("--replace", action="store_true", help="change an existing destination")
+    add.set_defaults(handler=run_destination_add)
+    listing = actions.add_parser("list", help="list the destinations")
+    listing.set_defaults(handler=run_destination_list)
+
+    link = subparsers.add_parser("link", help="deliver clients to a destination")
+    link.add_argument("client_ids", nargs="*", metavar="CLIENT_ID")
+    link.add_argument("--all", action="store_true", help="every client that shares documents")
+    link.add_argument("--to", required=True, metavar="NAME", help="the destination")
+    link.add_argument("--file-id", help="the accounting file id (default: the platform's)")
+    link.add_argument(
+        "--since", help="deliver documents created from this date on (default: now), YYYY-MM-DD"
+    )
+    link.set_defaults(handler=run_link)
+
+    sync = subparsers.add_parser("sync", help="one sync pass")
+    mode = sync.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--once", action="store_true", help="one incremental pass")
+    mode.add_argument("--full", action="store_true", help="reconcile everything, re-deliver gaps")
+    sync.set_defaults(handler=run_sync)
+
+    run = subparsers.add_parser("run", help="sync continuously until Ctrl-C or SIGTERM")
+    run.set_defaults(handler=run_continuously)
+
+    status = subparsers.add_parser("status", help="the documents Ferry knows and their status")
+    status.add_argument("--json", action="store_true", help="one JSON object per line")
+    status.add_argument("--status", choices=list(_STATUS_OPTIONS))
+    status.set_defaults(handler=run_status)
+
+    resend = subparsers.add_parser("resend", help="send documents to the integrations again")
+    resend.add_argument("document_ids", nargs="+", metavar="DOC_ID")
+    resend.set_defaults(handler=run_resend)
+
+    retry = subparsers.add_parser("retry", help="try failed documents again now")
+    retry.add_argument("document_ids", nargs="*", metavar="DOC_ID")
+    retry.add_argument("--all-errors", action="store_true")
+    retry.set_defaults(handler=run_retry)
+
+
+def _fail(message: str, code: int = EXIT_ERRORS) -> int:
+    print(f"ferry: {message}", file=sys.stderr)
+    return code
+
+
+def _settings(home: FerryHome) -> Settings | str:
+    try:
+        return load_settings(home.settings_dir)
+    except SettingsError as error:
+        return str(error)
+
+
+# -- destinations ----------------------------------------------------------------------------------
+
+
+def run_destination_add(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    settings = _settings(home)
+    if isinstance(settings, str):
+        return _fail(settings)
+    per_kind = {kind: getattr(args, option) for option, kind in _KIND_OPTIONS.items()}
+    per_kind = {kind: path for kind, path in per_kind.items() if path}
+    if bool(args.path) == bool(per_kind):
+        return _fail(
+            "give either --path, or one or more of --purchase --sales --statements --receipts "
+            "--other",
+            EXIT_USAGE,
+        )
+    target = running_target()
+    problems = []
+    for label, template in ([("path", args.path)] if args.path else []) + [
+        (kind.value, path) for kind, path in per_kind.items()
+    ]:
+        for problem in check_template(template, target).problems:
+            problems.append(f"{label}: {problem.message(args.language)}")
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        destination = Destination(
+            name=args.name,
+            general_path=args.path,
+            paths=per_kind,
+            format=DeliveryFormat(args.format),
+        )
+    except ValidationError as error:
+        return _fail(error.errors()[0]["msg"], EXIT_USAGE)
+    existing = settings.destination(args.name)
+    if existing is not None and not args.replace:
+        return _fail(f"a destination named {args.name!r} exists; add --replace to change it")
+    others = [d for d in settings.destinations if d.name != args.name]
+    save_settings(
+        home.settings_dir, settings.model_copy(update={"destinations": [*others, destination]})
+    )
+    print(f"Destination {args.name!r} {'changed' if existing else 'added'}.")
+    return 0
+
+
+def run_destination_list(args: argparse.Namespace) -> int:
+    settings = _settings(args.ferry_home)
+    if isinstance(settings, str):
+        return _fail(settings)
+    if not settings.destinations:
+        print("No destinations yet: add one with 'ferry destination add'.")
+    for destination in settings.destinations:
+        linked = sum(1 for link in settings.links if destination.name in link.destinations)
+        print(f"{destination.name}  (format {destination.format.value}, {linked} client(s))")
+        for kind, template in destination.templates.templates().items():
+            label = "all" if destination.general_path else kind.folder_word
+            print(f"  {label:<11} {template}")
+            if destination.general_path:
+                break
+    return 0
+
+
+# -- links -----------------------------------------------------------------------------------------
+
+
+def run_link(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    if bool(args.all) == bool(args.client_ids):
+        return _fail("name the clients to link, or --all", EXIT_USAGE)
+    try:
+        since = (
+            dt.datetime.fromisoformat(args.since).replace(tzinfo=dt.UTC)
+            if args.since
+            else dt.datetime.now(dt.UTC)
+        )
+    except ValueError:
+        return _fail(f"'{args.since}' is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
+    settings = _settings(home)
+    if isinstance(settings, str):
+        return _fail(settings)
+    if settings.destination(args.to) is None:
+        known = ", ".join(d.name for d in settings.destinations) or "none yet"
+        return _fail(f"no destination named {args.to!r} (known: {known})", EXIT_USAGE)
+
+    async def fetch(engine: Engine) -> list[Any]:
+        return await engine.client.all_clients()
+
+    clients = _with_engine(home, fetch, lock=False)
+    if isinstance(clients, int):
+        return clients
+    by_id = {client.id: client for client in clients}
+    wanted = [c.id for c in clients if c.shares_documents] if args.all else args.client_ids
+    unknown = [client_id for client_id in wanted if client_id not in by_id]
+    if unknown:
+        return _fail(f"the platform knows no client {', '.join(unknown)}", EXIT_USAGE)
+    links = {link.client_id: link for link in settings.links}
+    for client_id in wanted:
+        current = links.get(client_id)
+        file_id = args.file_id or (current.accounting_file_id if current else None)
+        file_id = file_id or by_id[client_id].accounting_file_id or None
+        destinations = [*(current.destinations if current else []), args.to]
+        links[client_id] = ClientLink(
+            client_id=client_id,
+            destinations=destinations,
+            accounting_file_id=file_id,
+            since=current.since if current and not args.since else since,
+        )
+    save_settings(home.settings_dir, settings.model_copy(update={"links": list(links.values())}))
+    for client_id in wanted:
+        print(f"Linked {by_id[client_id].name} ({client_id}) to {args.to!r}.")
+    return 0
+
+
+# -- running the engine ----------------------------------------------------------------------------
+
+
+def _with_engine(
+    home: FerryHome,
+    work: Callable[[Engine], Awaitable[Any]],
+    *,
+    lock: bool = True,
+    on_event: Callable[[Event], None] | None = None,
+) -> Any:
+    """Open an engine, do ``work``, close it; plain errors and exit codes instead of tracebacks."""
+
+    async def main() -> Any:
+        engine = Engine(home, on_event=on_event)
+        await engine.open(exclusive=lock)
+        try:
+            return await work(engine)
+        finally:
+            await engine.close()
+
+    try:
+        return asyncio.run(main())
+    except EngineError as error:
+        return _fail(str(error))
+    except LoginNeeded as error:
+        return _fail(f"login needed: {error}; run 'ferry login'", EXIT_LOGIN_NEEDED)
+    except PlatformError as error:
+        return _fail(str(error))
+    except SettingsError as error:
+        return _fail(str(error))
+
+
+def _print_summary(summary: RunSummary) -> int:
+    print(summary.line())
+    for error in summary.errors:
+        print(f"  {error}")
+    if any(e.startswith("login needed") for e in summary.errors):
+        return EXIT_LOGIN_NEEDED
+    return EXIT_ERRORS if summary.failed or summary.errors else 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+
+    async def work(engine: Engine) -> RunSummary:
+        summary = await (engine.full_sync() if args.full else engine.sync_once())
+        errors = engine.store.documents(DeliveryStatus.ERROR.value)
+        if errors and not summary.failed:
+            summary.failed = len(errors)
+        return summary
+
+    result = _with_engine(home, work)
+    if isinstance(result, int):
+        return result
+    return _print_summary(result)
+
+
+def run_continuously(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+
+    def show(event: Event) -> None:
+        if isinstance(event, DocumentChanged):
+            where = ", ".join(event.locations) if event.locations else event.message
+            print(f"{event.status:<9} {event.kind:<9} {event.number}  {where}", flush=True)
+        elif isinstance(event, RunFinished) and (event.documents or event.message):
+            print(
+                f"-- {event.kind} run: {event.delivered} delivered, {event.failed} in error"
+                + (f" ({event.message})" if event.message else ""),
+                flush=True,
+            )
+        elif isinstance(event, StateChanged):
+            print(
+                f"-- {event.state.value}" + (f": {event.detail}" if event.detail else ""),
+                flush=True,
+            )
+
+    async def work(engine: Engine) -> int:
+        loop = asyncio.get_running_loop()
+        commands = engine.command_queue()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, commands.put_nowait, Stop())
+        print(f"Ferry is syncing (home {home.state_dir.parent}); Ctrl-C stops.", flush=True)
+        await engine.run()
+        print("Ferry stopped.", flush=True)
+        return 0
+
+    result = _with_engine(home, work, on_event=show)
+    return int(result)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    from app.engine.engine import STATE_FILE
+
+    path = home.state_dir / STATE_FILE
+    if not path.exists():
+        print("Ferry has not synced yet.")
+        return 0
+    store = StateStore(path)
+    try:
+        documents = store.documents(_STATUS_OPTIONS.get(args.status or ""))
+    finally:
+        store.close()
+    for document in documents:
+        if args.json:
+            print(json.dumps(document, default=str))
+            continue
+        status = DeliveryStatus(document["status"]).label(args.language)
+        where = ", ".join(document["locations"]) or (document["message"] or "")
+        print(f"{document['id']}  {status:<11} {document['kind']:<9} {document['number']}  {where}")
+    if not args.json:
+        counts = {s: sum(1 for d in documents if d["status"] == s.value) for s in DeliveryStatus}
+        print(", ".join(f"{n} {s.label(args.language).lower()}" for s, n in counts.items()))
+    return 0
+
+
+def run_resend(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+
+    async def work(engine: Engine) -> RunSummary:
+        await engine.client.resend(args.document_ids)
+        return await engine.sync_once("resend")
+
+    result = _with_engine(home, work)
+    if isinstance(result, int):
+        return result
+    return _print_summary(result)
+
+
+def run_retry(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    if bool(args.all_errors) == bool(args.document_ids):
+        return _fail("name the documents to retry, or --all-errors", EXIT_USAGE)
+
+    async def work(engine: Engine) -> RunSummary:
+        ids = args.document_ids or [
+            d["id"] for d in engine.store.documents(DeliveryStatus.ERROR.value)
+        ]
+        engine.store.enqueue([(doc_id, "retry") for doc_id in ids])
+        return await engine.sync_once("retry")
+
+    result = _with_engine(home, work)
+    if isinstance(result, int):
+        return result
+    return _print_summary(result)
