@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import account, preview_path, sync
+from app.commands import account, demo, preview_path, sync
 from app.core.language import Language, parse_language
 from app.home import HOME_ENV, FerryHome
 from app.logs import setup_logging
@@ -26,6 +26,11 @@ def system_language() -> Language:
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             return parse_language(value)
     return parse_language(locale.getlocale()[0])
+
+
+def handler_is_demo(args: argparse.Namespace) -> bool:
+    """The demo keeps its own home unless told otherwise, so it never touches a real setup."""
+    return getattr(args, "handler", None) is demo.run
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     preview_path.add_parser(subparsers)
     account.add_parsers(subparsers)
     sync.add_parsers(subparsers)
+    demo.add_parser(subparsers)
     sandbox_cli.add_parser(subparsers)
     return parser
 
@@ -62,6 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.language is None:
         args.language = system_language()
     home = FerryHome.resolve(args.home)
+    if handler_is_demo(args) and not (args.home or os.environ.get(HOME_ENV)):
+        home = FerryHome.under(demo.demo_home_default())
     args.ferry_home = home
     args.ferry_data_dir = home.data_dir
     handler = getattr(args, "handler", None) or getattr(args, "command_run", None)
