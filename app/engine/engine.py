@@ -413,6 +413,14 @@ class Engine:
         async def one(item: QueueItem) -> None:
             try:
                 outcome = await self.process(item, summary)
+            except (LoginNeeded, asyncio.CancelledError):
+                raise
+            except Exception as error:
+                # An unexpected failure (a state write refused, a bug): the document stays
+                # queued and the next pass does it again; every step is safe to repeat.
+                log.exception("document %s could not be processed", item.document_id)
+                summary.errors.append(f"document {item.document_id}: {error}")
+                return
             finally:
                 self._in_flight.discard(item.document_id)
                 semaphore.release()
