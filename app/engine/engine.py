@@ -25,7 +25,15 @@ from pathlib import Path
 
 import httpx
 
-from app.api.models import Client, Document, ErrorReport, ForwardedReport, TaskOutcome, TaskReport
+from app.api.models import (
+    Client,
+    Document,
+    ErrorReport,
+    ForwardedReport,
+    TaskOutcome,
+    TaskReport,
+    TaskStatus,
+)
 from app.auth.account import StoredLogin, load_login
 from app.auth.login import LoginTarget
 from app.auth.secret_store import SecretStore
@@ -579,10 +587,10 @@ class Engine:
         """Pick up work the platform queued for this agent, and report how it went."""
         page = await self.client.tasks(wait=0)
         for task in page.items:
-            if task.status.value not in ("pending", "queued", "open", "in_progress") and (
-                task.result is not None
-            ):
+            if task.status is not TaskStatus.QUEUED:
                 continue
+            # Remembered before the work starts: a crash mid-task leaves it open on the
+            # platform, and the next start does it again (every step is safe to repeat).
             self.store.record_task(task.id, task.kind.value)
             if task.kind.value == "full_sync":
                 summary = await self.full_sync(task.client_id)

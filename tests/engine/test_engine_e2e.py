@@ -144,3 +144,28 @@ async def test_resend_delivers_again_after_the_file_was_taken(office: Office) ->
     assert summary.delivered == 1
     assert written.read_bytes() == office.uploaded[document.id][document.files[0].id]
     assert office.on_platform(document.id).status.value == "forwarded"
+
+
+async def test_platform_tasks_are_picked_up_and_reported(office: Office) -> None:
+    client = office.new_client("Tasks BV")
+    first = office.add(client, "purchase")
+    root = office.root
+    office.configure([Destination(name="T", general_path=f"{root}/t")], {client.id: ["T"]})
+    assert await _sync(office) == (1, 0)
+    (root / "t" / first.files[0].name).unlink()  # lost on disk: a full sync must notice
+    second = office.add(client, "sales")
+    full = office.admin.add_task(office.realm, "full_sync", client_id=client.id)
+    resend = office.admin.add_task(office.realm, "resend", document_ids=[first.id])
+    engine = office.engine()
+    await engine.open()
+    try:
+        await engine.handle_tasks()
+    finally:
+        await engine.close()
+    for task_id in (full.id, resend.id):
+        done = office.admin.http.get(f"/realms/{office.realm}/tasks/{task_id}").json()
+        assert done["status"] == "succeeded", done
+        assert done["result"]["outcome"] == "succeeded"
+    assert (root / "t" / first.files[0].name).is_file()
+    assert (root / "t" / second.files[0].name).is_file()
+    assert office.on_platform(second.id).status.value == "forwarded"
