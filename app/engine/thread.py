@@ -1,0 +1,102 @@
+"""The engine on a thread of its own, with its own asyncio loop.
+
+The desktop app (and anything else in the same process) talks to it only through
+:meth:`EngineThread.send` (commands, thread-safe) and the ``on_event`` callback, which is
+called on the engine's thread: a GUI must hand events over to its own thread (a Qt signal
+does that) and never touch the engine's state directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+
+from app.auth.secret_store import SecretStore
+from app.engine.engine import LONG_POLL_S, Engine, EngineError
+from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
+from app.home import FerryHome
+
+log = logging.getLogger(__name__)
+
+
+class EngineThread:
+    """Start, command and stop an engine running on its own thread."""
+
+    def __init__(
+        self,
+        home: FerryHome,
+        on_event: Callable[[Event], None],
+        *,
+        secrets: SecretStore | None = None,
+        long_poll_s: float | None = None,
+    ) -> None:
+        self._home = home
+        self._on_event = on_event
+        self._secrets = secrets
+        self._long_poll_s = long_poll_s
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._engine: Engine | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self.error: str | None = None
+
+    def start(self, timeout: float = 30.0) -> None:
+        """Start the thread; returns once the engine is open (or failed to open: see ``error``)."""
+        self._thread = threading.Thread(target=self._main, name="ferry-engine", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def send(self, command: Command) -> None:
+        """Queue a command for the engine; safe from any thread."""
+        loop, engine = self._loop, self._engine
+        if loop is None or engine is None or loop.is_closed():
+            log.warning("ignored %s: the engine is not running", type(command).__name__)
+            return
+        queue = engine.command_queue()
+        loop.call_soon_threadsafe(queue.put_nowait, command)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Ask the engine to stop, and wait for its thread."""
+        self.send(Stop())
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _main(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._run())
+        finally:
+            loop.close()
+            self._ready.set()
+
+    async def _run(self) -> None:
+        engine = Engine(
+            self._home,
+            on_event=self._on_event,
+            store=self._secrets,
+            long_poll_s=self._long_poll_s or LONG_POLL_S,
+        )
+        engine.command_queue()
+        try:
+            await engine.open()
+        except EngineError as error:
+            self.error = str(error)
+            self._on_event(StateChanged(state=EngineState.STOPPED, detail=str(error)))
+            self._ready.set()
+            return
+        self._engine = engine
+        self._ready.set()
+        try:
+            await engine.run()
+        except Exception:
+            log.exception("the engine stopped on an unexpected error")
+        finally:
+            await engine.close()
+            self._engine = None
