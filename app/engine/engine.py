@@ -674,13 +674,15 @@ class Engine:
                     self._wake.clear()
                     continue
                 requested = self._full_requested
-                if requested or self._full_sync_due():
+                if requested or self.full_sync_due():
                     self._full_requested = None
                     await self.full_sync(None if requested in (None, "*") else requested)
-                elif first or self._catch_up_due():
+                elif first or self.catch_up_due():
+                    # At start and each night: documents in error are tried again too.
+                    kind = "incremental" if first else "catch-up"
                     first = False
                     self.store.enqueue([(i, "retry") for i in self._error_ids()])
-                    await self.sync_once("catch-up" if not first else "incremental")
+                    await self.sync_once(kind)
                     self.store.set_meta(LAST_CATCH_UP, dt.datetime.now(dt.UTC).isoformat())
                 await self.handle_tasks()
                 summary = RunSummary("incremental")
@@ -735,17 +737,24 @@ class Engine:
     def _error_ids(self) -> list[str]:
         return [d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)]
 
-    def _full_sync_due(self) -> bool:
+    def full_sync_due(self, now: dt.datetime | None = None) -> bool:
+        """Whether the scheduled full sync is due (every ``full_sync_every_days``).
+
+        A new installation starts its clock instead of running one at once: its first
+        incremental pass already delivers everything that is new.
+        """
+        moment = now or dt.datetime.now(dt.UTC)
         last = self.store.get_meta(LAST_FULL_SYNC)
         if last is None:
-            self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
+            self.store.set_meta(LAST_FULL_SYNC, moment.isoformat())
             return False
-        age = dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(last)
+        age = moment - dt.datetime.fromisoformat(last)
         return age > dt.timedelta(days=self._settings.full_sync_every_days)
 
-    def _catch_up_due(self) -> bool:
-        now = dt.datetime.now().astimezone()
-        last = self.store.get_meta(LAST_CATCH_UP)
-        if now.hour != CATCH_UP_HOUR:
+    def catch_up_due(self, now: dt.datetime | None = None) -> bool:
+        """Whether tonight's catch-up is due: once a day, in the hour after 02:00 local time."""
+        moment = (now or dt.datetime.now(dt.UTC)).astimezone()
+        if moment.hour != CATCH_UP_HOUR:
             return False
-        return last is None or dt.datetime.fromisoformat(last).astimezone().date() < now.date()
+        last = self.store.get_meta(LAST_CATCH_UP)
+        return last is None or dt.datetime.fromisoformat(last).astimezone().date() < moment.date()

@@ -169,3 +169,24 @@ async def test_platform_tasks_are_picked_up_and_reported(office: Office) -> None
     assert (root / "t" / first.files[0].name).is_file()
     assert (root / "t" / second.files[0].name).is_file()
     assert office.on_platform(second.id).status.value == "forwarded"
+
+
+async def test_schedule_of_full_sync_and_nightly_catch_up(office: Office) -> None:
+    from app.engine.engine import LAST_CATCH_UP, LAST_FULL_SYNC
+
+    engine = office.engine()
+    await engine.open()
+    try:
+        start = dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+        assert not engine.full_sync_due(start)  # a new installation starts the clock
+        assert engine.store.get_meta(LAST_FULL_SYNC) == start.isoformat()
+        assert not engine.full_sync_due(start + dt.timedelta(days=29))
+        assert engine.full_sync_due(start + dt.timedelta(days=31))
+        night = dt.datetime(2026, 11, 2, 2, 15).astimezone()
+        assert engine.catch_up_due(night)
+        assert not engine.catch_up_due(night.replace(hour=14))
+        engine.store.set_meta(LAST_CATCH_UP, night.isoformat())
+        assert not engine.catch_up_due(night + dt.timedelta(minutes=30))  # once a night
+        assert engine.catch_up_due(night + dt.timedelta(days=1))
+    finally:
+        await engine.close()
