@@ -164,3 +164,39 @@ def _wait_for_secret_service(login_keyring: Path, timeout: float = 20) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+# -- a virtual screen with a tray host for the desktop app's tests --------------------------------
+
+_screen: list[subprocess.Popen[bytes]] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the GUI tests a real X screen (Xvfb) with a tray host (trayer), like a desktop.
+
+    Qt picks its platform once per process, when the QApplication is made, so this happens
+    before any test runs. Without Xvfb (a developer's desktop) the real display is used.
+    """
+    if os.environ.get("FERRY_TEST_DISPLAY") == "keep" or not shutil.which("Xvfb"):
+        return
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as stream:
+        number = stream.readline().strip()
+    assert number, "Xvfb did not start"
+    _screen.append(xvfb)
+    os.environ["DISPLAY"] = f":{number}"
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    if shutil.which("trayer"):
+        _screen.append(subprocess.Popen(["trayer", "--edge", "top"], stderr=subprocess.DEVNULL))
+        time.sleep(0.5)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for process in reversed(_screen):
+        process.terminate()
+        process.wait(10)

@@ -1,0 +1,1 @@
+"""The desktop app (PySide6): tray, first-run wizard, destinations, links, status, activity."""
