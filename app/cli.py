@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from app import __version__
 from app.commands import account, demo, preview_path, sync
 from app.core.language import Language, parse_language
+from app.demo_setup import demo_home_default
 from app.home import HOME_ENV, FerryHome
 from app.logs import setup_logging
 from app.sandbox import cli as sandbox_cli
@@ -69,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.language = system_language()
     home = FerryHome.resolve(args.home)
     if handler_is_demo(args) and not (args.home or os.environ.get(HOME_ENV)):
-        home = FerryHome.under(demo.demo_home_default())
+        home = FerryHome.under(demo_home_default())
     args.ferry_home = home
     args.ferry_data_dir = home.data_dir
     handler = getattr(args, "handler", None) or getattr(args, "command_run", None)

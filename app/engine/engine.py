@@ -44,6 +44,8 @@ from app.core.templates import ClientValues
 from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
 from app.engine.delivery import remove_stale_temporaries
 from app.engine.messages import (
+    ClientInfo,
+    ClientsLoaded,
     Command,
     Connectivity,
     DocumentChanged,
@@ -275,9 +277,23 @@ class Engine:
 
     async def _client_info(self, client_id: str) -> Client | None:
         if client_id not in self._clients or time.monotonic() - self._clients_loaded > 300:
-            self._clients = {c.id: c for c in await self.client.all_clients()}
-            self._clients_loaded = time.monotonic()
+            await self.load_clients()
         return self._clients.get(client_id)
+
+    async def load_clients(self) -> list[Client]:
+        """Read the office's clients from the platform and tell the listeners."""
+        clients = await self.client.all_clients()
+        self._clients = {c.id: c for c in clients}
+        self._clients_loaded = time.monotonic()
+        self._emit(
+            ClientsLoaded(
+                clients=[
+                    ClientInfo.model_validate(c.model_dump(include=set(ClientInfo.model_fields)))
+                    for c in clients
+                ]
+            )
+        )
+        return clients
 
     # -- the changes feed -----------------------------------------------------------------------
 
@@ -624,6 +640,8 @@ class Engine:
         """Sync continuously until a Stop command (or cancellation)."""
         commands = self.command_queue()
         self._wake = asyncio.Event()
+        with contextlib.suppress(PlatformError, LoginNeeded):
+            await self.load_clients()
         feed = asyncio.create_task(self._feed_loop(), name="ferry-feed")
         try:
             while True:

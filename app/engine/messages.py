@@ -127,8 +127,30 @@ class Connectivity(_Message):
     detail: str | None = None
 
 
+class ClientInfo(_Message):
+    id: str
+    name: str
+    vat_number: str
+    country: str
+    accounting_file_id: str
+    shares_documents: bool
+
+
+class ClientsLoaded(_Message):
+    """The office's clients as the platform lists them (names for the table, links)."""
+
+    type: Literal["clients_loaded"] = "clients_loaded"
+    clients: list[ClientInfo]
+
+
 Event = Annotated[
-    StateChanged | DocumentChanged | RunStarted | RunFinished | LoginNeededEvent | Connectivity,
+    StateChanged
+    | DocumentChanged
+    | RunStarted
+    | RunFinished
+    | LoginNeededEvent
+    | Connectivity
+    | ClientsLoaded,
     Field(discriminator="type"),
 ]
 EVENTS: TypeAdapter[Event] = TypeAdapter(Event)

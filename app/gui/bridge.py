@@ -14,6 +14,7 @@ from collections import deque
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.engine.messages import (
+    ClientsLoaded,
     Connectivity,
     DocumentChanged,
     Event,
@@ -35,6 +36,7 @@ class EngineBridge(QObject):
     run_finished = Signal(object)  # RunFinished
     login_needed = Signal(str)
     connectivity = Signal(object)  # Connectivity
+    clients_loaded = Signal(object)  # ClientsLoaded
 
     _wake = Signal()
 
@@ -75,6 +77,8 @@ class EngineBridge(QObject):
             self.login_needed.emit(event.reason)
         elif isinstance(event, Connectivity):
             self.connectivity.emit(event)
+        elif isinstance(event, ClientsLoaded):
+            self.clients_loaded.emit(event)
 
     @Slot()
     def _flush(self) -> None:
