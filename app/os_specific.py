@@ -108,3 +108,48 @@ def lock_exclusively(path: Path) -> object:
     handle.write(str(os.getpid()).encode())
     handle.flush()
     return handle
+
+
+def mapped_drive_target(path: str) -> str | None:
+    """For a path on a mapped network drive (``Z:\\...``), the UNC path behind it.
+
+    A Windows service (Ferry on a server) does not see the drives a user mapped, so such a path
+    must be written as ``\\\\server\\share\\...``. Returns None for anything else, and always on
+    other OSes.
+    """
+    if not WINDOWS or len(path) < 2 or path[1] != ":":  # pragma: no cover - Windows only below
+        return None
+    import ctypes.wintypes  # pragma: no cover
+
+    drive = path[:2]  # pragma: no cover
+    windll = ctypes.windll  # type: ignore[attr-defined]  # pragma: no cover
+    if windll.kernel32.GetDriveTypeW(drive + "\\") != 4:  # DRIVE_REMOTE  # pragma: no cover
+        return None
+    size = ctypes.wintypes.DWORD(1024)  # pragma: no cover
+    buffer = ctypes.create_unicode_buffer(size.value)  # pragma: no cover
+    if windll.mpr.WNetGetConnectionW(drive, buffer, ctypes.byref(size)) != 0:  # pragma: no cover
+        return "\\\\server\\share"
+    return buffer.value + path[2:]  # pragma: no cover
+
+
+def folder_writable(folder: Path) -> str | None:
+    """Why Ferry cannot write in ``folder`` (or its nearest existing parent), or None if it can.
+
+    Blocks on the disk (and on a network share possibly for seconds): never call it on the GUI
+    thread.
+    """
+    probe_dir = folder
+    while not probe_dir.exists():
+        if probe_dir.parent == probe_dir:
+            return "its drive or share does not exist"
+        probe_dir = probe_dir.parent
+    if not probe_dir.is_dir():
+        return f"{probe_dir} is a file, not a folder"
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=probe_dir, prefix=".~ferry-probe-"):
+            pass
+    except OSError as error:
+        return f"Ferry may not write in {probe_dir} ({error.strerror or error})"
+    return None

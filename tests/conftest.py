@@ -171,6 +171,15 @@ def _wait_for_secret_service(login_keyring: Path, timeout: float = 20) -> None:
 _screen: list[subprocess.Popen[bytes]] = []
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, however it dies (Linux)."""
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Give the GUI tests a real X screen (Xvfb) with a tray host (trayer), like a desktop.
 
@@ -182,7 +191,9 @@ def pytest_configure(config: pytest.Config) -> None:
     read, write = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stderr=subprocess.DEVNULL,
+        pass_fds=(write,),
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_die_with_parent,
     )
     os.close(write)
     with os.fdopen(read) as stream:
@@ -192,7 +203,13 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["DISPLAY"] = f":{number}"
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     if shutil.which("trayer"):
-        _screen.append(subprocess.Popen(["trayer", "--edge", "top"], stderr=subprocess.DEVNULL))
+        _screen.append(
+            subprocess.Popen(
+                ["trayer", "--edge", "top"],
+                stderr=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,
+            )
+        )
         time.sleep(0.5)
 
 

@@ -1,0 +1,493 @@
+"""The destination editor: paths with variables, a live preview for real clients, and every
+problem inline next to the field that causes it.
+
+All path rules come from the pure core (:mod:`app.core.templates`); this module only shows
+them. Checking that a folder can be written touches the disk (possibly a slow network share),
+so it runs on a worker thread and its answer arrives later; everything else is instant.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QRadioButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.kinds import DocumentKind
+from app.core.language import FALLBACK, Language
+from app.core.names import TargetOS, running_target
+from app.core.templates import ClientValues, check_template, render_parsed
+from app.core.variables import VARIABLES
+from app.os_specific import folder_writable, mapped_drive_target
+from app.settings import DeliveryFormat, Destination
+
+Index = QModelIndex | QPersistentModelIndex
+PREVIEW_CLIENTS = 50
+CHECK_DELAY_MS = 150
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DestinationEditor", text)
+
+
+@dataclass(frozen=True)
+class PreviewClient:
+    """A client as the preview needs it: its label and the values a template may use."""
+
+    label: str
+    values: ClientValues
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    client: str
+    kind: DocumentKind
+    path: str | None
+    problem: str | None
+
+
+class PreviewModel(QAbstractTableModel):
+    """Client, kind, and the resolved folder or why there is none."""
+
+    def __init__(self, language: Language) -> None:
+        super().__init__()
+        self._rows: list[PreviewRow] = []
+        self._language = language
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else 3
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (tr("Client"), tr("Kind"), tr("Folder"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if index.column() == 0:
+                return row.client
+            if index.column() == 1:
+                return row.kind.label(self._language)
+            return row.path if row.path is not None else row.problem
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and row.path is None:
+            return QColor("#b3261e")
+        return None
+
+    def set_rows(self, rows: list[PreviewRow]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rows(self) -> list[PreviewRow]:
+        return list(self._rows)
+
+
+class _WritableChecks(QObject):
+    """Runs folder checks on worker threads; answers arrive on the GUI thread."""
+
+    answered = Signal(str, str)  # folder, reason ("" when writable)
+
+    def check(self, folder: str) -> None:
+        def work() -> None:
+            reason = folder_writable(Path(folder))
+            with contextlib.suppress(RuntimeError):  # the editor closed meanwhile: nobody to tell
+                self.answered.emit(folder, reason or "")
+
+        threading.Thread(target=work, name="ferry-folder-check", daemon=True).start()
+
+
+class PathField(QWidget):
+    """One path template: the text, *Insert variable*, *Browse…*, and its problems below."""
+
+    changed = Signal()
+
+    def __init__(self, language: Language, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(r"C:\Winbooks\Data\[enterprise_identifier]\inbound")
+        spellings = [f"[{v.spelling(language)}]" for v in VARIABLES]
+        spellings += [f"[{v.spelling(Language.EN)}]" for v in VARIABLES]
+        completer = QCompleter(sorted(set(spellings)), self.edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        # Set as the widget (not installed with setCompleter): it completes the variable at
+        # the cursor, not the whole line; Qt needs the widget to place its popup.
+        completer.setWidget(self.edit)
+        self._completer = completer
+        completer.activated.connect(self._complete)
+        self.edit.textEdited.connect(self._maybe_complete)
+        self.edit.textChanged.connect(self.changed)
+        self.insert = QToolButton(self)
+        self.insert.setText(tr("Insert variable"))
+        self.insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.insert)
+        for variable in VARIABLES:
+            action = QAction(f"[{variable.spelling(language)}]", menu)
+            action.setToolTip(variable.meaning[language])
+            action.setStatusTip(variable.meaning[language])
+            action.triggered.connect(self._inserter(variable.spelling(language)))
+            menu.addAction(action)
+        menu.setToolTipsVisible(True)
+        self.insert.setMenu(menu)
+        self.browse = QPushButton(tr("Browse…"), self)
+        self.browse.clicked.connect(self._browse)
+        self.problems = QLabel(self)
+        self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b3261e;")
+        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems.hide()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.insert)
+        row.addWidget(self.browse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.problems)
+        self._dialog: QFileDialog | None = None
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def set_text(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def set_problems(self, problems: list[str]) -> None:
+        self.problems.setText("\n".join(f"• {p}" for p in problems))
+        self.problems.setVisible(bool(problems))
+
+    def problem_texts(self) -> list[str]:
+        text = self.problems.text()
+        return [line[2:] for line in text.splitlines()] if text else []
+
+    def _inserter(self, spelling: str) -> object:
+        def insert() -> None:
+            self.edit.insert(f"[{spelling}]")
+            self.edit.setFocus()
+
+        return insert
+
+    @Slot(str)
+    def _maybe_complete(self, text: str) -> None:
+        cursor = self.edit.cursorPosition()
+        start = text.rfind("[", 0, cursor)
+        if start != -1 and "]" not in text[start:cursor]:
+            self._completer.setCompletionPrefix(text[start:cursor])
+            self._completer.complete()
+
+    @Slot(str)
+    def _complete(self, chosen: str) -> None:
+        text, cursor = self.edit.text(), self.edit.cursorPosition()
+        start = text.rfind("[", 0, cursor)
+        if start == -1:
+            return
+        self.edit.setText(text[:start] + chosen + text[cursor:])
+        self.edit.setCursorPosition(start + len(chosen))
+
+    @Slot()
+    def _browse(self) -> None:
+        dialog = QFileDialog(self, tr("Choose the folder the accounting software reads"))
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
+        dialog.fileSelected.connect(self._chosen)
+        self._dialog = dialog
+        dialog.open()  # never exec(): the app's event loop must keep running
+
+    @Slot(str)
+    def _chosen(self, folder: str) -> None:
+        self.edit.setText(str(Path(folder)))
+
+
+_FORMATS = (
+    (DeliveryFormat.UBL, "UBL as received"),
+    (DeliveryFormat.UBL_PDF, "UBL with its PDF beside it"),
+    (DeliveryFormat.PDF, "PDF only"),
+)
+
+
+class DestinationEditor(QDialog):
+    """Edit one destination; Save stays disabled while any problem remains."""
+
+    saved = Signal(object)  # Destination
+
+    def __init__(
+        self,
+        clients: list[PreviewClient],
+        *,
+        existing_names: set[str] = frozenset(),  # type: ignore[assignment]
+        destination: Destination | None = None,
+        language: Language = FALLBACK,
+        target: TargetOS | None = None,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Accounting software configuration"))
+        self.resize(900, 640)
+        self._clients = clients[:PREVIEW_CLIENTS]
+        self._existing = set(existing_names) - ({destination.name} if destination else set())
+        self._language = language
+        self.target = target or running_target()
+        self._today = today or date.today()
+        self._writable: dict[str, str] = {}
+        self._checks = _WritableChecks(self)
+        self._checks.answered.connect(self._on_writable)
+
+        self.name = QLineEdit(self)
+        self.name.setPlaceholderText(tr("e.g. Winbooks"))
+        self.name_problems = QLabel(self)
+        self.name_problems.setStyleSheet("color: #b3261e;")
+        self.name_problems.hide()
+        self.one = QRadioButton(tr("One folder for every kind of document"), self)
+        self.split = QRadioButton(tr("A folder per kind of document"), self)
+        group = QButtonGroup(self)
+        group.addButton(self.one)
+        group.addButton(self.split)
+        self.one.setChecked(True)
+        self.general = PathField(language, self)
+        self.per_kind = {kind: PathField(language, self) for kind in DocumentKind}
+        self.format = QComboBox(self)
+        for value, label in _FORMATS:
+            self.format.addItem(tr(label), value.value)
+
+        form = QFormLayout()
+        form.addRow(tr("Name"), self.name)
+        form.addRow("", self.name_problems)
+        form.addRow(self.one)
+        form.addRow(tr("Folder"), self.general)
+        form.addRow(self.split)
+        for kind, field in self.per_kind.items():
+            form.addRow(kind.label(language), field)
+        form.addRow(tr("Delivery format"), self.format)
+
+        self.preview_model = PreviewModel(language)
+        self.preview = QTableView(self)
+        self.preview.setModel(self.preview_model)
+        self.preview.verticalHeader().setVisible(False)
+        self.preview.horizontalHeader().setStretchLastSection(True)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.preview.setColumnWidth(0, 220)
+        self.preview.setColumnWidth(1, 130)
+        self.preview_note = QLabel(self)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.buttons.accepted.connect(self._save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(tr("Preview for your clients"), self))
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.preview_note)
+        layout.addWidget(self.buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(CHECK_DELAY_MS)
+        self._timer.timeout.connect(self.check_now)
+        for field in (self.general, *self.per_kind.values()):
+            field.changed.connect(self._timer.start)
+        self.name.textChanged.connect(self._timer.start)
+        self.one.toggled.connect(self._shape_changed)
+        self.format.currentIndexChanged.connect(self._timer.start)
+        if destination is not None:
+            self._load(destination)
+        self._shape_changed()
+        self.check_now()
+
+    # -- reading and writing the form ---------------------------------------------------------
+
+    def _load(self, destination: Destination) -> None:
+        self.name.setText(destination.name)
+        if destination.general_path:
+            self.one.setChecked(True)
+            self.general.set_text(destination.general_path)
+        else:
+            self.split.setChecked(True)
+            for kind, path in destination.paths.items():
+                self.per_kind[kind].set_text(path)
+        self.format.setCurrentIndex(max(0, self.format.findData(destination.format.value)))
+
+    @Slot()
+    def _shape_changed(self) -> None:
+        general = self.one.isChecked()
+        self.general.setEnabled(general)
+        for field in self.per_kind.values():
+            field.setEnabled(not general)
+        self._timer.start()
+
+    def _templates(self) -> dict[DocumentKind, tuple[PathField, str]]:
+        if self.one.isChecked():
+            return {kind: (self.general, self.general.text()) for kind in DocumentKind}
+        return {
+            kind: (field, field.text())
+            for kind, field in self.per_kind.items()
+            if field.text().strip()
+        }
+
+    def destination(self) -> Destination | None:
+        """The destination as typed, or None while it has problems."""
+        if not self.buttons.button(QDialogButtonBox.StandardButton.Save).isEnabled():
+            return None
+        format_value = DeliveryFormat(self.format.currentData())
+        if self.one.isChecked():
+            return Destination(
+                name=self.name.text().strip(),
+                general_path=self.general.text(),
+                format=format_value,
+            )
+        return Destination(
+            name=self.name.text().strip(),
+            paths={kind: text for kind, (_, text) in self._templates().items()},
+            format=format_value,
+        )
+
+    # -- checking -----------------------------------------------------------------------------
+
+    @Slot()
+    def check_now(self) -> None:
+        """Check every field and refresh the preview (called shortly after each change)."""
+        self._timer.stop()
+        all_fields = [self.general, *self.per_kind.values()]
+        field_problems: dict[int, list[str]] = {id(field): [] for field in all_fields}
+        name = self.name.text().strip()
+        name_problem = ""
+        if not name:
+            name_problem = tr("Give this configuration a name, e.g. the accounting software's.")
+        elif name in self._existing:
+            name_problem = tr("Another configuration already has this name.")
+        self.name_problems.setText(name_problem)
+        self.name_problems.setVisible(bool(name_problem))
+
+        templates = self._templates()
+        if not templates:
+            field = self.per_kind[DocumentKind.PURCHASE]
+            field_problems[id(field)].append(
+                tr("Give at least one folder: purchase invoices, sales invoices, ...")
+            )
+        rows: list[PreviewRow] = []
+        client_problem_count = 0
+        parsed_by_text = {}
+        for kind, (field, text) in templates.items():
+            if text not in parsed_by_text:
+                parsed_by_text[text] = check_template(text, self.target)
+            checked = parsed_by_text[text]
+            problems = field_problems[id(field)]
+            for problem in checked.problems:
+                message = problem.message(self._language)
+                if message not in problems:
+                    problems.append(message)
+            unc = mapped_drive_target(text) if self.target is running_target() else None
+            if unc is not None:
+                hint = tr(
+                    "This is a mapped network drive, which Ferry cannot see when it runs as a "
+                    "service. Write the network path instead: {path}"
+                ).format(path=unc)
+                if hint not in problems:
+                    problems.append(hint)
+            if checked.parsed is None:
+                continue
+            prefix = checked.parsed.fixed_prefix
+            if self.target is running_target():
+                reason = self._writable.get(prefix)
+                if reason is None:
+                    self._writable[prefix] = "…"
+                    self._checks.check(prefix)
+                elif reason not in ("", "…"):
+                    message = tr("Ferry cannot write there: {reason}.").format(reason=reason)
+                    if message not in problems:
+                        problems.append(message)
+            for client in self._clients:
+                result = render_parsed(checked.parsed, client.values, kind, self._today)
+                if result.path is not None:
+                    rows.append(PreviewRow(client.label, kind, result.path, None))
+                else:
+                    said = "; ".join(p.message(self._language) for p in result.problems)
+                    rows.append(PreviewRow(client.label, kind, None, said))
+                    client_problem_count += 1
+                    for problem in result.problems:
+                        message = problem.message(self._language)
+                        if message not in problems:
+                            problems.append(message)
+        for field in all_fields:
+            field.set_problems(field_problems[id(field)] if field.isEnabled() else [])
+        self.preview_model.set_rows(rows)
+        if not self._clients:
+            self.preview_note.setText(tr("Link clients to see where their documents will go."))
+        elif client_problem_count:
+            self.preview_note.setText(
+                tr("{count} preview(s) show a problem: fix them before saving.").format(
+                    count=client_problem_count
+                )
+            )
+        else:
+            self.preview_note.setText("")
+        ok = not name_problem and not any(field_problems.values()) and bool(templates)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
+
+    @Slot(str, str)
+    def _on_writable(self, folder: str, reason: str) -> None:
+        self._writable[folder] = reason
+        self.check_now()
+
+    def problems(self) -> list[str]:
+        """Every problem shown now, for tests and accessibility."""
+        found = [self.name_problems.text()] if self.name_problems.isVisible() else []
+        for field in (self.general, *self.per_kind.values()):
+            found.extend(field.problem_texts())
+        return found
+
+    @Slot()
+    def _save(self) -> None:
+        self.check_now()
+        destination = self.destination()
+        if destination is None:
+            return
+        self.saved.emit(destination)
+        self.accept()
