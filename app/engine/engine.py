@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -63,7 +64,7 @@ from app.engine.messages import (
     Stop,
     SyncNow,
 )
-from app.engine.state import QueueItem, StateStore
+from app.engine.state import DeliveryOutcome, QueueItem, StateStore
 from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
@@ -160,6 +161,8 @@ class Engine:
         self._settings_stamp: float | None = None
         self._clients: dict[str, Client] = {}
         self._clients_loaded = 0.0
+        self._clients_lock = asyncio.Lock()
+        self._listed: dict[str, Document] = {}  # documents a full sync already read
         self._in_flight: set[str] = set()
         self._commands: asyncio.Queue[Command] | None = None
         self._wake: asyncio.Event | None = None
@@ -276,8 +279,9 @@ class Engine:
             self._settings_stamp = stamp
 
     async def _client_info(self, client_id: str) -> Client | None:
-        if client_id not in self._clients or time.monotonic() - self._clients_loaded > 300:
-            await self.load_clients()
+        async with self._clients_lock:  # parallel documents share one listing
+            if client_id not in self._clients or time.monotonic() - self._clients_loaded > 300:
+                await self.load_clients()
         return self._clients.get(client_id)
 
     async def load_clients(self) -> list[Client]:
@@ -309,22 +313,28 @@ class Engine:
 
     # -- one document ---------------------------------------------------------------------------
 
-    async def process(self, item: QueueItem, summary: RunSummary) -> _Outcome:
-        """Deliver one queued document everywhere it goes, report it, and take it off the queue."""
+    async def process(
+        self, item: QueueItem, summary: RunSummary, document: Document | None = None
+    ) -> _Outcome:
+        """Deliver one queued document everywhere it goes, report it, and take it off the queue.
+
+        ``document`` saves a request when the caller already holds it (a full sync's listing).
+        """
         store = self.store
-        try:
-            document = await self.client.document(item.document_id)
-        except PlatformError as error:
-            if error.status == 404:
-                log.info("document %s is gone from the platform", item.document_id)
-                store.done(item.document_id)
-                return _Outcome(False, False, False)
-            return self._postpone(item, error)
-        store.upsert_document(document.model_dump(mode="json"))
+        if document is None:
+            try:
+                document = await self.client.document(item.document_id)
+            except PlatformError as error:
+                if error.status == 404:
+                    log.info("document %s is gone from the platform", item.document_id)
+                    store.done(item.document_id)
+                    return _Outcome(False, False, False)
+                return self._postpone(item, error)
+        record = document.model_dump(mode="json")
         self._reload_settings()
         link = self._settings.link(document.client_id)
         if link is None or document.created_at < link.since:
-            store.done(item.document_id)
+            store.complete_document(record, [], status=None, message=None, locations=[])
             summary.skipped += 1
             return _Outcome(False, False, False)
         client = await self._client_info(document.client_id)
@@ -335,16 +345,16 @@ class Engine:
             or (client.accounting_file_id if client else None),
             country=client.country if client else None,
         )
-        if item.reason == "resend":
-            store.forget_deliveries(document.id)
+        resend = item.reason == "resend"
         locations: list[str] = []
         failures: list[str] = []
+        outcomes: list[DeliveryOutcome] = []
         taken = False
         for name in link.destinations:
             destination = self._settings.destination(name)
             if destination is None:
                 continue
-            done = store.delivery(document.id, name)
+            done = None if resend else store.delivery(document.id, name)
             if done is not None and done.state == "delivered":
                 locations.extend(done.paths)
                 taken = taken or bool(done.paths)
@@ -355,32 +365,33 @@ class Engine:
                 return self._postpone(item, error)
             except PermanentFailure as error:
                 attempts = done.attempts if done else 0
-                store.record_failure(
-                    document.id,
-                    name,
-                    error.code,
-                    str(error),
-                    time.time() + permanent_delay(attempts),
-                )
+                retry_at = time.time() + permanent_delay(attempts)
+                outcomes.append(DeliveryOutcome(name, [], error.code, str(error), retry_at))
                 failures.append(f"{name}: {error}")
                 taken = True
                 continue
-            if paths is None:
-                store.record_delivered(document.id, name, [])
-                continue
-            store.record_delivered(document.id, name, paths)
-            locations.extend(paths)
-            taken = True
+            outcomes.append(DeliveryOutcome(name, paths or []))
+            if paths:
+                locations.extend(paths)
+                taken = True
         if not taken:
-            store.done(document.id)
+            store.complete_document(
+                record, outcomes, status=None, message=None, locations=[], forget_first=resend
+            )
             summary.skipped += 1
             return _Outcome(False, False, False)
-        return await self._report(document, item, locations, failures)
+        return await self._report(document, record, item, outcomes, locations, failures, resend)
 
     async def _report(
-        self, document: Document, item: QueueItem, locations: list[str], failures: list[str]
+        self,
+        document: Document,
+        record: dict[str, Any],
+        item: QueueItem,
+        outcomes: list[DeliveryOutcome],
+        locations: list[str],
+        failures: list[str],
+        resend: bool,
     ) -> _Outcome:
-        store = self.store
         report: ForwardedReport | ErrorReport
         if failures:
             message = "; ".join(failures)[:3900]
@@ -395,7 +406,18 @@ class Engine:
             log.warning("the platform refused the report of %s: %s", document.id, error)
         status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
         said = "; ".join(failures) if failures else None
-        store.set_document_status(document.id, status.value, said, locations)
+        retry_at = (
+            min(o.next_retry for o in outcomes if o.next_retry is not None) if failures else None
+        )
+        self.store.complete_document(
+            record,
+            outcomes,
+            status=status.value,
+            message=said,
+            locations=locations,
+            forget_first=resend,
+            retry_at=retry_at,
+        )
         self._emit(
             DocumentChanged(
                 document_id=document.id,
@@ -411,11 +433,7 @@ class Engine:
             )
         )
         if failures:
-            rows = [row for row in store.deliveries(document.id) if row.next_retry]
-            retry_at = min((row.next_retry or 0.0) for row in rows) if rows else time.time()
-            store.postpone(document.id, retry_at)
             return _Outcome(False, True, False)
-        store.done(document.id)
         return _Outcome(True, False, False)
 
     def _postpone(self, item: QueueItem, error: Exception) -> _Outcome:
@@ -436,7 +454,8 @@ class Engine:
 
         async def one(item: QueueItem) -> None:
             try:
-                outcome = await self.process(item, summary)
+                known = self._listed.pop(item.document_id, None)
+                outcome = await self.process(item, summary, known)
             except (LoginNeeded, asyncio.CancelledError):
                 raise
             except Exception as error:
@@ -533,6 +552,7 @@ class Engine:
                     for document in page.items:
                         if document.created_at >= link.since and self._needs_delivery(document):
                             missing.append((document.id, "full_sync"))
+                            self._listed[document.id] = document
                     if not page.next_cursor:
                         break
                     cursor = page.next_cursor
@@ -540,6 +560,7 @@ class Engine:
                 log.info("full sync: %d document(s) to deliver again", len(missing))
                 self.store.enqueue(missing)
             await self._drain_with_retries(summary)
+            self._listed.clear()
             self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
         except LoginNeeded as error:
             summary.errors.append(f"login needed: {error}")

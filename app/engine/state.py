@@ -113,6 +113,17 @@ class DeliveryRow:
 
 
 @dataclass(frozen=True)
+class DeliveryOutcome:
+    """What one pass did for one destination: the paths, or why it failed and when to retry."""
+
+    destination: str
+    paths: list[str]
+    error_code: str | None = None
+    message: str | None = None
+    next_retry: float | None = None
+
+
+@dataclass(frozen=True)
 class RunRow:
     id: int
     kind: str
@@ -133,7 +144,9 @@ class StateStore:
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        # NORMAL in WAL mode survives any crash of the process; after a power cut the last
+        # commits may be lost, which the next run redoes (files are recognised by checksum).
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA busy_timeout=10000")
         self._lock = threading.RLock()
         self.writes = 0
@@ -226,6 +239,72 @@ class StateStore:
     def done(self, document_id: str) -> None:
         with self._write() as db:
             db.execute("DELETE FROM queue WHERE document_id = ?", (document_id,))
+
+    # -- one document's outcome, in one transaction -------------------------------------------
+
+    def complete_document(
+        self,
+        document: dict[str, Any],
+        outcomes: Sequence[DeliveryOutcome],
+        *,
+        status: str | None,
+        message: str | None,
+        locations: Sequence[str],
+        forget_first: bool = False,
+        retry_at: float | None = None,
+    ) -> None:
+        """Record everything one pass did with a document, then take it off the queue (or
+        schedule its retry), all in one commit.
+
+        Nothing before this commit needs recording for safety: a file already delivered is
+        recognised by its checksum when the document is done again, and reports are idempotent.
+        """
+        now = time.time()
+        with self._write() as db:
+            _upsert_document(db, document)
+            if forget_first:
+                db.execute("DELETE FROM deliveries WHERE document_id = ?", (document["id"],))
+            for outcome in outcomes:
+                if outcome.error_code is None:
+                    db.execute(
+                        "INSERT INTO deliveries (document_id, destination, state, paths, "
+                        "attempts, updated) VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT "
+                        "(document_id, destination) DO UPDATE SET state = 'delivered', paths = "
+                        "excluded.paths, error_code = NULL, message = NULL, next_retry = NULL, "
+                        "attempts = attempts + 1, updated = excluded.updated",
+                        (document["id"], outcome.destination, json.dumps(outcome.paths), now),
+                    )
+                else:
+                    db.execute(
+                        "INSERT INTO deliveries (document_id, destination, state, error_code, "
+                        "message, attempts, next_retry, updated) VALUES (?, ?, 'failed', ?, ?, 1, "
+                        "?, ?) ON CONFLICT (document_id, destination) DO UPDATE SET state = "
+                        "'failed', error_code = excluded.error_code, message = excluded.message, "
+                        "attempts = attempts + 1, next_retry = excluded.next_retry, updated = "
+                        "excluded.updated",
+                        (
+                            document["id"],
+                            outcome.destination,
+                            outcome.error_code,
+                            outcome.message,
+                            outcome.next_retry,
+                            now,
+                        ),
+                    )
+            if status is not None:
+                db.execute(
+                    "UPDATE documents SET status = ?, message = ?, locations = ?, last_attempt = "
+                    "?, updated = ? WHERE id = ?",
+                    (status, message, json.dumps(list(locations)), now, now, document["id"]),
+                )
+            if retry_at is None:
+                db.execute("DELETE FROM queue WHERE document_id = ?", (document["id"],))
+            else:
+                db.execute(
+                    "UPDATE queue SET attempts = attempts + 1, not_before = ? WHERE "
+                    "document_id = ?",
+                    (retry_at, document["id"]),
+                )
 
     # -- documents as the table shows them ----------------------------------------------------
 
