@@ -1,0 +1,22 @@
+"""Handing files and folders to the desktop (Explorer, Finder, the XDG file manager).
+
+One function, so the rest of the GUI never talks to the OS directly and tests replace just
+this (``monkeypatch.setattr(desktop, "open_path", ...)``) instead of opening real windows.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+
+
+def open_path(path: str) -> bool:
+    """Open a file with its default application, or a folder in the file manager.
+
+    Returns False when the desktop refused. The file's existence is not checked here on
+    purpose: a stat on a dead network share can block for half a minute, and the GUI thread
+    never waits on disk; the desktop reports a missing file itself.
+    """
+    if not path:
+        return False
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(path)))

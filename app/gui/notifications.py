@@ -1,0 +1,409 @@
+"""When to tell the person at the desk that something needs them, and in what words.
+
+Ferry runs unwatched for months; a notification is the one moment it interrupts someone, so it
+must be rare and worth reading: **one** notification for a burst of failures (never one per
+document), **never twice for the same fault** while that fault lasts, **none during the first
+import** (the window and the tray icon already show those errors, and the person setting Ferry
+up is looking at them), and one when the platform no longer accepts the login.
+
+This module is pure logic, without Qt, so that every rule can be tested exhaustively: it is fed
+the engine's events (as :class:`~app.gui.bridge.EngineBridge` re-emits them) and returns a
+:class:`Notification` when one is due. :class:`~app.gui.tray.TrayController` shows it.
+
+Definitions the rules rest on:
+
+- **A fault** (a cause) is what makes a document fail, recognised by :func:`fault_key`: the
+  error message with its document-specific parts removed (the document's number and id, folder
+  paths, numbers, web addresses). "Winbooks: Ferry may not write in D:\\Compta\\Bakkerij\\2026
+  (…Permission denied…)" and the same for another client's folder are one fault: the same
+  destination refusing writes. A fault is *resolved* when no document fails with it any more
+  (they were forwarded, or the engine reports *Up to date* with no errors); if it comes back
+  later, it is notified again.
+- **A burst** is the new failures of one run: gathered until the run's ``RunFinished``; outside
+  a run (failures after a platform task) until a calm of ``settle_s`` without new failures or a
+  settled state; inside a very long run (a full sync of thousands of documents) they are told
+  after ``max_hold_s`` at the latest, so a full disk at minute one is not told at minute thirty.
+- **The first import** is the first run after start-up: the catch-up that delivers the backlog
+  and retries every document in error. Nothing about documents is notified until its
+  ``RunFinished``; the faults it meets count as already told. This also keeps a restart from
+  announcing again the faults that were told before it.
+- **Login needed** is told once per loss of the login: again only after the engine was seen
+  working (``Up to date`` or ``Errors``) in between.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.core.kinds import DeliveryStatus
+from app.engine.messages import (
+    DocumentChanged,
+    EngineState,
+    Event,
+    LoginNeededEvent,
+    RunFinished,
+    RunStarted,
+    StateChanged,
+)
+
+# Windows' balloon limits (NOTIFYICONDATA: szInfoTitle[64], szInfo[256], both with their NUL).
+TITLE_LIMIT = 63
+TEXT_LIMIT = 255
+
+Translate = Callable[[str, str], str]
+"""``translate(context, text)``: Qt's ``QCoreApplication.translate`` or the identity."""
+
+
+def untranslated(context: str, text: str) -> str:
+    """The source text itself: the default when no Qt translator is at hand (tests, tools)."""
+    return text
+
+
+def utf16_length(text: str) -> int:
+    """Length as Windows counts it (UTF-16 code units), which is what its limits are in."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-16 units, ending with "…" when it was cut."""
+    if utf16_length(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    kept: list[str] = []
+    used = 1  # the ellipsis
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if used + width > limit:
+            break
+        kept.append(char)
+        used += width
+    return "".join(kept).rstrip() + "…"
+
+
+def fill(text: str, *values: str) -> str:
+    """Qt-style ``%1``, ``%2`` placeholders, in one pass (a value holding "%2" stays as is)."""
+
+    def value(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return values[index] if 0 <= index < len(values) else match.group(0)
+
+    return re.sub(r"%(\d)", value, text)
+
+
+# --- what makes two failures "the same fault" ----------------------------------------------------
+
+_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
+# A folder path: starts with a drive (C:\ or C:/), a UNC prefix (\\) or a slash, after a space, a
+# quote or a bracket; runs until a word that follows paths in Ferry's messages ("… /srv/x is
+# full", "… D:\Compta\Bakkerij Peeters BV (the system said …)"), so folder names with spaces
+# (company names) are part of the path.
+_PATH = re.compile(
+    r"(?:^|(?<=[\s'\"(\[=]))"
+    r"(?:[A-Za-z]:[\\/]|\\\\|/)(?=\S)"
+    r".*?"
+    r"(?=\s\(|\s*[;,)\]'\"]|:\s|\s*$|\s(?:is|are|cannot|could|does|did|was|were|has|have"
+    r"|already|failed|for|because|which|and|or)\b)"
+)
+_NUMBER = re.compile(r"\d+")
+_SPACES = re.compile(r"\s+")
+
+
+def fault_key(message: str | None, *, number: str = "", document_id: str = "") -> str:
+    """What identifies the fault behind an error message, the same for every document it hits.
+
+    The engine writes "DESTINATION: what went wrong (what the system said); what to do" per
+    failed destination. The document's own number and id, folder paths (which hold the
+    client's name, the year, the kind), web addresses and numbers (sizes, years, error codes)
+    are removed; what remains — the destination and the kind of failure — is the fault.
+    """
+    if not message:
+        return ""
+    text = message
+    for own in (number, document_id):
+        if len(own) >= 2:
+            text = text.replace(own, "<doc>")
+    text = _URL.sub("<url>", text)
+    text = _PATH.sub("<path>", text)
+    text = _NUMBER.sub("#", text)
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+# --- notifications -------------------------------------------------------------------------------
+
+
+class NotificationKind(StrEnum):
+    ERRORS = "errors"  # clicking it shows the table filtered on errors
+    LOGIN = "login"  # clicking it opens Ferry, where the login is
+
+
+@dataclass(frozen=True)
+class Notification:
+    kind: NotificationKind
+    title: str
+    text: str
+    document_ids: tuple[str, ...] = ()
+    causes: tuple[str, ...] = ()
+
+
+_SETTLED = frozenset(
+    {
+        EngineState.UP_TO_DATE,
+        EngineState.ERRORS,
+        EngineState.OFFLINE,
+        EngineState.PAUSED,
+        EngineState.STOPPED,
+    }
+)
+# States the engine only reaches with a working login (it prefers Login needed over both).
+_LOGIN_WORKS = frozenset({EngineState.UP_TO_DATE, EngineState.ERRORS})
+
+
+class ErrorNotifier:
+    """Decides when to show one notification, and its words, from the engine's events.
+
+    Feed it with :meth:`on_documents`, :meth:`on_run_started`, :meth:`on_run_finished`,
+    :meth:`on_state` and :meth:`on_login_needed` (or :meth:`feed` with any event), and call
+    :meth:`tick` after :meth:`seconds_until_tick` seconds; each returns the
+    :class:`Notification` to show now, or None.
+    """
+
+    def __init__(
+        self,
+        *,
+        translate: Translate = untranslated,
+        clock: Callable[[], float] = time.monotonic,
+        quiet_first_run: bool = True,
+        settle_s: float = 10.0,
+        max_hold_s: float = 120.0,
+    ) -> None:
+        self._translate = translate
+        self._clock = clock
+        self._quiet_first_run = quiet_first_run
+        self.settle_s = settle_s
+        self.max_hold_s = max_hold_s
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget everything, as at start-up (the next run is a first import again)."""
+        self._first_import = self._quiet_first_run
+        self._in_run = False
+        self._failing: dict[str, str] = {}  # document id -> fault, for documents in Error
+        self._fault_count: Counter[str] = Counter()  # fault -> documents failing with it
+        self._told: set[str] = set()  # faults notified (or met during the first import)
+        self._pending: dict[str, dict[str, DocumentChanged]] = {}  # new fault -> its documents
+        self._pending_since = 0.0
+        self._last_failure = 0.0
+        self._login_told = False
+
+    # -- what it knows ----------------------------------------------------------------------------
+
+    @property
+    def in_first_import(self) -> bool:
+        return self._first_import
+
+    @property
+    def pending(self) -> int:
+        """Documents failing with a new fault, waiting for the end of their burst."""
+        return sum(len(documents) for documents in self._pending.values())
+
+    @property
+    def told_faults(self) -> frozenset[str]:
+        return frozenset(self._told)
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def feed(self, event: Event) -> Notification | None:
+        """Any engine event; the same as calling the matching ``on_…`` method."""
+        if isinstance(event, DocumentChanged):
+            self.on_documents([event])
+            return None
+        if isinstance(event, RunStarted):
+            self.on_run_started(event)
+            return None
+        if isinstance(event, RunFinished):
+            return self.on_run_finished(event)
+        if isinstance(event, StateChanged):
+            return self.on_state(event)
+        if isinstance(event, LoginNeededEvent):
+            return self.on_login_needed(event.reason)
+        return None
+
+    def on_documents(self, documents: Iterable[DocumentChanged]) -> None:
+        """A batch of document changes; failures wait for the end of their burst."""
+        now = self._clock()
+        for document in documents:
+            if document.status == DeliveryStatus.ERROR:
+                self._failed(document, now)
+            elif document.status == DeliveryStatus.FORWARDED:
+                self._forget(document.document_id)
+            # To fetch (sent to integrations again): the fault is not gone until it is forwarded.
+
+    def on_run_started(self, event: RunStarted) -> None:
+        self._in_run = True
+
+    def on_run_finished(self, event: RunFinished) -> Notification | None:
+        """The end of a run: its new faults in one notification; the first import ends here."""
+        self._in_run = False
+        if self._first_import:
+            self._first_import = False
+            return None
+        return self._flush()
+
+    def on_state(self, event: StateChanged) -> Notification | None:
+        if event.state is EngineState.LOGIN_NEEDED:
+            return self.on_login_needed(event.detail or "")
+        if event.state in _LOGIN_WORKS:
+            self._login_told = False
+        if event.state is EngineState.UP_TO_DATE and event.errors == 0:
+            # Nothing is in Error any more: every fault is resolved and may be told again.
+            self._failing.clear()
+            self._fault_count.clear()
+            self._told.clear()
+            self._pending.clear()
+        if event.state in _SETTLED and not self._in_run and not self._first_import:
+            return self._flush()
+        return None
+
+    def on_login_needed(self, reason: str) -> Notification | None:
+        """The platform refused the login: told once per loss of the login."""
+        if self._login_told:
+            return None
+        self._login_told = True
+        translate = self._translate
+        title = translate("ErrorNotifier", "Login needed")
+        text = translate(
+            "ErrorNotifier",
+            "The platform no longer accepts Ferry's login, so no documents are delivered. "
+            "Open Ferry to log in again.",
+        )
+        if reason.strip():
+            text = f"{text} ({reason.strip()})"
+        return Notification(
+            NotificationKind.LOGIN, shorten(title, TITLE_LIMIT), shorten(text, TEXT_LIMIT)
+        )
+
+    # -- time -------------------------------------------------------------------------------------
+
+    def seconds_until_tick(self) -> float | None:
+        """When :meth:`tick` may have something to say; None while nothing is waiting."""
+        if not self._pending:
+            return None
+        now = self._clock()
+        if self._in_run:
+            return max(0.0, self._pending_since + self.max_hold_s - now)
+        return max(0.0, self._last_failure + self.settle_s - now)
+
+    def tick(self) -> Notification | None:
+        """Tell a burst that no run will close: calm outside a run, or held too long in one."""
+        wait = self.seconds_until_tick()
+        if wait is None or wait > 0:
+            return None
+        return self._flush()
+
+    # -- inside -----------------------------------------------------------------------------------
+
+    def _failed(self, document: DocumentChanged, now: float) -> None:
+        fault = fault_key(
+            document.message, number=document.number, document_id=document.document_id
+        )
+        if self._failing.get(document.document_id) == fault:
+            return  # the same document failing the same way again (a retry)
+        self._forget(document.document_id)
+        self._failing[document.document_id] = fault
+        self._fault_count[fault] += 1
+        if self._first_import:
+            self._told.add(fault)
+            return
+        if fault in self._told:
+            return
+        if not self._pending:
+            self._pending_since = now
+        self._pending.setdefault(fault, {})[document.document_id] = document
+        self._last_failure = now
+
+    def _forget(self, document_id: str) -> None:
+        """The document no longer fails (as it did): its fault may be resolved."""
+        fault = self._failing.pop(document_id, None)
+        if fault is None:
+            return
+        self._fault_count[fault] -= 1
+        waiting = self._pending.get(fault)
+        if waiting is not None:
+            waiting.pop(document_id, None)
+            if not waiting:
+                del self._pending[fault]
+        if self._fault_count[fault] <= 0:
+            del self._fault_count[fault]
+            self._told.discard(fault)
+
+    def _flush(self) -> Notification | None:
+        if not self._pending:
+            return None
+        pending, self._pending = self._pending, {}
+        self._told.update(pending)
+        documents = [document for group in pending.values() for document in group.values()]
+        first = documents[0]
+        notification = self._words(first, len(documents), len(pending))
+        return Notification(
+            NotificationKind.ERRORS,
+            notification[0],
+            notification[1],
+            tuple(document.document_id for document in documents),
+            tuple(pending),
+        )
+
+    def _words(self, first: DocumentChanged, documents: int, faults: int) -> tuple[str, str]:
+        translate = self._translate
+        if documents == 1:
+            title = translate("ErrorNotifier", "A document could not be delivered")
+        else:
+            title = fill(
+                translate("ErrorNotifier", "%1 documents could not be delivered"), str(documents)
+            )
+        name = self._document_name(first)
+        if documents == 1:
+            head = fill(translate("ErrorNotifier", "%1 could not be delivered: "), name)
+        elif documents == 2:
+            head = fill(
+                translate("ErrorNotifier", "%1 and 1 other document could not be delivered: "),
+                name,
+            )
+        else:
+            head = fill(
+                translate("ErrorNotifier", "%1 and %2 other documents could not be delivered: "),
+                name,
+                str(documents - 1),
+            )
+        tail = ""
+        if faults == 2:
+            tail = translate("ErrorNotifier", " (and 1 other problem)")
+        elif faults > 2:
+            tail = fill(translate("ErrorNotifier", " (and %1 other problems)"), str(faults - 1))
+        reason = (first.message or "").strip() or translate(
+            "ErrorNotifier", "Ferry's window says why."
+        )
+        room = TEXT_LIMIT - utf16_length(head) - utf16_length(tail)
+        text = head + shorten(reason, max(room, 0)) + tail
+        return shorten(title, TITLE_LIMIT), shorten(text, TEXT_LIMIT)
+
+    def _document_name(self, document: DocumentChanged) -> str:
+        """How a person names the document: its kind and its number."""
+        translate = self._translate
+        number = document.number.strip()
+        if not number:
+            return translate("ErrorNotifier", "A document")
+        if document.kind in ("purchase", "sales"):
+            template = translate("ErrorNotifier", "Invoice %1")
+        elif document.kind == "statement":
+            template = translate("ErrorNotifier", "Statement %1")
+        elif document.kind == "receipt":
+            template = translate("ErrorNotifier", "Receipt %1")
+        else:
+            template = translate("ErrorNotifier", "Document %1")
+        return fill(template, number)

@@ -1,0 +1,673 @@
+"""The live status table: every document, why it failed, and the actions on it.
+
+The view never talks to the engine: it asks through ``resend_requested`` and
+``retry_requested`` (document ids), and the engine's answer comes back as ordinary
+``DocumentChanged`` batches through ``apply_changes``. Files and folders open through
+``desktop.open_path``, one seam that tests replace.
+
+Everything here is sized for 100,000 rows: fixed row heights and column widths (no
+``ResizeToContents``, which measures every row), selections read as ranges instead of one
+index per cell, and no modal ``exec()`` (the details dialog uses ``open()``), since the GUI
+thread also runs qasync coroutines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core.kinds import DeliveryStatus
+from app.core.language import FALLBACK, Language
+from app.engine.messages import DocumentChanged
+from app.gui import desktop
+from app.gui.documents_model import (
+    Column,
+    DocumentRow,
+    DocumentsModel,
+    format_timestamp,
+    status_color,
+    status_icon,
+)
+
+SEARCH_DEBOUNCE_MS = 150
+"""Typing "peeters" filters once, after the last key, not seven times."""
+
+MAX_OPEN = 10
+"""Open file / Open folder act on at most this many: a slip of Ctrl+A must not open 5,000
+windows."""
+
+NOTICE_MS = 10_000
+
+# Column widths in average characters; the last column stretches to the window's edge.
+_WIDTHS = {
+    Column.CLIENT: 24,
+    Column.KIND: 16,
+    Column.NUMBER: 15,
+    Column.DATE: 11,
+    Column.AMOUNT: 14,
+    Column.STATUS: 14,
+    Column.DESTINATION: 40,
+    Column.MESSAGE: 44,
+    Column.LAST_ATTEMPT: 16,
+}
+
+_STATUSES = (DeliveryStatus.TO_FETCH, DeliveryStatus.ERROR, DeliveryStatus.FORWARDED)
+
+
+class DocumentDetails(QDialog):
+    """Everything about one document: its fields, every place it was written, the whole message.
+
+    A snapshot taken when opened; shown with ``open()`` so nothing waits on it.
+    """
+
+    def __init__(
+        self, row: DocumentRow, model: DocumentsModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.row = row
+        self.setWindowTitle(
+            QCoreApplication.translate("DocumentDetails", "Document %1").replace("%1", row.number)
+        )
+        self.setMinimumWidth(560)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, QLabel] = {}
+
+        def add(key: str, label: str, value: str) -> QLabel:
+            field = QLabel(value)
+            field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            field.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow(label, field)
+            self.fields[key] = field
+            return field
+
+        add(
+            "client",
+            QCoreApplication.translate("DocumentDetails", "Client"),
+            f"{row.client_name} ({row.client_id})"
+            if row.client_name != row.client_id
+            else row.client_id,
+        )
+        add(
+            "kind",
+            QCoreApplication.translate("DocumentDetails", "Kind"),
+            model.kind_label(row.kind),
+        )
+        add("number", QCoreApplication.translate("DocumentDetails", "Number"), row.number)
+        add("date", QCoreApplication.translate("DocumentDetails", "Date"), row.issue_date)
+        add(
+            "amount",
+            QCoreApplication.translate("DocumentDetails", "Amount"),
+            model.amount_text(row),
+        )
+        status = add(
+            "status",
+            QCoreApplication.translate("DocumentDetails", "Status"),
+            model.status_label(row.status),
+        )
+        status.setStyleSheet(f"color: {status_color(row.status).name()}; font-weight: bold;")
+        add(
+            "last_attempt",
+            QCoreApplication.translate("DocumentDetails", "Last attempt"),
+            format_timestamp(row.last_attempt)
+            or QCoreApplication.translate("DocumentDetails", "not yet"),
+        )
+        add("id", QCoreApplication.translate("DocumentDetails", "Document id"), row.id)
+
+        self.locations = QListWidget()
+        self.locations.addItems(row.locations)
+        self.locations.setMaximumHeight(110)
+        if row.locations:
+            self.locations.setCurrentRow(0)
+        self.locations.itemDoubleClicked.connect(lambda _item: self._open_file())
+        form.addRow(QCoreApplication.translate("DocumentDetails", "Written to"), self.locations)
+
+        self.message = QPlainTextEdit(row.message or "")
+        self.message.setReadOnly(True)
+        self.message.setMaximumHeight(140)
+        form.addRow(QCoreApplication.translate("DocumentDetails", "Message"), self.message)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.open_file_button = QPushButton(
+            QCoreApplication.translate("DocumentDetails", "Open file")
+        )
+        self.open_folder_button = QPushButton(
+            QCoreApplication.translate("DocumentDetails", "Open folder")
+        )
+        for button in (self.open_file_button, self.open_folder_button):
+            button.setEnabled(bool(row.locations))
+            button.setAutoDefault(False)
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.open_file_button.clicked.connect(self._open_file)
+        self.open_folder_button.clicked.connect(self._open_folder)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _location(self) -> str | None:
+        item = self.locations.currentItem()
+        return item.text() if item is not None else None
+
+    @Slot()
+    def _open_file(self) -> None:
+        location = self._location()
+        if location:
+            desktop.open_path(location)
+
+    @Slot()
+    def _open_folder(self) -> None:
+        location = self._location()
+        if location:
+            desktop.open_path(str(Path(location).parent))
+
+
+class StatusView(QWidget):
+    """Filter bar, actions and the table of documents; the main window's status tab."""
+
+    resend_requested = Signal(list)
+    """Document ids to send to the integrations (again): the main window sends ``Resend``."""
+    retry_requested = Signal(list)
+    """Ids of documents in error to try again now: the main window sends ``Retry``."""
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        model: DocumentsModel | None = None,
+        language: Language = FALLBACK,
+    ) -> None:
+        super().__init__(parent)
+        self.model = model if model is not None else DocumentsModel(self, language=language)
+        self.details_dialog: DocumentDetails | None = None
+
+        self._build_filter_bar()
+        self._build_table()
+        self._build_actions()
+
+        self.summary = QLabel()
+        self.notice = QLabel()
+        self.notice.setStyleSheet(f"color: {status_color(DeliveryStatus.ERROR).name()};")
+        self.notice.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.setInterval(NOTICE_MS)
+        self._notice_timer.timeout.connect(self.notice.hide)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary)
+        bottom.addStretch(1)
+        bottom.addWidget(self.notice)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(self._filter_bar)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.model.counts_changed.connect(self._on_model_changed)
+        self.model.clients_changed.connect(self._rebuild_clients)
+        self.model.layoutChanged.connect(self._update_actions)
+        self.model.modelReset.connect(self._update_actions)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.retranslate()
+        self._rebuild_clients()
+        self._on_model_changed()
+
+    # -- what the main window calls -----------------------------------------------------------
+
+    def set_rows(self, rows: Iterable[DocumentRow]) -> None:
+        self.model.set_rows(rows)
+
+    @Slot(object)
+    def apply_changes(self, changes: Sequence[DocumentChanged]) -> None:
+        """Connect ``EngineBridge.documents_changed`` here."""
+        self.model.apply_changes(changes)
+
+    def set_client_names(self, names: Mapping[str, str]) -> None:
+        self.model.set_client_names(names)
+
+    def set_language(self, language: Language) -> None:
+        """Status and kind words come from the core; the rest from Qt's translator."""
+        self.model.set_language(language)
+        self.retranslate()
+
+    @Slot()
+    def show_errors(self) -> None:
+        """Show every document in error and nothing else (the error notification's click)."""
+        self._set_filters(status=DeliveryStatus.ERROR.value, client_id=None, text="")
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def selected_rows(self) -> list[DocumentRow]:
+        """The documents of the selected rows, top to bottom; read as ranges, so selecting
+        all 100,000 rows costs one Python list, not 900,000 indexes."""
+        view_rows: set[int] = set()
+        selection = self.table.selectionModel().selection()
+        for i in range(selection.size()):
+            selection_range = selection.at(i)
+            view_rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        count = self.model.rowCount()
+        return self.model.rows_at(r for r in sorted(view_rows) if r < count)
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _build_filter_bar(self) -> None:
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("", None)
+        for status in _STATUSES:
+            self.status_filter.addItem(status_icon(status), "", status.value)
+        self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.status_filter.currentIndexChanged.connect(self._apply_filters)
+
+        self.client_filter = QComboBox()
+        # AdjustToContents would measure every client's name on each rebuild.
+        self.client_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.client_filter.setMinimumContentsLength(24)
+        self.client_filter.setMaxVisibleItems(20)
+        self.client_filter.currentIndexChanged.connect(self._apply_filters)
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._apply_filters)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self._apply_filters)
+
+        self._filter_bar = QHBoxLayout()
+        self._filter_bar.addWidget(self.status_filter)
+        self._filter_bar.addWidget(self.client_filter)
+        self._filter_bar.addWidget(self.search, 1)
+
+    def _build_table(self) -> None:
+        table = self.table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.setCornerButtonEnabled(False)
+        table.setIconSize(QSize(16, 16))
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._show_context_menu)
+        table.doubleClicked.connect(self._show_details_at)
+
+        metrics = table.fontMetrics()
+        rows = table.verticalHeader()
+        rows.setVisible(False)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # uniform: no row is measured
+        rows.setDefaultSectionSize(max(metrics.height(), 16) + 8)
+
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        header.setSortIndicatorClearable(True)  # a third click: back to newest first
+        header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        header.setSortIndicatorShown(True)
+        character = max(metrics.averageCharWidth(), 6)
+        for column, characters in _WIDTHS.items():
+            table.setColumnWidth(column, characters * character + 16)
+        table.setSortingEnabled(True)  # header clicks call DocumentsModel.sort
+
+    def _build_actions(self) -> None:
+        style = self.style()
+
+        def action(
+            icon: QIcon, shortcut: Sequence[QKeySequence | QKeySequence.StandardKey | str]
+        ) -> QAction:
+            created = QAction(icon, "", self)
+            created.setShortcuts([QKeySequence(key) for key in shortcut])
+            created.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            created.setEnabled(False)
+            self.addAction(created)
+            return created
+
+        self.send_action = action(status_icon(DeliveryStatus.TO_FETCH), ["Ctrl+I"])
+        self.send_action.triggered.connect(self._send)
+        self.retry_action = action(
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), ["Ctrl+R"]
+        )
+        self.retry_action.triggered.connect(self._retry)
+        self.open_file_action = action(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), ["Ctrl+O"]
+        )
+        self.open_file_action.triggered.connect(self._open_files)
+        self.open_folder_action = action(
+            style.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), ["Ctrl+Shift+O"]
+        )
+        self.open_folder_action.triggered.connect(self._open_folders)
+        self.copy_error_action = action(
+            QIcon.fromTheme("edit-copy"), [QKeySequence(QKeySequence.StandardKey.Copy)]
+        )
+        self.copy_error_action.triggered.connect(self._copy_errors)
+        # Enter shows the details only from the table, so it never steals the search
+        # field's Enter.
+        self.details_action = QAction(
+            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView), "", self
+        )
+        self.details_action.setShortcuts([QKeySequence("Return"), QKeySequence("Enter")])
+        self.details_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.details_action.setEnabled(False)
+        self.details_action.triggered.connect(self._show_current_details)
+        self.table.addAction(self.details_action)
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(16, 16))
+        self.context_menu = QMenu(self)
+        for item in (
+            self.send_action,
+            self.retry_action,
+            None,
+            self.open_file_action,
+            self.open_folder_action,
+            self.copy_error_action,
+        ):
+            if item is None:
+                self.toolbar.addSeparator()
+                self.context_menu.addSeparator()
+            else:
+                self.toolbar.addAction(item)
+                self.context_menu.addAction(item)
+        self.context_menu.addSeparator()
+        self.context_menu.addAction(self.details_action)
+
+    def retranslate(self) -> None:
+        """Every user-visible word again, for a language switched at run time."""
+        self.status_filter.setItemText(0, QCoreApplication.translate("StatusView", "All statuses"))
+        for i, status in enumerate(_STATUSES, 1):
+            self.status_filter.setItemText(i, self.model.status_label(status))
+        self.status_filter.setToolTip(QCoreApplication.translate("StatusView", "Status"))
+        self.client_filter.setToolTip(QCoreApplication.translate("StatusView", "Client"))
+        if self.client_filter.count():
+            self.client_filter.setItemText(
+                0, QCoreApplication.translate("StatusView", "All clients")
+            )
+        self.search.setPlaceholderText(
+            QCoreApplication.translate(
+                "StatusView", "Search client, number, amount, message or path…"
+            )
+        )
+        self.retry_action.setText(QCoreApplication.translate("StatusView", "Retry"))
+        self.retry_action.setToolTip(
+            QCoreApplication.translate(
+                "StatusView", "Try the selected documents in error again now"
+            )
+        )
+        self.open_file_action.setText(QCoreApplication.translate("StatusView", "Open file"))
+        self.open_folder_action.setText(QCoreApplication.translate("StatusView", "Open folder"))
+        self.copy_error_action.setText(QCoreApplication.translate("StatusView", "Copy error"))
+        self.details_action.setText(QCoreApplication.translate("StatusView", "Details…"))
+        self._update_actions()
+        self._update_summary()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- filters ------------------------------------------------------------------------------
+
+    @Slot()
+    def _apply_filters(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filters(
+            status=self.status_filter.currentData(),
+            client_id=self.client_filter.currentData(),
+            text=self.search.text(),
+        )
+
+    def _set_filters(self, *, status: str | None, client_id: str | None, text: str) -> None:
+        """Set the three controls without three refilters, then filter once."""
+        for widget in (self.status_filter, self.client_filter, self.search):
+            widget.blockSignals(True)
+        try:
+            self.status_filter.setCurrentIndex(max(self.status_filter.findData(status), 0))
+            self.client_filter.setCurrentIndex(
+                max(self.client_filter.findData(client_id), 0) if client_id else 0
+            )
+            self.search.setText(text)
+        finally:
+            for widget in (self.status_filter, self.client_filter, self.search):
+                widget.blockSignals(False)
+        self._apply_filters()
+
+    @Slot()
+    def _rebuild_clients(self) -> None:
+        current = self.client_filter.currentData()
+        self.client_filter.blockSignals(True)
+        try:
+            self.client_filter.clear()
+            self.client_filter.addItem(
+                QCoreApplication.translate("StatusView", "All clients"), None
+            )
+            for client_id, name in self.model.clients():
+                self.client_filter.addItem(name, client_id)
+            position = self.client_filter.findData(current) if current is not None else 0
+            self.client_filter.setCurrentIndex(max(position, 0))
+        finally:
+            self.client_filter.blockSignals(False)
+        if current is not None and position < 0:
+            self._apply_filters()  # the chosen client is gone: show all clients
+
+    # -- model changes ------------------------------------------------------------------------
+
+    @Slot()
+    def _on_model_changed(self) -> None:
+        self._update_summary()
+        self._update_actions()
+
+    def _update_summary(self) -> None:
+        locale = self.model.locale
+        total = self.model.total_count()
+        if total == 1:
+            parts = [QCoreApplication.translate("StatusView", "1 document")]
+        else:
+            parts = [
+                QCoreApplication.translate("StatusView", "%1 documents").replace(
+                    "%1", locale.toString(total)
+                )
+            ]
+        errors = self.model.count(DeliveryStatus.ERROR)
+        if errors:
+            parts.append(
+                QCoreApplication.translate("StatusView", "%1 in error").replace(
+                    "%1", locale.toString(errors)
+                )
+            )
+        if self.model.is_filtered:
+            parts.append(
+                QCoreApplication.translate("StatusView", "%1 shown").replace(
+                    "%1", locale.toString(self.model.rowCount())
+                )
+            )
+        self.summary.setText(" · ".join(parts))
+
+    @Slot()
+    def _update_actions(self) -> None:
+        """Enable what makes sense for the selection; runs on selection and on every batch,
+        since a selected document may just have changed status."""
+        rows = self.selected_rows()
+        forwarded = DeliveryStatus.FORWARDED.value
+        resend = bool(rows) and all(row.status == forwarded for row in rows)
+        self.send_action.setText(
+            QCoreApplication.translate("StatusView", "Resend to integrations")
+            if resend
+            else QCoreApplication.translate("StatusView", "Send to integrations")
+        )
+        self.send_action.setToolTip(
+            QCoreApplication.translate(
+                "StatusView", "Put the selected documents back to To fetch and deliver them again"
+            )
+        )
+        self.send_action.setEnabled(bool(rows))
+        self.retry_action.setEnabled(any(row.status == DeliveryStatus.ERROR.value for row in rows))
+        too_many = QCoreApplication.translate(
+            "StatusView", "Select at most %1 documents to open"
+        ).replace("%1", str(MAX_OPEN))
+        files, folders = _files(rows), _folders(rows)
+        for action, paths, tip in (
+            (
+                self.open_file_action,
+                files,
+                QCoreApplication.translate("StatusView", "Open the delivered file"),
+            ),
+            (
+                self.open_folder_action,
+                folders,
+                QCoreApplication.translate("StatusView", "Open the folder it was delivered to"),
+            ),
+        ):
+            action.setEnabled(0 < len(paths) <= MAX_OPEN)
+            action.setToolTip(too_many if len(paths) > MAX_OPEN else tip)
+        self.copy_error_action.setEnabled(any(row.message for row in rows))
+        self.details_action.setEnabled(self.table.currentIndex().isValid())
+
+    # -- actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def _send(self) -> None:
+        ids = [row.id for row in self.selected_rows()]
+        if ids:
+            self.resend_requested.emit(ids)
+
+    @Slot()
+    def _retry(self) -> None:
+        ids = [row.id for row in self.selected_rows() if row.status == DeliveryStatus.ERROR]
+        if ids:
+            self.retry_requested.emit(ids)
+
+    @Slot()
+    def _open_files(self) -> None:
+        self._open(_files(self.selected_rows()))
+
+    @Slot()
+    def _open_folders(self) -> None:
+        self._open(_folders(self.selected_rows()))
+
+    def _open(self, paths: list[str]) -> None:
+        failed = [path for path in paths[:MAX_OPEN] if not desktop.open_path(path)]
+        if failed:
+            self._notify(
+                QCoreApplication.translate("StatusView", "Could not open %1").replace(
+                    "%1", failed[0]
+                )
+            )
+
+    @Slot()
+    def _copy_errors(self) -> None:
+        rows = [row for row in self.selected_rows() if row.message]
+        if not rows:
+            return
+        if len(rows) == 1:
+            text = rows[0].message or ""
+        else:
+            text = "\n".join(f"{row.number} ({row.client_name}): {row.message}" for row in rows)
+        QGuiApplication.clipboard().setText(text)
+        self._notify(
+            QCoreApplication.translate("StatusView", "Copied")
+            if len(rows) == 1
+            else QCoreApplication.translate("StatusView", "Copied %1 messages").replace(
+                "%1", str(len(rows))
+            ),
+            error=False,
+        )
+
+    def _notify(self, text: str, *, error: bool = True) -> None:
+        color = status_color(DeliveryStatus.ERROR if error else DeliveryStatus.FORWARDED)
+        self.notice.setStyleSheet(f"color: {color.name()};")
+        self.notice.setText(text)
+        self.notice.show()
+        self._notice_timer.start()
+
+    @Slot(QPoint)
+    def _show_context_menu(self, position: QPoint) -> None:
+        """Right-click acts on the row under the mouse unless it is part of the selection,
+        as in a file manager."""
+        index = self.table.indexAt(position)
+        selection = self.table.selectionModel()
+        if index.isValid() and not selection.isRowSelected(index.row(), QModelIndex()):
+            selection.setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        self._update_actions()
+        self.context_menu.popup(self.table.viewport().mapToGlobal(position))
+
+    @Slot(QModelIndex)
+    def _show_details_at(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.show_details(index.row())
+
+    @Slot()
+    def _show_current_details(self) -> None:
+        self._show_details_at(self.table.currentIndex())
+
+    def show_details(self, view_row: int) -> DocumentDetails:
+        """Open the details of the document at a view row, without blocking (``open()``)."""
+        if self.details_dialog is not None:
+            self.details_dialog.close()
+        dialog = DocumentDetails(self.model.row_at(view_row), self.model, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        self.details_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _forget_dialog(self, dialog: DocumentDetails) -> None:
+        if self.details_dialog is dialog:
+            self.details_dialog = None
+
+
+def _files(rows: Iterable[DocumentRow]) -> list[str]:
+    """The first delivered file of each row, each once, in row order."""
+    return list(dict.fromkeys(row.locations[0] for row in rows if row.locations))
+
+
+def _folders(rows: Iterable[DocumentRow]) -> list[str]:
+    return list(dict.fromkeys(str(Path(path).parent) for path in _files(rows)))
