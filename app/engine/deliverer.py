@@ -168,7 +168,7 @@ async def _deliver_file(
             raise _platform_failure(error) from None
         except httpx.HTTPError as error:  # the stream broke mid-body
             raise TransientFailure(f"the download of {file.name} was cut: {error}") from None
-        delivered = staged.commit(file.size, file.sha256)
+        delivered = await staged.commit_async(file.size, file.sha256)
     finally:
         staged.discard()
     return delivered.path
@@ -204,7 +204,7 @@ async def _deliver_extracted(
     staged = StagedFile(target_folder, output.name).open()
     try:
         staged.write(pdf)
-        return staged.commit(len(pdf), digest).path
+        return (await staged.commit_async(len(pdf), digest)).path
     finally:
         staged.discard()
 

@@ -11,6 +11,7 @@ a different file keeps its name and ours gets a numbered one. A rename refused f
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import hashlib
@@ -156,8 +157,8 @@ class StagedFile:
         with contextlib.suppress(OSError):
             self.temporary.unlink()
 
-    def commit(self, expected_size: int, expected_sha256: str) -> Delivered:
-        """Check, make durable, and rename to the first free or identical name."""
+    def _prepare(self, expected_size: int, expected_sha256: str) -> None:
+        """Make the temporary file durable and check it against the platform's figures."""
         assert self._stream is not None, "open() first"
         try:
             self._stream.flush()
@@ -175,12 +176,50 @@ class StagedFile:
                 f"platform announced ({expected_size} bytes, another checksum); it will be "
                 "downloaded again",
             )
+
+    def commit(self, expected_size: int, expected_sha256: str) -> Delivered:
+        """Check, make durable, and rename to the first free or identical name (blocking)."""
+        self._prepare(expected_size, expected_sha256)
         try:
-            return self._publish()
+            deadline = time.monotonic() + self._lock_retry_s
+            pause = 0.2
+            while True:
+                try:
+                    return self._publish_once()
+                except OSError as error:
+                    if not self._held(error, deadline):
+                        raise explain(error, self.folder) from None
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
         finally:
             self.discard()
 
-    def _publish(self) -> Delivered:
+    async def commit_async(self, expected_size: int, expected_sha256: str) -> Delivered:
+        """As :meth:`commit`, but waiting for a held file without stopping the event loop."""
+        self._prepare(expected_size, expected_sha256)
+        try:
+            deadline = time.monotonic() + self._lock_retry_s
+            pause = 0.2
+            while True:
+                try:
+                    return self._publish_once()
+                except OSError as error:
+                    if not self._held(error, deadline):
+                        raise explain(error, self.folder) from None
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 5.0)
+        finally:
+            self.discard()
+
+    def _held(self, error: OSError, deadline: float) -> bool:
+        """Whether ``error`` is another program holding the file, with time left to wait."""
+        if is_locked_error(error) and time.monotonic() < deadline:
+            log.info("%s is held by another program; retrying the rename", self.name)
+            return True
+        return False
+
+    def _publish_once(self) -> Delivered:
+        """One attempt at the first free or identical name; OSError when the rename fails."""
         for candidate in numbered_names(self.name):
             target = self.folder / candidate
             existing = _identical(target, self.size, self.sha256)
@@ -189,7 +228,7 @@ class StagedFile:
             if existing is False:
                 continue
             try:
-                self._rename(target)
+                rename_no_replace(self.temporary, target)
             except FileExistsError:
                 # Someone wrote the name between our look and our rename: look again.
                 if _identical(target, self.size, self.sha256) is True:
@@ -202,23 +241,6 @@ class StagedFile:
             f"{self.folder} already holds {MAX_NUMBERED} different files named like {self.name}; "
             "clean up that folder",
         )
-
-    def _rename(self, target: Path) -> None:
-        deadline = time.monotonic() + self._lock_retry_s
-        pause = 0.2
-        while True:
-            try:
-                rename_no_replace(self.temporary, target)
-                return
-            except FileExistsError:
-                raise
-            except OSError as error:
-                if is_locked_error(error) and time.monotonic() < deadline:
-                    log.info("%s is held by another program; retrying the rename", target)
-                    time.sleep(pause)
-                    pause = min(pause * 2, 5.0)
-                    continue
-                raise explain(error, self.folder) from None
 
 
 def _identical(path: Path, size: int, sha256: str) -> bool | None:
@@ -233,38 +255,49 @@ def _identical(path: Path, size: int, sha256: str) -> bool | None:
         return False
 
 
+def shown(path: Path, limit: int = 160) -> str:
+    """A path as a message shows it: whole when short, its start and end when very long, so
+    the reason and the remedy after it are never cut off."""
+    text = str(path)
+    if len(text) <= limit:
+        return text
+    half = (limit - 1) // 2
+    return f"{text[:half]}…{text[-half:]}"
+
+
 def explain(error: OSError, folder: Path) -> DeliveryError:
     """An OS error in plain words: which folder, what the system said, what to do."""
     said = error.strerror or str(error)
+    where = shown(folder)
     number = error.errno
     if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM, errno.EROFS):
         return DeliveryError(
             FailureCode.PERMISSION,
-            f"Ferry may not write in {folder} (the system said: {said}); give the account that "
+            f"Ferry may not write in {where} (the system said: {said}); give the account that "
             "runs Ferry permission to write there",
         )
     if number in (errno.ENOSPC, errno.EDQUOT):
         return DeliveryError(
             FailureCode.DISK_FULL,
-            f"the disk holding {folder} is full (the system said: {said}); free some space and "
+            f"the disk holding {where} is full (the system said: {said}); free some space and "
             "Ferry will try again",
         )
     if number == errno.ENAMETOOLONG or getattr(error, "winerror", None) == 206:
         return DeliveryError(
             FailureCode.PATH_TOO_LONG,
-            f"the path in {folder} is too long for the system ({said}); choose a shorter "
+            f"the path in {where} is too long for the system ({said}); choose a shorter "
             "destination folder",
         )
     if is_locked_error(error):
         return DeliveryError(
             FailureCode.LOCKED,
-            f"a file in {folder} is held open by another program (the system said: {said}); "
+            f"a file in {where} is held open by another program (the system said: {said}); "
             "Ferry will try again",
         )
     if number in (errno.ENOENT, errno.ENOTDIR, errno.EHOSTDOWN, errno.ENETUNREACH, errno.EIO):
         return DeliveryError(
             FailureCode.UNREACHABLE,
-            f"the folder {folder} cannot be reached (the system said: {said}); check that its "
+            f"the folder {where} cannot be reached (the system said: {said}); check that its "
             "drive or network share is available",
         )
-    return DeliveryError(FailureCode.OTHER, f"writing in {folder} failed (the system said: {said})")
+    return DeliveryError(FailureCode.OTHER, f"writing in {where} failed (the system said: {said})")

@@ -337,7 +337,10 @@ class Engine:
             store.complete_document(record, [], status=None, message=None, locations=[])
             summary.skipped += 1
             return _Outcome(False, False, False)
-        client = await self._client_info(document.client_id)
+        try:
+            client = await self._client_info(document.client_id)
+        except PlatformError as error:
+            return self._postpone(item, error)
         values = ClientValues(
             name=client.name if client else None,
             vat_number=client.vat_number if client else None,
