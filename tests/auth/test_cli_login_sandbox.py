@@ -90,6 +90,18 @@ def test_login_whoami_logout_and_no_token_on_disk(
     assert whoami.returncode == 0, whoami.stderr
     assert office in whoami.stdout
 
+    # a sync, so the state store and the delivered files are part of the search
+    out_dir = tmp_path / "out"
+    added = _ferry(
+        home, secret_service, "destination", "add", "D", "--path", f"{out_dir}/[enterprise_name]"
+    )
+    assert added.returncode == 0, added.stderr
+    linked = _ferry(home, secret_service, "link", "--all", "--to", "D", "--since", "2000-01-01")
+    assert linked.returncode == 0, linked.stderr
+    synced = _ferry(home, secret_service, "-v", "sync", "--once")
+    assert synced.returncode == 0, synced.stdout + synced.stderr
+    assert any(out_dir.rglob("*.*"))
+
     # no token in any file under the home: settings, state, logs
     for path in home.rglob("*"):
         if path.is_file():
