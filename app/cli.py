@@ -29,6 +29,13 @@ def system_language() -> Language:
     return parse_language(locale.getlocale()[0])
 
 
+def _desktop_app(args: argparse.Namespace) -> int:
+    """No command: the desktop app (imported only then: Qt is large)."""
+    from app.gui.app import run_gui
+
+    return run_gui(args)
+
+
 def handler_is_demo(args: argparse.Namespace) -> bool:
     """The demo keeps its own home unless told otherwise, so it never touches a real setup."""
     return getattr(args, "handler", None) is demo.run
@@ -54,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="language of messages: en, fr or nl (default: the system's)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the desktop app on the in-process sandbox platform, with a demo office",
+    )
+    parser.add_argument("--demo-seconds", type=float, default=None, help=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     preview_path.add_parser(subparsers)
     account.add_parsers(subparsers)
@@ -69,14 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.language is None:
         args.language = system_language()
     home = FerryHome.resolve(args.home)
-    if handler_is_demo(args) and not (args.home or os.environ.get(HOME_ENV)):
+    if (handler_is_demo(args) or args.demo) and not (args.home or os.environ.get(HOME_ENV)):
         home = FerryHome.under(demo_home_default())
     args.ferry_home = home
     args.ferry_data_dir = home.data_dir
     handler = getattr(args, "handler", None) or getattr(args, "command_run", None)
     if handler is None:
-        parser.print_help()
-        return 0
+        handler = _desktop_app
     try:
         home.ensure()
         setup_logging(home.log_dir, level=logging.DEBUG if args.verbose else logging.INFO)

@@ -18,9 +18,10 @@ def test_version(run_ferry: RunFerry) -> None:
 
 
 def test_help_lists_the_commands(run_ferry: RunFerry) -> None:
-    done = run_ferry()
+    done = run_ferry("--help")
     assert done.returncode == 0
-    assert "preview-path" in done.stdout and "--home" in done.stdout
+    for command in ("preview-path", "login", "sync", "run", "status", "sandbox", "demo", "--home"):
+        assert command in done.stdout
 
 
 def test_preview_path_prints_the_path(run_ferry: RunFerry) -> None:

@@ -42,11 +42,13 @@ class EngineThread:
         self._ready = threading.Event()
         self.error: str | None = None
 
-    def start(self, timeout: float = 30.0) -> None:
-        """Start the thread; returns once the engine is open (or failed to open: see ``error``)."""
+    def start(self, timeout: float = 30.0, *, wait: bool = True) -> None:
+        """Start the thread; with ``wait``, return once the engine is open (or failed to open:
+        see ``error``). The GUI passes ``wait=False``: it never waits on the engine."""
         self._thread = threading.Thread(target=self._main, name="ferry-engine", daemon=True)
         self._thread.start()
-        self._ready.wait(timeout)
+        if wait:
+            self._ready.wait(timeout)
 
     @property
     def running(self) -> bool:

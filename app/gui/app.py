@@ -1,0 +1,350 @@
+"""The desktop app: one per Ferry home, the engine on its own thread, the window and the tray.
+
+The GUI thread never waits: the engine runs on its thread and talks through the bridge;
+reading the state store and preparing the demo platform run on worker threads. qasync runs
+the GUI's own coroutines on Qt's event loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gc
+import logging
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.auth.account import load_login
+from app.auth.secret_store import SecretStore
+from app.core.language import Language
+from app.core.templates import ClientValues
+from app.demo_setup import Demo, start_demo
+from app.engine.engine import STATE_FILE
+from app.engine.messages import (
+    ClientsLoaded,
+    EngineState,
+    FullSync,
+    Pause,
+    Resend,
+    Resume,
+    Retry,
+    RunFinished,
+    StateChanged,
+    SyncNow,
+)
+from app.engine.state import StateStore
+from app.engine.thread import EngineThread
+from app.gui.activity_view import RunRow
+from app.gui.background import Background
+from app.gui.bridge import EngineBridge
+from app.gui.destination_editor import DestinationEditor, PreviewClient
+from app.gui.documents_model import DocumentRow
+from app.gui.main_window import MainWindow
+from app.gui.single_instance import SingleInstance
+from app.gui.tray import TrayController
+from app.home import FerryHome
+from app.settings import Destination, SettingsError, load_settings, save_settings
+
+log = logging.getLogger(__name__)
+
+
+class FerryApp(QObject):
+    """Wires the engine, the window and the tray for one Ferry home."""
+
+    def __init__(self, home: FerryHome, *, language: Language, demo: bool = False) -> None:
+        super().__init__()
+        self.home = home
+        self.language = language
+        self.demo_requested = demo
+        self.demo: Demo | None = None
+        self.engine: EngineThread | None = None
+        self.background = Background(self)
+        self.bridge = EngineBridge(self)
+        self.tray = TrayController(self)
+        self.window = MainWindow(language=language, tray_available=self.tray.available)
+        self.instance = SingleInstance(home.settings_dir.parent, self)
+        self.clients: list[Any] = []
+        self._client_names: dict[str, str] = {}
+        self._editor: DestinationEditor | None = None
+        self._wire()
+
+    # -- wiring --------------------------------------------------------------------------------
+
+    def _wire(self) -> None:
+        view = self.window.status_view
+        self.bridge.documents_changed.connect(view.apply_changes)
+        self.bridge.documents_changed.connect(self._count_today)
+        self.bridge.clients_loaded.connect(self._on_clients)
+        self.bridge.state_changed.connect(self._on_state)
+        self.bridge.run_finished.connect(self._on_run_finished)
+        self.tray.attach(self.bridge)
+        view.resend_requested.connect(self._resend)
+        view.retry_requested.connect(self._retry)
+        self.tray.open_requested.connect(self.window.bring_forward)
+        self.tray.errors_requested.connect(self.window.show_errors)
+        self.tray.sync_now_requested.connect(self._sync_now)
+        self.tray.full_sync_requested.connect(self._full_sync)
+        self.tray.pause_requested.connect(self._pause)
+        self.tray.resume_requested.connect(self._resume)
+        self.tray.open_logs_requested.connect(self._open_logs)
+        self.tray.quit_requested.connect(self.quit)
+        self.instance.show_requested.connect(self.window.bring_forward)
+        self.window.destinations_view.add_requested.connect(self._add_destination)
+        self.window.destinations_view.edit_requested.connect(self._edit_destination)
+        self._today = 0
+
+    # -- starting ------------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Claim the home and start; False when another instance already runs (it was told)."""
+        if self.instance.ask_running_instance():
+            return False
+        self.instance.claim()
+        self.tray.show()
+        self.window.show()
+        self._load_history()
+        if self.demo_requested:
+            self.window.state_label.setText("Starting the sandbox platform…")
+            self.background.run(
+                lambda: start_demo(self.home, seed_documents=12, trickle_s=5.0),
+                self._demo_ready,
+                self._failed("The sandbox platform could not start"),
+            )
+        else:
+            self._start_engine(None)
+        return True
+
+    def _load_history(self) -> None:
+        path = self.home.state_dir / STATE_FILE
+
+        def read() -> tuple[list[dict[str, Any]], list[RunRow]]:
+            if not path.exists():
+                return [], []
+            store = StateStore(path)
+            try:
+                documents = store.documents()
+                runs = [
+                    RunRow(
+                        r.id,
+                        r.kind,
+                        r.started,
+                        r.finished,
+                        r.documents,
+                        r.delivered,
+                        r.failed,
+                        r.message,
+                    )
+                    for r in store.runs(200)
+                ]
+            finally:
+                store.close()
+            return documents, runs
+
+        self.background.run(read, self._history_read, self._failed("The history could not be read"))
+
+    def _history_read(self, result: tuple[list[dict[str, Any]], list[RunRow]]) -> None:
+        documents, runs = result
+        self.window.status_view.set_rows(
+            DocumentRow.from_state(d, self._client_names) for d in documents
+        )
+        self.window.activity_view.model.set_rows(runs)
+        gc.freeze()  # 100,000 rows need never be scanned by the collector again
+
+    def _demo_ready(self, demo: Demo) -> None:
+        self.demo = demo
+        self._start_engine(demo.secrets)
+
+    def _start_engine(self, secrets: SecretStore | None) -> None:
+        login = load_login(self.home.settings_dir)
+        if login is None:
+            self.window.state_label.setText(
+                "Ferry is not logged in yet: run 'ferry login' (the first-run wizard comes next)."
+            )
+            return
+        self.window.show_who(login.who, login.office_name)
+        self._show_settings()
+        self.engine = EngineThread(self.home, self.bridge.post, secrets=secrets)
+        self.engine.start(wait=False)
+        if self.tray.available:
+            self.window.hide()  # set up: Ferry works from the tray
+
+    def _show_settings(self) -> None:
+        try:
+            self.window.destinations_view.show_settings(load_settings(self.home.settings_dir))
+        except SettingsError as error:
+            self._warn("The settings cannot be read", str(error))
+
+    # -- engine events -------------------------------------------------------------------------
+
+    @Slot(object)
+    def _on_clients(self, event: ClientsLoaded) -> None:
+        self.clients = list(event.clients)
+        self._client_names = {c.id: c.name for c in event.clients}
+        self.window.status_view.set_client_names(self._client_names)
+
+    @Slot(object)
+    def _on_state(self, event: StateChanged) -> None:
+        self.window.show_state(event)
+        if event.state is EngineState.STOPPED and event.detail:
+            self._warn("Ferry could not start syncing", event.detail)
+
+    @Slot(object)
+    def _on_run_finished(self, event: RunFinished) -> None:
+        self.window.activity_view.model.add_finished(event)
+
+    @Slot(object)
+    def _count_today(self, documents: list[Any]) -> None:
+        self._today += sum(1 for d in documents if d.status == "forwarded")
+        self.tray.set_today_count(self._today)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def _send(self, command: Any) -> None:
+        if self.engine is not None:
+            self.engine.send(command)
+
+    @Slot(list)
+    def _resend(self, ids: list[str]) -> None:
+        self._send(Resend(document_ids=ids))
+
+    @Slot(list)
+    def _retry(self, ids: list[str]) -> None:
+        self._send(Retry(document_ids=ids))
+
+    @Slot()
+    def _sync_now(self) -> None:
+        self._send(SyncNow())
+
+    @Slot()
+    def _full_sync(self) -> None:
+        self._send(FullSync())
+
+    @Slot()
+    def _pause(self) -> None:
+        self._send(Pause())
+
+    @Slot()
+    def _resume(self) -> None:
+        self._send(Resume())
+
+    @Slot()
+    def _open_logs(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.home.log_dir)))
+
+    # -- destinations --------------------------------------------------------------------------
+
+    def _preview_clients(self) -> list[PreviewClient]:
+        settings = load_settings(self.home.settings_dir)
+        linked = {link.client_id: link for link in settings.links}
+        chosen = [c for c in self.clients if c.id in linked] or list(self.clients)
+        return [
+            PreviewClient(
+                c.name,
+                ClientValues(
+                    c.name,
+                    c.vat_number,
+                    (linked[c.id].accounting_file_id if c.id in linked else None)
+                    or c.accounting_file_id,
+                    c.country,
+                ),
+            )
+            for c in chosen
+        ]
+
+    @Slot()
+    def _add_destination(self) -> None:
+        self._open_editor(None)
+
+    @Slot(str)
+    def _edit_destination(self, name: str) -> None:
+        self._open_editor(load_settings(self.home.settings_dir).destination(name))
+
+    def _open_editor(self, destination: Destination | None) -> None:
+        settings = load_settings(self.home.settings_dir)
+        editor = DestinationEditor(
+            self._preview_clients(),
+            existing_names={d.name for d in settings.destinations},
+            destination=destination,
+            language=self.language,
+            parent=self.window,
+        )
+        editor.saved.connect(self._destination_saved)
+        self._editor = editor
+        editor.open()  # never exec(): the event loop keeps running
+
+    @Slot(object)
+    def _destination_saved(self, destination: Destination) -> None:
+        settings = load_settings(self.home.settings_dir)
+        others = [d for d in settings.destinations if d.name != destination.name]
+        save_settings(
+            self.home.settings_dir,
+            settings.model_copy(update={"destinations": [*others, destination]}),
+        )
+        self._show_settings()
+
+    # -- ending --------------------------------------------------------------------------------
+
+    def _failed(self, title: str) -> Any:
+        def show(error: BaseException) -> None:
+            log.error("%s: %s", title, error)
+            self._warn(title, str(error))
+
+        return show
+
+    def _warn(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "Ferry", title, parent=self.window)
+        box.setInformativeText(text)
+        box.open()
+
+    @Slot()
+    def quit(self) -> None:
+        self.window.quitting = True
+        self.shutdown()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        """Stop the engine (and the demo platform); safe to call twice."""
+        if self.engine is not None:
+            self.engine.stop()
+            self.engine = None
+        if self.demo is not None:
+            self.demo.sandbox.stop()
+            self.demo = None
+        self.tray.hide()
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """``python -m app``: the desktop app (with ``--demo``, on the in-process sandbox)."""
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Ferry")
+    app.setOrganizationName("Ferry")
+    app.setQuitOnLastWindowClosed(False)
+    ferry = FerryApp(args.ferry_home, language=args.language, demo=bool(args.demo))
+    if not ferry.start():
+        print("Ferry is already running for this home; its window was brought forward.")
+        return 0
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    app.aboutToQuit.connect(ferry.shutdown)
+    if args.demo_seconds:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(int(args.demo_seconds * 1000), ferry.quit)
+    with loop:
+        loop.run_until_complete(_until_quit(app))
+    log.info("desktop app closed at %s", dt.datetime.now().isoformat(timespec="seconds"))
+    return 0
+
+
+async def _until_quit(app: QApplication) -> None:
+    done = asyncio.Event()
+    app.aboutToQuit.connect(done.set)
+    await done.wait()
