@@ -54,6 +54,12 @@ class Tokens:
     refresh_token: str | None
     expires_at: float
     claims: dict[str, Any] = field(default_factory=dict)
+    lifetime: float = 300.0
+
+    @property
+    def refresh_margin(self) -> float:
+        """How long before expiry to refresh: a minute, or half of a short lifetime."""
+        return min(60.0, self.lifetime / 2)
 
     @classmethod
     def from_response(cls, token: dict[str, Any], claims: dict[str, Any] | None = None) -> Tokens:
@@ -64,6 +70,7 @@ class Tokens:
             refresh_token=token.get("refresh_token"),
             expires_at=expires_at,
             claims=claims or {},
+            lifetime=max(1.0, expires_at - time.time()),
         )
 
 

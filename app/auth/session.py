@@ -23,8 +23,8 @@ from app.auth.secret_store import SecretStore
 
 log = logging.getLogger(__name__)
 
-REFRESH_MARGIN_S = 60.0
-"""Refresh this long before expiry, so a request never leaves with a token about to lapse."""
+# Tokens are refreshed a minute before expiry (half their lifetime when that is shorter), so
+# a request never leaves with a token about to lapse: see Tokens.refresh_margin.
 
 
 class LoginNeeded(Exception):
@@ -70,7 +70,7 @@ class TokenSession:
         if self._login_needed:
             raise LoginNeeded(self._login_needed)
         tokens = self._tokens
-        if tokens is not None and tokens.expires_at - REFRESH_MARGIN_S > time.time():
+        if tokens is not None and tokens.expires_at - tokens.refresh_margin > time.time():
             return tokens.access_token
         return await self.refresh(stale=tokens.access_token if tokens else None)
 
@@ -81,7 +81,7 @@ class TokenSession:
                 raise LoginNeeded(self._login_needed)
             current = self._tokens
             fresh_enough = (
-                current is not None and current.expires_at - REFRESH_MARGIN_S > time.time()
+                current is not None and current.expires_at - current.refresh_margin > time.time()
             )
             if current is not None and current.access_token != stale and fresh_enough:
                 return current.access_token
