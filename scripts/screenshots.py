@@ -15,11 +15,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from app.core.language import Language  # noqa: E402
-from app.gui.app import FerryApp  # noqa: E402
-from app.home import FerryHome  # noqa: E402
+from app.core.language import Language
+from app.gui.app import FerryApp
+from app.home import FerryHome
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
