@@ -47,13 +47,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import keyring.backend
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.auth.account import StoredLogin, load_login, save_login  # noqa: E402
 from app.auth.secret_store import SecretStore  # noqa: E402
+from app.demo_setup import MemoryKeyring  # noqa: E402
 from app.engine.engine import Engine, RunSummary  # noqa: E402
 from app.engine.messages import Event, StateChanged, Stop  # noqa: E402
 from app.home import FerryHome  # noqa: E402
@@ -73,25 +73,6 @@ TARGET_P95_S = 2.0
 # (one /changes held per 30 s, one /tasks look per loop) — a poller every second would do 60+.
 TARGET_IDLE_CPU_SHARE = 0.01
 TARGET_IDLE_REQUESTS_PER_MIN = 10
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """The benchmark's throw-away login: in this process's memory, never in the OS keyring."""
-
-    priority = 0  # never chosen by keyring itself
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self._entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self._entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self._entries.pop((service, username), None)
 
 
 # -- the sandbox, in its own process, with a request counter --------------------------------------

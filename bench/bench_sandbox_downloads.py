@@ -64,8 +64,10 @@ def create_documents(base_url: str, count: int, size: int) -> list[Target]:
         for index in range(count):
             content = rng.randbytes(size)
             document = admin.add_document(
-                "be", client.id, "purchase", [(f"bench-{index:05d}.pdf", content,
-                                               "application/pdf")]
+                "be",
+                client.id,
+                "purchase",
+                [(f"bench-{index:05d}.pdf", content, "application/pdf")],
             )
             file = document.files[0]
             targets.append(Target(f"/api/v1/documents/{document.id}/files/{file.id}", file.size))
@@ -79,8 +81,9 @@ async def httpx_worker(
     done = 0
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits,
-                                 timeout=30) as http:
+    async with httpx.AsyncClient(
+        base_url=base_url, headers=headers, limits=limits, timeout=30
+    ) as http:
         while time.perf_counter() < until:
             target = rng.choice(targets)
             started = time.perf_counter()
@@ -130,8 +133,9 @@ async def run_load(
     worker = raw_worker if kind == "raw" else httpx_worker
     latencies: list[float] = []
     # A short warm-up (connections, page cache, token cache), not measured.
-    await asyncio.gather(*(worker(base_url, token, targets, time.perf_counter() + 0.5, [])
-                           for _ in range(clients)))
+    await asyncio.gather(
+        *(worker(base_url, token, targets, time.perf_counter() + 0.5, []) for _ in range(clients))
+    )
     started = time.perf_counter()
     until = started + seconds
     counts = await asyncio.gather(
@@ -156,7 +160,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="ferry-bench-") as data:
         server = subprocess.Popen(
             [sys.executable, __file__, "--serve", data],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
         )
         try:
             assert server.stdout is not None
@@ -187,17 +194,21 @@ def main() -> int:
         ("latency p95", f"{quantiles[94] * 1000:.2f} ms"),
         ("latency max", f"{max(latencies) * 1000:.2f} ms"),
     ]
-    print(f"\nSandbox downloads: {args.documents} documents of {args.size:,} bytes, "
-          f"{args.clients} concurrent clients ({args.client_kind}), {os.cpu_count()} CPUs; "
-          f"setup {setup_s:.1f} s")
+    print(
+        f"\nSandbox downloads: {args.documents} documents of {args.size:,} bytes, "
+        f"{args.clients} concurrent clients ({args.client_kind}), {os.cpu_count()} CPUs; "
+        f"setup {setup_s:.1f} s"
+    )
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"  {key:<{width}}  {value:>12}")
     verdict = "PASS" if per_s >= TARGET_PER_S else "FAIL"
     print(f"  {'target':<{width}}  {f'>= {TARGET_PER_S}/s':>12}  {verdict}")
-    print(f"\nReproduce: .venv/bin/python bench/bench_sandbox_downloads.py "
-          f"--seconds {args.seconds:g} --clients {args.clients} --documents {args.documents} "
-          f"--size {args.size} --client-kind {args.client_kind}")
+    print(
+        f"\nReproduce: .venv/bin/python bench/bench_sandbox_downloads.py "
+        f"--seconds {args.seconds:g} --clients {args.clients} --documents {args.documents} "
+        f"--size {args.size} --client-kind {args.client_kind}"
+    )
     return 0 if per_s >= TARGET_PER_S else 1
 
 

@@ -9,8 +9,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from app.sandbox.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -217,3 +221,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     for process in reversed(_screen):
         process.terminate()
         process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
+    """The sandbox platform on a free port, for one test module."""
+    from app.sandbox.server import SandboxServer
+
+    server = SandboxServer(tmp_path_factory.mktemp("sandbox"), port=0, seed_documents=2)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 from pathlib import Path
@@ -26,7 +27,7 @@ def _deliver(folder: Path, name: str, data: bytes = DATA, sha: str | None = None
     staged = StagedFile(folder, name, lock_retry_s=0.5).open()
     for start in range(0, len(data), 8192):
         staged.write(data[start : start + 8192])
-    return staged.commit(len(data), sha or hashlib.sha256(data).hexdigest()).path
+    return asyncio.run(staged.commit_async(len(data), sha or hashlib.sha256(data).hexdigest())).path
 
 
 def test_writes_under_the_final_name_and_leaves_nothing_else(tmp_path: Path) -> None:
@@ -50,7 +51,7 @@ def test_an_identical_file_means_delivered(tmp_path: Path) -> None:
     first = _deliver(tmp_path, "INV-1.xml")
     staged = StagedFile(tmp_path, "INV-1.xml").open()
     staged.write(DATA)
-    again = staged.commit(len(DATA), SHA)
+    again = asyncio.run(staged.commit_async(len(DATA), SHA))
     assert again.already_there and again.path == first
     assert os.listdir(tmp_path) == ["INV-1.xml"]
 
@@ -79,7 +80,7 @@ def test_size_mismatch_leaves_nothing(tmp_path: Path) -> None:
     staged = StagedFile(tmp_path, "x.pdf").open()
     staged.write(b"short")
     with pytest.raises(DeliveryError, match="does not match"):
-        staged.commit(10, hashlib.sha256(b"short").hexdigest())
+        asyncio.run(staged.commit_async(10, hashlib.sha256(b"short").hexdigest()))
     assert os.listdir(tmp_path) == []
 
 

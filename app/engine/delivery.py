@@ -177,25 +177,9 @@ class StagedFile:
                 "downloaded again",
             )
 
-    def commit(self, expected_size: int, expected_sha256: str) -> Delivered:
-        """Check, make durable, and rename to the first free or identical name (blocking)."""
-        self._prepare(expected_size, expected_sha256)
-        try:
-            deadline = time.monotonic() + self._lock_retry_s
-            pause = 0.2
-            while True:
-                try:
-                    return self._publish_once()
-                except OSError as error:
-                    if not self._held(error, deadline):
-                        raise explain(error, self.folder) from None
-                time.sleep(pause)
-                pause = min(pause * 2, 5.0)
-        finally:
-            self.discard()
-
     async def commit_async(self, expected_size: int, expected_sha256: str) -> Delivered:
-        """As :meth:`commit`, but waiting for a held file without stopping the event loop."""
+        """Check, make durable, and rename to the first free or identical name; a file held by
+        another program is waited for (up to ``lock_retry_s``) without stopping the event loop."""
         self._prepare(expected_size, expected_sha256)
         try:
             deadline = time.monotonic() + self._lock_retry_s

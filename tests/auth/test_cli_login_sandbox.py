@@ -8,7 +8,6 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,6 @@ import pytest
 from app.sandbox.server import SandboxServer
 from tests.auth.conftest import browse_login
 from tests.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    server = SandboxServer(tmp_path_factory.mktemp("sandbox"), port=0, seed_documents=4)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _ferry(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

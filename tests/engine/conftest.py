@@ -23,16 +23,6 @@ from app.sandbox.testkit import SandboxAdmin, login_with_password
 from app.settings import ClientLink, Destination, Settings, save_settings
 
 
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxServer]:
-    server = SandboxServer(tmp_path_factory.mktemp("sandbox"), port=0, seed_documents=2)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def belgian_vat(rng: random.Random) -> str:
     """A random Belgian VAT number with valid check digits."""
     base = rng.randint(2_000_000, 19_999_999)
