@@ -13,6 +13,7 @@ import datetime as dt
 import gc
 import logging
 import sys
+import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
@@ -114,6 +115,7 @@ class FerryApp(QObject):
                 lambda: start_demo(self.home, seed_documents=12, trickle_s=5.0),
                 self._demo_ready,
                 self._failed("The sandbox platform could not start"),
+                discard=_stop_demo_later,
             )
         else:
             self._start_engine(None)
@@ -309,6 +311,7 @@ class FerryApp(QObject):
 
     def shutdown(self) -> None:
         """Stop the engine (and the demo platform); safe to call twice."""
+        self.background.close()
         if self.engine is not None:
             self.engine.stop()
             self.engine = None
@@ -316,6 +319,11 @@ class FerryApp(QObject):
             self.demo.sandbox.stop()
             self.demo = None
         self.tray.hide()
+
+
+def _stop_demo_later(demo: Demo) -> None:
+    """A demo platform that came up after the app closed: stopped, without blocking the GUI."""
+    threading.Thread(target=demo.sandbox.stop, name="ferry-demo-stop", daemon=True).start()
 
 
 def run_gui(args: argparse.Namespace) -> int:
