@@ -1,6 +1,8 @@
-"""Ferry's settings: destinations (accounting-software configurations) and client links.
+"""Ferry's settings: destinations (accounting-software configurations), client links, and the
+preferences of the Settings dialog (language, notifications, full-sync schedule, proxy).
 
-Stored as JSON in the settings folder, never with a secret. A settings file that cannot be
+Stored as JSON in the settings folder, never with a secret (so a proxy address with a user
+name or password in it is refused, not stored). A settings file that cannot be
 read is never silently replaced by defaults (that would lose an office's configuration): it
 is reported, and the last good copy is kept beside it.
 """
@@ -8,12 +10,17 @@ is reported, and the last good copy is kept beside it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.util
+import ipaddress
 import json
 import logging
+import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
+import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.atomic_files import write_text_atomic
@@ -82,6 +89,171 @@ class ClientLink(BaseModel):
         return self
 
 
+class ProxyMode(StrEnum):
+    """How Ferry reaches the platform."""
+
+    SYSTEM = "system"  # what the OS says: Windows' Internet Options, macOS, HTTP(S)_PROXY...
+    NONE = "none"  # straight to the platform, whatever the OS or the environment says
+    MANUAL = "manual"  # through the proxy at ``url``
+
+
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+
+
+class ProxyProblem(StrEnum):
+    """Why a typed proxy address cannot be used; the GUI words each one in the user's language."""
+
+    EMPTY = "empty"
+    NOT_AN_ADDRESS = "not-an-address"
+    NO_SCHEME = "no-scheme"
+    SCHEME = "scheme"
+    CREDENTIALS = "credentials"
+    HOST = "host"
+    NO_PORT = "no-port"
+    PORT = "port"
+    EXTRA = "extra"
+
+
+PROXY_PROBLEM_TEXT = {
+    ProxyProblem.EMPTY: "Type the proxy's address, e.g. http://proxy.example.com:3128.",
+    ProxyProblem.NOT_AN_ADDRESS: "This is not a proxy address: it holds spaces or control "
+    "characters. Write it as http://proxy.example.com:3128.",
+    ProxyProblem.NO_SCHEME: "Start the address with http://, https:// or socks5://, e.g. "
+    "http://proxy.example.com:3128.",
+    ProxyProblem.SCHEME: "Ferry can use http://, https:// and socks5:// proxies only.",
+    ProxyProblem.CREDENTIALS: "A user name or password cannot be kept in the proxy address: "
+    "Ferry's settings are a plain file. Ask for a proxy rule that lets this computer through "
+    "without one.",
+    ProxyProblem.HOST: "The proxy's server name or IP address is not valid.",
+    ProxyProblem.NO_PORT: "Add the proxy's port after a colon, e.g. proxy.example.com:3128.",
+    ProxyProblem.PORT: "The port must be a number from 1 to 65535.",
+    ProxyProblem.EXTRA: "Give only the proxy's address and port, without a path or anything "
+    "after them.",
+}
+
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+
+
+def _host_is_valid(host: str) -> bool:
+    if host.startswith("["):
+        if not host.endswith("]"):
+            return False
+        try:
+            ipaddress.IPv6Address(host[1:-1])
+        except ValueError:  # also refuses zone ids ("%eth0"): not valid in a URL host
+            return False
+        return True
+    if not host or len(host) > 253:
+        return False
+    if re.fullmatch(r"[0-9.]+", host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return False
+        return True
+    try:
+        ascii_host = httpx.URL(f"http://{host}/").raw_host.decode("ascii")  # IDNA-encoded
+    except (httpx.InvalidURL, UnicodeError, ValueError):
+        return False
+    return all(_HOST_LABEL.fullmatch(label) for label in ascii_host.rstrip(".").split("."))
+
+
+def proxy_url_problem(url: str) -> ProxyProblem | None:
+    """What is wrong with a manual proxy address, or None when Ferry can use it.
+
+    What a person typed is checked, never repaired: ``proxy:3128`` without its scheme is a
+    problem with its fix in words, not silently read as ``http://``. A user name or password
+    in the address is refused, since settings live in a plain file.
+    """
+    if not url.strip():
+        return ProxyProblem.EMPTY
+    if any(
+        character.isspace() or ord(character) < 32 or ord(character) == 127 for character in url
+    ):
+        return ProxyProblem.NOT_AN_ADDRESS
+    scheme, separator, rest = url.partition("://")
+    if not separator:
+        return ProxyProblem.NO_SCHEME
+    if scheme.lower() not in PROXY_SCHEMES:
+        return ProxyProblem.SCHEME
+    if "@" in rest:  # wherever it is: a password may hold "/" or "#"
+        return ProxyProblem.CREDENTIALS
+    cut = min((rest.index(mark) for mark in "/?#" if mark in rest), default=len(rest))
+    authority, tail = rest[:cut], rest[cut:]
+    if tail not in ("", "/"):
+        return ProxyProblem.EXTRA
+    if authority.startswith("["):
+        if "]" not in authority:
+            return ProxyProblem.HOST
+        inside, _, after = authority[1:].partition("]")
+        host = f"[{inside}]"
+        if after and not after.startswith(":"):
+            return ProxyProblem.HOST
+        port = after[1:]
+    else:
+        host, separator, port = authority.rpartition(":")
+        if not separator:
+            return ProxyProblem.NO_PORT if authority else ProxyProblem.HOST
+    if not _host_is_valid(host):
+        return ProxyProblem.HOST
+    if not port:
+        return ProxyProblem.NO_PORT
+    if not port.isascii() or not port.isdigit() or not 1 <= int(port) <= 65535:
+        return ProxyProblem.PORT
+    try:
+        httpx.Proxy(url)
+    except (httpx.InvalidURL, ValueError):  # pragma: no cover - every case is caught above
+        return ProxyProblem.HOST
+    return None
+
+
+@functools.cache
+def socks_supported() -> bool:
+    """Whether this installation can use a SOCKS proxy (httpx needs the socksio package)."""
+    return importlib.util.find_spec("socksio") is not None
+
+
+class ProxySettings(BaseModel):
+    """The proxy choice; a manual ``url`` is kept for when the person switches back to it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mode: ProxyMode = ProxyMode.SYSTEM
+    url: str | None = None
+
+    @model_validator(mode="after")
+    def _usable(self) -> Self:
+        if self.mode is ProxyMode.MANUAL and self.url is None:
+            raise ValueError(PROXY_PROBLEM_TEXT[ProxyProblem.EMPTY])
+        if self.url is not None:
+            problem = proxy_url_problem(self.url)
+            if problem is not None:  # never echo the address: it may hold a password
+                raise ValueError(PROXY_PROBLEM_TEXT[problem])
+        return self
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def httpx_proxy_options(proxy: ProxySettings) -> dict[str, Any]:
+    """The keyword arguments for ``httpx.AsyncClient`` (or ``httpx.Client``) for a proxy choice.
+
+    *System* trusts the environment, which also reads Windows' and macOS's proxy settings
+    (urllib's ``getproxies``). *None* and *manual* ignore it, so that a stray ``HTTPS_PROXY``
+    cannot override what the person chose. A manual proxy is never used for this computer's
+    own addresses (the sandbox platform), as browsers do.
+    """
+    if proxy.mode is ProxyMode.MANUAL and proxy.url is not None:
+        return {
+            "trust_env": False,
+            "proxy": proxy.url,
+            "mounts": {f"all://{host}": None for host in LOOPBACK_HOSTS},
+        }
+    if proxy.mode is ProxyMode.NONE:
+        return {"trust_env": False, "proxy": None, "mounts": None}
+    return {"trust_env": True, "proxy": None, "mounts": None}
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -91,6 +263,7 @@ class Settings(BaseModel):
     language: Language | None = None
     notifications: bool = True
     full_sync_every_days: int = Field(default=30, ge=1, le=365)
+    proxy: ProxySettings = Field(default_factory=ProxySettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

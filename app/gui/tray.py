@@ -56,6 +56,7 @@ class TrayController(QObject):
     pause_requested = Signal()
     resume_requested = Signal()
     open_logs_requested = Signal()
+    settings_requested = Signal()
     quit_requested = Signal()
     errors_requested = Signal()  # an error notification was clicked: show the errors
     notified = Signal(str, str)  # title, text: every notification, shown or not (no tray)
@@ -87,12 +88,14 @@ class TrayController(QObject):
         self.sync_now_action = QAction(self.tr("Sync now"), self)
         self.full_sync_action = QAction(self.tr("Full sync…"), self)
         self.pause_action = QAction(self.tr("Pause"), self)
+        self.settings_action = QAction(self.tr("Settings…"), self)
         self.open_logs_action = QAction(self.tr("Open logs folder"), self)
         self.quit_action = QAction(self.tr("Quit Ferry"), self)
         self.open_action.triggered.connect(self._on_open)
         self.sync_now_action.triggered.connect(self._on_sync_now)
         self.full_sync_action.triggered.connect(self.ask_full_sync)
         self.pause_action.triggered.connect(self._on_pause_resume)
+        self.settings_action.triggered.connect(self._on_settings)
         self.open_logs_action.triggered.connect(self._on_open_logs)
         self.quit_action.triggered.connect(self._on_quit)
 
@@ -107,6 +110,7 @@ class TrayController(QObject):
                 self.full_sync_action,
                 self.pause_action,
                 None,
+                self.settings_action,
                 self.open_logs_action,
                 None,
                 self.quit_action,
@@ -363,6 +367,10 @@ class TrayController(QObject):
             self.resume_requested.emit()
         else:
             self.pause_requested.emit()
+
+    @Slot()
+    def _on_settings(self) -> None:
+        self.settings_requested.emit()
 
     @Slot()
     def _on_open_logs(self) -> None:

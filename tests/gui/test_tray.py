@@ -159,6 +159,7 @@ def test_the_menu_offers_what_a_person_does_from_the_tray(tray: TrayController) 
         "Sync now",
         "Full sync…",
         "Pause",
+        "Settings…",
         "Open logs folder",
         "Quit Ferry",
     ]
@@ -171,6 +172,7 @@ def test_the_menu_offers_what_a_person_does_from_the_tray(tray: TrayController) 
         ("open_action", "open_requested"),
         ("sync_now_action", "sync_now_requested"),
         ("pause_action", "pause_requested"),
+        ("settings_action", "settings_requested"),
         ("open_logs_action", "open_logs_requested"),
         ("quit_action", "quit_requested"),
     ],

@@ -1,0 +1,356 @@
+"""Start at login on each OS: real files for XDG autostart and the macOS LaunchAgent (under a
+temporary HOME), an in-memory registry for Windows' Run key; the quoting of each checked by
+reading back, by hypothesis, against Microsoft's documented examples, and (XDG) by GLib itself
+launching the entry Ferry wrote."""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app import autostart
+from app.autostart import (
+    APPROVED_KEY,
+    LAUNCH_AGENT_LABEL,
+    RUN_KEY,
+    VALUE_NAME,
+    AutostartError,
+    Platform,
+    command_for_this_app,
+    desktop_entry_path,
+    desktop_exec,
+    disable,
+    enable,
+    is_enabled,
+    launch_agent_path,
+    registered_command,
+    split_desktop_exec,
+    split_windows_command_line,
+    windows_command_line,
+)
+from app.home import FerryHome
+
+HOSTILE = [
+    '/opt/My Apps/Ferry "beta"/bin/ferry',
+    "--home",
+    "/home/an'na/Ferry $HOME `id` 100% (office) & co; *?#~<>|\\ tab\there",
+    "",
+    "%f",
+]
+
+# Arguments as a person's paths may hold them: any character but NUL (and no lone surrogates).
+ARGUMENT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+
+
+class MemoryRegistry:
+    """HKEY_CURRENT_USER as a dict: the only OS API these tests cannot run for real."""
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str | bytes] = {}
+
+    def read(self, key: str, name: str) -> str | bytes | None:
+        return self.values.get((key.lower(), name.lower()))
+
+    def write_string(self, key: str, name: str, value: str) -> None:
+        self.values[(key.lower(), name.lower())] = value
+
+    def delete(self, key: str, name: str) -> None:
+        self.values.pop((key.lower(), name.lower()), None)
+
+
+@pytest.fixture
+def os_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A HOME and XDG folders of the test's own, with spaces and quotes in their names."""
+    home = tmp_path / "home of 'Anna' \"A\""
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config dir"))
+    monkeypatch.setenv("XDG_CONFIG_DIRS", str(tmp_path / "etc xdg"))
+    return home
+
+
+# -- Windows ---------------------------------------------------------------------------------------
+
+
+def test_windows_run_key_round_trip() -> None:
+    registry = MemoryRegistry()
+    command = [r"C:\Program Files\Ferry\Ferry.exe", "--home", 'D:\\Ferry data\\kantoor "A"\\']
+    assert not is_enabled(Platform.WINDOWS, registry=registry)
+    assert registered_command(Platform.WINDOWS, registry=registry) is None
+
+    enable(command, Platform.WINDOWS, registry=registry)
+    value = registry.read(RUN_KEY, VALUE_NAME)
+    assert value == subprocess.list2cmdline(command)
+    assert value == r'"C:\Program Files\Ferry\Ferry.exe" --home "D:\Ferry data\kantoor \"A\"\\"'
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    assert registered_command(Platform.WINDOWS, registry=registry) == command
+
+    disable(Platform.WINDOWS, registry=registry)
+    assert registry.values == {}
+    assert not is_enabled(Platform.WINDOWS, registry=registry)
+    disable(Platform.WINDOWS, registry=registry)  # twice is harmless
+
+
+def test_windows_task_manager_switch_counts_and_enabling_switches_it_back_on() -> None:
+    registry = MemoryRegistry()
+    enable([r"C:\Ferry\Ferry.exe"], Platform.WINDOWS, registry=registry)
+    # Task Manager's Startup tab → Disable: the Run value stays, StartupApproved says off.
+    registry.values[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = b"\x03" + bytes(11)
+    assert not is_enabled(Platform.WINDOWS, registry=registry)
+    assert registered_command(Platform.WINDOWS, registry=registry) == [r"C:\Ferry\Ferry.exe"]
+    registry.values[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = b"\x02" + bytes(11)
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    registry.values[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = b"\x03" + bytes(11)
+    enable([r"C:\Ferry\Ferry.exe"], Platform.WINDOWS, registry=registry)
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    disable(Platform.WINDOWS, registry=registry)
+    assert registry.values == {}
+
+
+def test_windows_refuses_a_command_line_over_260_characters() -> None:
+    registry = MemoryRegistry()
+    command = ["C:\\" + "Very long folder\\" * 15 + "Ferry.exe"]
+    assert len(windows_command_line(command)) > 260
+    with pytest.raises(AutostartError, match="at most 260 characters"):
+        enable(command, Platform.WINDOWS, registry=registry)
+    assert registry.values == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "arguments"),
+    [  # Microsoft's examples in "Parsing C++ command-line arguments"
+        ('"a b c" d e', ["a b c", "d", "e"]),
+        (r'"ab\"c" "\\" d', ['ab"c', "\\", "d"]),
+        (r'a\\\b d"e f"g h', [r"a\\\b", "de fg", "h"]),
+        (r"a\\\"b c d", [r"a\"b", "c", "d"]),
+        (r'a\\\\"b c" d e', [r"a\\b c", "d", "e"]),
+        ('a"b"" c d', ['ab" c d']),
+        ('  spaced \t "" out  ', ["spaced", "", "out"]),
+    ],
+)
+def test_windows_command_lines_split_as_the_c_runtime_does(line: str, arguments: list[str]) -> None:
+    assert split_windows_command_line(line) == arguments
+
+
+@given(st.lists(ARGUMENT, min_size=1, max_size=6))
+def test_windows_quoting_reads_back_exactly(arguments: list[str]) -> None:
+    assert split_windows_command_line(windows_command_line(arguments)) == arguments
+
+
+# -- XDG autostart ---------------------------------------------------------------------------------
+
+
+def test_xdg_desktop_entry_round_trip(os_home: Path, tmp_path: Path) -> None:
+    path = tmp_path / "config dir" / "autostart" / "ferry.desktop"
+    assert desktop_entry_path() == path
+    assert not is_enabled(Platform.LINUX)
+    assert registered_command(Platform.LINUX) is None
+
+    enable(HOSTILE, Platform.LINUX)
+    text = path.read_text()
+    assert text.startswith("[Desktop Entry]\nType=Application\nName=Ferry\n")
+    exec_line = next(line for line in text.splitlines() if line.startswith("Exec="))
+    assert exec_line.startswith(r'Exec="/opt/My Apps/Ferry \\"beta\\"/bin/ferry" --home "')
+    assert r"\\$HOME \\`id\\` 100%% (office)" in exec_line  # the spec's "\\$" and "%%"
+    assert exec_line.endswith(r'\\\\ tab\there" "" %%f')
+    assert is_enabled(Platform.LINUX)
+    assert registered_command(Platform.LINUX) == HOSTILE
+
+    disable(Platform.LINUX)
+    assert not path.exists()
+    assert not is_enabled(Platform.LINUX)
+
+
+def test_xdg_without_xdg_config_home_uses_dot_config(
+    os_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    assert desktop_entry_path() == os_home / ".config" / "autostart" / "ferry.desktop"
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative/config")  # the spec says: ignore it
+    assert desktop_entry_path() == os_home / ".config" / "autostart" / "ferry.desktop"
+    enable(["/usr/bin/ferry"], Platform.LINUX)
+    assert (os_home / ".config" / "autostart" / "ferry.desktop").is_file()
+    assert is_enabled(Platform.LINUX)
+
+
+def test_xdg_switched_off_in_the_desktop_s_settings_counts(os_home: Path) -> None:
+    enable(["/usr/bin/ferry", "--home", "/srv/ferry"], Platform.LINUX)
+    path = desktop_entry_path()
+    path.write_text(path.read_text().replace("Autostart-enabled=true", "Autostart-enabled=false"))
+    assert not is_enabled(Platform.LINUX)
+    assert registered_command(Platform.LINUX) == ["/usr/bin/ferry", "--home", "/srv/ferry"]
+    enable(["/usr/bin/ferry"], Platform.LINUX)
+    assert is_enabled(Platform.LINUX)
+
+
+def test_xdg_a_system_wide_entry_is_hidden_not_deleted(os_home: Path, tmp_path: Path) -> None:
+    system = tmp_path / "etc xdg" / "autostart" / "ferry.desktop"
+    system.parent.mkdir(parents=True)
+    system.write_text("[Desktop Entry]\nType=Application\nName=Ferry\nExec=/usr/bin/ferry\n")
+    assert is_enabled(Platform.LINUX)
+    assert registered_command(Platform.LINUX) == ["/usr/bin/ferry"]
+
+    disable(Platform.LINUX)
+    assert system.exists()  # the package's file is not Ferry's to delete
+    assert "Hidden=true" in desktop_entry_path().read_text()
+    assert not is_enabled(Platform.LINUX)
+
+    enable(["/opt/ferry/ferry"], Platform.LINUX)
+    assert is_enabled(Platform.LINUX)
+    assert registered_command(Platform.LINUX) == ["/opt/ferry/ferry"]
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=150)
+@given(st.lists(ARGUMENT, min_size=1, max_size=5).filter(lambda a: a[0] != ""))
+def test_xdg_quoting_reads_back_exactly_from_the_file(os_home: Path, arguments: list[str]) -> None:
+    assert split_desktop_exec(desktop_exec(arguments)) == arguments
+    enable(arguments, Platform.LINUX)
+    assert registered_command(Platform.LINUX) == arguments
+
+
+@pytest.mark.skipif(shutil.which("gio") is None, reason="needs GLib's gio (libglib2.0-bin)")
+def test_glib_launches_the_entry_with_exactly_ferry_s_arguments(
+    os_home: Path, tmp_path: Path
+) -> None:
+    """GLib (what GNOME, Xfce, Cinnamon... start autostart entries with) reads our Exec line."""
+    folder = tmp_path / 'Program $Files `x` "q" 50% (a)\\b'
+    folder.mkdir()
+    record = tmp_path / "arguments.bin"
+    program = folder / "fake ferry.sh"
+    program.write_text(
+        f"#!/bin/sh\nprintf '%s\\0' \"$@\" > '{record}.part' && mv '{record}.part' '{record}'\n"
+    )
+    program.chmod(0o755)
+    arguments = ["--home", "/srv/Ferry 'kantoor' \"A\" $USER 100% \\ ;&|", "", "%u"]
+    enable([str(program), *arguments], Platform.LINUX)
+    launched = subprocess.run(
+        ["gio", "launch", str(desktop_entry_path())],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert launched.returncode == 0, launched.stderr
+    deadline = time.monotonic() + 10
+    while not record.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert record.read_bytes().split(b"\0")[:-1] == [a.encode() for a in arguments]
+
+
+# -- macOS LaunchAgent -----------------------------------------------------------------------------
+
+
+def test_macos_launch_agent_round_trip(os_home: Path) -> None:
+    path = os_home / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+    assert launch_agent_path() == path
+    assert not is_enabled(Platform.MACOS)
+    command = ["/Applications/Ferry.app/Contents/MacOS/Ferry", "--home", HOSTILE[2]]
+
+    enable(command, Platform.MACOS)
+    agent = plistlib.loads(path.read_bytes())
+    assert agent["Label"] == LAUNCH_AGENT_LABEL
+    assert agent["ProgramArguments"] == command  # an array: nothing to quote
+    assert agent["RunAtLoad"] is True
+    assert is_enabled(Platform.MACOS)
+    assert registered_command(Platform.MACOS) == command
+
+    disable(Platform.MACOS)
+    assert not path.exists()
+    assert not is_enabled(Platform.MACOS)
+    assert registered_command(Platform.MACOS) is None
+
+
+def test_macos_a_disabled_or_damaged_agent_is_off_and_enabling_repairs_it(os_home: Path) -> None:
+    enable(["/Applications/Ferry.app/Contents/MacOS/Ferry"], Platform.MACOS)
+    path = launch_agent_path()
+    agent = plistlib.loads(path.read_bytes())
+    path.write_bytes(plistlib.dumps({**agent, "Disabled": True}))
+    assert not is_enabled(Platform.MACOS)
+    path.write_bytes(b"<plist>not really")
+    assert not is_enabled(Platform.MACOS)
+    assert registered_command(Platform.MACOS) is None
+    enable(["/Applications/Ferry.app/Contents/MacOS/Ferry"], Platform.MACOS)
+    assert is_enabled(Platform.MACOS)
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_words(os_home: Path) -> None:
+    (os_home / "Library").write_text("a file where the folder should be")
+    with pytest.raises(AutostartError, match="the system refused to change it"):
+        enable(["/Applications/Ferry.app/Contents/MacOS/Ferry"], Platform.MACOS)
+
+
+# -- the command -----------------------------------------------------------------------------------
+
+
+def test_the_command_for_this_app(tmp_path: Path) -> None:
+    assert command_for_this_app(None, frozen=False) == [sys.executable, "-m", "app"]
+    assert command_for_this_app(FerryHome.standard(), frozen=False) == [
+        sys.executable,
+        "-m",
+        "app",
+    ]
+    home = FerryHome.under(tmp_path / "Ferry 'office' home")
+    assert command_for_this_app(home, frozen=False) == [
+        sys.executable,
+        "-m",
+        "app",
+        "--home",
+        str(tmp_path / "Ferry 'office' home"),
+    ]
+    assert command_for_this_app(home, executable="/opt/Ferry/ferry", frozen=True) == [
+        "/opt/Ferry/ferry",
+        "--home",
+        str(tmp_path / "Ferry 'office' home"),
+    ]
+    odd = FerryHome(tmp_path / "a", tmp_path / "b", tmp_path / "c", tmp_path / "d")
+    with pytest.raises(AutostartError, match="one --home folder"):
+        command_for_this_app(odd)
+
+
+def test_windows_starts_python_without_a_console(tmp_path: Path) -> None:
+    python = tmp_path / "python.exe"
+    python.write_text("")
+    assert command_for_this_app(platform=Platform.WINDOWS, executable=str(python), frozen=False)[
+        0
+    ] == str(python)  # no pythonw.exe beside it: python.exe it is
+    (tmp_path / "pythonw.exe").write_text("")
+    assert command_for_this_app(
+        platform=Platform.WINDOWS, executable=str(python), frozen=False
+    ) == [str(tmp_path / "pythonw.exe"), "-m", "app"]
+    assert command_for_this_app(platform=Platform.LINUX, executable=str(python), frozen=False)[
+        0
+    ] == str(python)
+
+
+def test_the_command_really_starts_this_ferry_with_its_home(tmp_path: Path) -> None:
+    """Run at login from another folder, without FERRY_HOME: the command alone must suffice."""
+    home = FerryHome.under(tmp_path / "Ferry home")
+    command = command_for_this_app(home, frozen=False)
+    environment = {k: v for k, v in os.environ.items() if k != "FERRY_HOME"}
+    done = subprocess.run(
+        [*command, "destination", "list"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "Ferry home" / "logs").is_dir()  # it used the home it was given
+
+
+def test_the_running_platform_is_one_of_the_three() -> None:
+    expected = {"win32": Platform.WINDOWS, "darwin": Platform.MACOS}.get(
+        sys.platform, Platform.LINUX
+    )
+    assert autostart.running_platform() is expected
