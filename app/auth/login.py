@@ -27,6 +27,7 @@ from app.auth.oidc import (
     validate_id_token,
 )
 from app.core.language import FALLBACK, Language
+from app.settings import ProxySettings, httpx_proxy_options
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +38,15 @@ HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
 @dataclass(frozen=True)
 class LoginTarget:
-    """Where to log in: the region's code, its OpenID issuer and its platform API."""
+    """Where to log in: the region's code, its OpenID issuer and its platform API, and the
+    proxy the person chose for reaching them (the token endpoint goes through it too)."""
 
     region: str
     issuer: str
     api_url: str | None
     client_id: str = "ferry-desktop"
     scopes: str = SCOPES
+    proxy: ProxySettings = field(default_factory=ProxySettings, hash=False)
 
 
 @dataclass
@@ -88,7 +91,7 @@ def oauth_client(
         code_challenge_method="S256",
         scope=target.scopes if with_scope else None,
         timeout=HTTP_TIMEOUT,
-        trust_env=True,
+        **httpx_proxy_options(target.proxy),
         **options,
     )
 
