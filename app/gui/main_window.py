@@ -1,5 +1,6 @@
-"""The main window: documents, activity and destinations, and a status line that says where
-Ferry stands. Closing it hides it to the tray (when there is one); Ferry keeps syncing."""
+"""The main window: documents, activity, destinations and client links, and a status line that
+says where Ferry stands. Closing it hides it to the tray (when there is one); Ferry keeps
+syncing."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.core.language import FALLBACK, Language
 from app.engine.messages import EngineState, StateChanged
 from app.gui.activity_view import ActivityView
+from app.gui.client_links import ClientLinksView
 from app.gui.status_view import StatusView
 from app.settings import Settings
 
@@ -89,10 +91,12 @@ class MainWindow(QMainWindow):
         self.status_view = StatusView(self, language=language)
         self.activity_view = ActivityView(self)
         self.destinations_view = DestinationsView(self)
+        self.clients_view = ClientLinksView(self, language=language)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.status_view, tr("Documents"))
         self.tabs.addTab(self.activity_view, tr("Activity"))
         self.tabs.addTab(self.destinations_view, tr("Destinations"))
+        self.tabs.addTab(self.clients_view, tr("Clients"))
         self.setCentralWidget(self.tabs)
         self.state_label = QLabel(tr(_STATE_WORDS[EngineState.STARTING]), self)
         self.statusBar().addWidget(self.state_label, 1)
