@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -22,9 +25,12 @@ from app.engine.messages import RunFinished
 
 Index = QModelIndex | QPersistentModelIndex
 
+_CONTEXT = "ActivityView"
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("ActivityView", text)
+
+def translated(text: str) -> str:
+    """A text marked with ``QT_TRANSLATE_NOOP(_CONTEXT, ...)`` (where lupdate finds it)."""
+    return QCoreApplication.translate(_CONTEXT, text)
 
 
 @dataclass
@@ -39,18 +45,33 @@ class RunRow:
     message: str | None
 
 
-_KINDS = {
-    "incremental": "Incremental",
-    "catch-up": "Nightly catch-up",
-    "full": "Full sync",
-    "resend": "Resend",
-    "retry": "Retry",
-    "manual": "Manual",
-}
+# Marked for pyside6-lupdate here, translated when shown (so a language switch needs no rebuild).
+_KINDS = cast(
+    dict[str, str],
+    {
+        "incremental": QT_TRANSLATE_NOOP("ActivityView", "Incremental"),
+        "catch-up": QT_TRANSLATE_NOOP("ActivityView", "Nightly catch-up"),
+        "full": QT_TRANSLATE_NOOP("ActivityView", "Full sync"),
+        "resend": QT_TRANSLATE_NOOP("ActivityView", "Resend"),
+        "retry": QT_TRANSLATE_NOOP("ActivityView", "Retry"),
+        "manual": QT_TRANSLATE_NOOP("ActivityView", "Manual"),
+    },
+)
 
 
 class ActivityModel(QAbstractTableModel):
-    COLUMNS = ("When", "Kind", "Duration", "Documents", "Delivered", "Failed", "What failed")
+    COLUMNS = cast(
+        tuple[str, ...],
+        (
+            QT_TRANSLATE_NOOP("ActivityView", "When"),
+            QT_TRANSLATE_NOOP("ActivityView", "Kind"),
+            QT_TRANSLATE_NOOP("ActivityView", "Duration"),
+            QT_TRANSLATE_NOOP("ActivityView", "Documents"),
+            QT_TRANSLATE_NOOP("ActivityView", "Delivered"),
+            QT_TRANSLATE_NOOP("ActivityView", "Failed"),
+            QT_TRANSLATE_NOOP("ActivityView", "What failed"),
+        ),
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,7 +87,7 @@ class ActivityModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
+            return translated(self.COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -83,11 +104,12 @@ class ActivityModel(QAbstractTableModel):
                     else ""
                 )
             if column == 1:
-                return tr(_KINDS.get(row.kind, row.kind))
+                kind = _KINDS.get(row.kind)
+                return translated(kind) if kind is not None else row.kind
             if column == 2:
                 if row.started and row.finished:
                     return f"{row.finished - row.started:.1f} s"
-                return tr("running")
+                return QCoreApplication.translate("ActivityView", "running")
             if column == 3:
                 return row.documents
             if column == 4:
@@ -98,6 +120,12 @@ class ActivityModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
             return row.message
         return None
+
+    def retranslate(self) -> None:
+        """Headers and words again after a language switch (the numbers stay)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
 
     def set_rows(self, rows: list[RunRow]) -> None:
         self.beginResetModel()
@@ -152,3 +180,8 @@ class ActivityView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.model.retranslate()
+        super().changeEvent(event)

@@ -13,8 +13,10 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -59,9 +61,7 @@ Index = QModelIndex | QPersistentModelIndex
 PREVIEW_CLIENTS = 50
 CHECK_DELAY_MS = 150
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("DestinationEditor", text)
+_CONTEXT = "DestinationEditor"
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,11 @@ class PreviewModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Client"), tr("Kind"), tr("Folder"))[section]
+            return (
+                QCoreApplication.translate("DestinationEditor", "Client"),
+                QCoreApplication.translate("DestinationEditor", "Kind"),
+                QCoreApplication.translate("DestinationEditor", "Folder"),
+            )[section]
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -160,7 +164,7 @@ class PathField(QWidget):
         self.edit.textEdited.connect(self._maybe_complete)
         self.edit.textChanged.connect(self.changed)
         self.insert = QToolButton(self)
-        self.insert.setText(tr("Insert variable"))
+        self.insert.setText(QCoreApplication.translate("DestinationEditor", "Insert variable"))
         self.insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.insert)
         for variable in VARIABLES:
@@ -171,7 +175,7 @@ class PathField(QWidget):
             menu.addAction(action)
         menu.setToolTipsVisible(True)
         self.insert.setMenu(menu)
-        self.browse = QPushButton(tr("Browse…"), self)
+        self.browse = QPushButton(QCoreApplication.translate("DestinationEditor", "Browse…"), self)
         self.browse.clicked.connect(self._browse)
         self.problems = QLabel(self)
         self.problems.setWordWrap(True)
@@ -230,7 +234,12 @@ class PathField(QWidget):
 
     @Slot()
     def _browse(self) -> None:
-        dialog = QFileDialog(self, tr("Choose the folder the accounting software reads"))
+        dialog = QFileDialog(
+            self,
+            QCoreApplication.translate(
+                "DestinationEditor", "Choose the folder the accounting software reads"
+            ),
+        )
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(self._chosen)
@@ -242,10 +251,17 @@ class PathField(QWidget):
         self.edit.setText(str(Path(folder)))
 
 
-_FORMATS = (
-    (DeliveryFormat.UBL, "UBL as received"),
-    (DeliveryFormat.UBL_PDF, "UBL with its PDF beside it"),
-    (DeliveryFormat.PDF, "PDF only"),
+# Marked for pyside6-lupdate here, translated when shown.
+_FORMATS = cast(
+    tuple[tuple[DeliveryFormat, str], ...],
+    (
+        (DeliveryFormat.UBL, QT_TRANSLATE_NOOP("DestinationEditor", "UBL as received")),
+        (
+            DeliveryFormat.UBL_PDF,
+            QT_TRANSLATE_NOOP("DestinationEditor", "UBL with its PDF beside it"),
+        ),
+        (DeliveryFormat.PDF, QT_TRANSLATE_NOOP("DestinationEditor", "PDF only")),
+    ),
 )
 
 
@@ -266,7 +282,9 @@ class DestinationEditor(QDialog):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("Accounting software configuration"))
+        self.setWindowTitle(
+            QCoreApplication.translate("DestinationEditor", "Accounting software configuration")
+        )
         self.resize(900, 640)
         self._clients = clients[:PREVIEW_CLIENTS]
         self._existing = set(existing_names) - ({destination.name} if destination else set())
@@ -278,12 +296,21 @@ class DestinationEditor(QDialog):
         self._checks.answered.connect(self._on_writable)
 
         self.name = QLineEdit(self)
-        self.name.setPlaceholderText(tr("e.g. Winbooks"))
+        self.name.setPlaceholderText(
+            QCoreApplication.translate("DestinationEditor", "e.g. Winbooks")
+        )
         self.name_problems = QLabel(self)
         self.name_problems.setStyleSheet("color: #b3261e;")
         self.name_problems.hide()
-        self.one = QRadioButton(tr("One folder for every kind of document"), self)
-        self.split = QRadioButton(tr("A folder per kind of document"), self)
+        self.one = QRadioButton(
+            QCoreApplication.translate(
+                "DestinationEditor", "One folder for every kind of document"
+            ),
+            self,
+        )
+        self.split = QRadioButton(
+            QCoreApplication.translate("DestinationEditor", "A folder per kind of document"), self
+        )
         group = QButtonGroup(self)
         group.addButton(self.one)
         group.addButton(self.split)
@@ -292,17 +319,17 @@ class DestinationEditor(QDialog):
         self.per_kind = {kind: PathField(language, self) for kind in DocumentKind}
         self.format = QComboBox(self)
         for value, label in _FORMATS:
-            self.format.addItem(tr(label), value.value)
+            self.format.addItem(QCoreApplication.translate(_CONTEXT, label), value.value)
 
         form = QFormLayout()
-        form.addRow(tr("Name"), self.name)
+        form.addRow(QCoreApplication.translate("DestinationEditor", "Name"), self.name)
         form.addRow("", self.name_problems)
         form.addRow(self.one)
-        form.addRow(tr("Folder"), self.general)
+        form.addRow(QCoreApplication.translate("DestinationEditor", "Folder"), self.general)
         form.addRow(self.split)
         for kind, field in self.per_kind.items():
             form.addRow(kind.label(language), field)
-        form.addRow(tr("Delivery format"), self.format)
+        form.addRow(QCoreApplication.translate("DestinationEditor", "Delivery format"), self.format)
 
         self.preview_model = PreviewModel(language)
         self.preview = QTableView(self)
@@ -322,7 +349,11 @@ class DestinationEditor(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel(tr("Preview for your clients"), self))
+        layout.addWidget(
+            QLabel(
+                QCoreApplication.translate("DestinationEditor", "Preview for your clients"), self
+            )
+        )
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.preview_note)
         layout.addWidget(self.buttons)
@@ -399,9 +430,14 @@ class DestinationEditor(QDialog):
         name = self.name.text().strip()
         name_problem = ""
         if not name:
-            name_problem = tr("Give this configuration a name, e.g. the accounting software's.")
+            name_problem = QCoreApplication.translate(
+                "DestinationEditor",
+                "Give this configuration a name, e.g. the accounting software's.",
+            )
         elif name in self._existing:
-            name_problem = tr("Another configuration already has this name.")
+            name_problem = QCoreApplication.translate(
+                "DestinationEditor", "Another configuration already has this name."
+            )
         self.name_problems.setText(name_problem)
         self.name_problems.setVisible(bool(name_problem))
 
@@ -409,7 +445,10 @@ class DestinationEditor(QDialog):
         if not templates:
             field = self.per_kind[DocumentKind.PURCHASE]
             field_problems[id(field)].append(
-                tr("Give at least one folder: purchase invoices, sales invoices, ...")
+                QCoreApplication.translate(
+                    "DestinationEditor",
+                    "Give at least one folder: purchase invoices, sales invoices, ...",
+                )
             )
         rows: list[PreviewRow] = []
         client_problem_count = 0
@@ -425,9 +464,10 @@ class DestinationEditor(QDialog):
                     problems.append(message)
             unc = mapped_drive_target(text) if self.target is running_target() else None
             if unc is not None:
-                hint = tr(
+                hint = QCoreApplication.translate(
+                    "DestinationEditor",
                     "This is a mapped network drive, which Ferry cannot see when it runs as a "
-                    "service. Write the network path instead: {path}"
+                    "service. Write the network path instead: {path}",
                 ).format(path=unc)
                 if hint not in problems:
                     problems.append(hint)
@@ -440,7 +480,9 @@ class DestinationEditor(QDialog):
                     self._writable[prefix] = "…"
                     self._checks.check(prefix)
                 elif reason not in ("", "…"):
-                    message = tr("Ferry cannot write there: {reason}.").format(reason=reason)
+                    message = QCoreApplication.translate(
+                        "DestinationEditor", "Ferry cannot write there: {reason}."
+                    ).format(reason=reason)
                     if message not in problems:
                         problems.append(message)
             for client in self._clients:
@@ -459,12 +501,20 @@ class DestinationEditor(QDialog):
             field.set_problems(field_problems[id(field)] if field.isEnabled() else [])
         self.preview_model.set_rows(rows)
         if not self._clients:
-            self.preview_note.setText(tr("Link clients to see where their documents will go."))
+            self.preview_note.setText(
+                QCoreApplication.translate(
+                    "DestinationEditor", "Link clients to see where their documents will go."
+                )
+            )
         elif client_problem_count:
             self.preview_note.setText(
-                tr("{count} preview(s) show a problem: fix them before saving.").format(
-                    count=client_problem_count
+                QCoreApplication.translate(
+                    "DestinationEditor", "1 preview shows a problem: fix it before saving."
                 )
+                if client_problem_count == 1
+                else QCoreApplication.translate(
+                    "DestinationEditor", "{count} previews show a problem: fix them before saving."
+                ).format(count=client_problem_count)
             )
         else:
             self.preview_note.setText("")

@@ -4,7 +4,9 @@ syncing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Signal
+from typing import cast
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,21 +26,25 @@ from app.gui.client_links import ClientLinksView
 from app.gui.status_view import StatusView
 from app.settings import Settings
 
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
-
-
-_STATE_WORDS = {
-    EngineState.STARTING: "Starting…",
-    EngineState.UP_TO_DATE: "Up to date",
-    EngineState.SYNCING: "Syncing…",
-    EngineState.PAUSED: "Paused",
-    EngineState.OFFLINE: "Offline: the platform cannot be reached; Ferry keeps trying",
-    EngineState.LOGIN_NEEDED: "Login needed: log in again to go on syncing",
-    EngineState.ERRORS: "Some documents could not be delivered",
-    EngineState.STOPPED: "Stopped",
-}
+_STATE_WORDS = cast(
+    dict[EngineState, str],
+    {
+        EngineState.STARTING: QT_TRANSLATE_NOOP("MainWindow", "Starting…"),
+        EngineState.UP_TO_DATE: QT_TRANSLATE_NOOP("MainWindow", "Up to date"),
+        EngineState.SYNCING: QT_TRANSLATE_NOOP("MainWindow", "Syncing…"),
+        EngineState.PAUSED: QT_TRANSLATE_NOOP("MainWindow", "Paused"),
+        EngineState.OFFLINE: QT_TRANSLATE_NOOP(
+            "MainWindow", "Offline: the platform cannot be reached; Ferry keeps trying"
+        ),
+        EngineState.LOGIN_NEEDED: QT_TRANSLATE_NOOP(
+            "MainWindow", "Login needed: log in again to go on syncing"
+        ),
+        EngineState.ERRORS: QT_TRANSLATE_NOOP(
+            "MainWindow", "Some documents could not be delivered"
+        ),
+        EngineState.STOPPED: QT_TRANSLATE_NOOP("MainWindow", "Stopped"),
+    },
+)
 
 
 class DestinationsView(QWidget):
@@ -50,8 +56,9 @@ class DestinationsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.list = QListWidget(self)
-        self.add = QPushButton(tr("Add…"), self)
-        self.edit = QPushButton(tr("Edit…"), self)
+        self.add = QPushButton(self)
+        self.edit = QPushButton(self)
+        self._settings: Settings | None = None
         self.add.clicked.connect(self.add_requested)
         self.edit.clicked.connect(self._edit)
         self.list.itemDoubleClicked.connect(self._edit)
@@ -62,17 +69,30 @@ class DestinationsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.add.setText(self.tr("Add…"))
+        self.edit.setText(self.tr("Edit…"))
+        if self._settings is not None:
+            self.show_settings(self._settings)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def show_settings(self, settings: Settings) -> None:
+        self._settings = settings
         self.list.clear()
         for destination in settings.destinations:
             linked = sum(1 for link in settings.links if destination.name in link.destinations)
             where = destination.general_path or ", ".join(
                 f"{kind.folder_word}: {path}" for kind, path in destination.paths.items()
             )
+            clients = self.tr("%n client(s)", "", linked)
             self.list.addItem(
-                f"{destination.name}  ({destination.format.value}, "
-                f"{linked} {tr('client(s)')})  {where}"
+                f"{destination.name}  ({destination.format.value}, {clients})  {where}"
             )
 
     def _edit(self) -> None:
@@ -82,6 +102,10 @@ class DestinationsView(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """Documents, activity, destinations and clients; the status line; the way into Settings."""
+
+    settings_requested = Signal()
+
     def __init__(self, *, language: Language = FALLBACK, tray_available: bool = False) -> None:
         super().__init__()
         self.setWindowTitle("Ferry")
@@ -93,25 +117,64 @@ class MainWindow(QMainWindow):
         self.destinations_view = DestinationsView(self)
         self.clients_view = ClientLinksView(self, language=language)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.status_view, tr("Documents"))
-        self.tabs.addTab(self.activity_view, tr("Activity"))
-        self.tabs.addTab(self.destinations_view, tr("Destinations"))
-        self.tabs.addTab(self.clients_view, tr("Clients"))
+        for view in (self.status_view, self.activity_view, self.destinations_view):
+            self.tabs.addTab(view, "")
+        self.tabs.addTab(self.clients_view, "")
         self.setCentralWidget(self.tabs)
-        self.state_label = QLabel(tr(_STATE_WORDS[EngineState.STARTING]), self)
+        self.state_label = QLabel(self)
         self.statusBar().addWidget(self.state_label, 1)
         self.who_label = QLabel("", self)
         self.statusBar().addPermanentWidget(self.who_label)
+        self.settings_button = QPushButton(self)
+        self.settings_button.setFlat(True)
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.statusBar().addPermanentWidget(self.settings_button)
+        self._state: StateChanged | None = None
+        self._status_text: str | None = None
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        for index, title in enumerate(
+            (self.tr("Documents"), self.tr("Activity"), self.tr("Destinations"), self.tr("Clients"))
+        ):
+            self.tabs.setTabText(index, title)
+        self.settings_button.setText(self.tr("Settings…"))
+        if self._status_text is not None:
+            self.state_label.setText(self._status_text)
+        else:
+            self._show_state_words()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def show_state(self, event: StateChanged) -> None:
-        words = tr(_STATE_WORDS[event.state])
+        self._state = event
+        self._status_text = None
+        self._show_state_words()
+
+    def show_message(self, text: str) -> None:
+        """A status line set by the app itself (already translated by its caller)."""
+        self._status_text = text
+        self.state_label.setText(text)
+
+    def _show_state_words(self) -> None:
+        event = self._state
+        if event is None:
+            self.state_label.setText(
+                QCoreApplication.translate("MainWindow", _STATE_WORDS[EngineState.STARTING])
+            )
+            return
+        words = QCoreApplication.translate("MainWindow", _STATE_WORDS[event.state])
         if event.state is EngineState.ERRORS and event.errors:
-            words = tr("{count} document(s) could not be delivered").format(count=event.errors)
+            count = event.errors
+            words = self.tr("%n document(s) could not be delivered", "", count)
         if event.detail and event.state in (EngineState.OFFLINE, EngineState.STOPPED):
             words += f" ({event.detail})"
         if event.last_sync is not None:
             local = event.last_sync.astimezone().strftime("%H:%M")
-            words += " · " + tr("last sync {time}").format(time=local)
+            words += " · " + self.tr("last sync {time}").format(time=local)
         self.state_label.setText(words)
 
     def show_who(self, who: str, office: str | None) -> None:

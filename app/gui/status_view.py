@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 from app.core.kinds import DeliveryStatus
 from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
-from app.gui import desktop
+from app.gui import desktop, i18n
 from app.gui.documents_model import (
     Column,
     DocumentRow,
@@ -210,9 +210,11 @@ class StatusView(QWidget):
         parent: QWidget | None = None,
         *,
         model: DocumentsModel | None = None,
-        language: Language = FALLBACK,
+        language: Language | None = None,
     ) -> None:
         super().__init__(parent)
+        if language is None:  # the language Qt's translator speaks, so every word matches
+            language = i18n.current_language() or FALLBACK
         self.model = model if model is not None else DocumentsModel(self, language=language)
         self.details_dialog: DocumentDetails | None = None
 
@@ -447,6 +449,10 @@ class StatusView(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
         if event.type() == QEvent.Type.LanguageChange:
+            language = i18n.current_language()
+            if language is not None:  # kind and status words follow the installed translation
+                self.model.set_language(language)
+            self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
             self.retranslate()
         super().changeEvent(event)
 
@@ -504,7 +510,9 @@ class StatusView(QWidget):
     def _update_summary(self) -> None:
         locale = self.model.locale
         total = self.model.total_count()
-        if total == 1:
+        if total == 0:
+            parts = [QCoreApplication.translate("StatusView", "No documents")]
+        elif total == 1:
             parts = [QCoreApplication.translate("StatusView", "1 document")]
         else:
             parts = [
@@ -520,11 +528,9 @@ class StatusView(QWidget):
                 )
             )
         if self.model.is_filtered:
-            parts.append(
-                QCoreApplication.translate("StatusView", "%1 shown").replace(
-                    "%1", locale.toString(self.model.rowCount())
-                )
-            )
+            shown = self.model.rowCount()
+            # A plural form per count: the same in English, not in French ("1 affiché").
+            parts.append(self.tr("%1 shown", "", shown).replace("%1", locale.toString(shown)))
         self.summary.setText(" · ".join(parts))
 
     @Slot()

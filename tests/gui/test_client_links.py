@@ -219,7 +219,7 @@ def test_ticking_links_and_unlinking_per_destination(
     _click_check(qtbot, view, office.good, "Archive")
     assert _linked(view, office.good) == {"Winbooks", "Archive"}
     assert view.save_button.isEnabled() and view.revert_button.isEnabled()
-    assert "1 change(s) not saved yet" in view.counts.text()
+    assert "1 change not saved yet" in view.counts.text()
     assert _text(view, office.good, Column.DELIVER_FROM) == "From now (when saved)"
     _click_check(qtbot, view, office.good, "Winbooks")
     assert _linked(view, office.good) == {"Archive"}
@@ -258,8 +258,8 @@ def test_a_client_not_sharing_documents_cannot_be_linked(
     qtbot.mouseClick(view.link_selected, Qt.MouseButton.LeftButton)
     assert _linked(view, office.good) == {"Winbooks"}
     assert _linked(view, office.private) == set()
-    assert "1 client(s) linked" in view.notice.text()
-    assert "1 client(s) left out" in view.notice.text()
+    assert "1 client linked" in view.notice.text()
+    assert "1 client left out" in view.notice.text()
 
 
 def test_the_file_id_is_edited_in_place(

@@ -1,0 +1,59 @@
+<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>ClientLinksView</name>
+    <message numerus="yes">
+        <source>%n client(s) linked to “%1”.</source>
+        <translation>
+            <numerusform>%n client linked to “%1”.</numerusform>
+            <numerusform>%n clients linked to “%1”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) unlinked from “%1”.</source>
+        <translation>
+            <numerusform>%n client unlinked from “%1”.</numerusform>
+            <numerusform>%n clients unlinked from “%1”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) left out: they do not share their documents with your office.</source>
+        <translation>
+            <numerusform>%n client left out: it does not share its documents with your office.</numerusform>
+            <numerusform>%n clients left out: they do not share their documents with your office.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) not saved yet</source>
+        <translation>
+            <numerusform>%n change not saved yet</numerusform>
+            <numerusform>%n changes not saved yet</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DestinationsView</name>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation><numerusform>%n client</numerusform><numerusform>%n clients</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n document(s) could not be delivered</source>
+        <translation><numerusform>%n document could not be delivered</numerusform><numerusform>%n documents could not be delivered</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>StatusView</name>
+    <message numerus="yes">
+        <source>%1 shown</source>
+        <translation>
+            <numerusform>%1 shown</numerusform>
+            <numerusform>%1 shown</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1308 @@
+<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>ActivityView</name>
+    <message>
+        <source>Incremental</source>
+        <translation>Incrémentielle</translation>
+    </message>
+    <message>
+        <source>Nightly catch-up</source>
+        <translation>Rattrapage de nuit</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Synchronisation complète</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>Renvoi</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Nouvelle tentative</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Manuelle</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Quand</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Durée</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Livrés</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Échecs</translation>
+    </message>
+    <message>
+        <source>What failed</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>en cours</translation>
+    </message>
+</context>
+<context>
+    <name>ClientLinksModel</name>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Accounting file id</source>
+        <translation>N° de dossier comptable</translation>
+    </message>
+    <message>
+        <source>VAT number</source>
+        <translation>Numéro de TVA</translation>
+    </message>
+    <message>
+        <source>VAT check</source>
+        <translation>Contrôle TVA</translation>
+    </message>
+    <message>
+        <source>Shares documents</source>
+        <translation>Partage ses documents</translation>
+    </message>
+    <message>
+        <source>Linked since</source>
+        <translation>Lié depuis</translation>
+    </message>
+    <message>
+        <source>Deliver from</source>
+        <translation>Livrer à partir du</translation>
+    </message>
+    <message>
+        <source>Tick to deliver the client's documents to “%1”.</source>
+        <translation>Cochez pour livrer les documents du client dans « %1 ».</translation>
+    </message>
+    <message>
+        <source>Delivered to “%1”. Untick to stop.</source>
+        <translation>Livré dans « %1 ». Décochez pour arrêter.</translation>
+    </message>
+    <message>
+        <source>Tick to deliver this client's documents to “%1”.</source>
+        <translation>Cochez pour livrer les documents de ce client dans « %1 ».</translation>
+    </message>
+    <message>
+        <source>%1 (no longer on the platform)</source>
+        <translation>%1 (plus sur la plateforme)</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Valide</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Oui</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Non</translation>
+    </message>
+    <message>
+        <source>From now (when saved)</source>
+        <translation>Dès maintenant (à l'enregistrement)</translation>
+    </message>
+    <message>
+        <source>Ferry has not heard from the platform yet; its clients come next.</source>
+        <translation>Ferry n'a pas encore reçu de réponse de la plateforme ; les clients suivront.</translation>
+    </message>
+    <message>
+        <source>The platform no longer lists this client. It stays linked until you untick it.</source>
+        <translation>La plateforme ne répertorie plus ce client. Il reste lié tant que vous ne le décochez pas.</translation>
+    </message>
+    <message>
+        <source>No accounting file id: a path that uses [accounting_file_id] cannot be built for this client. Double-click to type it.</source>
+        <translation>Pas de numéro de dossier comptable : un chemin qui utilise [id_fichier_comptable] ne peut pas être construit pour ce client. Double-cliquez pour le saisir.</translation>
+    </message>
+    <message>
+        <source>Changed in Ferry; the platform says “%1”.</source>
+        <translation>Modifié dans Ferry ; la plateforme indique « %1 ».</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>rien</translation>
+    </message>
+    <message>
+        <source>From the platform. Double-click to change it for Ferry.</source>
+        <translation>Repris de la plateforme. Double-cliquez pour le modifier dans Ferry.</translation>
+    </message>
+    <message>
+        <source>When the client started sharing documents with your office.</source>
+        <translation>Date à laquelle le client a commencé à partager ses documents avec votre bureau.</translation>
+    </message>
+    <message>
+        <source>Link the client first.</source>
+        <translation>Liez d'abord le client.</translation>
+    </message>
+    <message>
+        <source>Only documents created from this moment on are delivered. Double-click to pick an earlier day.</source>
+        <translation>Seuls les documents créés à partir de ce moment sont livrés. Double-cliquez pour choisir un jour antérieur.</translation>
+    </message>
+    <message>
+        <source>The platform no longer lists this client, so it cannot be linked again.</source>
+        <translation>La plateforme ne répertorie plus ce client : il ne peut plus être lié.</translation>
+    </message>
+    <message>
+        <source>This client does not share its documents with your office on the platform, so there is nothing to deliver. Once the client shares them, it can be linked here.</source>
+        <translation>Ce client ne partage pas ses documents avec votre bureau sur la plateforme : il n'y a donc rien à livrer. Dès qu'il les partage, vous pouvez le lier ici.</translation>
+    </message>
+    <message>
+        <source>The client's file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
+        <translation>Le numéro de dossier du client dans le logiciel comptable ; prérempli depuis la plateforme, modifiable ici.</translation>
+    </message>
+    <message>
+        <source>Whether the VAT number's check digits are right for its country.</source>
+        <translation>Indique si les chiffres de contrôle du numéro de TVA sont corrects pour son pays.</translation>
+    </message>
+    <message>
+        <source>Only clients who share their documents with your office can be linked.</source>
+        <translation>Seuls les clients qui partagent leurs documents avec votre bureau peuvent être liés.</translation>
+    </message>
+    <message>
+        <source>Only documents created from this moment on are delivered to the destinations.</source>
+        <translation>Seuls les documents créés à partir de ce moment sont livrés aux destinations.</translation>
+    </message>
+</context>
+<context>
+    <name>ClientLinksView</name>
+    <message>
+        <source>now</source>
+        <translation>maintenant</translation>
+    </message>
+    <message>
+        <source>Tick a destination to deliver a client's documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
+        <translation>Cochez une destination pour y livrer les documents d'un client. Seuls les documents créés après la liaison du client sont livrés, sauf si vous choisissez un jour antérieur sous « Livrer à partir du ».</translation>
+    </message>
+    <message>
+        <source>No destination yet: add one first (where the accounting software reads its documents), then link clients to it here.</source>
+        <translation>Pas encore de destination : ajoutez-en d'abord une (là où le logiciel comptable lit ses documents), puis liez-y des clients ici.</translation>
+    </message>
+    <message>
+        <source>Add a destination…</source>
+        <translation>Ajouter une destination…</translation>
+    </message>
+    <message>
+        <source>Search by name, VAT number or file id</source>
+        <translation>Rechercher par nom, numéro de TVA ou numéro de dossier</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Tous les clients</translation>
+    </message>
+    <message>
+        <source>Linked</source>
+        <translation>Liés</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <translation>Non liés</translation>
+    </message>
+    <message>
+        <source>Changed, not saved</source>
+        <translation>Modifiés, non enregistrés</translation>
+    </message>
+    <message>
+        <source>The destination the buttons link to or unlink from.</source>
+        <translation>La destination à laquelle les boutons lient ou délient les clients.</translation>
+    </message>
+    <message>
+        <source>New links made with the buttons deliver documents created from this day on; “now” delivers only documents created after saving.</source>
+        <translation>Les nouvelles liaisons faites avec les boutons livrent les documents créés à partir de ce jour ; « maintenant » ne livre que les documents créés après l'enregistrement.</translation>
+    </message>
+    <message>
+        <source>Link selected</source>
+        <translation>Lier la sélection</translation>
+    </message>
+    <message>
+        <source>Unlink selected</source>
+        <translation>Délier la sélection</translation>
+    </message>
+    <message>
+        <source>Link all shown</source>
+        <translation>Lier tous les clients affichés</translation>
+    </message>
+    <message>
+        <source>Unlink all shown</source>
+        <translation>Délier tous les clients affichés</translation>
+    </message>
+    <message>
+        <source>Destination:</source>
+        <translation>Destination :</translation>
+    </message>
+    <message>
+        <source>Deliver from:</source>
+        <translation>Livrer à partir du :</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Annuler les modifications</translation>
+    </message>
+    <message>
+        <source>Give up the changes not saved yet.</source>
+        <translation>Abandonner les modifications pas encore enregistrées.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) linked to “%1”.</source>
+        <translation>
+            <numerusform>%n client lié à « %1 ».</numerusform>
+            <numerusform>%n clients liés à « %1 ».</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) unlinked from “%1”.</source>
+        <translation>
+            <numerusform>%n client délié de « %1 ».</numerusform>
+            <numerusform>%n clients déliés de « %1 ».</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) left out: they do not share their documents with your office.</source>
+        <translation>
+            <numerusform>%n client écarté : il ne partage pas ses documents avec votre bureau.</numerusform>
+            <numerusform>%n clients écartés : ils ne partagent pas leurs documents avec votre bureau.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to change.</source>
+        <translation>Rien à modifier.</translation>
+    </message>
+    <message>
+        <source>No clients yet: your office has no clients on the platform. They appear here as soon as it lists some.</source>
+        <translation>Pas encore de clients : votre bureau n'a aucun client sur la plateforme. Ils apparaîtront ici dès qu'elle en répertorie.</translation>
+    </message>
+    <message>
+        <source>Waiting for the platform's list of clients…</source>
+        <translation>En attente de la liste des clients de la plateforme…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 clients shown · %3 linked</source>
+        <translation>Clients affichés : %1 sur %2 · liés : %3</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) not saved yet</source>
+        <translation>
+            <numerusform>%n modification pas encore enregistrée</numerusform>
+            <numerusform>%n modifications pas encore enregistrées</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>saving…</source>
+        <translation>enregistrement…</translation>
+    </message>
+    <message>
+        <source>Saved. Ferry delivers to the new links from now on.</source>
+        <translation>Enregistré. Ferry livre désormais selon les nouvelles liaisons.</translation>
+    </message>
+    <message>
+        <source>The links could not be saved: %1. Your changes are kept; try again.</source>
+        <translation>Les liaisons n'ont pas pu être enregistrées : %1. Vos modifications sont conservées ; réessayez.</translation>
+    </message>
+</context>
+<context>
+    <name>CountryPage</name>
+    <message>
+        <source>Login server (OpenID issuer)</source>
+        <translation>Serveur de connexion (émetteur OpenID)</translation>
+    </message>
+    <message>
+        <source>Platform API address</source>
+        <translation>Adresse de l'API de la plateforme</translation>
+    </message>
+    <message>
+        <source>Welcome to Ferry</source>
+        <translation>Bienvenue dans Ferry</translation>
+    </message>
+    <message>
+        <source>Ferry brings your clients' documents from the document platform into the folders your accounting software reads. First: where is your office's platform?</source>
+        <translation>Ferry dépose les documents de vos clients, depuis la plateforme documentaire, dans les dossiers que lit votre logiciel comptable. Pour commencer : où se trouve la plateforme de votre bureau ?</translation>
+    </message>
+    <message>
+        <source>Choose where your office's platform is.</source>
+        <translation>Choisissez où se trouve la plateforme de votre bureau.</translation>
+    </message>
+    <message>
+        <source>the login server</source>
+        <translation>du serveur de connexion</translation>
+    </message>
+    <message>
+        <source>the platform API</source>
+        <translation>de l'API de la plateforme</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationEditor</name>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Insert variable</source>
+        <translation>Insérer une variable</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Choose the folder the accounting software reads</source>
+        <translation>Choisissez le dossier que lit le logiciel comptable</translation>
+    </message>
+    <message>
+        <source>UBL as received</source>
+        <translation>UBL tel que reçu</translation>
+    </message>
+    <message>
+        <source>UBL with its PDF beside it</source>
+        <translation>UBL avec son PDF à côté</translation>
+    </message>
+    <message>
+        <source>PDF only</source>
+        <translation>PDF uniquement</translation>
+    </message>
+    <message>
+        <source>Accounting software configuration</source>
+        <translation>Configuration du logiciel comptable</translation>
+    </message>
+    <message>
+        <source>e.g. Winbooks</source>
+        <translation>p. ex. Winbooks</translation>
+    </message>
+    <message>
+        <source>One folder for every kind of document</source>
+        <translation>Un seul dossier pour tous les types de documents</translation>
+    </message>
+    <message>
+        <source>A folder per kind of document</source>
+        <translation>Un dossier par type de document</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Delivery format</source>
+        <translation>Format de livraison</translation>
+    </message>
+    <message>
+        <source>Preview for your clients</source>
+        <translation>Aperçu pour vos clients</translation>
+    </message>
+    <message>
+        <source>Give this configuration a name, e.g. the accounting software's.</source>
+        <translation>Donnez un nom à cette configuration, p. ex. celui du logiciel comptable.</translation>
+    </message>
+    <message>
+        <source>Another configuration already has this name.</source>
+        <translation>Une autre configuration porte déjà ce nom.</translation>
+    </message>
+    <message>
+        <source>Give at least one folder: purchase invoices, sales invoices, ...</source>
+        <translation>Indiquez au moins un dossier : factures d'achat, factures de vente, ...</translation>
+    </message>
+    <message>
+        <source>This is a mapped network drive, which Ferry cannot see when it runs as a service. Write the network path instead: {path}</source>
+        <translation>Il s'agit d'un lecteur réseau mappé, que Ferry ne voit pas lorsqu'il tourne en tant que service. Écrivez plutôt le chemin réseau : {path}</translation>
+    </message>
+    <message>
+        <source>Ferry cannot write there: {reason}.</source>
+        <translation>Ferry ne peut pas écrire à cet endroit : {reason}.</translation>
+    </message>
+    <message>
+        <source>Link clients to see where their documents will go.</source>
+        <translation>Liez des clients pour voir où iront leurs documents.</translation>
+    </message>
+    <message>
+        <source>1 preview shows a problem: fix it before saving.</source>
+        <translation>1 aperçu présente un problème : corrigez-le avant d'enregistrer.</translation>
+    </message>
+    <message>
+        <source>{count} previews show a problem: fix them before saving.</source>
+        <translation>{count} aperçus présentent un problème : corrigez-les avant d'enregistrer.</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationsPage</name>
+    <message>
+        <source>Add…</source>
+        <translation>Ajouter…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Where documents go</source>
+        <translation>Où vont les documents</translation>
+    </message>
+    <message>
+        <source>Add the folders your accounting software imports from (Winbooks, Adsolut, an archive...). Each one is a configuration with a name, one folder or a folder per kind of document, and the format to deliver. Paths may hold variables such as [enterprise_name] or [year].</source>
+        <translation>Ajoutez les dossiers à partir desquels votre logiciel comptable importe (Winbooks, Adsolut, une archive...). Chacun est une configuration avec un nom, un dossier unique ou un dossier par type de document, et le format de livraison. Les chemins peuvent contenir des variables comme [nom_entreprise] ou [year].</translation>
+    </message>
+    <message>
+        <source>Add at least one to go on.</source>
+        <translation>Ajoutez-en au moins une pour continuer.</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationsView</name>
+    <message>
+        <source>Add…</source>
+        <translation>Ajouter…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Modifier…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation><numerusform>%n client</numerusform><numerusform>%n clients</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDetails</name>
+    <message>
+        <source>Document %1</source>
+        <translation>Document %1</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Numéro</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Dernière tentative</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>pas encore</translation>
+    </message>
+    <message>
+        <source>Document id</source>
+        <translation>Identifiant du document</translation>
+    </message>
+    <message>
+        <source>Written to</source>
+        <translation>Écrit dans</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Ouvrir le fichier</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Ouvrir le dossier</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Numéro</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Date</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Montant</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Destination path</source>
+        <translation>Chemin de destination</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Dernière tentative</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorNotifier</name>
+    <message>
+        <source>Login needed</source>
+        <translation>Connexion requise</translation>
+    </message>
+    <message>
+        <source>The platform no longer accepts Ferry's login, so no documents are delivered. Open Ferry to log in again.</source>
+        <translation>La plateforme n'accepte plus la connexion de Ferry : aucun document n'est livré. Ouvrez Ferry pour vous reconnecter.</translation>
+    </message>
+    <message>
+        <source>A document could not be delivered</source>
+        <translation>Un document n'a pas pu être livré</translation>
+    </message>
+    <message>
+        <source>%1 documents could not be delivered</source>
+        <translation>%1 documents n'ont pas pu être livrés</translation>
+    </message>
+    <message>
+        <source>%1 could not be delivered: </source>
+        <translation>Livraison impossible pour %1 : </translation>
+    </message>
+    <message>
+        <source>%1 and 1 other document could not be delivered: </source>
+        <translation>Livraison impossible pour %1 et 1 autre document : </translation>
+    </message>
+    <message>
+        <source>%1 and %2 other documents could not be delivered: </source>
+        <translation>Livraison impossible pour %1 et %2 autres documents : </translation>
+    </message>
+    <message>
+        <source> (and 1 other problem)</source>
+        <translation> (et 1 autre problème)</translation>
+    </message>
+    <message>
+        <source> (and %1 other problems)</source>
+        <translation> (et %1 autres problèmes)</translation>
+    </message>
+    <message>
+        <source>Ferry's window says why.</source>
+        <translation>La fenêtre de Ferry indique pourquoi.</translation>
+    </message>
+    <message>
+        <source>A document</source>
+        <translation>un document</translation>
+    </message>
+    <message>
+        <source>Invoice %1</source>
+        <translation>la facture %1</translation>
+    </message>
+    <message>
+        <source>Statement %1</source>
+        <translation>l'extrait %1</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>le reçu %1</translation>
+    </message>
+    <message>
+        <source>Document %1</source>
+        <translation>le document %1</translation>
+    </message>
+</context>
+<context>
+    <name>FerryApp</name>
+    <message>
+        <source>Starting the sandbox platform…</source>
+        <translation>Démarrage de la plateforme bac à sable…</translation>
+    </message>
+    <message>
+        <source>The sandbox platform could not start</source>
+        <translation>La plateforme bac à sable n'a pas pu démarrer</translation>
+    </message>
+    <message>
+        <source>Setting up Ferry</source>
+        <translation>Configuration de Ferry</translation>
+    </message>
+    <message>
+        <source>The sandbox platform of this computer could not start</source>
+        <translation>La plateforme bac à sable de cet ordinateur n'a pas pu démarrer</translation>
+    </message>
+    <message>
+        <source>The history could not be read</source>
+        <translation>L'historique n'a pas pu être lu</translation>
+    </message>
+    <message>
+        <source>Ferry is not logged in.</source>
+        <translation>Ferry n'est pas connecté.</translation>
+    </message>
+    <message>
+        <source>The settings cannot be read</source>
+        <translation>Les paramètres ne peuvent pas être lus</translation>
+    </message>
+    <message>
+        <source>Ferry could not start syncing</source>
+        <translation>Ferry n'a pas pu démarrer la synchronisation</translation>
+    </message>
+</context>
+<context>
+    <name>LinksPage</name>
+    <message>
+        <source>Link your clients</source>
+        <translation>Liez vos clients</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Open the browser again</source>
+        <translation>Rouvrir le navigateur</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>Preparing the login…</source>
+        <translation>Préparation de la connexion…</translation>
+    </message>
+    <message>
+        <source>Log in on the page that opened in your browser. When the browser says you are logged in, come back here.</source>
+        <translation>Connectez-vous sur la page qui s'est ouverte dans votre navigateur. Quand le navigateur indique que vous êtes connecté, revenez ici.</translation>
+    </message>
+    <message>
+        <source>No page opened? Copy this address into a browser:</source>
+        <translation>Aucune page ne s'est ouverte ? Copiez cette adresse dans un navigateur :</translation>
+    </message>
+    <message>
+        <source>No browser could be opened on this computer.</source>
+        <translation>Aucun navigateur n'a pu être ouvert sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>Copy this address into a browser and log in there; Ferry waits here:</source>
+        <translation>Copiez cette adresse dans un navigateur et connectez-vous-y ; Ferry attend ici :</translation>
+    </message>
+    <message>
+        <source>The login did not finish.</source>
+        <translation>La connexion n'a pas abouti.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>À jour</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchronisation…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>En pause</translation>
+    </message>
+    <message>
+        <source>Offline: the platform cannot be reached; Ferry keeps trying</source>
+        <translation>Hors ligne : la plateforme est injoignable ; Ferry réessaie</translation>
+    </message>
+    <message>
+        <source>Login needed: log in again to go on syncing</source>
+        <translation>Connexion requise : reconnectez-vous pour reprendre la synchronisation</translation>
+    </message>
+    <message>
+        <source>Some documents could not be delivered</source>
+        <translation>Certains documents n’ont pas pu être livrés</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêté</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Activité</translation>
+    </message>
+    <message>
+        <source>Destinations</source>
+        <translation>Destinations</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Clients</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) could not be delivered</source>
+        <translation><numerusform>%n document n’a pas pu être livré</numerusform><numerusform>%n documents n’ont pas pu être livrés</numerusform></translation>
+    </message>
+    <message>
+        <source>last sync {time}</source>
+        <translation>dernière synchronisation {time}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Ferry settings</source>
+        <translation>Paramètres de Ferry</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Général</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Synchronisation complète</translation>
+    </message>
+    <message>
+        <source>Connection to the platform</source>
+        <translation>Connexion à la plateforme</translation>
+    </message>
+    <message>
+        <source>Start Ferry when I log in</source>
+        <translation>Démarrer Ferry à l'ouverture de ma session</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Notify me when documents cannot be delivered or a login is needed</source>
+        <translation>M'avertir quand des documents ne peuvent pas être livrés ou qu'une connexion est requise</translation>
+    </message>
+    <message>
+        <source>Run a full sync every</source>
+        <translation>Lancer une synchronisation complète tous les</translation>
+    </message>
+    <message>
+        <source>Use the system's proxy settings</source>
+        <translation>Utiliser les paramètres de proxy du système</translation>
+    </message>
+    <message>
+        <source>No proxy</source>
+        <translation>Pas de proxy</translation>
+    </message>
+    <message>
+        <source>Use this proxy:</source>
+        <translation>Utiliser ce proxy :</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Enregistrer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Ferry cannot tell whether it starts at login: %1</source>
+        <translation>Ferry ne peut pas savoir s'il démarre à l'ouverture de session : %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Vérification…</translation>
+    </message>
+    <message>
+        <source>Ferry cannot start at login from here: %1</source>
+        <translation>Ferry ne peut pas démarrer à l'ouverture de session depuis cet emplacement : %1</translation>
+    </message>
+    <message>
+        <source>Starting Ferry at login was switched off in the system's settings; tick the box and save to switch it on again.</source>
+        <translation>Le démarrage de Ferry à l'ouverture de session a été désactivé dans les paramètres du système ; cochez la case et enregistrez pour le réactiver.</translation>
+    </message>
+    <message>
+        <source>At login the system starts Ferry from another place: %1. Save to start this Ferry instead.</source>
+        <translation>À l'ouverture de session, le système démarre Ferry depuis un autre emplacement : %1. Enregistrez pour démarrer plutôt ce Ferry-ci.</translation>
+    </message>
+    <message>
+        <source> day</source>
+        <translation> jour</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> jours</translation>
+    </message>
+    <message>
+        <source>A full sync compares everything the platform holds for your linked clients with what was delivered, and delivers again whatever is missing.</source>
+        <translation>Une synchronisation complète compare tout ce que la plateforme contient pour vos clients liés avec ce qui a été livré, et livre à nouveau ce qui manque.</translation>
+    </message>
+    <message>
+        <source>The next one runs soon.</source>
+        <translation>La prochaine aura lieu bientôt.</translation>
+    </message>
+    <message>
+        <source>The next one runs around %1.</source>
+        <translation>La prochaine aura lieu vers %1.</translation>
+    </message>
+    <message>
+        <source>Last full sync: %1.</source>
+        <translation>Dernière synchronisation complète : %1.</translation>
+    </message>
+    <message>
+        <source>This installation of Ferry cannot use SOCKS proxies; give an http:// proxy.</source>
+        <translation>Cette installation de Ferry ne peut pas utiliser de proxy SOCKS ; indiquez un proxy http://.</translation>
+    </message>
+    <message>
+        <source>Type the proxy's address, e.g. http://proxy.example.com:3128.</source>
+        <translation>Saisissez l'adresse du proxy, p. ex. http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>This is not a proxy address: it holds spaces or control characters. Write it as http://proxy.example.com:3128.</source>
+        <translation>Ce n'est pas une adresse de proxy : elle contient des espaces ou des caractères de contrôle. Écrivez-la comme http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>Start the address with http://, https:// or socks5://, e.g. http://proxy.example.com:3128.</source>
+        <translation>Commencez l'adresse par http://, https:// ou socks5://, p. ex. http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>Ferry can use http://, https:// and socks5:// proxies only.</source>
+        <translation>Ferry ne peut utiliser que des proxys http://, https:// et socks5://.</translation>
+    </message>
+    <message>
+        <source>A user name or password cannot be kept in the proxy address: Ferry's settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
+        <translation>Un nom d'utilisateur ou un mot de passe ne peut pas figurer dans l'adresse du proxy : les paramètres de Ferry sont un simple fichier. Demandez une règle de proxy qui laisse passer cet ordinateur sans identifiants.</translation>
+    </message>
+    <message>
+        <source>The proxy's server name or IP address is not valid.</source>
+        <translation>Le nom de serveur ou l'adresse IP du proxy n'est pas valide.</translation>
+    </message>
+    <message>
+        <source>Add the proxy's port after a colon, e.g. proxy.example.com:3128.</source>
+        <translation>Ajoutez le port du proxy après deux-points, p. ex. proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>The port must be a number from 1 to 65535.</source>
+        <translation>Le port doit être un nombre de 1 à 65535.</translation>
+    </message>
+    <message>
+        <source>Give only the proxy's address and port, without a path or anything after them.</source>
+        <translation>Indiquez uniquement l'adresse et le port du proxy, sans chemin ni rien après.</translation>
+    </message>
+    <message>
+        <source>Start at login could not be changed: %1</source>
+        <translation>Le démarrage à l'ouverture de session n'a pas pu être modifié : %1</translation>
+    </message>
+    <message>
+        <source>The settings were not saved: %1</source>
+        <translation>Les paramètres n'ont pas été enregistrés : %1</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Back</source>
+        <translation>Précédent</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Suivant</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Terminer</translation>
+    </message>
+    <message>
+        <source>Opening the login page in your browser…</source>
+        <translation>Ouverture de la page de connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <source>Logged in. Asking the platform about the office…</source>
+        <translation>Connecté. Interrogation de la plateforme sur le bureau…</translation>
+    </message>
+    <message>
+        <source>The login was cancelled.</source>
+        <translation>La connexion a été annulée.</translation>
+    </message>
+    <message>
+        <source>Starting the sandbox platform on this computer…</source>
+        <translation>Démarrage de la plateforme bac à sable sur cet ordinateur…</translation>
+    </message>
+    <message>
+        <source>The sandbox platform could not start: {why}</source>
+        <translation>La plateforme bac à sable n'a pas pu démarrer : {why}</translation>
+    </message>
+    <message>
+        <source>Checking the platform's address…</source>
+        <translation>Vérification de l'adresse de la plateforme…</translation>
+    </message>
+    <message>
+        <source>Ferry could not save its settings: {why}</source>
+        <translation>Ferry n'a pas pu enregistrer ses paramètres : {why}</translation>
+    </message>
+    <message>
+        <source>Type the address of {what}.</source>
+        <translation>Saisissez l'adresse {what}.</translation>
+    </message>
+    <message>
+        <source>This is not a web address.</source>
+        <translation>Ce n'est pas une adresse web.</translation>
+    </message>
+    <message>
+        <source>This is not a web address: it starts with https:// and a server name.</source>
+        <translation>Ce n'est pas une adresse web : elle commence par https:// et un nom de serveur.</translation>
+    </message>
+    <message>
+        <source>Use https://: Ferry sends a login only over an encrypted connection (plain http only to this computer).</source>
+        <translation>Utilisez https:// : Ferry n'envoie une connexion que par une liaison chiffrée (http simple uniquement vers cet ordinateur).</translation>
+    </message>
+    <message>
+        <source>The address ends before any ? or #.</source>
+        <translation>L'adresse s'arrête avant tout ? ou #.</translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached at {address} ({why}).</source>
+        <translation>La plateforme est injoignable à l'adresse {address} ({why}).</translation>
+    </message>
+    <message>
+        <source>There is no document platform at {address} (it answered {status}); check the API address.</source>
+        <translation>Il n'y a pas de plateforme documentaire à l'adresse {address} (réponse {status}) ; vérifiez l'adresse de l'API.</translation>
+    </message>
+    <message>
+        <source>Nobody finished the login in the browser in time. Click Log in to try again.</source>
+        <translation>Personne n'a terminé la connexion dans le navigateur à temps. Cliquez sur Se connecter pour réessayer.</translation>
+    </message>
+    <message>
+        <source>The login did not work: {why}.</source>
+        <translation>La connexion n'a pas fonctionné : {why}.</translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached: {why}.</source>
+        <translation>La plateforme est injoignable : {why}.</translation>
+    </message>
+    <message>
+        <source>The platform refused: {why}.</source>
+        <translation>La plateforme a refusé : {why}.</translation>
+    </message>
+    <message>
+        <source>The platform no longer accepts this login: {why}.</source>
+        <translation>La plateforme n'accepte plus cette connexion : {why}.</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {why}.</source>
+        <translation>Un problème est survenu : {why}.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusView</name>
+    <message>
+        <source>All statuses</source>
+        <translation>Tous les statuts</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Tous les clients</translation>
+    </message>
+    <message>
+        <source>Search client, number, amount, message or path…</source>
+        <translation>Rechercher un client, numéro, montant, message ou chemin…</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Try the selected documents in error again now</source>
+        <translation>Réessayer maintenant les documents en erreur sélectionnés</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Ouvrir le fichier</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Ouvrir le dossier</translation>
+    </message>
+    <message>
+        <source>Copy error</source>
+        <translation>Copier l'erreur</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Détails…</translation>
+    </message>
+    <message>
+        <source>No documents</source>
+        <translation>Aucun document</translation>
+    </message>
+    <message>
+        <source>1 document</source>
+        <translation>1 document</translation>
+    </message>
+    <message>
+        <source>%1 documents</source>
+        <translation>%1 documents</translation>
+    </message>
+    <message>
+        <source>%1 in error</source>
+        <translation>%1 en erreur</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 shown</source>
+        <translation>
+            <numerusform>%1 affiché</numerusform>
+            <numerusform>%1 affichés</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resend to integrations</source>
+        <translation>Renvoyer aux intégrations</translation>
+    </message>
+    <message>
+        <source>Send to integrations</source>
+        <translation>Envoyer aux intégrations</translation>
+    </message>
+    <message>
+        <source>Put the selected documents back to To fetch and deliver them again</source>
+        <translation>Remettre les documents sélectionnés sur À récupérer et les livrer à nouveau</translation>
+    </message>
+    <message>
+        <source>Select at most %1 documents to open</source>
+        <translation>Sélectionnez au plus %1 documents à ouvrir</translation>
+    </message>
+    <message>
+        <source>Open the delivered file</source>
+        <translation>Ouvrir le fichier livré</translation>
+    </message>
+    <message>
+        <source>Open the folder it was delivered to</source>
+        <translation>Ouvrir le dossier dans lequel il a été livré</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Impossible d'ouvrir %1</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Copié</translation>
+    </message>
+    <message>
+        <source>Copied %1 messages</source>
+        <translation>%1 messages copiés</translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message>
+        <source>Open Ferry</source>
+        <translation>Ouvrir Ferry</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Synchroniser maintenant</translation>
+    </message>
+    <message>
+        <source>Full sync…</source>
+        <translation>Synchronisation complète…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Suspendre</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
+    <message>
+        <source>Open logs folder</source>
+        <translation>Ouvrir le dossier des journaux</translation>
+    </message>
+    <message>
+        <source>Quit Ferry</source>
+        <translation>Quitter Ferry</translation>
+    </message>
+    <message>
+        <source>last sync %1</source>
+        <translation>dernière synchronisation %1</translation>
+    </message>
+    <message>
+        <source>no documents today</source>
+        <translation>aucun document aujourd'hui</translation>
+    </message>
+    <message>
+        <source>1 document today</source>
+        <translation>1 document aujourd'hui</translation>
+    </message>
+    <message>
+        <source>%1 documents today</source>
+        <translation>%1 documents aujourd'hui</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Synchronisation complète</translation>
+    </message>
+    <message>
+        <source>Run a full sync now?</source>
+        <translation>Lancer une synchronisation complète maintenant ?</translation>
+    </message>
+    <message>
+        <source>Ferry will compare everything the platform holds for your linked clients with what was delivered, and deliver again whatever is missing. This can take a long time and uses the network heavily.</source>
+        <translation>Ferry va comparer tout ce que la plateforme contient pour vos clients liés avec ce qui a été livré, et livrer à nouveau ce qui manque. Cela peut prendre longtemps et charge fortement le réseau.</translation>
+    </message>
+    <message>
+        <source>Start full sync</source>
+        <translation>Lancer la synchronisation complète</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Reprendre</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>À jour</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchronisation…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>En pause</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Hors ligne</translation>
+    </message>
+    <message>
+        <source>Login needed</source>
+        <translation>Connexion requise</translation>
+    </message>
+    <message>
+        <source>1 document in error</source>
+        <translation>1 document en erreur</translation>
+    </message>
+    <message>
+        <source>%1 documents in error</source>
+        <translation>%1 documents en erreur</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Erreurs</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Arrêté</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Démarrage…</translation>
+    </message>
+</context>
+<context>
+    <name>WhoPage</name>
+    <message>
+        <source>You are logged in</source>
+        <translation>Vous êtes connecté</translation>
+    </message>
+    <message>
+        <source>Not the right account or office? Go back and log in with another one.</source>
+        <translation>Ce n'est pas le bon compte ou le bon bureau ? Revenez en arrière et connectez-vous avec un autre.</translation>
+    </message>
+    <message>
+        <source>Logged in as {who}</source>
+        <translation>Connecté en tant que {who}</translation>
+    </message>
+    <message>
+        <source>Office: {office}</source>
+        <translation>Bureau : {office}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(sans nom)</translation>
+    </message>
+    <message>
+        <source>Platform: {region} ({address})</source>
+        <translation>Plateforme : {region} ({address})</translation>
+    </message>
+    <message>
+        <source>The office has {count} client(s) on the platform.</source>
+        <translation>Clients du bureau sur la plateforme : {count}.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1308 @@
+<?xml version='1.0' encoding='UTF-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="nl" sourcelanguage="en">
+<context>
+    <name>ActivityView</name>
+    <message>
+        <source>Incremental</source>
+        <translation>Incrementeel</translation>
+    </message>
+    <message>
+        <source>Nightly catch-up</source>
+        <translation>Nachtelijke inhaalronde</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Volledige synchronisatie</translation>
+    </message>
+    <message>
+        <source>Resend</source>
+        <translation>Herverzending</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Nieuwe poging</translation>
+    </message>
+    <message>
+        <source>Manual</source>
+        <translation>Handmatig</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wanneer</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Duur</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documenten</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Geleverd</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Mislukt</translation>
+    </message>
+    <message>
+        <source>What failed</source>
+        <translation>Wat mislukte</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>bezig</translation>
+    </message>
+</context>
+<context>
+    <name>ClientLinksModel</name>
+    <message>
+        <source>Client</source>
+        <translation>Klant</translation>
+    </message>
+    <message>
+        <source>Accounting file id</source>
+        <translation>Boekhouddossiernummer</translation>
+    </message>
+    <message>
+        <source>VAT number</source>
+        <translation>Btw-nummer</translation>
+    </message>
+    <message>
+        <source>VAT check</source>
+        <translation>Btw-controle</translation>
+    </message>
+    <message>
+        <source>Shares documents</source>
+        <translation>Deelt documenten</translation>
+    </message>
+    <message>
+        <source>Linked since</source>
+        <translation>Gekoppeld sinds</translation>
+    </message>
+    <message>
+        <source>Deliver from</source>
+        <translation>Leveren vanaf</translation>
+    </message>
+    <message>
+        <source>Tick to deliver the client's documents to “%1”.</source>
+        <translation>Vink aan om de documenten van de klant naar “%1” te sturen.</translation>
+    </message>
+    <message>
+        <source>Delivered to “%1”. Untick to stop.</source>
+        <translation>Wordt naar “%1” gestuurd. Vink uit om te stoppen.</translation>
+    </message>
+    <message>
+        <source>Tick to deliver this client's documents to “%1”.</source>
+        <translation>Vink aan om de documenten van deze klant naar “%1” te sturen.</translation>
+    </message>
+    <message>
+        <source>%1 (no longer on the platform)</source>
+        <translation>%1 (niet meer op het platform)</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>Geldig</translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nee</translation>
+    </message>
+    <message>
+        <source>From now (when saved)</source>
+        <translation>Vanaf nu (bij opslaan)</translation>
+    </message>
+    <message>
+        <source>Ferry has not heard from the platform yet; its clients come next.</source>
+        <translation>Ferry heeft nog niets van het platform gehoord; de klanten volgen.</translation>
+    </message>
+    <message>
+        <source>The platform no longer lists this client. It stays linked until you untick it.</source>
+        <translation>Het platform vermeldt deze klant niet meer. Hij blijft gekoppeld tot u hem uitvinkt.</translation>
+    </message>
+    <message>
+        <source>No accounting file id: a path that uses [accounting_file_id] cannot be built for this client. Double-click to type it.</source>
+        <translation>Geen boekhouddossiernummer: een pad met [accounting_file_id] kan voor deze klant niet worden opgebouwd. Dubbelklik om het in te vullen.</translation>
+    </message>
+    <message>
+        <source>Changed in Ferry; the platform says “%1”.</source>
+        <translation>Gewijzigd in Ferry; het platform vermeldt “%1”.</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>niets</translation>
+    </message>
+    <message>
+        <source>From the platform. Double-click to change it for Ferry.</source>
+        <translation>Overgenomen van het platform. Dubbelklik om het voor Ferry te wijzigen.</translation>
+    </message>
+    <message>
+        <source>When the client started sharing documents with your office.</source>
+        <translation>Wanneer de klant documenten met uw kantoor is beginnen te delen.</translation>
+    </message>
+    <message>
+        <source>Link the client first.</source>
+        <translation>Koppel eerst de klant.</translation>
+    </message>
+    <message>
+        <source>Only documents created from this moment on are delivered. Double-click to pick an earlier day.</source>
+        <translation>Alleen documenten die vanaf dit moment zijn aangemaakt, worden geleverd. Dubbelklik om een vroegere dag te kiezen.</translation>
+    </message>
+    <message>
+        <source>The platform no longer lists this client, so it cannot be linked again.</source>
+        <translation>Het platform vermeldt deze klant niet meer, dus hij kan niet opnieuw worden gekoppeld.</translation>
+    </message>
+    <message>
+        <source>This client does not share its documents with your office on the platform, so there is nothing to deliver. Once the client shares them, it can be linked here.</source>
+        <translation>Deze klant deelt zijn documenten niet met uw kantoor op het platform, dus er is niets te leveren. Zodra de klant ze deelt, kunt u hem hier koppelen.</translation>
+    </message>
+    <message>
+        <source>The client's file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
+        <translation>Het dossiernummer van de klant in het boekhoudpakket; ingevuld vanuit het platform, hier aan te passen.</translation>
+    </message>
+    <message>
+        <source>Whether the VAT number's check digits are right for its country.</source>
+        <translation>Of de controlecijfers van het btw-nummer kloppen voor het land.</translation>
+    </message>
+    <message>
+        <source>Only clients who share their documents with your office can be linked.</source>
+        <translation>Alleen klanten die hun documenten met uw kantoor delen, kunnen worden gekoppeld.</translation>
+    </message>
+    <message>
+        <source>Only documents created from this moment on are delivered to the destinations.</source>
+        <translation>Alleen documenten die vanaf dit moment zijn aangemaakt, worden naar de bestemmingen geleverd.</translation>
+    </message>
+</context>
+<context>
+    <name>ClientLinksView</name>
+    <message>
+        <source>now</source>
+        <translation>nu</translation>
+    </message>
+    <message>
+        <source>Tick a destination to deliver a client's documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
+        <translation>Vink een bestemming aan om de documenten van een klant daarheen te sturen. Alleen documenten die na het koppelen zijn aangemaakt, worden geleverd, tenzij u een vroegere dag kiest bij “Leveren vanaf”.</translation>
+    </message>
+    <message>
+        <source>No destination yet: add one first (where the accounting software reads its documents), then link clients to it here.</source>
+        <translation>Nog geen bestemming: voeg er eerst een toe (waar het boekhoudpakket zijn documenten leest) en koppel er hier klanten aan.</translation>
+    </message>
+    <message>
+        <source>Add a destination…</source>
+        <translation>Bestemming toevoegen…</translation>
+    </message>
+    <message>
+        <source>Search by name, VAT number or file id</source>
+        <translation>Zoeken op naam, btw-nummer of dossiernummer</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Alle klanten</translation>
+    </message>
+    <message>
+        <source>Linked</source>
+        <translation>Gekoppeld</translation>
+    </message>
+    <message>
+        <source>Not linked</source>
+        <translation>Niet gekoppeld</translation>
+    </message>
+    <message>
+        <source>Changed, not saved</source>
+        <translation>Gewijzigd, niet opgeslagen</translation>
+    </message>
+    <message>
+        <source>The destination the buttons link to or unlink from.</source>
+        <translation>De bestemming waaraan de knoppen klanten koppelen of ontkoppelen.</translation>
+    </message>
+    <message>
+        <source>New links made with the buttons deliver documents created from this day on; “now” delivers only documents created after saving.</source>
+        <translation>Nieuwe koppelingen via de knoppen leveren documenten die vanaf deze dag zijn aangemaakt; “nu” levert alleen documenten die na het opslaan zijn aangemaakt.</translation>
+    </message>
+    <message>
+        <source>Link selected</source>
+        <translation>Selectie koppelen</translation>
+    </message>
+    <message>
+        <source>Unlink selected</source>
+        <translation>Selectie ontkoppelen</translation>
+    </message>
+    <message>
+        <source>Link all shown</source>
+        <translation>Alle getoonde koppelen</translation>
+    </message>
+    <message>
+        <source>Unlink all shown</source>
+        <translation>Alle getoonde ontkoppelen</translation>
+    </message>
+    <message>
+        <source>Destination:</source>
+        <translation>Bestemming:</translation>
+    </message>
+    <message>
+        <source>Deliver from:</source>
+        <translation>Leveren vanaf:</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Wijzigingen ongedaan maken</translation>
+    </message>
+    <message>
+        <source>Give up the changes not saved yet.</source>
+        <translation>De nog niet opgeslagen wijzigingen laten vallen.</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) linked to “%1”.</source>
+        <translation>
+            <numerusform>%n klant gekoppeld aan “%1”.</numerusform>
+            <numerusform>%n klanten gekoppeld aan “%1”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) unlinked from “%1”.</source>
+        <translation>
+            <numerusform>%n klant ontkoppeld van “%1”.</numerusform>
+            <numerusform>%n klanten ontkoppeld van “%1”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) left out: they do not share their documents with your office.</source>
+        <translation>
+            <numerusform>%n klant overgeslagen: die deelt zijn documenten niet met uw kantoor.</numerusform>
+            <numerusform>%n klanten overgeslagen: die delen hun documenten niet met uw kantoor.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to change.</source>
+        <translation>Niets te wijzigen.</translation>
+    </message>
+    <message>
+        <source>No clients yet: your office has no clients on the platform. They appear here as soon as it lists some.</source>
+        <translation>Nog geen klanten: uw kantoor heeft geen klanten op het platform. Ze verschijnen hier zodra het er vermeldt.</translation>
+    </message>
+    <message>
+        <source>Waiting for the platform's list of clients…</source>
+        <translation>Wachten op de klantenlijst van het platform…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 clients shown · %3 linked</source>
+        <translation>%1 van %2 klanten getoond · %3 gekoppeld</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) not saved yet</source>
+        <translation>
+            <numerusform>%n wijziging nog niet opgeslagen</numerusform>
+            <numerusform>%n wijzigingen nog niet opgeslagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>saving…</source>
+        <translation>opslaan…</translation>
+    </message>
+    <message>
+        <source>Saved. Ferry delivers to the new links from now on.</source>
+        <translation>Opgeslagen. Ferry levert vanaf nu volgens de nieuwe koppelingen.</translation>
+    </message>
+    <message>
+        <source>The links could not be saved: %1. Your changes are kept; try again.</source>
+        <translation>De koppelingen konden niet worden opgeslagen: %1. Uw wijzigingen blijven bewaard; probeer het opnieuw.</translation>
+    </message>
+</context>
+<context>
+    <name>CountryPage</name>
+    <message>
+        <source>Login server (OpenID issuer)</source>
+        <translation>Aanmeldserver (OpenID-issuer)</translation>
+    </message>
+    <message>
+        <source>Platform API address</source>
+        <translation>API-adres van het platform</translation>
+    </message>
+    <message>
+        <source>Welcome to Ferry</source>
+        <translation>Welkom bij Ferry</translation>
+    </message>
+    <message>
+        <source>Ferry brings your clients' documents from the document platform into the folders your accounting software reads. First: where is your office's platform?</source>
+        <translation>Ferry haalt de documenten van uw klanten van het documentplatform en zet ze in de mappen die uw boekhoudpakket leest. Eerst: waar staat het platform van uw kantoor?</translation>
+    </message>
+    <message>
+        <source>Choose where your office's platform is.</source>
+        <translation>Kies waar het platform van uw kantoor staat.</translation>
+    </message>
+    <message>
+        <source>the login server</source>
+        <translation>de aanmeldserver</translation>
+    </message>
+    <message>
+        <source>the platform API</source>
+        <translation>de platform-API</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationEditor</name>
+    <message>
+        <source>Client</source>
+        <translation>Klant</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Map</translation>
+    </message>
+    <message>
+        <source>Insert variable</source>
+        <translation>Variabele invoegen</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Bladeren…</translation>
+    </message>
+    <message>
+        <source>Choose the folder the accounting software reads</source>
+        <translation>Kies de map die het boekhoudpakket leest</translation>
+    </message>
+    <message>
+        <source>UBL as received</source>
+        <translation>UBL zoals ontvangen</translation>
+    </message>
+    <message>
+        <source>UBL with its PDF beside it</source>
+        <translation>UBL met de pdf ernaast</translation>
+    </message>
+    <message>
+        <source>PDF only</source>
+        <translation>Alleen pdf</translation>
+    </message>
+    <message>
+        <source>Accounting software configuration</source>
+        <translation>Configuratie van het boekhoudpakket</translation>
+    </message>
+    <message>
+        <source>e.g. Winbooks</source>
+        <translation>bv. Winbooks</translation>
+    </message>
+    <message>
+        <source>One folder for every kind of document</source>
+        <translation>Eén map voor alle soorten documenten</translation>
+    </message>
+    <message>
+        <source>A folder per kind of document</source>
+        <translation>Een map per soort document</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Delivery format</source>
+        <translation>Leveringsformaat</translation>
+    </message>
+    <message>
+        <source>Preview for your clients</source>
+        <translation>Voorbeeld voor uw klanten</translation>
+    </message>
+    <message>
+        <source>Give this configuration a name, e.g. the accounting software's.</source>
+        <translation>Geef deze configuratie een naam, bv. die van het boekhoudpakket.</translation>
+    </message>
+    <message>
+        <source>Another configuration already has this name.</source>
+        <translation>Een andere configuratie heeft al deze naam.</translation>
+    </message>
+    <message>
+        <source>Give at least one folder: purchase invoices, sales invoices, ...</source>
+        <translation>Geef minstens één map op: aankoopfacturen, verkoopfacturen, ...</translation>
+    </message>
+    <message>
+        <source>This is a mapped network drive, which Ferry cannot see when it runs as a service. Write the network path instead: {path}</source>
+        <translation>Dit is een gekoppelde netwerkschijf, die Ferry niet ziet wanneer het als service draait. Schrijf in de plaats het netwerkpad: {path}</translation>
+    </message>
+    <message>
+        <source>Ferry cannot write there: {reason}.</source>
+        <translation>Ferry kan daar niet schrijven: {reason}.</translation>
+    </message>
+    <message>
+        <source>Link clients to see where their documents will go.</source>
+        <translation>Koppel klanten om te zien waar hun documenten terechtkomen.</translation>
+    </message>
+    <message>
+        <source>1 preview shows a problem: fix it before saving.</source>
+        <translation>1 voorbeeld toont een probleem: los het op voor u opslaat.</translation>
+    </message>
+    <message>
+        <source>{count} previews show a problem: fix them before saving.</source>
+        <translation>{count} voorbeelden tonen een probleem: los ze op voor u opslaat.</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationsPage</name>
+    <message>
+        <source>Add…</source>
+        <translation>Toevoegen…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Wijzigen…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Where documents go</source>
+        <translation>Waar de documenten heen gaan</translation>
+    </message>
+    <message>
+        <source>Add the folders your accounting software imports from (Winbooks, Adsolut, an archive...). Each one is a configuration with a name, one folder or a folder per kind of document, and the format to deliver. Paths may hold variables such as [enterprise_name] or [year].</source>
+        <translation>Voeg de mappen toe waaruit uw boekhoudpakket importeert (Winbooks, Adsolut, een archief...). Elke map is een configuratie met een naam, één map of een map per soort document, en het leveringsformaat. Paden mogen variabelen bevatten, zoals [enterprise_name] of [year].</translation>
+    </message>
+    <message>
+        <source>Add at least one to go on.</source>
+        <translation>Voeg er minstens één toe om verder te gaan.</translation>
+    </message>
+</context>
+<context>
+    <name>DestinationsView</name>
+    <message>
+        <source>Add…</source>
+        <translation>Toevoegen…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Wijzigen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation><numerusform>%n klant</numerusform><numerusform>%n klanten</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>DocumentDetails</name>
+    <message>
+        <source>Document %1</source>
+        <translation>Document %1</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Klant</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Bedrag</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Laatste poging</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>nog niet</translation>
+    </message>
+    <message>
+        <source>Document id</source>
+        <translation>Document-id</translation>
+    </message>
+    <message>
+        <source>Written to</source>
+        <translation>Geschreven naar</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Bestand openen</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Map openen</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsModel</name>
+    <message>
+        <source>Client</source>
+        <translation>Klant</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Soort</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Bedrag</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Destination path</source>
+        <translation>Bestemmingspad</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <source>Last attempt</source>
+        <translation>Laatste poging</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorNotifier</name>
+    <message>
+        <source>Login needed</source>
+        <translation>Aanmelding vereist</translation>
+    </message>
+    <message>
+        <source>The platform no longer accepts Ferry's login, so no documents are delivered. Open Ferry to log in again.</source>
+        <translation>Het platform aanvaardt de aanmelding van Ferry niet meer, dus er worden geen documenten geleverd. Open Ferry om opnieuw aan te melden.</translation>
+    </message>
+    <message>
+        <source>A document could not be delivered</source>
+        <translation>Een document kon niet worden geleverd</translation>
+    </message>
+    <message>
+        <source>%1 documents could not be delivered</source>
+        <translation>%1 documenten konden niet worden geleverd</translation>
+    </message>
+    <message>
+        <source>%1 could not be delivered: </source>
+        <translation>%1 kon niet worden geleverd: </translation>
+    </message>
+    <message>
+        <source>%1 and 1 other document could not be delivered: </source>
+        <translation>%1 en 1 ander document konden niet worden geleverd: </translation>
+    </message>
+    <message>
+        <source>%1 and %2 other documents could not be delivered: </source>
+        <translation>%1 en %2 andere documenten konden niet worden geleverd: </translation>
+    </message>
+    <message>
+        <source> (and 1 other problem)</source>
+        <translation> (en 1 ander probleem)</translation>
+    </message>
+    <message>
+        <source> (and %1 other problems)</source>
+        <translation> (en %1 andere problemen)</translation>
+    </message>
+    <message>
+        <source>Ferry's window says why.</source>
+        <translation>Het venster van Ferry vermeldt waarom.</translation>
+    </message>
+    <message>
+        <source>A document</source>
+        <translation>Een document</translation>
+    </message>
+    <message>
+        <source>Invoice %1</source>
+        <translation>Factuur %1</translation>
+    </message>
+    <message>
+        <source>Statement %1</source>
+        <translation>Uittreksel %1</translation>
+    </message>
+    <message>
+        <source>Receipt %1</source>
+        <translation>Ontvangstbewijs %1</translation>
+    </message>
+    <message>
+        <source>Document %1</source>
+        <translation>Document %1</translation>
+    </message>
+</context>
+<context>
+    <name>FerryApp</name>
+    <message>
+        <source>Starting the sandbox platform…</source>
+        <translation>Het sandboxplatform start…</translation>
+    </message>
+    <message>
+        <source>The sandbox platform could not start</source>
+        <translation>Het sandboxplatform kon niet starten</translation>
+    </message>
+    <message>
+        <source>Setting up Ferry</source>
+        <translation>Ferry instellen</translation>
+    </message>
+    <message>
+        <source>The sandbox platform of this computer could not start</source>
+        <translation>Het sandboxplatform van deze computer kon niet starten</translation>
+    </message>
+    <message>
+        <source>The history could not be read</source>
+        <translation>De geschiedenis kon niet worden gelezen</translation>
+    </message>
+    <message>
+        <source>Ferry is not logged in.</source>
+        <translation>Ferry is niet aangemeld.</translation>
+    </message>
+    <message>
+        <source>The settings cannot be read</source>
+        <translation>De instellingen kunnen niet worden gelezen</translation>
+    </message>
+    <message>
+        <source>Ferry could not start syncing</source>
+        <translation>Ferry kon de synchronisatie niet starten</translation>
+    </message>
+</context>
+<context>
+    <name>LinksPage</name>
+    <message>
+        <source>Link your clients</source>
+        <translation>Koppel uw klanten</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>Copy</source>
+        <translation>Kopiëren</translation>
+    </message>
+    <message>
+        <source>Open the browser again</source>
+        <translation>Browser opnieuw openen</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Aanmelden</translation>
+    </message>
+    <message>
+        <source>Preparing the login…</source>
+        <translation>Aanmelding voorbereiden…</translation>
+    </message>
+    <message>
+        <source>Log in on the page that opened in your browser. When the browser says you are logged in, come back here.</source>
+        <translation>Meld u aan op de pagina die in uw browser is geopend. Wanneer de browser meldt dat u bent aangemeld, komt u hier terug.</translation>
+    </message>
+    <message>
+        <source>No page opened? Copy this address into a browser:</source>
+        <translation>Geen pagina geopend? Kopieer dit adres in een browser:</translation>
+    </message>
+    <message>
+        <source>No browser could be opened on this computer.</source>
+        <translation>Op deze computer kon geen browser worden geopend.</translation>
+    </message>
+    <message>
+        <source>Copy this address into a browser and log in there; Ferry waits here:</source>
+        <translation>Kopieer dit adres in een browser en meld u daar aan; Ferry wacht hier:</translation>
+    </message>
+    <message>
+        <source>The login did not finish.</source>
+        <translation>De aanmelding is niet voltooid.</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Starting…</source>
+        <translation>Opstarten…</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>Bijgewerkt</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchroniseren…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Gepauzeerd</translation>
+    </message>
+    <message>
+        <source>Offline: the platform cannot be reached; Ferry keeps trying</source>
+        <translation>Offline: het platform is niet bereikbaar; Ferry blijft het proberen</translation>
+    </message>
+    <message>
+        <source>Login needed: log in again to go on syncing</source>
+        <translation>Aanmelden nodig: meld u opnieuw aan om verder te synchroniseren</translation>
+    </message>
+    <message>
+        <source>Some documents could not be delivered</source>
+        <translation>Sommige documenten konden niet worden afgeleverd</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestopt</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>Documenten</translation>
+    </message>
+    <message>
+        <source>Activity</source>
+        <translation>Activiteit</translation>
+    </message>
+    <message>
+        <source>Destinations</source>
+        <translation>Bestemmingen</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Klanten</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Instellingen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n document(s) could not be delivered</source>
+        <translation><numerusform>%n document kon niet worden afgeleverd</numerusform><numerusform>%n documenten konden niet worden afgeleverd</numerusform></translation>
+    </message>
+    <message>
+        <source>last sync {time}</source>
+        <translation>laatste synchronisatie {time}</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Ferry settings</source>
+        <translation>Instellingen van Ferry</translation>
+    </message>
+    <message>
+        <source>General</source>
+        <translation>Algemeen</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Volledige synchronisatie</translation>
+    </message>
+    <message>
+        <source>Connection to the platform</source>
+        <translation>Verbinding met het platform</translation>
+    </message>
+    <message>
+        <source>Start Ferry when I log in</source>
+        <translation>Ferry starten wanneer ik me aanmeld</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Taal</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systeemtaal</translation>
+    </message>
+    <message>
+        <source>Notify me when documents cannot be delivered or a login is needed</source>
+        <translation>Mij verwittigen wanneer documenten niet kunnen worden geleverd of aanmelden nodig is</translation>
+    </message>
+    <message>
+        <source>Run a full sync every</source>
+        <translation>Volledige synchronisatie om de</translation>
+    </message>
+    <message>
+        <source>Use the system's proxy settings</source>
+        <translation>De proxy-instellingen van het systeem gebruiken</translation>
+    </message>
+    <message>
+        <source>No proxy</source>
+        <translation>Geen proxy</translation>
+    </message>
+    <message>
+        <source>Use this proxy:</source>
+        <translation>Deze proxy gebruiken:</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Opslaan</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Ferry cannot tell whether it starts at login: %1</source>
+        <translation>Ferry kan niet nagaan of het bij het aanmelden start: %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Controleren…</translation>
+    </message>
+    <message>
+        <source>Ferry cannot start at login from here: %1</source>
+        <translation>Ferry kan van hieruit niet bij het aanmelden starten: %1</translation>
+    </message>
+    <message>
+        <source>Starting Ferry at login was switched off in the system's settings; tick the box and save to switch it on again.</source>
+        <translation>Ferry starten bij het aanmelden is uitgeschakeld in de systeeminstellingen; vink het vakje aan en sla op om het weer in te schakelen.</translation>
+    </message>
+    <message>
+        <source>At login the system starts Ferry from another place: %1. Save to start this Ferry instead.</source>
+        <translation>Bij het aanmelden start het systeem Ferry vanaf een andere plaats: %1. Sla op om in de plaats deze Ferry te starten.</translation>
+    </message>
+    <message>
+        <source> day</source>
+        <translation> dag</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> dagen</translation>
+    </message>
+    <message>
+        <source>A full sync compares everything the platform holds for your linked clients with what was delivered, and delivers again whatever is missing.</source>
+        <translation>Een volledige synchronisatie vergelijkt alles wat het platform voor uw gekoppelde klanten heeft met wat geleverd is, en levert opnieuw wat ontbreekt.</translation>
+    </message>
+    <message>
+        <source>The next one runs soon.</source>
+        <translation>De volgende start binnenkort.</translation>
+    </message>
+    <message>
+        <source>The next one runs around %1.</source>
+        <translation>De volgende start rond %1.</translation>
+    </message>
+    <message>
+        <source>Last full sync: %1.</source>
+        <translation>Laatste volledige synchronisatie: %1.</translation>
+    </message>
+    <message>
+        <source>This installation of Ferry cannot use SOCKS proxies; give an http:// proxy.</source>
+        <translation>Deze installatie van Ferry kan geen SOCKS-proxy's gebruiken; geef een http://-proxy op.</translation>
+    </message>
+    <message>
+        <source>Type the proxy's address, e.g. http://proxy.example.com:3128.</source>
+        <translation>Typ het adres van de proxy, bv. http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>This is not a proxy address: it holds spaces or control characters. Write it as http://proxy.example.com:3128.</source>
+        <translation>Dit is geen proxyadres: het bevat spaties of stuurtekens. Schrijf het als http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>Start the address with http://, https:// or socks5://, e.g. http://proxy.example.com:3128.</source>
+        <translation>Begin het adres met http://, https:// of socks5://, bv. http://proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>Ferry can use http://, https:// and socks5:// proxies only.</source>
+        <translation>Ferry kan alleen http://-, https://- en socks5://-proxy's gebruiken.</translation>
+    </message>
+    <message>
+        <source>A user name or password cannot be kept in the proxy address: Ferry's settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
+        <translation>Een gebruikersnaam of wachtwoord kan niet in het proxyadres staan: de instellingen van Ferry zijn een gewoon bestand. Vraag een proxyregel die deze computer zonder doorlaat.</translation>
+    </message>
+    <message>
+        <source>The proxy's server name or IP address is not valid.</source>
+        <translation>De servernaam of het IP-adres van de proxy is ongeldig.</translation>
+    </message>
+    <message>
+        <source>Add the proxy's port after a colon, e.g. proxy.example.com:3128.</source>
+        <translation>Zet de poort van de proxy na een dubbele punt, bv. proxy.example.com:3128.</translation>
+    </message>
+    <message>
+        <source>The port must be a number from 1 to 65535.</source>
+        <translation>De poort moet een getal van 1 tot 65535 zijn.</translation>
+    </message>
+    <message>
+        <source>Give only the proxy's address and port, without a path or anything after them.</source>
+        <translation>Geef alleen het adres en de poort van de proxy op, zonder pad of iets erachter.</translation>
+    </message>
+    <message>
+        <source>Start at login could not be changed: %1</source>
+        <translation>Starten bij het aanmelden kon niet worden gewijzigd: %1</translation>
+    </message>
+    <message>
+        <source>The settings were not saved: %1</source>
+        <translation>De instellingen zijn niet opgeslagen: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Back</source>
+        <translation>Vorige</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Volgende</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Aanmelden</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Opnieuw proberen</translation>
+    </message>
+    <message>
+        <source>Finish</source>
+        <translation>Voltooien</translation>
+    </message>
+    <message>
+        <source>Opening the login page in your browser…</source>
+        <translation>De aanmeldpagina wordt in uw browser geopend…</translation>
+    </message>
+    <message>
+        <source>Logged in. Asking the platform about the office…</source>
+        <translation>Aangemeld. Het platform wordt naar het kantoor gevraagd…</translation>
+    </message>
+    <message>
+        <source>The login was cancelled.</source>
+        <translation>De aanmelding is geannuleerd.</translation>
+    </message>
+    <message>
+        <source>Starting the sandbox platform on this computer…</source>
+        <translation>Het sandboxplatform start op deze computer…</translation>
+    </message>
+    <message>
+        <source>The sandbox platform could not start: {why}</source>
+        <translation>Het sandboxplatform kon niet starten: {why}</translation>
+    </message>
+    <message>
+        <source>Checking the platform's address…</source>
+        <translation>Het adres van het platform wordt gecontroleerd…</translation>
+    </message>
+    <message>
+        <source>Ferry could not save its settings: {why}</source>
+        <translation>Ferry kon zijn instellingen niet opslaan: {why}</translation>
+    </message>
+    <message>
+        <source>Type the address of {what}.</source>
+        <translation>Typ het adres van {what}.</translation>
+    </message>
+    <message>
+        <source>This is not a web address.</source>
+        <translation>Dit is geen webadres.</translation>
+    </message>
+    <message>
+        <source>This is not a web address: it starts with https:// and a server name.</source>
+        <translation>Dit is geen webadres: dat begint met https:// en een servernaam.</translation>
+    </message>
+    <message>
+        <source>Use https://: Ferry sends a login only over an encrypted connection (plain http only to this computer).</source>
+        <translation>Gebruik https://: Ferry verstuurt een aanmelding alleen over een versleutelde verbinding (gewoon http alleen naar deze computer).</translation>
+    </message>
+    <message>
+        <source>The address ends before any ? or #.</source>
+        <translation>Het adres eindigt vóór een ? of #.</translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached at {address} ({why}).</source>
+        <translation>Het platform is niet bereikbaar op {address} ({why}).</translation>
+    </message>
+    <message>
+        <source>There is no document platform at {address} (it answered {status}); check the API address.</source>
+        <translation>Er is geen documentplatform op {address} (antwoord {status}); controleer het API-adres.</translation>
+    </message>
+    <message>
+        <source>Nobody finished the login in the browser in time. Click Log in to try again.</source>
+        <translation>Niemand heeft de aanmelding in de browser op tijd voltooid. Klik op Aanmelden om het opnieuw te proberen.</translation>
+    </message>
+    <message>
+        <source>The login did not work: {why}.</source>
+        <translation>De aanmelding is mislukt: {why}.</translation>
+    </message>
+    <message>
+        <source>The platform cannot be reached: {why}.</source>
+        <translation>Het platform is niet bereikbaar: {why}.</translation>
+    </message>
+    <message>
+        <source>The platform refused: {why}.</source>
+        <translation>Het platform weigerde: {why}.</translation>
+    </message>
+    <message>
+        <source>The platform no longer accepts this login: {why}.</source>
+        <translation>Het platform aanvaardt deze aanmelding niet meer: {why}.</translation>
+    </message>
+    <message>
+        <source>Something went wrong: {why}.</source>
+        <translation>Er ging iets mis: {why}.</translation>
+    </message>
+</context>
+<context>
+    <name>StatusView</name>
+    <message>
+        <source>All statuses</source>
+        <translation>Alle statussen</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Klant</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Alle klanten</translation>
+    </message>
+    <message>
+        <source>Search client, number, amount, message or path…</source>
+        <translation>Zoek op klant, nummer, bedrag, bericht of pad…</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Opnieuw proberen</translation>
+    </message>
+    <message>
+        <source>Try the selected documents in error again now</source>
+        <translation>De geselecteerde documenten met een fout nu opnieuw proberen</translation>
+    </message>
+    <message>
+        <source>Open file</source>
+        <translation>Bestand openen</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Map openen</translation>
+    </message>
+    <message>
+        <source>Copy error</source>
+        <translation>Fout kopiëren</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Details…</translation>
+    </message>
+    <message>
+        <source>No documents</source>
+        <translation>Geen documenten</translation>
+    </message>
+    <message>
+        <source>1 document</source>
+        <translation>1 document</translation>
+    </message>
+    <message>
+        <source>%1 documents</source>
+        <translation>%1 documenten</translation>
+    </message>
+    <message>
+        <source>%1 in error</source>
+        <translation>%1 met fout</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 shown</source>
+        <translation>
+            <numerusform>%1 getoond</numerusform>
+            <numerusform>%1 getoond</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Resend to integrations</source>
+        <translation>Opnieuw naar integraties sturen</translation>
+    </message>
+    <message>
+        <source>Send to integrations</source>
+        <translation>Naar integraties sturen</translation>
+    </message>
+    <message>
+        <source>Put the selected documents back to To fetch and deliver them again</source>
+        <translation>De geselecteerde documenten terug op Op te halen zetten en opnieuw leveren</translation>
+    </message>
+    <message>
+        <source>Select at most %1 documents to open</source>
+        <translation>Selecteer hoogstens %1 documenten om te openen</translation>
+    </message>
+    <message>
+        <source>Open the delivered file</source>
+        <translation>Het geleverde bestand openen</translation>
+    </message>
+    <message>
+        <source>Open the folder it was delivered to</source>
+        <translation>De map openen waarin het werd geleverd</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Kon %1 niet openen</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Gekopieerd</translation>
+    </message>
+    <message>
+        <source>Copied %1 messages</source>
+        <translation>%1 berichten gekopieerd</translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message>
+        <source>Open Ferry</source>
+        <translation>Ferry openen</translation>
+    </message>
+    <message>
+        <source>Sync now</source>
+        <translation>Nu synchroniseren</translation>
+    </message>
+    <message>
+        <source>Full sync…</source>
+        <translation>Volledige synchronisatie…</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pauzeren</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Instellingen…</translation>
+    </message>
+    <message>
+        <source>Open logs folder</source>
+        <translation>Logboekmap openen</translation>
+    </message>
+    <message>
+        <source>Quit Ferry</source>
+        <translation>Ferry afsluiten</translation>
+    </message>
+    <message>
+        <source>last sync %1</source>
+        <translation>laatste synchronisatie %1</translation>
+    </message>
+    <message>
+        <source>no documents today</source>
+        <translation>vandaag geen documenten</translation>
+    </message>
+    <message>
+        <source>1 document today</source>
+        <translation>vandaag 1 document</translation>
+    </message>
+    <message>
+        <source>%1 documents today</source>
+        <translation>vandaag %1 documenten</translation>
+    </message>
+    <message>
+        <source>Full sync</source>
+        <translation>Volledige synchronisatie</translation>
+    </message>
+    <message>
+        <source>Run a full sync now?</source>
+        <translation>Nu een volledige synchronisatie uitvoeren?</translation>
+    </message>
+    <message>
+        <source>Ferry will compare everything the platform holds for your linked clients with what was delivered, and deliver again whatever is missing. This can take a long time and uses the network heavily.</source>
+        <translation>Ferry vergelijkt alles wat het platform voor uw gekoppelde klanten heeft met wat geleverd is, en levert opnieuw wat ontbreekt. Dat kan lang duren en belast het netwerk zwaar.</translation>
+    </message>
+    <message>
+        <source>Start full sync</source>
+        <translation>Volledige synchronisatie starten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Hervatten</translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation>Bijgewerkt</translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation>Synchroniseren…</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Gepauzeerd</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>Login needed</source>
+        <translation>Aanmelding vereist</translation>
+    </message>
+    <message>
+        <source>1 document in error</source>
+        <translation>1 document met fout</translation>
+    </message>
+    <message>
+        <source>%1 documents in error</source>
+        <translation>%1 documenten met fout</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fouten</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>Gestopt</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Opstarten…</translation>
+    </message>
+</context>
+<context>
+    <name>WhoPage</name>
+    <message>
+        <source>You are logged in</source>
+        <translation>U bent aangemeld</translation>
+    </message>
+    <message>
+        <source>Not the right account or office? Go back and log in with another one.</source>
+        <translation>Niet de juiste account of het juiste kantoor? Ga terug en meld u met een andere aan.</translation>
+    </message>
+    <message>
+        <source>Logged in as {who}</source>
+        <translation>Aangemeld als {who}</translation>
+    </message>
+    <message>
+        <source>Office: {office}</source>
+        <translation>Kantoor: {office}</translation>
+    </message>
+    <message>
+        <source>(no name)</source>
+        <translation>(geen naam)</translation>
+    </message>
+    <message>
+        <source>Platform: {region} ({address})</source>
+        <translation>Platform: {region} ({address})</translation>
+    </message>
+    <message>
+        <source>The office has {count} client(s) on the platform.</source>
+        <translation>Klanten van het kantoor op het platform: {count}.</translation>
+    </message>
+</context>
+</TS>
