@@ -346,6 +346,13 @@ class DocumentsModel(QAbstractTableModel):
         self._positions: dict[str, int] = {}
         self._search: list[str] = []
         self._names: dict[str, str] = {}
+        # Client names live per client, not per row: the platform's list arrives after the
+        # history (and again every few minutes), and renaming 100,000 rows froze the GUI for
+        # a second. ``_row_names`` is the name the rows brought (shown until the platform's
+        # is known); ``_name_text`` the casefolded name shown per client, for the text filter.
+        self._row_names: dict[str, str] = {}
+        self._name_text: dict[str, str] = {}
+        self._named_cache: dict[str, set[str]] = {}
         self._status_counts: Counter[str] = Counter()
         self._client_counts: Counter[str] = Counter()
         self._status_filter: str | None = None
@@ -362,7 +369,7 @@ class DocumentsModel(QAbstractTableModel):
         self._status_words: dict[str, str] = {}
         # One function per column, indexed by column: no chain of comparisons per cell or key.
         self._displays: tuple[Callable[[DocumentRow], str], ...] = (
-            lambda row: row.client_name,
+            self._client_name,
             lambda row: self.kind_label(row.kind),
             lambda row: row.number,
             lambda row: row.issue_date,
@@ -373,7 +380,7 @@ class DocumentsModel(QAbstractTableModel):
             lambda row: format_timestamp(row.last_attempt),
         )
         self._key_functions: tuple[Callable[[DocumentRow], Any], ...] = (
-            lambda row: row.client_name.casefold(),
+            lambda row: self._client_name(row).casefold(),
             lambda row: self.kind_label(row.kind).casefold(),
             lambda row: _natural(row.number),
             lambda row: row.issue_date,
@@ -458,6 +465,8 @@ class DocumentsModel(QAbstractTableModel):
         for row in self._rows:
             if row.client_id in self._names:
                 row.client_name = self._names[row.client_id]
+        self._row_names = {row.client_id: row.client_name for row in self._rows}
+        self._set_name_text(self._shown_names())
         self._search = [self._search_text(row) for row in self._rows]
         self._status_counts = Counter(row.status for row in self._rows)
         self._client_counts = Counter(row.client_id for row in self._rows)
@@ -470,17 +479,18 @@ class DocumentsModel(QAbstractTableModel):
         self.counts_changed.emit()
 
     def set_client_names(self, names: Mapping[str, str]) -> None:
-        """Names from the platform's client list; rows show the id until a name is known."""
-        self._names = dict(names)
-        changed = False
-        for p, row in enumerate(self._rows):
-            name = self._names.get(row.client_id, row.client_name)
-            if name != row.client_name:
-                row.client_name = name
-                self._search[p] = self._search_text(row)
-                changed = True
+        """Names from the platform's client list; rows show the id until a name is known.
+
+        Costs the number of clients, not of rows: rows read their client's name when shown.
+        """
+        names = dict(names)
+        if names == self._names:
+            return
+        before = self._name_text
+        self._names = names
+        self._set_name_text(self._shown_names())
         self.clients_changed.emit()
-        if not changed:
+        if self._name_text == before:
             return
         self._keys.pop(Column.CLIENT, None)
         if self._sort_column == Column.CLIENT or self._words:
@@ -523,12 +533,13 @@ class DocumentsModel(QAbstractTableModel):
         for change in changes:
             p = self._positions.get(change.document_id)
             if p is None:
-                name = self._names.get(change.client_id, change.client_id)
+                name = self._known_name(change.client_id)
                 attempt = now if change.status != DeliveryStatus.TO_FETCH else None
                 row = DocumentRow.from_change(change, name, attempt)
                 p = len(rows)
                 rows.append(row)
                 self._positions[row.id] = p
+                self._note_client(row)
                 self._search.append(self._search_text(row))
                 for key_column, column_keys in self._keys.items():
                     column_keys.append(self._key(key_column, row))
@@ -614,10 +625,10 @@ class DocumentsModel(QAbstractTableModel):
 
     def row_at(self, view_row: int) -> DocumentRow:
         """The document shown at a view row (after filter and sort)."""
-        return self._rows[self._position(view_row)]
+        return self._named(self._rows[self._position(view_row)])
 
     def rows_at(self, view_rows: Iterable[int]) -> list[DocumentRow]:
-        return [self._rows[self._position(r)] for r in view_rows]
+        return [self._named(self._rows[self._position(r)]) for r in view_rows]
 
     def view_row_of(self, document_id: str) -> int | None:
         """Where a document is shown now, or None when it is filtered out or unknown."""
@@ -629,7 +640,7 @@ class DocumentsModel(QAbstractTableModel):
 
     def document(self, document_id: str) -> DocumentRow | None:
         p = self._positions.get(document_id)
-        return None if p is None else self._rows[p]
+        return None if p is None else self._named(self._rows[p])
 
     def total_count(self) -> int:
         return len(self._rows)
@@ -673,12 +684,51 @@ class DocumentsModel(QAbstractTableModel):
         if column in (Column.MESSAGE, Column.STATUS):
             return row.message or None
         if column == Column.CLIENT:
-            return f"{row.client_name} ({row.client_id})"
+            return f"{self._client_name(row)} ({row.client_id})"
         return None
 
+    def _client_name(self, row: DocumentRow) -> str:
+        return self._names.get(row.client_id, row.client_name)
+
+    def _named(self, row: DocumentRow) -> DocumentRow:
+        """A row handed out, carrying its client's current name."""
+        row.client_name = self._client_name(row)
+        return row
+
+    def _known_name(self, client_id: str) -> str:
+        """The name for a client's new row: the platform's, else its other rows', else the id."""
+        return self._names.get(client_id) or self._row_names.get(client_id, client_id)
+
+    def _note_client(self, row: DocumentRow) -> None:
+        """A row arrived or changed client: its client's name for the text filter."""
+        self._row_names[row.client_id] = row.client_name
+        text = self._client_name(row).casefold()
+        if self._name_text.get(row.client_id) != text:
+            self._name_text[row.client_id] = text
+            self._named_cache.clear()
+
+    def _set_name_text(self, name_text: dict[str, str]) -> None:
+        self._name_text = name_text
+        self._named_cache.clear()
+
+    def _shown_names(self) -> dict[str, str]:
+        """Client id -> the casefolded name its rows show."""
+        names = self._names
+        return {
+            cid: names.get(cid, fallback).casefold() for cid, fallback in self._row_names.items()
+        }
+
+    def _clients_named(self, word: str) -> set[str]:
+        """The clients whose shown name contains ``word`` (casefolded)."""
+        named = self._named_cache.get(word)
+        if named is None:
+            named = {cid for cid, text in self._name_text.items() if word in text}
+            self._named_cache[word] = named
+        return named
+
     def _search_text(self, row: DocumentRow) -> str:
+        """Everything a text filter looks in, except the client's name (``_name_text``)."""
         parts = [
-            row.client_name,
             self.kind_label(row.kind),
             row.number,
             row.issue_date,
@@ -719,7 +769,9 @@ class DocumentsModel(QAbstractTableModel):
         if self._client_filter is not None and row.client_id != self._client_filter:
             return False
         text = self._search[p]
-        return all(word in text for word in self._words)
+        return all(
+            word in text or row.client_id in self._clients_named(word) for word in self._words
+        )
 
     def _filtered(self, positions: list[int]) -> list[int]:
         """Positions that pass the filters, order kept: one comprehension per active filter."""
@@ -732,7 +784,11 @@ class DocumentsModel(QAbstractTableModel):
             client = self._client_filter
             result = [p for p in result if rows[p].client_id == client]
         for word in self._words:
-            result = [p for p in result if word in search[p]]
+            named = self._clients_named(word)
+            if named:
+                result = [p for p in result if word in search[p] or rows[p].client_id in named]
+            else:
+                result = [p for p in result if word in search[p]]
         return list(result) if result is positions else result
 
     def _sort_key_function(self) -> Callable[[int], Any] | None:
@@ -817,7 +873,8 @@ class DocumentsModel(QAbstractTableModel):
             new_client = self._client_counts[change.client_id] == 0
             self._client_counts[change.client_id] += 1
             row.client_id = change.client_id
-            row.client_name = self._names.get(change.client_id, change.client_id)
+            row.client_name = self._known_name(change.client_id)
+            self._note_client(row)
         self._search[p] = self._search_text(row)
         for column, keys in self._keys.items():
             keys[p] = self._key(column, row)

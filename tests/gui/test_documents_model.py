@@ -593,6 +593,59 @@ def test_hundred_thousand_rows_filter_sort_and_take_batches(qtbot: QtBot) -> Non
     assert model.row_at(model.view_row_of("doc-500") or 0).status == "error"
 
 
+def test_names_for_a_hundred_thousand_rows_cost_the_clients_not_the_rows(qtbot: QtBot) -> None:
+    """The history is shown before the platform's client list arrives (and that list comes
+    again every few minutes): naming the clients must not walk 100,000 rows on the GUI
+    thread (it took a second, bench/bench_gui_sync.py found it), yet every row, the text
+    filter and the client sort must follow the names."""
+    model = DocumentsModel(locale=QLocale.c())
+    rows = [
+        dataclasses.replace(r, client_name=r.client_id, locations=[]) for r in big_rows(100_000)
+    ]
+    model.set_rows(rows)
+    model.set_text_filter("atelier")  # a word only in a name nobody knows yet
+    assert model.rowCount() == 0
+    signals = Signals(model)
+    started = time.perf_counter()
+    model.set_client_names(CLIENTS)
+    named_in = time.perf_counter() - started
+    assert signals.take() == [("layout", ())]  # the filter now matches: shown once
+    assert model.rowCount() == len([r for r in rows if r.client_id == "c3"])
+    assert set(shown(model, Column.CLIENT)) == {"Atelier Maes"}
+    assert model.row_at(0).client_name == "Atelier Maes"  # rows handed out carry the name
+    assert model.index(0, Column.CLIENT).data(Qt.ItemDataRole.ToolTipRole) == "Atelier Maes (c3)"
+
+    started = time.perf_counter()
+    model.set_client_names(dict(CLIENTS))  # the same list again: nothing to tell
+    again_in = time.perf_counter() - started
+    assert signals.take() == []
+
+    model.set_filters()
+    model.sort(Column.CLIENT, ASC)
+    assert model.row_at(0).client_name == "Atelier Maes"
+    model.set_client_names({**CLIENTS, "c3": "Zuivel Maes"})  # renamed: sorts last now
+    assert model.row_at(0).client_name == "Bakkerij Peeters BV"
+    assert model.row_at(model.rowCount() - 1).client_name == "Zuivel Maes"
+    model.apply_changes([change(0, "forwarded", document_id="new-1", client_id="c3")])
+    assert model.document("new-1").client_name == "Zuivel Maes"  # type: ignore[union-attr]
+    # generous bounds for a busy CI machine: the walk over the rows took about a second
+    assert named_in < 0.1 and again_in < 0.01
+
+
+def test_a_client_without_a_name_keeps_the_name_its_rows_brought(model: DocumentsModel) -> None:
+    """A client the platform's list does not (yet) name: its rows show what they were loaded
+    with, and a document moving to it or arriving for it shows the same."""
+    model.set_rows([row(1, client_id="c8", client_name="Brouwerij De Kroon"), row(2)])
+    model.apply_changes(
+        [change(2, "forwarded", client_id="c8"), change(3, "to_fetch", client_id="c8")]
+    )
+    assert {model.document(i).client_name for i in ("d1", "d2", "d3")} == {  # type: ignore[union-attr]
+        "Brouwerij De Kroon"
+    }
+    model.set_text_filter("kroon")
+    assert sorted(shown_ids(model)) == ["d1", "d2", "d3"]
+
+
 def test_invalid_indexes_and_rows_are_harmless(model: DocumentsModel) -> None:
     model.set_rows([row(1)])
     assert model.data(QModelIndex()) is None
