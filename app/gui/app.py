@@ -18,12 +18,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from app.auth.account import load_login
+from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
 from app.core.language import Language
-from app.core.templates import ClientValues
 from app.demo_setup import Demo, start_demo
 from app.engine.engine import STATE_FILE
 from app.engine.messages import (
@@ -46,9 +45,13 @@ from app.gui.bridge import EngineBridge
 from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.documents_model import DocumentRow
 from app.gui.main_window import MainWindow
+from app.gui.preview_clients import preview_clients
 from app.gui.single_instance import SingleInstance
 from app.gui.tray import TrayController
+from app.gui.wizard import SetupResult, SetupWizard, WizardOptions
 from app.home import FerryHome
+from app.local_sandbox import LocalSandbox, for_stored_login
+from app.regions import RegionsError
 from app.settings import Destination, SettingsError, load_settings, save_settings
 
 log = logging.getLogger(__name__)
@@ -57,12 +60,23 @@ log = logging.getLogger(__name__)
 class FerryApp(QObject):
     """Wires the engine, the window and the tray for one Ferry home."""
 
-    def __init__(self, home: FerryHome, *, language: Language, demo: bool = False) -> None:
+    def __init__(
+        self,
+        home: FerryHome,
+        *,
+        language: Language,
+        demo: bool = False,
+        wizard_options: WizardOptions | None = None,
+    ) -> None:
         super().__init__()
         self.home = home
         self.language = language
         self.demo_requested = demo
         self.demo: Demo | None = None
+        self.wizard_options = wizard_options or WizardOptions()
+        self.wizard: SetupWizard | None = None
+        self._main_view: QWidget | None = None
+        self.sandbox: LocalSandbox | None = None
         self.engine: EngineThread | None = None
         self.background = Background(self)
         self.bridge = EngineBridge(self)
@@ -110,16 +124,78 @@ class FerryApp(QObject):
         self.window.show()
         self._load_history()
         if self.demo_requested:
-            self.window.state_label.setText("Starting the sandbox platform…")
+            self.window.state_label.setText(self.tr("Starting the sandbox platform…"))
             self.background.run(
                 lambda: start_demo(self.home, seed_documents=12, trickle_s=5.0),
                 self._demo_ready,
-                self._failed("The sandbox platform could not start"),
+                self._failed(self.tr("The sandbox platform could not start")),
                 discard=_stop_demo_later,
             )
         else:
-            self._start_engine(None)
+            login = load_login(self.home.settings_dir)
+            if login is None:
+                self._show_wizard()
+            else:
+                self._start_logged_in(login)
         return True
+
+    # -- first run -----------------------------------------------------------------------------
+
+    def _show_wizard(self) -> None:
+        """Not set up yet: the wizard takes the window's place until it is done."""
+        try:
+            wizard = SetupWizard(self.home, language=self.language, options=self.wizard_options)
+        except RegionsError as error:  # a damaged installation: say where, do not crash
+            self._warn(self.tr("Ferry cannot be set up"), str(error))
+            return
+        wizard.completed.connect(self._wizard_done)
+        self.wizard = wizard
+        self._main_view = self.window.takeCentralWidget()
+        self.window.setCentralWidget(wizard)
+        self.window.state_label.setText(self.tr("Setting up Ferry"))
+        self.window.bring_forward()
+
+    @Slot(object)
+    def _wizard_done(self, result: SetupResult) -> None:
+        self.sandbox = result.sandbox
+        wizard, self.wizard = self.wizard, None
+        if self._main_view is not None:
+            self.window.setCentralWidget(self._main_view)  # the wizard is deleted later by Qt
+            self._main_view = None
+        elif wizard is not None:
+            wizard.deleteLater()
+        self._start_engine(None)
+
+    # -- later runs ----------------------------------------------------------------------------
+
+    def _start_logged_in(self, login: StoredLogin) -> None:
+        """Start syncing; a login to this computer's sandbox needs that sandbox up first."""
+        sandbox = for_stored_login(self.home, login)
+        if sandbox is None:
+            self._start_engine(None)
+            return
+        self.window.state_label.setText(self.tr("Starting the sandbox platform…"))
+
+        def start() -> LocalSandbox:
+            sandbox.start(fallback=False)  # the stored login's issuer names this port
+            return sandbox
+
+        self.background.run(
+            start,
+            self._sandbox_ready,
+            self._sandbox_failed,
+            name="ferry-sandbox-start",
+            discard=_stop_sandbox_later,
+        )
+
+    def _sandbox_ready(self, sandbox: LocalSandbox) -> None:
+        self.sandbox = sandbox
+        self._start_engine(None)
+
+    def _sandbox_failed(self, error: BaseException) -> None:
+        log.error("the sandbox platform could not start: %s", error)
+        self._warn(self.tr("The sandbox platform of this computer could not start"), str(error))
+        self._start_engine(None)  # it says Offline and keeps trying, as with any platform
 
     def _load_history(self) -> None:
         path = self.home.state_dir / STATE_FILE
@@ -147,7 +223,9 @@ class FerryApp(QObject):
                 store.close()
             return documents, runs
 
-        self.background.run(read, self._history_read, self._failed("The history could not be read"))
+        self.background.run(
+            read, self._history_read, self._failed(self.tr("The history could not be read"))
+        )
 
     def _history_read(self, result: tuple[list[dict[str, Any]], list[RunRow]]) -> None:
         documents, runs = result
@@ -164,9 +242,7 @@ class FerryApp(QObject):
     def _start_engine(self, secrets: SecretStore | None) -> None:
         login = load_login(self.home.settings_dir)
         if login is None:
-            self.window.state_label.setText(
-                "Ferry is not logged in yet: run 'ferry login' (the first-run wizard comes next)."
-            )
+            self.window.state_label.setText(self.tr("Ferry is not logged in."))
             return
         self.window.show_who(login.who, login.office_name)
         self._show_settings()
@@ -179,7 +255,7 @@ class FerryApp(QObject):
         try:
             self.window.destinations_view.show_settings(load_settings(self.home.settings_dir))
         except SettingsError as error:
-            self._warn("The settings cannot be read", str(error))
+            self._warn(self.tr("The settings cannot be read"), str(error))
 
     # -- engine events -------------------------------------------------------------------------
 
@@ -193,7 +269,7 @@ class FerryApp(QObject):
     def _on_state(self, event: StateChanged) -> None:
         self.window.show_state(event)
         if event.state is EngineState.STOPPED and event.detail:
-            self._warn("Ferry could not start syncing", event.detail)
+            self._warn(self.tr("Ferry could not start syncing"), event.detail)
 
     @Slot(object)
     def _on_run_finished(self, event: RunFinished) -> None:
@@ -241,22 +317,7 @@ class FerryApp(QObject):
     # -- destinations --------------------------------------------------------------------------
 
     def _preview_clients(self) -> list[PreviewClient]:
-        settings = load_settings(self.home.settings_dir)
-        linked = {link.client_id: link for link in settings.links}
-        chosen = [c for c in self.clients if c.id in linked] or list(self.clients)
-        return [
-            PreviewClient(
-                c.name,
-                ClientValues(
-                    c.name,
-                    c.vat_number,
-                    (linked[c.id].accounting_file_id if c.id in linked else None)
-                    or c.accounting_file_id,
-                    c.country,
-                ),
-            )
-            for c in chosen
-        ]
+        return preview_clients(self.clients, load_settings(self.home.settings_dir).links)
 
     @Slot()
     def _add_destination(self) -> None:
@@ -310,20 +371,30 @@ class FerryApp(QObject):
         QApplication.quit()
 
     def shutdown(self) -> None:
-        """Stop the engine (and the demo platform); safe to call twice."""
+        """Stop the wizard, the engine and any in-process platform; safe to call twice."""
         self.background.close()
+        if self.wizard is not None:
+            self.wizard.shutdown()
         if self.engine is not None:
             self.engine.stop()
             self.engine = None
         if self.demo is not None:
             self.demo.sandbox.stop()
             self.demo = None
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
         self.tray.hide()
 
 
 def _stop_demo_later(demo: Demo) -> None:
     """A demo platform that came up after the app closed: stopped, without blocking the GUI."""
     threading.Thread(target=demo.sandbox.stop, name="ferry-demo-stop", daemon=True).start()
+
+
+def _stop_sandbox_later(sandbox: LocalSandbox) -> None:
+    """A sandbox platform that came up after the app closed: stopped, off the GUI thread."""
+    threading.Thread(target=sandbox.stop, name="ferry-sandbox-stop", daemon=True).start()
 
 
 def run_gui(args: argparse.Namespace) -> int:
@@ -335,12 +406,14 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setApplicationName("Ferry")
     app.setOrganizationName("Ferry")
     app.setQuitOnLastWindowClosed(False)
+    # The loop exists before anything starts: the first-run wizard's login runs on it.
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
     ferry = FerryApp(args.ferry_home, language=args.language, demo=bool(args.demo))
     if not ferry.start():
         print("Ferry is already running for this home; its window was brought forward.")
+        loop.close()
         return 0
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     app.aboutToQuit.connect(ferry.shutdown)
     if args.demo_seconds:
         from PySide6.QtCore import QTimer

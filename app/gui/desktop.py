@@ -1,7 +1,8 @@
-"""Handing files and folders to the desktop (Explorer, Finder, the XDG file manager).
+"""Handing files, folders and web addresses to the desktop (Explorer, Finder, the XDG file
+manager, the system browser).
 
-One function, so the rest of the GUI never talks to the OS directly and tests replace just
-this (``monkeypatch.setattr(desktop, "open_path", ...)``) instead of opening real windows.
+Small functions, so the rest of the GUI never talks to the OS directly and tests replace just
+these (``monkeypatch.setattr(desktop, "open_path", ...)``) instead of opening real windows.
 """
 
 from __future__ import annotations
@@ -20,3 +21,12 @@ def open_path(path: str) -> bool:
     if not path:
         return False
     return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(path)))
+
+
+def open_url(url: str) -> bool:
+    """Open a web address in the system browser; False when no browser could be opened.
+
+    The login opens the platform's login page through this, so tests replace it with a
+    "browser" of their own (``monkeypatch.setattr(desktop, "open_url", ...)``).
+    """
+    return bool(QDesktopServices.openUrl(QUrl(url)))

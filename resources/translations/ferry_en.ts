@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
@@ -36,14 +36,20 @@
     <name>DestinationsView</name>
     <message numerus="yes">
         <source>%n client(s)</source>
-        <translation><numerusform>%n client</numerusform><numerusform>%n clients</numerusform></translation>
+        <translation>
+            <numerusform>%n client</numerusform>
+            <numerusform>%n clients</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
-        <translation><numerusform>%n document could not be delivered</numerusform><numerusform>%n documents could not be delivered</numerusform></translation>
+        <translation>
+            <numerusform>%n document could not be delivered</numerusform>
+            <numerusform>%n documents could not be delivered</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -491,7 +491,10 @@
     </message>
     <message numerus="yes">
         <source>%n client(s)</source>
-        <translation><numerusform>%n client</numerusform><numerusform>%n clients</numerusform></translation>
+        <translation>
+            <numerusform>%n client</numerusform>
+            <numerusform>%n clients</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -666,6 +669,10 @@
         <translation>La plateforme bac à sable n'a pas pu démarrer</translation>
     </message>
     <message>
+        <source>Ferry cannot be set up</source>
+        <translation>Ferry ne peut pas être configuré</translation>
+    </message>
+    <message>
         <source>Setting up Ferry</source>
         <translation>Configuration de Ferry</translation>
     </message>
@@ -792,7 +799,10 @@
     </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
-        <translation><numerusform>%n document n’a pas pu être livré</numerusform><numerusform>%n documents n’ont pas pu être livrés</numerusform></translation>
+        <translation>
+            <numerusform>%n document n’a pas pu être livré</numerusform>
+            <numerusform>%n documents n’ont pas pu être livrés</numerusform>
+        </translation>
     </message>
     <message>
         <source>last sync {time}</source>

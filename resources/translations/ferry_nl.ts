@@ -491,7 +491,10 @@
     </message>
     <message numerus="yes">
         <source>%n client(s)</source>
-        <translation><numerusform>%n klant</numerusform><numerusform>%n klanten</numerusform></translation>
+        <translation>
+            <numerusform>%n klant</numerusform>
+            <numerusform>%n klanten</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -666,6 +669,10 @@
         <translation>Het sandboxplatform kon niet starten</translation>
     </message>
     <message>
+        <source>Ferry cannot be set up</source>
+        <translation>Ferry kan niet worden ingesteld</translation>
+    </message>
+    <message>
         <source>Setting up Ferry</source>
         <translation>Ferry instellen</translation>
     </message>
@@ -792,7 +799,10 @@
     </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
-        <translation><numerusform>%n document kon niet worden afgeleverd</numerusform><numerusform>%n documenten konden niet worden afgeleverd</numerusform></translation>
+        <translation>
+            <numerusform>%n document kon niet worden afgeleverd</numerusform>
+            <numerusform>%n documenten konden niet worden afgeleverd</numerusform>
+        </translation>
     </message>
     <message>
         <source>last sync {time}</source>

@@ -14,6 +14,7 @@ from app.engine.messages import EngineState
 from app.gui.app import FerryApp
 from app.gui.single_instance import SingleInstance
 from app.home import FerryHome
+from tests.conftest import RunFerry
 
 
 @pytest.fixture
@@ -58,3 +59,31 @@ def test_a_second_launch_brings_the_first_forward(qtbot: QtBot, ferry: FerryApp)
     second = SingleInstance(ferry.home.settings_dir.parent)
     assert second.ask_running_instance()
     qtbot.waitUntil(ferry.window.isVisible, timeout=5000)
+
+
+def test_without_a_login_the_wizard_takes_the_window(qtbot: QtBot, tmp_path: Path) -> None:
+    app = FerryApp(FerryHome.under(tmp_path / "home"), language=Language.EN)
+    assert app.start()
+    qtbot.addWidget(app.window)
+    try:
+        assert app.wizard is not None
+        assert app.window.centralWidget() is app.wizard
+        qtbot.waitUntil(app.wizard.isVisible)
+        assert app.engine is None  # nothing syncs before the set-up is done
+        assert app.window.state_label.text() == "Setting up Ferry"
+        assert app.wizard.page() is app.wizard.country
+    finally:
+        app.shutdown()
+        for thing in (app.instance, app.window, app):
+            thing.deleteLater()
+        qtbot.wait(20)
+
+
+def test_the_desktop_app_opens_on_the_wizard_and_quits_cleanly(
+    run_ferry: RunFerry, ferry_home: Path
+) -> None:
+    done = run_ferry("--demo-seconds", "3", "-v", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    log = (ferry_home / "logs" / "ferry.log").read_text()
+    assert "Traceback" not in log and "Traceback" not in done.stderr
+    assert not (ferry_home / "settings" / "login.json").exists()

@@ -1,0 +1,406 @@
+"""The first-run wizard: where → log in → who → destinations → client links → done.
+
+It lives in the main window until Ferry is set up. The login is a coroutine on the GUI's own
+event loop (qasync): the browser is opened through :func:`app.gui.desktop.open_url`, the
+loopback listener waits without blocking anything, and *Cancel* really stops it. What blocks
+(starting the sandbox platform, the keyring, writing the settings) runs on worker threads.
+
+Nothing is written to the settings folder before *Finish*: a wizard left half-way starts again
+at the next launch. The refresh token goes to the OS keyring as soon as the login succeeds,
+since it must never be kept anywhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from app.auth.account import StoredLogin
+from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
+from app.auth.secret_store import SecretStore
+from app.core.language import Language
+from app.gui import desktop
+from app.gui.destination_editor import DestinationEditor
+from app.gui.preview_clients import preview_clients
+from app.gui.wizard_login import (
+    LoggedIn,
+    SetupError,
+    check_api,
+    complete_login,
+    describe_failure,
+    save_setup,
+)
+from app.gui.wizard_pages import CountryPage, DestinationsPage, LinksPage, LoginPage, WhoPage
+from app.home import FerryHome
+from app.local_sandbox import LocalSandbox
+from app.platform.client import make_http_client
+from app.regions import Region, RegionKind, RegionsFile, regions
+from app.sandbox.defaults import DEFAULT_PORT, DEFAULT_SEED_DOCUMENTS
+from app.settings import Destination, Settings
+
+log = logging.getLogger(__name__)
+
+
+def _os_keyring() -> SecretStore:
+    """The OS keyring (finding its backend may talk to D-Bus: not on the GUI thread)."""
+    return SecretStore()
+
+
+@dataclass(frozen=True)
+class WizardOptions:
+    """What a test (or a later Settings screen) may change about the wizard's defaults."""
+
+    sandbox_port: int = DEFAULT_PORT
+    sandbox_seed_documents: int = DEFAULT_SEED_DOCUMENTS
+    login_timeout_s: float = LOGIN_TIMEOUT_S
+
+
+@dataclass
+class SetupResult:
+    """What the wizard set up, already saved; the sandbox is the app's to stop from now on."""
+
+    login: StoredLogin
+    settings: Settings
+    sandbox: LocalSandbox | None
+
+
+class SetupWizard(QWidget):
+    """The wizard's pages and the work between them."""
+
+    completed = Signal(object)  # SetupResult
+
+    def __init__(
+        self,
+        home: FerryHome,
+        *,
+        language: Language,
+        options: WizardOptions | None = None,
+        regions_file: RegionsFile | None = None,
+        secrets: SecretStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.home = home
+        self.language = language
+        self.options = options or WizardOptions()
+        self.regions = regions_file or regions()
+        self._secrets = secrets
+        self._sandbox: LocalSandbox | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._url = ""
+        self.logged_in: LoggedIn | None = None
+        self._region: Region | None = None
+        self.destinations: list[Destination] = []
+        self.editor: DestinationEditor | None = None
+
+        self.country = CountryPage(self.regions, language, self)
+        self.login_page = LoginPage(self)
+        self.who = WhoPage(self)
+        self.destinations_page = DestinationsPage(self)
+        self.links_page = LinksPage(language, self)
+        self.stack = QStackedWidget(self)
+        for page in (
+            self.country,
+            self.login_page,
+            self.who,
+            self.destinations_page,
+            self.links_page,
+        ):
+            self.stack.addWidget(page)
+
+        self.back = QPushButton(self.tr("Back"), self)
+        self.next = QPushButton(self.tr("Next"), self)
+        self.next.setDefault(True)
+        self.cancel = QPushButton(self.tr("Cancel"), self)
+        footer = QHBoxLayout()
+        footer.addWidget(self.back)
+        footer.addStretch(1)
+        footer.addWidget(self.cancel)
+        footer.addWidget(self.next)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(footer)
+
+        self.back.clicked.connect(self._back)
+        self.next.clicked.connect(self._next)
+        self.cancel.clicked.connect(self.cancel_login)
+        self.country.changed.connect(self._buttons)
+        self.login_page.reopen.clicked.connect(self._reopen)
+        self.destinations_page.add_requested.connect(self._add_destination)
+        self.destinations_page.edit_requested.connect(self._edit_destination)
+        self.destinations_page.remove_requested.connect(self._remove_destination)
+        self.links_page.links.add_destination_requested.connect(self._add_destination)
+        self._busy = False  # a login or the final save is under way
+        self._closing = False
+        self._buttons()
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def _go(self, page: QWidget) -> None:
+        self.stack.setCurrentWidget(page)
+        self._buttons()
+
+    @Slot()
+    def _buttons(self) -> None:
+        """The footer for the page shown: what may be done next, and only that."""
+        page = self.page()
+        waiting = self._busy
+        self.back.setVisible(page is not self.country)
+        self.cancel.setVisible(page is self.login_page and waiting)
+        self.back.setEnabled(not waiting)
+        self.next.setVisible(page is not self.login_page or not waiting)
+        if page is self.country:
+            self.next.setText(self.tr("Log in"))
+            self.next.setEnabled(not self.country.problems())
+        elif page is self.login_page:
+            self.next.setText(self.tr("Try again"))
+            self.next.setEnabled(not waiting)
+        elif page is self.who:
+            self.next.setText(self.tr("Next"))
+            self.next.setEnabled(True)
+        elif page is self.destinations_page:
+            self.next.setText(self.tr("Next"))
+            self.next.setEnabled(bool(self.destinations))
+        else:
+            self.next.setText(self.tr("Finish"))
+            self.next.setEnabled(not waiting)
+
+    @Slot()
+    def _next(self) -> None:
+        page = self.page()
+        if page in (self.country, self.login_page):
+            self.start_login()
+        elif page is self.who:
+            self._go(self.destinations_page)
+        elif page is self.destinations_page:
+            self._go(self.links_page)
+        elif page is self.links_page:
+            self._run(self._finish())
+
+    @Slot()
+    def _back(self) -> None:
+        page = self.page()
+        if page in (self.login_page, self.who):
+            if page is self.who:
+                self._forget_login()
+            self._go(self.country)
+        elif page is self.destinations_page:
+            self._go(self.who)
+        elif page is self.links_page:
+            self.links_page.show_failure(None)
+            self._go(self.destinations_page)
+
+    def _run(self, work: Coroutine[Any, Any, None]) -> None:
+        self._busy = True
+        self._task = asyncio.ensure_future(work)
+        self._task.add_done_callback(self._task_done)
+        self._buttons()
+
+    def _idle(self) -> None:
+        """The work is over (whatever it says next): the footer offers the next step at once."""
+        self._busy = False
+        self._buttons()
+
+    def _task_done(self, _task: asyncio.Task[None]) -> None:
+        if self._busy:
+            with contextlib.suppress(RuntimeError):  # the wizard was closed (deleted) meanwhile
+                self._idle()
+
+    # -- logging in ---------------------------------------------------------------------------
+
+    @Slot()
+    def start_login(self) -> None:
+        region = self.country.region()
+        if region is None or self.country.problems():
+            return
+        self._region = region
+        self.country.show_failure(None)
+        self.login_page.reset()
+        self._go(self.login_page)
+        self._run(self._log_in(region))
+
+    @Slot()
+    def cancel_login(self) -> None:
+        """Stop waiting for the browser (or for whatever comes before it)."""
+        if self._task is not None and not self._task.done():
+            log.info("login cancelled in the wizard")
+            self._task.cancel()
+
+    async def _log_in(self, region: Region) -> None:
+        try:
+            async with make_http_client() as http:
+                target = await self._target(region, http)
+                store = self._secrets
+                if store is None:
+                    store = await asyncio.to_thread(_os_keyring)
+                await asyncio.to_thread(store.check)
+                self.login_page.set_status(self.tr("Opening the login page in your browser…"))
+                login = Login(target, http=http, language=self.language)
+                self._url = await login.begin()
+                self.login_page.show_url(self._url, desktop.open_url(self._url))
+                tokens = await login.finish(self.options.login_timeout_s)
+                self.login_page.set_status(
+                    self.tr("Logged in. Asking the platform about the office…")
+                )
+                logged_in = await complete_login(target, tokens, store=store, http=http)
+        except asyncio.CancelledError:
+            if self._closing:
+                raise  # the app is closing: nobody to tell
+            self._login_failed(self.tr("The login was cancelled."))
+            return
+        except Exception as error:
+            said = describe_failure(error)
+            log.warning("the wizard's login failed: %s", said)
+            self._login_failed(said)
+            return
+        if region.kind is not RegionKind.SANDBOX:
+            self._stop_sandbox()  # tried the sandbox first, then logged in elsewhere
+        self.logged_in = logged_in
+        self._busy = False  # the page changes below
+        self.links_page.links.set_clients(logged_in.clients)
+        self.who.show_login(logged_in.login, region.name(self.language), len(logged_in.clients))
+        self._go(self.who)
+
+    def _login_failed(self, text: str) -> None:
+        self.login_page.show_failure(text)
+        self._idle()
+
+    async def _target(self, region: Region, http: httpx.AsyncClient) -> LoginTarget:
+        client_id = self.regions.client_id
+        if region.kind is RegionKind.SANDBOX:
+            sandbox = self._sandbox
+            if sandbox is None or not sandbox.running:
+                self.login_page.set_status(
+                    self.tr("Starting the sandbox platform on this computer…")
+                )
+                sandbox = self._sandbox = LocalSandbox(
+                    self.home,
+                    port=self.options.sandbox_port,
+                    seed_documents=self.options.sandbox_seed_documents,
+                )
+                try:
+                    await asyncio.to_thread(sandbox.start)
+                except OSError as error:
+                    raise SetupError(
+                        self.tr("The sandbox platform could not start: {why}").format(
+                            why=error.strerror or str(error)
+                        )
+                    ) from None
+            return sandbox.target(region, client_id)
+        if region.kind is RegionKind.CUSTOM:
+            issuer = self.country.issuer.text().strip().rstrip("/")
+            api_url = self.country.api.text().strip().rstrip("/")
+            self.login_page.set_status(self.tr("Checking the platform's address…"))
+            await check_api(http, api_url)
+            return LoginTarget("custom", issuer, api_url, client_id)
+        return LoginTarget(region.code, str(region.issuer), str(region.api_url), client_id)
+
+    @Slot()
+    def _reopen(self) -> None:
+        if self._url:
+            self.login_page.show_url(self._url, desktop.open_url(self._url))
+
+    def _forget_login(self) -> None:
+        """Going back from *who*: that login is not wanted; its token leaves the keyring."""
+        logged_in, self.logged_in = self.logged_in, None
+        if logged_in is None:
+            return
+        store, name = self._secrets, logged_in.login.secret_name
+
+        def forget() -> None:
+            with contextlib.suppress(Exception):  # a leftover entry is harmless; log in again
+                (store or SecretStore()).delete(name)
+
+        threading.Thread(target=forget, name="ferry-forget-login", daemon=True).start()
+
+    # -- destinations -------------------------------------------------------------------------
+
+    def _clients(self) -> list[Any]:
+        return list(self.logged_in.clients) if self.logged_in else []
+
+    @Slot()
+    def _add_destination(self) -> None:
+        self._open_editor(None)
+
+    @Slot(str)
+    def _edit_destination(self, name: str) -> None:
+        self._open_editor(next((d for d in self.destinations if d.name == name), None))
+
+    def _open_editor(self, destination: Destination | None) -> None:
+        editor = DestinationEditor(
+            preview_clients(self._clients(), self.links_page.links.links()),
+            existing_names={d.name for d in self.destinations},
+            destination=destination,
+            language=self.language,
+            parent=self,
+        )
+        previous = destination.name if destination else None
+        editor.saved.connect(lambda saved: self._destination_saved(previous, saved))
+        self.editor = editor
+        editor.open()  # never exec(): the event loop (and the login's coroutines) keep running
+
+    def _destination_saved(self, previous: str | None, destination: Destination) -> None:
+        kept = [d for d in self.destinations if d.name not in (previous, destination.name)]
+        self._set_destinations([*kept, destination])
+
+    @Slot(str)
+    def _remove_destination(self, name: str) -> None:
+        self._set_destinations([d for d in self.destinations if d.name != name])
+
+    def _set_destinations(self, destinations: list[Destination]) -> None:
+        self.destinations = destinations
+        self.destinations_page.show_destinations(destinations)
+        # The links screen takes the destinations as its columns and keeps what was ticked.
+        self.links_page.links.set_settings(Settings(destinations=destinations))
+        self._buttons()
+
+    # -- done ---------------------------------------------------------------------------------
+
+    async def _finish(self) -> None:
+        assert self.logged_in is not None
+        try:
+            settings = Settings(
+                destinations=list(self.destinations), links=self.links_page.links.links()
+            )
+            await asyncio.to_thread(save_setup, self.home, self.logged_in.login, settings)
+        except Exception as error:
+            log.error("the wizard could not save the settings: %s", error)
+            self.links_page.show_failure(
+                self.tr("Ferry could not save its settings: {why}").format(why=error)
+            )
+            self._idle()
+            return
+        region = self._region
+        sandbox = self._sandbox if region and region.kind is RegionKind.SANDBOX else None
+        self._sandbox = None  # the app's from now on
+        self._busy = False  # nothing left to do here: the app replaces (and deletes) the wizard
+        log.info("first-run set-up done for %s", self.logged_in.login.who)
+        self.completed.emit(SetupResult(self.logged_in.login, settings, sandbox))
+
+    # -- closing ------------------------------------------------------------------------------
+
+    def _stop_sandbox(self) -> None:
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            threading.Thread(target=sandbox.stop, name="ferry-sandbox-stop", daemon=True).start()
+
+    def shutdown(self) -> None:
+        """The app is closing: stop waiting for a login and stop a sandbox nobody will use."""
+        self._closing = True
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            sandbox.stop()

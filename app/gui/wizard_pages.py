@@ -1,0 +1,371 @@
+"""The pages of the first-run wizard: where, logging in, who, destinations, client links
+(the client links screen itself, embedded).
+
+Pages only show and collect; the wizard (:mod:`app.gui.wizard`) moves between them and does
+the work. Every string goes through Qt's translation under the ``SetupWizard`` context.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.auth.account import StoredLogin
+from app.core.language import Language
+from app.gui.client_links import ClientLinksView
+from app.gui.wizard_login import address_problem
+from app.regions import Region, RegionKind, RegionsFile
+from app.settings import Destination
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+def _title(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _text(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    return label
+
+
+def _problem_label(parent: QWidget) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def _show_problem(label: QLabel, text: str | None) -> None:
+    label.setText(text or "")
+    label.setVisible(bool(text))
+
+
+class CountryPage(QWidget):
+    """Where the office's platform is: a country, this computer's sandbox, or a custom server."""
+
+    changed = Signal()
+
+    def __init__(self, regions: RegionsFile, language: Language, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._regions = regions
+        self.list = QListWidget(self)
+        for region in regions.regions:
+            item = QListWidgetItem(region.name(language), self.list)
+            item.setData(Qt.ItemDataRole.UserRole, region.code)
+        self.list.setCurrentRow(0)
+        self.list.currentRowChanged.connect(self._chosen)
+        self.issuer = QLineEdit(self)
+        self.issuer.setPlaceholderText("https://login.example.com/realms/office")
+        self.issuer_problem = _problem_label(self)
+        self.api = QLineEdit(self)
+        self.api.setPlaceholderText("https://api.example.com/api/v1")
+        self.api_problem = _problem_label(self)
+        self.custom = QWidget(self)
+        form = QFormLayout(self.custom)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("Login server (OpenID issuer)"), self.issuer)
+        form.addRow("", self.issuer_problem)
+        form.addRow(self.tr("Platform API address"), self.api)
+        form.addRow("", self.api_problem)
+        self.issuer.textChanged.connect(self._check)
+        self.api.textChanged.connect(self._check)
+        self.failure = _problem_label(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title(self.tr("Welcome to Ferry"), self))
+        layout.addWidget(
+            _text(
+                self.tr(
+                    "Ferry brings your clients' documents from the document platform into the "
+                    "folders your accounting software reads. First: where is your office's "
+                    "platform?"
+                ),
+                self,
+            )
+        )
+        rows = self.list.count()
+        self.list.setMaximumHeight(
+            self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth() + 8
+        )
+        layout.addWidget(self.list)
+        layout.addWidget(self.custom)
+        layout.addWidget(self.failure)
+        layout.addStretch(1)
+        self._chosen()
+
+    def region(self) -> Region | None:
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        return self._regions.get(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def choose(self, code: str) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == code:
+                self.list.setCurrentRow(row)
+                return
+        raise KeyError(code)
+
+    def is_custom(self) -> bool:
+        region = self.region()
+        return region is not None and region.kind is RegionKind.CUSTOM
+
+    def problems(self) -> list[str]:
+        """What keeps the person from logging in with what is chosen and typed."""
+        if self.region() is None:
+            return [self.tr("Choose where your office's platform is.")]
+        if not self.is_custom():
+            return []
+        found = [
+            address_problem(self.issuer.text(), what=self.tr("the login server")),
+            address_problem(self.api.text(), what=self.tr("the platform API")),
+        ]
+        return [problem for problem in found if problem]
+
+    def show_failure(self, text: str | None) -> None:
+        _show_problem(self.failure, text)
+
+    @Slot()
+    def _chosen(self) -> None:
+        self.custom.setVisible(self.is_custom())
+        self.show_failure(None)
+        self._check()
+
+    @Slot()
+    def _check(self) -> None:
+        if self.is_custom():
+            typed = bool(self.issuer.text() or self.api.text())
+            issuer = address_problem(self.issuer.text(), what=self.tr("the login server"))
+            api = address_problem(self.api.text(), what=self.tr("the platform API"))
+            # Say nothing before the person typed anything: an empty form is not a mistake.
+            _show_problem(self.issuer_problem, issuer if typed else None)
+            _show_problem(self.api_problem, api if typed else None)
+        self.changed.emit()
+
+
+class LoginPage(QWidget):
+    """Progress of the browser login, the address to copy, and how it ended."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.status = _text("", self)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy: nobody knows how long a person takes to log in
+        self.progress.setTextVisible(False)
+        self.url_note = _text("", self)
+        self.url = QLineEdit(self)
+        self.url.setReadOnly(True)
+        self.copy = QPushButton(self.tr("Copy"), self)
+        self.copy.clicked.connect(self._copy)
+        self.reopen = QPushButton(self.tr("Open the browser again"), self)
+        row = QHBoxLayout()
+        row.addWidget(self.url, 1)
+        row.addWidget(self.copy)
+        row.addWidget(self.reopen)
+        self.address = QWidget(self)
+        inner = QVBoxLayout(self.address)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.addWidget(self.url_note)
+        inner.addLayout(row)
+        self.failure = _problem_label(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title(self.tr("Log in"), self))
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.address)
+        layout.addWidget(self.failure)
+        layout.addStretch(1)
+        self.reset()
+
+    def reset(self) -> None:
+        self.status.setText(self.tr("Preparing the login…"))
+        self.progress.show()
+        self.address.hide()
+        self.url.clear()
+        _show_problem(self.failure, None)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def show_url(self, url: str, opened: bool) -> None:
+        self.url.setText(url)
+        self.url.setCursorPosition(0)
+        if opened:
+            self.status.setText(
+                self.tr(
+                    "Log in on the page that opened in your browser. When the browser says "
+                    "you are logged in, come back here."
+                )
+            )
+            self.url_note.setText(self.tr("No page opened? Copy this address into a browser:"))
+        else:
+            self.status.setText(self.tr("No browser could be opened on this computer."))
+            self.url_note.setText(
+                self.tr("Copy this address into a browser and log in there; Ferry waits here:")
+            )
+        self.address.show()
+
+    def show_failure(self, text: str) -> None:
+        self.progress.hide()
+        self.address.hide()
+        self.status.setText(self.tr("The login did not finish."))
+        _show_problem(self.failure, text)
+
+    @Slot()
+    def _copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.url.text())
+
+
+class WhoPage(QWidget):
+    """Who is logged in, for which office: the person checks it is the right one."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.who = _text("", self)
+        self.office = _text("", self)
+        self.where = _text("", self)
+        self.clients = _text("", self)
+        font = QFont(self.office.font())
+        font.setBold(True)
+        self.office.setFont(font)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title(self.tr("You are logged in"), self))
+        layout.addWidget(self.who)
+        layout.addWidget(self.office)
+        layout.addWidget(self.where)
+        layout.addWidget(self.clients)
+        layout.addWidget(
+            _text(
+                self.tr("Not the right account or office? Go back and log in with another one."),
+                self,
+            )
+        )
+        layout.addStretch(1)
+
+    def show_login(self, login: StoredLogin, region_name: str, client_count: int) -> None:
+        self.who.setText(self.tr("Logged in as {who}").format(who=login.who))
+        self.office.setText(
+            self.tr("Office: {office}").format(office=login.office_name or self.tr("(no name)"))
+        )
+        self.where.setText(
+            self.tr("Platform: {region} ({address})").format(
+                region=region_name, address=login.api_url
+            )
+        )
+        self.clients.setText(
+            self.tr("The office has {count} client(s) on the platform.").format(count=client_count)
+        )
+
+
+class DestinationsPage(QWidget):
+    """The accounting-software configurations; at least one is needed to go on."""
+
+    add_requested = Signal()
+    edit_requested = Signal(str)
+    remove_requested = Signal(str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.list = QListWidget(self)
+        self.add = QPushButton(self.tr("Add…"), self)
+        self.edit = QPushButton(self.tr("Edit…"), self)
+        self.remove = QPushButton(self.tr("Remove"), self)
+        self.add.clicked.connect(self.add_requested)
+        self.edit.clicked.connect(self._edit)
+        self.remove.clicked.connect(self._remove)
+        self.list.itemDoubleClicked.connect(self._edit)
+        self.list.currentRowChanged.connect(self._selection)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add)
+        buttons.addWidget(self.edit)
+        buttons.addWidget(self.remove)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title(self.tr("Where documents go"), self))
+        layout.addWidget(
+            _text(
+                self.tr(
+                    "Add the folders your accounting software imports from (Winbooks, "
+                    "Adsolut, an archive...). Each one is a configuration with a name, one "
+                    "folder or a folder per kind of document, and the format to deliver. "
+                    "Paths may hold variables such as [enterprise_name] or [year]."
+                ),
+                self,
+            )
+        )
+        self.empty_note = _text(self.tr("Add at least one to go on."), self)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.empty_note)
+        layout.addLayout(buttons)
+        self._selection()
+
+    def show_destinations(self, destinations: list[Destination]) -> None:
+        self.list.clear()
+        for destination in destinations:
+            where = destination.general_path or ", ".join(
+                f"{kind.folder_word}: {path}" for kind, path in destination.paths.items()
+            )
+            item = QListWidgetItem(f"{destination.name} — {where}", self.list)
+            item.setData(Qt.ItemDataRole.UserRole, destination.name)
+        if destinations:
+            self.list.setCurrentRow(self.list.count() - 1)
+        self.empty_note.setVisible(not destinations)
+        self._selection()
+
+    def _current(self) -> str | None:
+        item = self.list.currentItem()
+        return None if item is None else str(item.data(Qt.ItemDataRole.UserRole))
+
+    @Slot()
+    def _edit(self) -> None:
+        name = self._current()
+        if name is not None:
+            self.edit_requested.emit(name)
+
+    @Slot()
+    def _remove(self) -> None:
+        name = self._current()
+        if name is not None:
+            self.remove_requested.emit(name)
+
+    @Slot()
+    def _selection(self) -> None:
+        chosen = self._current() is not None
+        self.edit.setEnabled(chosen)
+        self.remove.setEnabled(chosen)
+
+
+class LinksPage(QWidget):
+    """Which clients go where: the client links screen, embedded (no *Save* of its own)."""
+
+    def __init__(self, language: Language, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.links = ClientLinksView(self, language=language, embedded=True)
+        self.failure = _problem_label(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_title(self.tr("Link your clients"), self))
+        layout.addWidget(self.links, 1)
+        layout.addWidget(self.failure)
+
+    def show_failure(self, text: str | None) -> None:
+        _show_problem(self.failure, text)
