@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.language_given = args.language is not None  # --language beats Settings in the app
     if args.language is None:
         args.language = system_language()
     home = FerryHome.resolve(args.home)

@@ -1,7 +1,8 @@
 """The Activity tab: the history of sync runs and platform tasks, newest first.
 
 Rows come from the engine's state store (read on a worker thread, never on the GUI thread)
-and from live RunFinished events; the model holds plain rows, the view only shows them.
+and from live RunStarted and RunFinished events; the model holds plain rows, the view only
+shows them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from app.engine.messages import RunFinished
+from app.engine.messages import RunFinished, RunStarted
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -127,10 +128,23 @@ class ActivityModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
 
+    def row_at(self, position: int) -> RunRow:
+        return self._rows[position]
+
     def set_rows(self, rows: list[RunRow]) -> None:
         self.beginResetModel()
         self._rows = sorted(rows, key=lambda r: r.run_id, reverse=True)
         self.endResetModel()
+
+    def add_started(self, event: RunStarted) -> None:
+        """A run just began: it shows first, as running, until its end arrives."""
+        if any(row.run_id == event.run_id for row in self._rows):
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(
+            0, RunRow(event.run_id, event.kind, dt.datetime.now().timestamp(), None, 0, 0, 0, None)
+        )
+        self.endInsertRows()
 
     def add_finished(self, event: RunFinished) -> None:
         """A run just ended: update its row, or put it first."""

@@ -14,6 +14,7 @@ import gc
 import logging
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
@@ -22,9 +23,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
+from app.autostart import command_for_this_app
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
-from app.engine.engine import STATE_FILE
+from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
 from app.engine.messages import (
     ClientsLoaded,
     EngineState,
@@ -44,15 +46,17 @@ from app.gui.background import Background
 from app.gui.bridge import EngineBridge
 from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.documents_model import DocumentRow
+from app.gui.i18n import install_translator, system_language
 from app.gui.main_window import MainWindow
 from app.gui.preview_clients import preview_clients
+from app.gui.settings_dialog import SettingsDialog
 from app.gui.single_instance import SingleInstance
 from app.gui.tray import TrayController
 from app.gui.wizard import SetupResult, SetupWizard, WizardOptions
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, for_stored_login
 from app.regions import RegionsError
-from app.settings import Destination, SettingsError, load_settings, save_settings
+from app.settings import Destination, Settings, SettingsError, load_settings, save_settings
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,8 @@ class FerryApp(QObject):
         self.clients: list[Any] = []
         self._client_names: dict[str, str] = {}
         self._editor: DestinationEditor | None = None
+        self._settings_dialog: SettingsDialog | None = None
+        self._proxy: Any = None  # the proxy the running engine was started with
         self._wire()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -96,6 +102,7 @@ class FerryApp(QObject):
         self.bridge.documents_changed.connect(self._count_today)
         self.bridge.clients_loaded.connect(self._on_clients)
         self.bridge.state_changed.connect(self._on_state)
+        self.bridge.run_started.connect(self.window.activity_view.model.add_started)
         self.bridge.run_finished.connect(self._on_run_finished)
         self.tray.attach(self.bridge)
         view.resend_requested.connect(self._resend)
@@ -107,10 +114,17 @@ class FerryApp(QObject):
         self.tray.pause_requested.connect(self._pause)
         self.tray.resume_requested.connect(self._resume)
         self.tray.open_logs_requested.connect(self._open_logs)
+        self.tray.settings_requested.connect(self.open_settings)
+        self.window.settings_requested.connect(self.open_settings)
         self.tray.quit_requested.connect(self.quit)
         self.instance.show_requested.connect(self.window.bring_forward)
         self.window.destinations_view.add_requested.connect(self._add_destination)
         self.window.destinations_view.edit_requested.connect(self._edit_destination)
+        links = self.window.clients_view
+        links.set_settings_dir(self.home.settings_dir)
+        links.saved.connect(self._links_saved)
+        links.catch_up_requested.connect(self._catch_up)
+        links.add_destination_requested.connect(self._add_destination)
         self._today = 0
 
     # -- starting ------------------------------------------------------------------------------
@@ -124,7 +138,7 @@ class FerryApp(QObject):
         self.window.show()
         self._load_history()
         if self.demo_requested:
-            self.window.state_label.setText(self.tr("Starting the sandbox platform…"))
+            self.window.show_message(self.tr("Starting the sandbox platform…"))
             self.background.run(
                 lambda: start_demo(self.home, seed_documents=12, trickle_s=5.0),
                 self._demo_ready,
@@ -152,7 +166,7 @@ class FerryApp(QObject):
         self.wizard = wizard
         self._main_view = self.window.takeCentralWidget()
         self.window.setCentralWidget(wizard)
-        self.window.state_label.setText(self.tr("Setting up Ferry"))
+        self.window.show_message(self.tr("Setting up Ferry"))
         self.window.bring_forward()
 
     @Slot(object)
@@ -174,7 +188,7 @@ class FerryApp(QObject):
         if sandbox is None:
             self._start_engine(None)
             return
-        self.window.state_label.setText(self.tr("Starting the sandbox platform…"))
+        self.window.show_message(self.tr("Starting the sandbox platform…"))
 
         def start() -> LocalSandbox:
             sandbox.start(fallback=False)  # the stored login's issuer names this port
@@ -242,20 +256,26 @@ class FerryApp(QObject):
     def _start_engine(self, secrets: SecretStore | None) -> None:
         login = load_login(self.home.settings_dir)
         if login is None:
-            self.window.state_label.setText(self.tr("Ferry is not logged in."))
+            self.window.show_message(self.tr("Ferry is not logged in."))
             return
         self.window.show_who(login.who, login.office_name)
-        self._show_settings()
+        settings = self._show_settings()
+        self._proxy = settings.proxy if settings is not None else None
         self.engine = EngineThread(self.home, self.bridge.post, secrets=secrets)
         self.engine.start(wait=False)
         if self.tray.available:
             self.window.hide()  # set up: Ferry works from the tray
 
-    def _show_settings(self) -> None:
+    def _show_settings(self) -> Settings | None:
         try:
-            self.window.destinations_view.show_settings(load_settings(self.home.settings_dir))
+            settings = load_settings(self.home.settings_dir)
         except SettingsError as error:
             self._warn(self.tr("The settings cannot be read"), str(error))
+            return None
+        self.window.destinations_view.show_settings(settings)
+        self.window.clients_view.set_settings(settings)
+        self.tray.set_notifications_enabled(settings.notifications)
+        return settings
 
     # -- engine events -------------------------------------------------------------------------
 
@@ -264,6 +284,7 @@ class FerryApp(QObject):
         self.clients = list(event.clients)
         self._client_names = {c.id: c.name for c in event.clients}
         self.window.status_view.set_client_names(self._client_names)
+        self.window.clients_view.set_clients(event.clients)
 
     @Slot(object)
     def _on_state(self, event: StateChanged) -> None:
@@ -350,6 +371,90 @@ class FerryApp(QObject):
         )
         self._show_settings()
 
+    # -- client links --------------------------------------------------------------------------
+
+    @Slot(object)
+    def _links_saved(self, settings: Settings) -> None:
+        self.window.destinations_view.show_settings(settings)  # the linked counts
+
+    @Slot(list)
+    def _catch_up(self, client_ids: list[str]) -> None:
+        """Links that start earlier (or gained a destination): the feed never brings older
+        documents back, so those clients get a full sync of their own."""
+        for client_id in client_ids:
+            self._send(FullSync(client_id=client_id))
+
+    # -- settings ------------------------------------------------------------------------------
+
+    @Slot()
+    def open_settings(self) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            self._settings_dialog.activateWindow()
+            return
+        home, demo = self.home, self.demo_requested
+
+        def read() -> tuple[Settings, dt.datetime | None, list[str] | None]:
+            settings, last = load_settings(home.settings_dir), None
+            path = home.state_dir / STATE_FILE
+            if path.exists():
+                store = StateStore(path)
+                try:
+                    value = store.get_meta(LAST_FULL_SYNC)
+                finally:
+                    store.close()
+                last = dt.datetime.fromisoformat(value) if value else None
+            command = [*command_for_this_app(home), "--demo"] if demo else None
+            return settings, last, command
+
+        self.background.run(
+            read, self._show_settings_dialog, self._failed(self.tr("The settings cannot be read"))
+        )
+
+    def _show_settings_dialog(
+        self, answer: tuple[Settings, dt.datetime | None, list[str] | None]
+    ) -> None:
+        settings, last, command = answer
+        dialog = SettingsDialog(
+            self.home, settings, last_full_sync=last, command=command, parent=self.window
+        )
+        dialog.saved.connect(self._apply_settings)
+        dialog.finished.connect(self._settings_closed)
+        self._settings_dialog = dialog
+        dialog.open()  # never exec(): the event loop keeps running
+
+    @Slot(int)
+    def _settings_closed(self, _result: int) -> None:
+        self._settings_dialog = None
+
+    @Slot(object)
+    def _apply_settings(self, settings: Settings) -> None:
+        """Saved settings apply at once: language live, notifications, and a new proxy
+        restarts the engine (its one HTTP client is built with it)."""
+        language = settings.language or system_language()
+        app = QApplication.instance()
+        if language is not self.language and isinstance(app, QApplication):
+            self.language = install_translator(app, language, cache_dir=_qm_cache(self.home))
+        self._show_settings()
+        if self.engine is not None and settings.proxy != self._proxy:
+            self._restart_engine()
+
+    def _restart_engine(self) -> None:
+        engine, self.engine = self.engine, None
+        secrets = self.demo.secrets if self.demo is not None else None
+        if engine is None:
+            return
+
+        def stop() -> None:
+            engine.stop()
+
+        self.background.run(
+            stop,
+            lambda _: self._start_engine(secrets),
+            self._failed(self.tr("Ferry could not start syncing")),
+            name="ferry-engine-restart",
+        )
+
     # -- ending --------------------------------------------------------------------------------
 
     def _failed(self, title: str) -> Any:
@@ -409,7 +514,8 @@ def run_gui(args: argparse.Namespace) -> int:
     # The loop exists before anything starts: the first-run wizard's login runs on it.
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    ferry = FerryApp(args.ferry_home, language=args.language, demo=bool(args.demo))
+    language = install_translator(app, _language_for(args), cache_dir=_qm_cache(args.ferry_home))
+    ferry = FerryApp(args.ferry_home, language=language, demo=bool(args.demo))
     if not ferry.start():
         print("Ferry is already running for this home; its window was brought forward.")
         loop.close()
@@ -423,6 +529,22 @@ def run_gui(args: argparse.Namespace) -> int:
         loop.run_until_complete(_until_quit(app))
     log.info("desktop app closed at %s", dt.datetime.now().isoformat(timespec="seconds"))
     return 0
+
+
+def _language_for(args: argparse.Namespace) -> Language:
+    """``--language`` when given, else the one chosen in Settings, else the OS's."""
+    if getattr(args, "language_given", False):
+        return Language(args.language)
+    try:
+        chosen = load_settings(args.ferry_home.settings_dir).language
+    except SettingsError:
+        chosen = None  # the app says so once it runs; the language is no reason to stop
+    return chosen or system_language()
+
+
+def _qm_cache(home: FerryHome) -> Path:
+    """Translations compiled at run time stay inside the Ferry home, like everything else."""
+    return home.data_dir / "translations"
 
 
 async def _until_quit(app: QApplication) -> None:

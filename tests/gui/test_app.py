@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.language import Language
 from app.engine.messages import EngineState
 from app.gui.app import FerryApp
+from app.gui.i18n import install_translator
 from app.gui.single_instance import SingleInstance
 from app.home import FerryHome
+from app.settings import load_settings
 from tests.conftest import RunFerry
 
 
@@ -87,3 +90,48 @@ def test_the_desktop_app_opens_on_the_wizard_and_quits_cleanly(
     log = (ferry_home / "logs" / "ferry.log").read_text()
     assert "Traceback" not in log and "Traceback" not in done.stderr
     assert not (ferry_home / "settings" / "login.json").exists()
+
+
+def test_settings_from_the_window_switch_the_language_live_and_keep_the_rest(
+    qtbot: QtBot, ferry: FerryApp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # start at login stays here
+    qtbot.waitUntil(lambda: ferry.engine is not None, timeout=60_000)
+    tabs = ferry.window.tabs
+    assert tabs.tabText(1) == "Activity"
+    ferry.window.settings_button.click()
+    qtbot.waitUntil(lambda: ferry._settings_dialog is not None, timeout=5000)
+    dialog = ferry._settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    dialog.language.setCurrentIndex(dialog.language.findData("fr"))
+    dialog.notifications.setChecked(False)
+    qtbot.waitUntil(lambda: dialog.buttons.button(dialog.buttons.StandardButton.Save).isEnabled())
+    dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    try:
+        qtbot.waitUntil(lambda: tabs.tabText(1) == "Activité", timeout=10_000)
+        assert ferry.language is Language.FR
+        assert tabs.tabText(3) == "Clients"
+        assert not ferry.tray.notifications_enabled
+        settings = load_settings(ferry.home.settings_dir)
+        assert settings.language is Language.FR and not settings.notifications
+        assert settings.destinations and settings.links  # the demo's set-up is untouched
+        assert ferry.engine is not None  # same proxy: the engine went on
+    finally:
+        install_translator(QApplication.instance(), Language.EN)  # type: ignore[arg-type]
+
+
+def test_the_clients_tab_lists_the_platform_s_clients_with_their_links(
+    qtbot: QtBot, ferry: FerryApp
+) -> None:
+    view = ferry.window.clients_view
+    qtbot.waitUntil(lambda: view.model.rowCount() > 0, timeout=60_000)
+    linked = len(load_settings(ferry.home.settings_dir).links)
+    assert linked > 0 and view.links() and len(view.links()) == linked
+
+
+def test_runs_show_in_the_activity_tab_from_their_start(qtbot: QtBot, ferry: FerryApp) -> None:
+    model = ferry.window.activity_view.model
+    qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=60_000)
+    qtbot.waitUntil(lambda: model.row_at(0).finished is not None, timeout=60_000)
+    assert model.row_at(0).started is not None  # seen starting, so its duration is known
