@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
@@ -91,7 +91,7 @@
         <translation>Livrer à partir du</translation>
     </message>
     <message>
-        <source>Tick to deliver the client's documents to “%1”.</source>
+        <source>Tick to deliver the client&apos;s documents to “%1”.</source>
         <translation>Cochez pour livrer les documents du client dans « %1 ».</translation>
     </message>
     <message>
@@ -99,7 +99,7 @@
         <translation>Livré dans « %1 ». Décochez pour arrêter.</translation>
     </message>
     <message>
-        <source>Tick to deliver this client's documents to “%1”.</source>
+        <source>Tick to deliver this client&apos;s documents to “%1”.</source>
         <translation>Cochez pour livrer les documents de ce client dans « %1 ».</translation>
     </message>
     <message>
@@ -120,11 +120,11 @@
     </message>
     <message>
         <source>From now (when saved)</source>
-        <translation>Dès maintenant (à l'enregistrement)</translation>
+        <translation>Dès maintenant (à l&apos;enregistrement)</translation>
     </message>
     <message>
         <source>Ferry has not heard from the platform yet; its clients come next.</source>
-        <translation>Ferry n'a pas encore reçu de réponse de la plateforme ; les clients suivront.</translation>
+        <translation>Ferry n&apos;a pas encore reçu de réponse de la plateforme ; les clients suivront.</translation>
     </message>
     <message>
         <source>The platform no longer lists this client. It stays linked until you untick it.</source>
@@ -152,7 +152,7 @@
     </message>
     <message>
         <source>Link the client first.</source>
-        <translation>Liez d'abord le client.</translation>
+        <translation>Liez d&apos;abord le client.</translation>
     </message>
     <message>
         <source>Only documents created from this moment on are delivered. Double-click to pick an earlier day.</source>
@@ -164,14 +164,14 @@
     </message>
     <message>
         <source>This client does not share its documents with your office on the platform, so there is nothing to deliver. Once the client shares them, it can be linked here.</source>
-        <translation>Ce client ne partage pas ses documents avec votre bureau sur la plateforme : il n'y a donc rien à livrer. Dès qu'il les partage, vous pouvez le lier ici.</translation>
+        <translation>Ce client ne partage pas ses documents avec votre bureau sur la plateforme : il n&apos;y a donc rien à livrer. Dès qu&apos;il les partage, vous pouvez le lier ici.</translation>
     </message>
     <message>
-        <source>The client's file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
+        <source>The client&apos;s file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
         <translation>Le numéro de dossier du client dans le logiciel comptable ; prérempli depuis la plateforme, modifiable ici.</translation>
     </message>
     <message>
-        <source>Whether the VAT number's check digits are right for its country.</source>
+        <source>Whether the VAT number&apos;s check digits are right for its country.</source>
         <translation>Indique si les chiffres de contrôle du numéro de TVA sont corrects pour son pays.</translation>
     </message>
     <message>
@@ -190,12 +190,12 @@
         <translation>maintenant</translation>
     </message>
     <message>
-        <source>Tick a destination to deliver a client's documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
-        <translation>Cochez une destination pour y livrer les documents d'un client. Seuls les documents créés après la liaison du client sont livrés, sauf si vous choisissez un jour antérieur sous « Livrer à partir du ».</translation>
+        <source>Tick a destination to deliver a client&apos;s documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
+        <translation>Cochez une destination pour y livrer les documents d&apos;un client. Seuls les documents créés après la liaison du client sont livrés, sauf si vous choisissez un jour antérieur sous « Livrer à partir du ».</translation>
     </message>
     <message>
         <source>No destination yet: add one first (where the accounting software reads its documents), then link clients to it here.</source>
-        <translation>Pas encore de destination : ajoutez-en d'abord une (là où le logiciel comptable lit ses documents), puis liez-y des clients ici.</translation>
+        <translation>Pas encore de destination : ajoutez-en d&apos;abord une (là où le logiciel comptable lit ses documents), puis liez-y des clients ici.</translation>
     </message>
     <message>
         <source>Add a destination…</source>
@@ -227,7 +227,7 @@
     </message>
     <message>
         <source>New links made with the buttons deliver documents created from this day on; “now” delivers only documents created after saving.</source>
-        <translation>Les nouvelles liaisons faites avec les boutons livrent les documents créés à partir de ce jour ; « maintenant » ne livre que les documents créés après l'enregistrement.</translation>
+        <translation>Les nouvelles liaisons faites avec les boutons livrent les documents créés à partir de ce jour ; « maintenant » ne livre que les documents créés après l&apos;enregistrement.</translation>
     </message>
     <message>
         <source>Link selected</source>
@@ -292,10 +292,10 @@
     </message>
     <message>
         <source>No clients yet: your office has no clients on the platform. They appear here as soon as it lists some.</source>
-        <translation>Pas encore de clients : votre bureau n'a aucun client sur la plateforme. Ils apparaîtront ici dès qu'elle en répertorie.</translation>
+        <translation>Pas encore de clients : votre bureau n&apos;a aucun client sur la plateforme. Ils apparaîtront ici dès qu&apos;elle en répertorie.</translation>
     </message>
     <message>
-        <source>Waiting for the platform's list of clients…</source>
+        <source>Waiting for the platform&apos;s list of clients…</source>
         <translation>En attente de la liste des clients de la plateforme…</translation>
     </message>
     <message>
@@ -319,7 +319,7 @@
     </message>
     <message>
         <source>The links could not be saved: %1. Your changes are kept; try again.</source>
-        <translation>Les liaisons n'ont pas pu être enregistrées : %1. Vos modifications sont conservées ; réessayez.</translation>
+        <translation>Les liaisons n&apos;ont pas pu être enregistrées : %1. Vos modifications sont conservées ; réessayez.</translation>
     </message>
 </context>
 <context>
@@ -330,18 +330,18 @@
     </message>
     <message>
         <source>Platform API address</source>
-        <translation>Adresse de l'API de la plateforme</translation>
+        <translation>Adresse de l&apos;API de la plateforme</translation>
     </message>
     <message>
         <source>Welcome to Ferry</source>
         <translation>Bienvenue dans Ferry</translation>
     </message>
     <message>
-        <source>Ferry brings your clients' documents from the document platform into the folders your accounting software reads. First: where is your office's platform?</source>
+        <source>Ferry brings your clients&apos; documents from the document platform into the folders your accounting software reads. First: where is your office&apos;s platform?</source>
         <translation>Ferry dépose les documents de vos clients, depuis la plateforme documentaire, dans les dossiers que lit votre logiciel comptable. Pour commencer : où se trouve la plateforme de votre bureau ?</translation>
     </message>
     <message>
-        <source>Choose where your office's platform is.</source>
+        <source>Choose where your office&apos;s platform is.</source>
         <translation>Choisissez où se trouve la plateforme de votre bureau.</translation>
     </message>
     <message>
@@ -350,7 +350,7 @@
     </message>
     <message>
         <source>the platform API</source>
-        <translation>de l'API de la plateforme</translation>
+        <translation>de l&apos;API de la plateforme</translation>
     </message>
 </context>
 <context>
@@ -420,7 +420,7 @@
         <translation>Aperçu pour vos clients</translation>
     </message>
     <message>
-        <source>Give this configuration a name, e.g. the accounting software's.</source>
+        <source>Give this configuration a name, e.g. the accounting software&apos;s.</source>
         <translation>Donnez un nom à cette configuration, p. ex. celui du logiciel comptable.</translation>
     </message>
     <message>
@@ -429,11 +429,11 @@
     </message>
     <message>
         <source>Give at least one folder: purchase invoices, sales invoices, ...</source>
-        <translation>Indiquez au moins un dossier : factures d'achat, factures de vente, ...</translation>
+        <translation>Indiquez au moins un dossier : factures d&apos;achat, factures de vente, ...</translation>
     </message>
     <message>
         <source>This is a mapped network drive, which Ferry cannot see when it runs as a service. Write the network path instead: {path}</source>
-        <translation>Il s'agit d'un lecteur réseau mappé, que Ferry ne voit pas lorsqu'il tourne en tant que service. Écrivez plutôt le chemin réseau : {path}</translation>
+        <translation>Il s&apos;agit d&apos;un lecteur réseau mappé, que Ferry ne voit pas lorsqu&apos;il tourne en tant que service. Écrivez plutôt le chemin réseau : {path}</translation>
     </message>
     <message>
         <source>Ferry cannot write there: {reason}.</source>
@@ -445,11 +445,11 @@
     </message>
     <message>
         <source>1 preview shows a problem: fix it before saving.</source>
-        <translation>1 aperçu présente un problème : corrigez-le avant d'enregistrer.</translation>
+        <translation>1 aperçu présente un problème : corrigez-le avant d&apos;enregistrer.</translation>
     </message>
     <message>
         <source>{count} previews show a problem: fix them before saving.</source>
-        <translation>{count} aperçus présentent un problème : corrigez-les avant d'enregistrer.</translation>
+        <translation>{count} aperçus présentent un problème : corrigez-les avant d&apos;enregistrer.</translation>
     </message>
 </context>
 <context>
@@ -602,16 +602,16 @@
         <translation>Connexion requise</translation>
     </message>
     <message>
-        <source>The platform no longer accepts Ferry's login, so no documents are delivered. Open Ferry to log in again.</source>
-        <translation>La plateforme n'accepte plus la connexion de Ferry : aucun document n'est livré. Ouvrez Ferry pour vous reconnecter.</translation>
+        <source>The platform no longer accepts Ferry&apos;s login, so no documents are delivered. Open Ferry to log in again.</source>
+        <translation>La plateforme n&apos;accepte plus la connexion de Ferry : aucun document n&apos;est livré. Ouvrez Ferry pour vous reconnecter.</translation>
     </message>
     <message>
         <source>A document could not be delivered</source>
-        <translation>Un document n'a pas pu être livré</translation>
+        <translation>Un document n&apos;a pas pu être livré</translation>
     </message>
     <message>
         <source>%1 documents could not be delivered</source>
-        <translation>%1 documents n'ont pas pu être livrés</translation>
+        <translation>%1 documents n&apos;ont pas pu être livrés</translation>
     </message>
     <message>
         <source>%1 could not be delivered: </source>
@@ -634,7 +634,7 @@
         <translation> (et %1 autres problèmes)</translation>
     </message>
     <message>
-        <source>Ferry's window says why.</source>
+        <source>Ferry&apos;s window says why.</source>
         <translation>La fenêtre de Ferry indique pourquoi.</translation>
     </message>
     <message>
@@ -647,7 +647,7 @@
     </message>
     <message>
         <source>Statement %1</source>
-        <translation>l'extrait %1</translation>
+        <translation>l&apos;extrait %1</translation>
     </message>
     <message>
         <source>Receipt %1</source>
@@ -666,7 +666,7 @@
     </message>
     <message>
         <source>The sandbox platform could not start</source>
-        <translation>La plateforme bac à sable n'a pas pu démarrer</translation>
+        <translation>La plateforme bac à sable n&apos;a pas pu démarrer</translation>
     </message>
     <message>
         <source>Ferry cannot be set up</source>
@@ -678,15 +678,15 @@
     </message>
     <message>
         <source>The sandbox platform of this computer could not start</source>
-        <translation>La plateforme bac à sable de cet ordinateur n'a pas pu démarrer</translation>
+        <translation>La plateforme bac à sable de cet ordinateur n&apos;a pas pu démarrer</translation>
     </message>
     <message>
         <source>The history could not be read</source>
-        <translation>L'historique n'a pas pu être lu</translation>
+        <translation>L&apos;historique n&apos;a pas pu être lu</translation>
     </message>
     <message>
         <source>Ferry is not logged in.</source>
-        <translation>Ferry n'est pas connecté.</translation>
+        <translation>Ferry n&apos;est pas connecté.</translation>
     </message>
     <message>
         <source>The settings cannot be read</source>
@@ -694,7 +694,7 @@
     </message>
     <message>
         <source>Ferry could not start syncing</source>
-        <translation>Ferry n'a pas pu démarrer la synchronisation</translation>
+        <translation>Ferry n&apos;a pas pu démarrer la synchronisation</translation>
     </message>
 </context>
 <context>
@@ -724,15 +724,15 @@
     </message>
     <message>
         <source>Log in on the page that opened in your browser. When the browser says you are logged in, come back here.</source>
-        <translation>Connectez-vous sur la page qui s'est ouverte dans votre navigateur. Quand le navigateur indique que vous êtes connecté, revenez ici.</translation>
+        <translation>Connectez-vous sur la page qui s&apos;est ouverte dans votre navigateur. Quand le navigateur indique que vous êtes connecté, revenez ici.</translation>
     </message>
     <message>
         <source>No page opened? Copy this address into a browser:</source>
-        <translation>Aucune page ne s'est ouverte ? Copiez cette adresse dans un navigateur :</translation>
+        <translation>Aucune page ne s&apos;est ouverte ? Copiez cette adresse dans un navigateur :</translation>
     </message>
     <message>
         <source>No browser could be opened on this computer.</source>
-        <translation>Aucun navigateur n'a pu être ouvert sur cet ordinateur.</translation>
+        <translation>Aucun navigateur n&apos;a pu être ouvert sur cet ordinateur.</translation>
     </message>
     <message>
         <source>Copy this address into a browser and log in there; Ferry waits here:</source>
@@ -740,7 +740,7 @@
     </message>
     <message>
         <source>The login did not finish.</source>
-        <translation>La connexion n'a pas abouti.</translation>
+        <translation>La connexion n&apos;a pas abouti.</translation>
     </message>
 </context>
 <context>
@@ -829,7 +829,7 @@
     </message>
     <message>
         <source>Start Ferry when I log in</source>
-        <translation>Démarrer Ferry à l'ouverture de ma session</translation>
+        <translation>Démarrer Ferry à l&apos;ouverture de ma session</translation>
     </message>
     <message>
         <source>Language</source>
@@ -841,14 +841,14 @@
     </message>
     <message>
         <source>Notify me when documents cannot be delivered or a login is needed</source>
-        <translation>M'avertir quand des documents ne peuvent pas être livrés ou qu'une connexion est requise</translation>
+        <translation>M&apos;avertir quand des documents ne peuvent pas être livrés ou qu&apos;une connexion est requise</translation>
     </message>
     <message>
         <source>Run a full sync every</source>
         <translation>Lancer une synchronisation complète tous les</translation>
     </message>
     <message>
-        <source>Use the system's proxy settings</source>
+        <source>Use the system&apos;s proxy settings</source>
         <translation>Utiliser les paramètres de proxy du système</translation>
     </message>
     <message>
@@ -869,7 +869,7 @@
     </message>
     <message>
         <source>Ferry cannot tell whether it starts at login: %1</source>
-        <translation>Ferry ne peut pas savoir s'il démarre à l'ouverture de session : %1</translation>
+        <translation>Ferry ne peut pas savoir s&apos;il démarre à l&apos;ouverture de session : %1</translation>
     </message>
     <message>
         <source>Checking…</source>
@@ -877,15 +877,15 @@
     </message>
     <message>
         <source>Ferry cannot start at login from here: %1</source>
-        <translation>Ferry ne peut pas démarrer à l'ouverture de session depuis cet emplacement : %1</translation>
+        <translation>Ferry ne peut pas démarrer à l&apos;ouverture de session depuis cet emplacement : %1</translation>
     </message>
     <message>
-        <source>Starting Ferry at login was switched off in the system's settings; tick the box and save to switch it on again.</source>
-        <translation>Le démarrage de Ferry à l'ouverture de session a été désactivé dans les paramètres du système ; cochez la case et enregistrez pour le réactiver.</translation>
+        <source>Starting Ferry at login was switched off in the system&apos;s settings; tick the box and save to switch it on again.</source>
+        <translation>Le démarrage de Ferry à l&apos;ouverture de session a été désactivé dans les paramètres du système ; cochez la case et enregistrez pour le réactiver.</translation>
     </message>
     <message>
         <source>At login the system starts Ferry from another place: %1. Save to start this Ferry instead.</source>
-        <translation>À l'ouverture de session, le système démarre Ferry depuis un autre emplacement : %1. Enregistrez pour démarrer plutôt ce Ferry-ci.</translation>
+        <translation>À l&apos;ouverture de session, le système démarre Ferry depuis un autre emplacement : %1. Enregistrez pour démarrer plutôt ce Ferry-ci.</translation>
     </message>
     <message>
         <source> day</source>
@@ -916,31 +916,31 @@
         <translation>Cette installation de Ferry ne peut pas utiliser de proxy SOCKS ; indiquez un proxy http://.</translation>
     </message>
     <message>
-        <source>Type the proxy's address, e.g. http://proxy.example.com:3128.</source>
-        <translation>Saisissez l'adresse du proxy, p. ex. http://proxy.example.com:3128.</translation>
+        <source>Type the proxy&apos;s address, e.g. http://proxy.example.com:3128.</source>
+        <translation>Saisissez l&apos;adresse du proxy, p. ex. http://proxy.example.com:3128.</translation>
     </message>
     <message>
         <source>This is not a proxy address: it holds spaces or control characters. Write it as http://proxy.example.com:3128.</source>
-        <translation>Ce n'est pas une adresse de proxy : elle contient des espaces ou des caractères de contrôle. Écrivez-la comme http://proxy.example.com:3128.</translation>
+        <translation>Ce n&apos;est pas une adresse de proxy : elle contient des espaces ou des caractères de contrôle. Écrivez-la comme http://proxy.example.com:3128.</translation>
     </message>
     <message>
         <source>Start the address with http://, https:// or socks5://, e.g. http://proxy.example.com:3128.</source>
-        <translation>Commencez l'adresse par http://, https:// ou socks5://, p. ex. http://proxy.example.com:3128.</translation>
+        <translation>Commencez l&apos;adresse par http://, https:// ou socks5://, p. ex. http://proxy.example.com:3128.</translation>
     </message>
     <message>
         <source>Ferry can use http://, https:// and socks5:// proxies only.</source>
         <translation>Ferry ne peut utiliser que des proxys http://, https:// et socks5://.</translation>
     </message>
     <message>
-        <source>A user name or password cannot be kept in the proxy address: Ferry's settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
-        <translation>Un nom d'utilisateur ou un mot de passe ne peut pas figurer dans l'adresse du proxy : les paramètres de Ferry sont un simple fichier. Demandez une règle de proxy qui laisse passer cet ordinateur sans identifiants.</translation>
+        <source>A user name or password cannot be kept in the proxy address: Ferry&apos;s settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
+        <translation>Un nom d&apos;utilisateur ou un mot de passe ne peut pas figurer dans l&apos;adresse du proxy : les paramètres de Ferry sont un simple fichier. Demandez une règle de proxy qui laisse passer cet ordinateur sans identifiants.</translation>
     </message>
     <message>
-        <source>The proxy's server name or IP address is not valid.</source>
-        <translation>Le nom de serveur ou l'adresse IP du proxy n'est pas valide.</translation>
+        <source>The proxy&apos;s server name or IP address is not valid.</source>
+        <translation>Le nom de serveur ou l&apos;adresse IP du proxy n&apos;est pas valide.</translation>
     </message>
     <message>
-        <source>Add the proxy's port after a colon, e.g. proxy.example.com:3128.</source>
+        <source>Add the proxy&apos;s port after a colon, e.g. proxy.example.com:3128.</source>
         <translation>Ajoutez le port du proxy après deux-points, p. ex. proxy.example.com:3128.</translation>
     </message>
     <message>
@@ -948,16 +948,16 @@
         <translation>Le port doit être un nombre de 1 à 65535.</translation>
     </message>
     <message>
-        <source>Give only the proxy's address and port, without a path or anything after them.</source>
-        <translation>Indiquez uniquement l'adresse et le port du proxy, sans chemin ni rien après.</translation>
+        <source>Give only the proxy&apos;s address and port, without a path or anything after them.</source>
+        <translation>Indiquez uniquement l&apos;adresse et le port du proxy, sans chemin ni rien après.</translation>
     </message>
     <message>
         <source>Start at login could not be changed: %1</source>
-        <translation>Le démarrage à l'ouverture de session n'a pas pu être modifié : %1</translation>
+        <translation>Le démarrage à l&apos;ouverture de session n&apos;a pas pu être modifié : %1</translation>
     </message>
     <message>
         <source>The settings were not saved: %1</source>
-        <translation>Les paramètres n'ont pas été enregistrés : %1</translation>
+        <translation>Les paramètres n&apos;ont pas été enregistrés : %1</translation>
     </message>
 </context>
 <context>
@@ -1004,51 +1004,51 @@
     </message>
     <message>
         <source>The sandbox platform could not start: {why}</source>
-        <translation>La plateforme bac à sable n'a pas pu démarrer : {why}</translation>
+        <translation>La plateforme bac à sable n&apos;a pas pu démarrer : {why}</translation>
     </message>
     <message>
-        <source>Checking the platform's address…</source>
-        <translation>Vérification de l'adresse de la plateforme…</translation>
+        <source>Checking the platform&apos;s address…</source>
+        <translation>Vérification de l&apos;adresse de la plateforme…</translation>
     </message>
     <message>
         <source>Ferry could not save its settings: {why}</source>
-        <translation>Ferry n'a pas pu enregistrer ses paramètres : {why}</translation>
+        <translation>Ferry n&apos;a pas pu enregistrer ses paramètres : {why}</translation>
     </message>
     <message>
         <source>Type the address of {what}.</source>
-        <translation>Saisissez l'adresse {what}.</translation>
+        <translation>Saisissez l&apos;adresse {what}.</translation>
     </message>
     <message>
         <source>This is not a web address.</source>
-        <translation>Ce n'est pas une adresse web.</translation>
+        <translation>Ce n&apos;est pas une adresse web.</translation>
     </message>
     <message>
         <source>This is not a web address: it starts with https:// and a server name.</source>
-        <translation>Ce n'est pas une adresse web : elle commence par https:// et un nom de serveur.</translation>
+        <translation>Ce n&apos;est pas une adresse web : elle commence par https:// et un nom de serveur.</translation>
     </message>
     <message>
         <source>Use https://: Ferry sends a login only over an encrypted connection (plain http only to this computer).</source>
-        <translation>Utilisez https:// : Ferry n'envoie une connexion que par une liaison chiffrée (http simple uniquement vers cet ordinateur).</translation>
+        <translation>Utilisez https:// : Ferry n&apos;envoie une connexion que par une liaison chiffrée (http simple uniquement vers cet ordinateur).</translation>
     </message>
     <message>
         <source>The address ends before any ? or #.</source>
-        <translation>L'adresse s'arrête avant tout ? ou #.</translation>
+        <translation>L&apos;adresse s&apos;arrête avant tout ? ou #.</translation>
     </message>
     <message>
         <source>The platform cannot be reached at {address} ({why}).</source>
-        <translation>La plateforme est injoignable à l'adresse {address} ({why}).</translation>
+        <translation>La plateforme est injoignable à l&apos;adresse {address} ({why}).</translation>
     </message>
     <message>
         <source>There is no document platform at {address} (it answered {status}); check the API address.</source>
-        <translation>Il n'y a pas de plateforme documentaire à l'adresse {address} (réponse {status}) ; vérifiez l'adresse de l'API.</translation>
+        <translation>Il n&apos;y a pas de plateforme documentaire à l&apos;adresse {address} (réponse {status}) ; vérifiez l&apos;adresse de l&apos;API.</translation>
     </message>
     <message>
         <source>Nobody finished the login in the browser in time. Click Log in to try again.</source>
-        <translation>Personne n'a terminé la connexion dans le navigateur à temps. Cliquez sur Se connecter pour réessayer.</translation>
+        <translation>Personne n&apos;a terminé la connexion dans le navigateur à temps. Cliquez sur Se connecter pour réessayer.</translation>
     </message>
     <message>
         <source>The login did not work: {why}.</source>
-        <translation>La connexion n'a pas fonctionné : {why}.</translation>
+        <translation>La connexion n&apos;a pas fonctionné : {why}.</translation>
     </message>
     <message>
         <source>The platform cannot be reached: {why}.</source>
@@ -1060,7 +1060,7 @@
     </message>
     <message>
         <source>The platform no longer accepts this login: {why}.</source>
-        <translation>La plateforme n'accepte plus cette connexion : {why}.</translation>
+        <translation>La plateforme n&apos;accepte plus cette connexion : {why}.</translation>
     </message>
     <message>
         <source>Something went wrong: {why}.</source>
@@ -1107,7 +1107,7 @@
     </message>
     <message>
         <source>Copy error</source>
-        <translation>Copier l'erreur</translation>
+        <translation>Copier l&apos;erreur</translation>
     </message>
     <message>
         <source>Details…</source>
@@ -1162,7 +1162,7 @@
     </message>
     <message>
         <source>Could not open %1</source>
-        <translation>Impossible d'ouvrir %1</translation>
+        <translation>Impossible d&apos;ouvrir %1</translation>
     </message>
     <message>
         <source>Copied</source>
@@ -1209,15 +1209,15 @@
     </message>
     <message>
         <source>no documents today</source>
-        <translation>aucun document aujourd'hui</translation>
+        <translation>aucun document aujourd&apos;hui</translation>
     </message>
     <message>
         <source>1 document today</source>
-        <translation>1 document aujourd'hui</translation>
+        <translation>1 document aujourd&apos;hui</translation>
     </message>
     <message>
         <source>%1 documents today</source>
-        <translation>%1 documents aujourd'hui</translation>
+        <translation>%1 documents aujourd&apos;hui</translation>
     </message>
     <message>
         <source>Full sync</source>
@@ -1292,7 +1292,7 @@
     </message>
     <message>
         <source>Not the right account or office? Go back and log in with another one.</source>
-        <translation>Ce n'est pas le bon compte ou le bon bureau ? Revenez en arrière et connectez-vous avec un autre.</translation>
+        <translation>Ce n&apos;est pas le bon compte ou le bon bureau ? Revenez en arrière et connectez-vous avec un autre.</translation>
     </message>
     <message>
         <source>Logged in as {who}</source>

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='UTF-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="nl" sourcelanguage="en">
 <context>
@@ -91,7 +91,7 @@
         <translation>Leveren vanaf</translation>
     </message>
     <message>
-        <source>Tick to deliver the client's documents to “%1”.</source>
+        <source>Tick to deliver the client&apos;s documents to “%1”.</source>
         <translation>Vink aan om de documenten van de klant naar “%1” te sturen.</translation>
     </message>
     <message>
@@ -99,7 +99,7 @@
         <translation>Wordt naar “%1” gestuurd. Vink uit om te stoppen.</translation>
     </message>
     <message>
-        <source>Tick to deliver this client's documents to “%1”.</source>
+        <source>Tick to deliver this client&apos;s documents to “%1”.</source>
         <translation>Vink aan om de documenten van deze klant naar “%1” te sturen.</translation>
     </message>
     <message>
@@ -167,11 +167,11 @@
         <translation>Deze klant deelt zijn documenten niet met uw kantoor op het platform, dus er is niets te leveren. Zodra de klant ze deelt, kunt u hem hier koppelen.</translation>
     </message>
     <message>
-        <source>The client's file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
+        <source>The client&apos;s file (dossier) number in the accounting software; prefilled from the platform, editable here.</source>
         <translation>Het dossiernummer van de klant in het boekhoudpakket; ingevuld vanuit het platform, hier aan te passen.</translation>
     </message>
     <message>
-        <source>Whether the VAT number's check digits are right for its country.</source>
+        <source>Whether the VAT number&apos;s check digits are right for its country.</source>
         <translation>Of de controlecijfers van het btw-nummer kloppen voor het land.</translation>
     </message>
     <message>
@@ -190,7 +190,7 @@
         <translation>nu</translation>
     </message>
     <message>
-        <source>Tick a destination to deliver a client's documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
+        <source>Tick a destination to deliver a client&apos;s documents there. Only documents created after a client is linked are delivered, unless you pick an earlier day under “Deliver from”.</source>
         <translation>Vink een bestemming aan om de documenten van een klant daarheen te sturen. Alleen documenten die na het koppelen zijn aangemaakt, worden geleverd, tenzij u een vroegere dag kiest bij “Leveren vanaf”.</translation>
     </message>
     <message>
@@ -295,7 +295,7 @@
         <translation>Nog geen klanten: uw kantoor heeft geen klanten op het platform. Ze verschijnen hier zodra het er vermeldt.</translation>
     </message>
     <message>
-        <source>Waiting for the platform's list of clients…</source>
+        <source>Waiting for the platform&apos;s list of clients…</source>
         <translation>Wachten op de klantenlijst van het platform…</translation>
     </message>
     <message>
@@ -337,11 +337,11 @@
         <translation>Welkom bij Ferry</translation>
     </message>
     <message>
-        <source>Ferry brings your clients' documents from the document platform into the folders your accounting software reads. First: where is your office's platform?</source>
+        <source>Ferry brings your clients&apos; documents from the document platform into the folders your accounting software reads. First: where is your office&apos;s platform?</source>
         <translation>Ferry haalt de documenten van uw klanten van het documentplatform en zet ze in de mappen die uw boekhoudpakket leest. Eerst: waar staat het platform van uw kantoor?</translation>
     </message>
     <message>
-        <source>Choose where your office's platform is.</source>
+        <source>Choose where your office&apos;s platform is.</source>
         <translation>Kies waar het platform van uw kantoor staat.</translation>
     </message>
     <message>
@@ -420,7 +420,7 @@
         <translation>Voorbeeld voor uw klanten</translation>
     </message>
     <message>
-        <source>Give this configuration a name, e.g. the accounting software's.</source>
+        <source>Give this configuration a name, e.g. the accounting software&apos;s.</source>
         <translation>Geef deze configuratie een naam, bv. die van het boekhoudpakket.</translation>
     </message>
     <message>
@@ -602,7 +602,7 @@
         <translation>Aanmelding vereist</translation>
     </message>
     <message>
-        <source>The platform no longer accepts Ferry's login, so no documents are delivered. Open Ferry to log in again.</source>
+        <source>The platform no longer accepts Ferry&apos;s login, so no documents are delivered. Open Ferry to log in again.</source>
         <translation>Het platform aanvaardt de aanmelding van Ferry niet meer, dus er worden geen documenten geleverd. Open Ferry om opnieuw aan te melden.</translation>
     </message>
     <message>
@@ -634,7 +634,7 @@
         <translation> (en %1 andere problemen)</translation>
     </message>
     <message>
-        <source>Ferry's window says why.</source>
+        <source>Ferry&apos;s window says why.</source>
         <translation>Het venster van Ferry vermeldt waarom.</translation>
     </message>
     <message>
@@ -848,7 +848,7 @@
         <translation>Volledige synchronisatie om de</translation>
     </message>
     <message>
-        <source>Use the system's proxy settings</source>
+        <source>Use the system&apos;s proxy settings</source>
         <translation>De proxy-instellingen van het systeem gebruiken</translation>
     </message>
     <message>
@@ -880,7 +880,7 @@
         <translation>Ferry kan van hieruit niet bij het aanmelden starten: %1</translation>
     </message>
     <message>
-        <source>Starting Ferry at login was switched off in the system's settings; tick the box and save to switch it on again.</source>
+        <source>Starting Ferry at login was switched off in the system&apos;s settings; tick the box and save to switch it on again.</source>
         <translation>Ferry starten bij het aanmelden is uitgeschakeld in de systeeminstellingen; vink het vakje aan en sla op om het weer in te schakelen.</translation>
     </message>
     <message>
@@ -913,10 +913,10 @@
     </message>
     <message>
         <source>This installation of Ferry cannot use SOCKS proxies; give an http:// proxy.</source>
-        <translation>Deze installatie van Ferry kan geen SOCKS-proxy's gebruiken; geef een http://-proxy op.</translation>
+        <translation>Deze installatie van Ferry kan geen SOCKS-proxy&apos;s gebruiken; geef een http://-proxy op.</translation>
     </message>
     <message>
-        <source>Type the proxy's address, e.g. http://proxy.example.com:3128.</source>
+        <source>Type the proxy&apos;s address, e.g. http://proxy.example.com:3128.</source>
         <translation>Typ het adres van de proxy, bv. http://proxy.example.com:3128.</translation>
     </message>
     <message>
@@ -929,18 +929,18 @@
     </message>
     <message>
         <source>Ferry can use http://, https:// and socks5:// proxies only.</source>
-        <translation>Ferry kan alleen http://-, https://- en socks5://-proxy's gebruiken.</translation>
+        <translation>Ferry kan alleen http://-, https://- en socks5://-proxy&apos;s gebruiken.</translation>
     </message>
     <message>
-        <source>A user name or password cannot be kept in the proxy address: Ferry's settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
+        <source>A user name or password cannot be kept in the proxy address: Ferry&apos;s settings are a plain file. Ask for a proxy rule that lets this computer through without one.</source>
         <translation>Een gebruikersnaam of wachtwoord kan niet in het proxyadres staan: de instellingen van Ferry zijn een gewoon bestand. Vraag een proxyregel die deze computer zonder doorlaat.</translation>
     </message>
     <message>
-        <source>The proxy's server name or IP address is not valid.</source>
+        <source>The proxy&apos;s server name or IP address is not valid.</source>
         <translation>De servernaam of het IP-adres van de proxy is ongeldig.</translation>
     </message>
     <message>
-        <source>Add the proxy's port after a colon, e.g. proxy.example.com:3128.</source>
+        <source>Add the proxy&apos;s port after a colon, e.g. proxy.example.com:3128.</source>
         <translation>Zet de poort van de proxy na een dubbele punt, bv. proxy.example.com:3128.</translation>
     </message>
     <message>
@@ -948,7 +948,7 @@
         <translation>De poort moet een getal van 1 tot 65535 zijn.</translation>
     </message>
     <message>
-        <source>Give only the proxy's address and port, without a path or anything after them.</source>
+        <source>Give only the proxy&apos;s address and port, without a path or anything after them.</source>
         <translation>Geef alleen het adres en de poort van de proxy op, zonder pad of iets erachter.</translation>
     </message>
     <message>
@@ -1007,7 +1007,7 @@
         <translation>Het sandboxplatform kon niet starten: {why}</translation>
     </message>
     <message>
-        <source>Checking the platform's address…</source>
+        <source>Checking the platform&apos;s address…</source>
         <translation>Het adres van het platform wordt gecontroleerd…</translation>
     </message>
     <message>
