@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import logging
 import sys
 import webbrowser
@@ -18,6 +17,7 @@ from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
 from app.auth.session import LoginNeeded, TokenSession
 from app.home import FerryHome
+from app.login_record import record_login
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
 from app.regions import RegionKind, RegionsError, regions
@@ -124,35 +124,10 @@ async def _login(
         if not args.no_browser and not webbrowser.open(url):
             print("(no browser could be opened here; open the address yourself)", flush=True)
         tokens = await login.finish(args.timeout)
-        claims = tokens.claims
         previous = load_login(home.settings_dir)
-        stored = StoredLogin(
-            region=target.region,
-            issuer=target.issuer,
-            api_url=target.api_url,
-            client_id=target.client_id,
-            subject=str(claims["sub"]),
-            user_name=claims.get("name") or claims.get("preferred_username"),
-            email=claims.get("email"),
-            logged_in_at=dt.datetime.now(dt.UTC),
-        )
-        assert tokens.refresh_token is not None
-        store.save(stored.secret_name, tokens.refresh_token)
+        stored, _platform = await record_login(target, tokens, store=store, http=http)
         if previous is not None and previous.secret_name != stored.secret_name:
             store.delete(previous.secret_name)
-        if target.api_url:
-            session = TokenSession(
-                target, store=store, secret_name=stored.secret_name, http=http, tokens=tokens
-            )
-            office = await PlatformClient(target.api_url, session, http).office()
-            stored = stored.model_copy(
-                update={
-                    "office_id": office.id,
-                    "office_name": office.name,
-                    "user_name": office.user.name or stored.user_name,
-                    "email": office.user.email or stored.email,
-                }
-            )
         save_login(home.settings_dir, stored)
         log.info("logged in as %s at %s", stored.subject, stored.issuer)
         return stored

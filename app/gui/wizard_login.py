@@ -7,8 +7,6 @@ The wizard runs these coroutines on the GUI's own event loop (qasync); anything 
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,9 +20,9 @@ from app.auth.login import LoginTarget, Tokens
 from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
-from app.auth.session import LoginNeeded, TokenSession
+from app.auth.session import LoginNeeded
 from app.home import FerryHome
-from app.platform.client import PlatformClient
+from app.login_record import record_login
 from app.platform.errors import PlatformError, PlatformUnreachable
 from app.settings import Settings, save_settings
 
@@ -112,40 +110,16 @@ class LoggedIn:
 async def complete_login(
     target: LoginTarget, tokens: Tokens, *, store: SecretStore, http: httpx.AsyncClient
 ) -> LoggedIn:
-    """Keep the refresh token in the keyring, then ask the platform who and which office.
+    """Keep the refresh token in the keyring, then ask the platform who, which office and
+    which clients.
 
     Nothing is written to the settings folder yet: only finishing the wizard does that, so a
     wizard left half-way starts again next time.
     """
     assert target.api_url is not None, "every region of the wizard names its API"
-    claims = tokens.claims
-    login = StoredLogin(
-        region=target.region,
-        issuer=target.issuer,
-        api_url=target.api_url,
-        client_id=target.client_id,
-        subject=str(claims["sub"]),
-        user_name=claims.get("name") or claims.get("preferred_username"),
-        email=claims.get("email"),
-        logged_in_at=dt.datetime.now(dt.UTC),
-    )
-    assert tokens.refresh_token is not None, "Login.finish refuses a login without one"
-    await asyncio.to_thread(store.save, login.secret_name, tokens.refresh_token)
-    session = TokenSession(
-        target, store=store, secret_name=login.secret_name, http=http, tokens=tokens
-    )
-    platform = PlatformClient(target.api_url, session, http)
-    office = await platform.office()
-    clients = await platform.all_clients()
-    login = login.model_copy(
-        update={
-            "office_id": office.id,
-            "office_name": office.name,
-            "user_name": office.user.name or login.user_name,
-            "email": office.user.email or login.email,
-        }
-    )
-    return LoggedIn(login, clients)
+    login, platform = await record_login(target, tokens, store=store, http=http)
+    assert platform is not None
+    return LoggedIn(login, await platform.all_clients())
 
 
 def save_setup(home: FerryHome, login: StoredLogin, settings: Settings) -> None:
