@@ -106,7 +106,9 @@ def route_of(method: str, path: str) -> str:
     if parts[0] == "documents" and len(parts) >= 3:
         return {"files": "file", "delivery": "report"}.get(parts[2], parts[2])
     if parts[0] == "documents" and len(parts) == 2:
-        return "document" if method == "GET" else parts[1]
+        if method == "GET":
+            return "document"
+        return "report batch" if parts[1] == "delivery" else parts[1]
     return parts[0] or "other"
 
 
@@ -698,7 +700,7 @@ def report(args: argparse.Namespace, sandbox: Sandbox, work: Path) -> int:
             f"{sync.per_s:,.0f}/s",
             "",
             f"{sync.documents} in {sync.seconds:.2f} s, {sync.per_s * mb:,.0f} MB/s; "
-            "state, checks, fsync, reports",
+            "state, checks, fsync, reports (batched)",
         ),
         ("   engine / baseline", f"{ratio:.2f}", target(f">= {TARGET_RATIO}", "ratio"), ""),
         (

@@ -25,6 +25,11 @@ __all__ = [
     "ClientPage",
     "DeliveryRecord",
     "DeliveryReport",
+    "DeliveryReportBatch",
+    "DeliveryReportItem",
+    "DeliveryReportOutcome",
+    "DeliveryReportResult",
+    "DeliveryReportResults",
     "DeliveryStatus",
     "Document",
     "DocumentFile",
@@ -193,6 +198,43 @@ class ErrorReport(_Model):
 
 #: Body of ``POST /documents/{id}/delivery``.
 DeliveryReport = Annotated[ForwardedReport | ErrorReport, Field(discriminator="status")]
+
+
+class DeliveryReportItem(_Model):
+    """One document's report inside a batch."""
+
+    document_id: str = Field(min_length=1, max_length=100)
+    report: DeliveryReport
+
+
+class DeliveryReportBatch(_Model):
+    """Body of ``POST /documents/delivery``: many reports in one request.
+
+    Each item means exactly what ``POST /documents/{id}/delivery`` means for its document;
+    the same batch twice changes nothing the second time. Items are applied in order.
+    """
+
+    items: list[DeliveryReportItem] = Field(min_length=1, max_length=500)
+
+
+class DeliveryReportOutcome(StrEnum):
+    RECORDED = "recorded"
+    NOT_FOUND = "not_found"
+
+
+class DeliveryReportResult(_Model):
+    document_id: str
+    outcome: DeliveryReportOutcome
+    status: DeliveryStatus | None = Field(
+        default=None, description="The document's status after the report (when recorded)."
+    )
+    detail: str | None = Field(default=None, description="Why it was not recorded, for a person.")
+
+
+class DeliveryReportResults(_Model):
+    """What became of each report of a batch, in the batch's order."""
+
+    items: list[DeliveryReportResult]
 
 
 class ResendRequest(_Model):

@@ -7,6 +7,8 @@ engine run or a full sync writes nothing twice.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from app.engine.delivery import (
     FailureCode,
     StagedFile,
     find_delivered,
+    run_io,
 )
 from app.engine.ubl_pdf import NoPdf, invoice_pdf
 from app.platform.client import PlatformClient
@@ -34,6 +37,9 @@ log = logging.getLogger(__name__)
 INVOICE_KINDS = (DocumentKind.PURCHASE, DocumentKind.SALES)
 MAX_XML_IN_MEMORY = 64 * 1024 * 1024
 CHUNK = 256 * 1024
+#: A file up to this size is kept in memory while it downloads and written, fsynced and renamed
+#: in one trip to a file thread; a larger one is written to its temporary file as it comes.
+IN_MEMORY_MAX = 4 * 1024 * 1024
 
 
 class PermanentFailure(Exception):
@@ -108,7 +114,7 @@ def destination_folder(
     template = destination.templates.template_for(document.kind)
     if template is None:
         return None
-    result = render_path(template, client, document.kind, document.issue_date, target)
+    result = _render_path(template, client, document.kind, document.issue_date, target)
     if result.path is None:
         problems = "; ".join(problem.message() for problem in result.problems)
         raise PermanentFailure(
@@ -117,14 +123,29 @@ def destination_folder(
     return result.path
 
 
+#: Parsing and checking a template costs more than a small file's whole delivery; the documents
+#: of one client, kind and day share their folder.
+_render_path = functools.lru_cache(maxsize=4096)(render_path)
+
+
 async def deliver(
     client: PlatformClient,
     document: Document,
     destination: Destination,
     values: ClientValues,
     target: TargetOS,
+    *,
+    downloads: asyncio.Semaphore | None = None,
+    sync_folders: bool = True,
 ) -> list[str] | None:
-    """Deliver ``document`` to ``destination``; the paths written (or found), None if not for it."""
+    """Deliver ``document`` to ``destination``; the paths written (or found), None if not for it.
+
+    ``downloads`` is held while a file's body is being received, and only then: writing,
+    fsync and rename happen on a file thread without holding up the next download.
+    ``sync_folders=False`` leaves the folder's fsync to the caller, who must do it (see
+    :func:`app.engine.delivery.sync_folders`) before it reports the paths.
+    """
+    slot = downloads or asyncio.Semaphore(1)
     folder_text = destination_folder(destination, document, values, target)
     if folder_text is None:
         return None
@@ -133,9 +154,11 @@ async def deliver(
     for output in plan_outputs(document, destination.format, target):
         try:
             if output.extract_pdf:
-                path = await _deliver_extracted(client, document, output, folder)
+                path = await _deliver_extracted(
+                    client, document, output, folder, slot, sync_folders
+                )
             else:
-                path = await _deliver_file(client, document, output, folder)
+                path = await _deliver_file(client, document, output, folder, slot, sync_folders)
         except DeliveryError as error:
             if error.code in (FailureCode.LOCKED, FailureCode.UNREACHABLE):
                 raise TransientFailure(str(error)) from None
@@ -151,38 +174,67 @@ def _local_path(folder: str) -> Path:
 
 
 async def _deliver_file(
-    client: PlatformClient, document: Document, output: Output, folder: PurePath
+    client: PlatformClient,
+    document: Document,
+    output: Output,
+    folder: PurePath,
+    slot: asyncio.Semaphore,
+    sync_folder: bool,
 ) -> PurePath:
     target_folder = Path(folder)
     file = output.file
-    found = find_delivered(target_folder, output.name, file.size, file.sha256)
+    found = await run_io(find_delivered, target_folder, output.name, file.size, file.sha256)
     if found is not None:
         return found
-    staged = StagedFile(target_folder, output.name).open()
+    staged = StagedFile(target_folder, output.name, sync_folder=sync_folder)
+    held: list[bytes] = []
+    held_size = 0
+    streaming = False
     try:
         try:
-            async with client.open_file(document.id, file.id) as response:
+            async with slot, client.open_file(document.id, file.id) as response:
                 async for chunk in response.aiter_bytes(CHUNK):
-                    staged.write(chunk)
+                    if streaming:
+                        await run_io(staged.write, chunk)
+                        continue
+                    held.append(chunk)
+                    held_size += len(chunk)
+                    if held_size > IN_MEMORY_MAX:  # too big to keep: to the disk as it comes
+                        await run_io(_open_and_write, staged, held)
+                        held, streaming = [], True
         except PlatformError as error:
             raise _platform_failure(error) from None
         except httpx.HTTPError as error:  # the stream broke mid-body
             raise TransientFailure(f"the download of {file.name} was cut: {error}") from None
-        delivered = await staged.commit_async(file.size, file.sha256)
-    finally:
-        staged.discard()
-    return delivered.path
+    except BaseException:
+        if streaming:
+            await run_io(staged.discard)
+        raise
+    if not streaming:
+        staged.hold(held)
+    return (await staged.commit_async(file.size, file.sha256)).path
+
+
+def _open_and_write(staged: StagedFile, chunks: list[bytes]) -> None:
+    staged.open()
+    for chunk in chunks:
+        staged.write(chunk)
 
 
 async def _deliver_extracted(
-    client: PlatformClient, document: Document, output: Output, folder: PurePath
+    client: PlatformClient,
+    document: Document,
+    output: Output,
+    folder: PurePath,
+    slot: asyncio.Semaphore,
+    sync_folder: bool,
 ) -> PurePath:
     file = output.file
     if file.size > MAX_XML_IN_MEMORY:
         raise PermanentFailure("too_big", f"{file.name} is too large to take its PDF out")
     body = bytearray()
     try:
-        async with client.open_file(document.id, file.id) as response:
+        async with slot, client.open_file(document.id, file.id) as response:
             async for chunk in response.aiter_bytes(CHUNK):
                 body.extend(chunk)
     except PlatformError as error:
@@ -195,18 +247,14 @@ async def _deliver_extracted(
             f"the file received for {file.name} does not match what the platform announced; "
             "it will be downloaded again",
         )
-    pdf = invoice_pdf(bytes(body)).content
+    pdf = (await run_io(invoice_pdf, bytes(body))).content
     digest = hashlib.sha256(pdf).hexdigest()
     target_folder = Path(folder)
-    found = find_delivered(target_folder, output.name, len(pdf), digest)
+    found = await run_io(find_delivered, target_folder, output.name, len(pdf), digest)
     if found is not None:
         return found
-    staged = StagedFile(target_folder, output.name).open()
-    try:
-        staged.write(pdf)
-        return (await staged.commit_async(len(pdf), digest)).path
-    finally:
-        staged.discard()
+    staged = StagedFile(target_folder, output.name, sync_folder=sync_folder).hold([pdf])
+    return (await staged.commit_async(len(pdf), digest)).path
 
 
 def _platform_failure(error: PlatformError) -> Exception:

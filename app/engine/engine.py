@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,8 @@ from app.engine.messages import (
     Stop,
     SyncNow,
 )
-from app.engine.state import DeliveryOutcome, QueueItem, StateStore
+from app.engine.reporter import PendingReport, Reporter
+from app.engine.state import Completion, DeliveryOutcome, QueueItem, StateStore
 from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
@@ -155,6 +156,7 @@ class Engine:
         self._lock_handle: object | None = None
         self._http: httpx.AsyncClient | None = None
         self._client: PlatformClient | None = None
+        self._reporter: Reporter | None = None
         self._session: TokenSession | None = None
         self._login: StoredLogin | None = None
         self._settings = Settings()
@@ -164,6 +166,10 @@ class Engine:
         self._clients_lock = asyncio.Lock()
         self._listed: dict[str, Document] = {}  # documents a full sync already read
         self._in_flight: set[str] = set()
+        self._delivering = 0  # documents between their start and their files in place
+        # At most ``concurrency`` files downloading at once; a document whose file is being
+        # written and renamed on a file thread does not hold up the next download.
+        self._downloads = asyncio.Semaphore(concurrency)
         self._commands: asyncio.Queue[Command] | None = None
         self._wake: asyncio.Event | None = None
         self._paused = False
@@ -201,7 +207,8 @@ class Engine:
             removed = remove_stale_temporaries(Path(folder))
             if removed:
                 log.info("removed %d unfinished temporary file(s) in %s", removed, folder)
-        self._http = make_http_client(max_connections=self._concurrency + 4)
+        # The downloads, one batch of reports and the long-poll.
+        self._http = make_http_client(max_connections=self._concurrency + 2)
         target = LoginTarget(login.region, login.issuer, login.api_url, login.client_id)
         self._session = TokenSession(
             target,
@@ -211,6 +218,9 @@ class Engine:
             on_login_needed=self._login_lost,
         )
         self._client = PlatformClient(login.api_url, self._session, self._http)
+        self._reporter = Reporter(
+            self._client, self._record_reported, more_coming=lambda: self._delivering > 0
+        )
 
     async def close(self) -> None:
         if self.state is not None:
@@ -229,6 +239,11 @@ class Engine:
     def client(self) -> PlatformClient:
         assert self._client is not None, "open() first"
         return self._client
+
+    @property
+    def reporter(self) -> Reporter:
+        assert self._reporter is not None, "open() first"
+        return self._reporter
 
     @property
     def store(self) -> StateStore:
@@ -314,11 +329,18 @@ class Engine:
     # -- one document ---------------------------------------------------------------------------
 
     async def process(
-        self, item: QueueItem, summary: RunSummary, document: Document | None = None
+        self,
+        item: QueueItem,
+        summary: RunSummary,
+        document: Document | None = None,
+        *,
+        on_files_done: Callable[[], None] | None = None,
     ) -> _Outcome:
         """Deliver one queued document everywhere it goes, report it, and take it off the queue.
 
         ``document`` saves a request when the caller already holds it (a full sync's listing).
+        ``on_files_done`` is called once its files are in place, before the report: the
+        caller's next download need not wait for this one's report.
         """
         store = self.store
         if document is None:
@@ -331,7 +353,6 @@ class Engine:
                     return _Outcome(False, False, False)
                 return self._postpone(item, error)
         record = document.model_dump(mode="json")
-        self._reload_settings()
         link = self._settings.link(document.client_id)
         if link is None or document.created_at < link.since:
             store.complete_document(record, [], status=None, message=None, locations=[])
@@ -363,7 +384,15 @@ class Engine:
                 taken = taken or bool(done.paths)
                 continue
             try:
-                paths = await deliver(self.client, document, destination, values, self.target)
+                paths = await deliver(
+                    self.client,
+                    document,
+                    destination,
+                    values,
+                    self.target,
+                    downloads=self._downloads,
+                    sync_folders=False,  # once per batch of reports: see _report
+                )
             except TransientFailure as error:
                 return self._postpone(item, error)
             except PermanentFailure as error:
@@ -377,6 +406,8 @@ class Engine:
             if paths:
                 locations.extend(paths)
                 taken = True
+        if on_files_done is not None:
+            on_files_done()
         if not taken:
             store.complete_document(
                 record, outcomes, status=None, message=None, locations=[], forget_first=resend
@@ -401,43 +432,48 @@ class Engine:
             report = ErrorReport(status="error", message=message)
         else:
             report = ForwardedReport(status="forwarded", locations=locations)
-        try:
-            await self.client.report_delivery(document.id, report)
-        except PlatformError as error:
-            if error.transient:
-                return self._postpone(item, error)
-            log.warning("the platform refused the report of %s: %s", document.id, error)
         status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
         said = "; ".join(failures) if failures else None
         retry_at = (
             min(o.next_retry for o in outcomes if o.next_retry is not None) if failures else None
         )
-        self.store.complete_document(
-            record,
-            outcomes,
-            status=status.value,
-            message=said,
-            locations=locations,
-            forget_first=resend,
-            retry_at=retry_at,
+        completion = Completion(
+            record, outcomes, status.value, said, locations, forget_first=resend, retry_at=retry_at
         )
-        self._emit(
-            DocumentChanged(
-                document_id=document.id,
-                client_id=document.client_id,
-                kind=document.kind.value,
-                number=document.number,
-                issue_date=document.issue_date.isoformat(),
-                amount=None if document.amount is None else format(document.amount, "f"),
-                currency=document.currency,
-                status=status.value,
-                message=said,
-                locations=locations,
+        assert self._reporter is not None, "open() first"
+        try:
+            # Reported (a refusal for good is logged there), then recorded: see reporter.py.
+            folders = frozenset(str(Path(path).parent) for path in locations)
+            await self._reporter.submit(
+                PendingReport(document.id, report, completion, folders=folders)
             )
-        )
+        except PlatformError as error:
+            if error.transient:
+                return self._postpone(item, error)
+            raise
+        if self._on_event is not None:  # building the event costs, with nobody to tell
+            self._emit(
+                DocumentChanged(
+                    document_id=document.id,
+                    client_id=document.client_id,
+                    kind=document.kind.value,
+                    number=document.number,
+                    issue_date=document.issue_date.isoformat(),
+                    amount=None if document.amount is None else format(document.amount, "f"),
+                    currency=document.currency,
+                    status=status.value,
+                    message=said,
+                    locations=locations,
+                )
+            )
         if failures:
             return _Outcome(False, True, False)
         return _Outcome(True, False, False)
+
+    def _record_reported(self, reported: Sequence[PendingReport]) -> None:
+        """The state of a batch of reported documents, in one commit."""
+        if reported:
+            self.store.complete_documents([pending.record for pending in reported])
 
     def _postpone(self, item: QueueItem, error: Exception) -> _Outcome:
         retry_after = getattr(error, "retry_after", None)
@@ -451,14 +487,27 @@ class Engine:
     # -- runs -----------------------------------------------------------------------------------
 
     async def drain(self, summary: RunSummary, *, deadline: float | None = None) -> None:
-        """Process every due document, ``concurrency`` at a time, until none is due."""
-        semaphore = asyncio.Semaphore(self._concurrency)
+        """Process every due document until none is due: ``concurrency`` downloads at a time,
+        and as many documents again having their files written or being looked up."""
+        semaphore = asyncio.Semaphore(self._concurrency * 2)
         pending: set[asyncio.Task[None]] = set()
 
         async def one(item: QueueItem) -> None:
+            released = False
+            self._delivering += 1
+
+            def release() -> None:  # once its files are in place, the next download may start
+                nonlocal released
+                if not released:
+                    released = True
+                    self._delivering -= 1
+                    semaphore.release()
+                    if self._delivering == 0:
+                        self.reporter.nudge()
+
             try:
                 known = self._listed.pop(item.document_id, None)
-                outcome = await self.process(item, summary, known)
+                outcome = await self.process(item, summary, known, on_files_done=release)
             except (LoginNeeded, asyncio.CancelledError):
                 raise
             except Exception as error:
@@ -469,28 +518,39 @@ class Engine:
                 return
             finally:
                 self._in_flight.discard(item.document_id)
-                semaphore.release()
+                release()
             if outcome.delivered or outcome.failed:
                 summary.documents += 1
                 summary.delivered += int(outcome.delivered)
                 summary.failed += int(outcome.failed)
 
+        ready: list[QueueItem] = []  # due, not yet started
         while not self._paused and self._login_needed is None:
-            due = [
-                i
-                for i in self.store.due(self._concurrency * 4)
-                if i.document_id not in self._in_flight
-            ]
-            if not due and not pending:
-                return
-            for item in due:
-                await semaphore.acquire()
+            # A document takes a slot first, then the next due one is picked: a slot freed by a
+            # finished download starts the next at once, whatever the reports are doing.
+            while pending and len(self._in_flight) >= self._concurrency * 10:
+                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            await semaphore.acquire()
+            if not ready:
+                self._reload_settings()  # changes apply from the next documents on
+                # Documents being reported are still in flight; look past them.
+                ready = [
+                    i
+                    for i in self.store.due(self._concurrency * 4 + len(self._in_flight))
+                    if i.document_id not in self._in_flight
+                ]
+                ready.reverse()
+            if not ready:
+                semaphore.release()
+                if not pending:
+                    return
+                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            else:
+                item = ready.pop()
                 self._in_flight.add(item.document_id)
                 task = asyncio.create_task(one(item))
                 pending.add(task)
                 task.add_done_callback(pending.discard)
-            if pending:
-                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             if deadline is not None and time.monotonic() > deadline:
                 break
         if pending:

@@ -38,6 +38,7 @@ CREATE TABLE IF NOT EXISTS queue (
     attempts INTEGER NOT NULL DEFAULT 0,
     not_before REAL NOT NULL DEFAULT 0
 );
+CREATE INDEX IF NOT EXISTS queue_order ON queue (enqueued_at, document_id);
 CREATE TABLE IF NOT EXISTS documents (
     id TEXT PRIMARY KEY,
     client_id TEXT NOT NULL,
@@ -121,6 +122,19 @@ class DeliveryOutcome:
     error_code: str | None = None
     message: str | None = None
     next_retry: float | None = None
+
+
+@dataclass(frozen=True)
+class Completion:
+    """Everything one pass did with one document, recorded in one go once it was reported."""
+
+    document: dict[str, Any]
+    outcomes: list[DeliveryOutcome]
+    status: str | None
+    message: str | None
+    locations: list[str]
+    forget_first: bool = False
+    retry_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -259,52 +273,26 @@ class StateStore:
         Nothing before this commit needs recording for safety: a file already delivered is
         recognised by its checksum when the document is done again, and reports are idempotent.
         """
+        self.complete_documents(
+            [
+                Completion(
+                    document,
+                    list(outcomes),
+                    status,
+                    message,
+                    list(locations),
+                    forget_first,
+                    retry_at,
+                )
+            ]
+        )
+
+    def complete_documents(self, completions: Sequence[Completion]) -> None:
+        """:meth:`complete_document` for several documents, in one commit: all or none."""
         now = time.time()
         with self._write() as db:
-            _upsert_document(db, document)
-            if forget_first:
-                db.execute("DELETE FROM deliveries WHERE document_id = ?", (document["id"],))
-            for outcome in outcomes:
-                if outcome.error_code is None:
-                    db.execute(
-                        "INSERT INTO deliveries (document_id, destination, state, paths, "
-                        "attempts, updated) VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT "
-                        "(document_id, destination) DO UPDATE SET state = 'delivered', paths = "
-                        "excluded.paths, error_code = NULL, message = NULL, next_retry = NULL, "
-                        "attempts = attempts + 1, updated = excluded.updated",
-                        (document["id"], outcome.destination, json.dumps(outcome.paths), now),
-                    )
-                else:
-                    db.execute(
-                        "INSERT INTO deliveries (document_id, destination, state, error_code, "
-                        "message, attempts, next_retry, updated) VALUES (?, ?, 'failed', ?, ?, 1, "
-                        "?, ?) ON CONFLICT (document_id, destination) DO UPDATE SET state = "
-                        "'failed', error_code = excluded.error_code, message = excluded.message, "
-                        "attempts = attempts + 1, next_retry = excluded.next_retry, updated = "
-                        "excluded.updated",
-                        (
-                            document["id"],
-                            outcome.destination,
-                            outcome.error_code,
-                            outcome.message,
-                            outcome.next_retry,
-                            now,
-                        ),
-                    )
-            if status is not None:
-                db.execute(
-                    "UPDATE documents SET status = ?, message = ?, locations = ?, last_attempt = "
-                    "?, updated = ? WHERE id = ?",
-                    (status, message, json.dumps(list(locations)), now, now, document["id"]),
-                )
-            if retry_at is None:
-                db.execute("DELETE FROM queue WHERE document_id = ?", (document["id"],))
-            else:
-                db.execute(
-                    "UPDATE queue SET attempts = attempts + 1, not_before = ? WHERE "
-                    "document_id = ?",
-                    (retry_at, document["id"]),
-                )
+            for completion in completions:
+                _complete(db, completion, now)
 
     # -- documents as the table shows them ----------------------------------------------------
 
@@ -457,6 +445,60 @@ class StateStore:
     def unfinished_tasks(self) -> list[tuple[str, str]]:
         rows = self._read("SELECT id, kind FROM tasks WHERE finished IS NULL ORDER BY received")
         return [(r["id"], r["kind"]) for r in rows]
+
+
+def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> None:
+    document = completion.document
+    _upsert_document(db, document)
+    if completion.forget_first:
+        db.execute("DELETE FROM deliveries WHERE document_id = ?", (document["id"],))
+    for outcome in completion.outcomes:
+        if outcome.error_code is None:
+            db.execute(
+                "INSERT INTO deliveries (document_id, destination, state, paths, "
+                "attempts, updated) VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT "
+                "(document_id, destination) DO UPDATE SET state = 'delivered', paths = "
+                "excluded.paths, error_code = NULL, message = NULL, next_retry = NULL, "
+                "attempts = attempts + 1, updated = excluded.updated",
+                (document["id"], outcome.destination, json.dumps(outcome.paths), now),
+            )
+        else:
+            db.execute(
+                "INSERT INTO deliveries (document_id, destination, state, error_code, "
+                "message, attempts, next_retry, updated) VALUES (?, ?, 'failed', ?, ?, 1, "
+                "?, ?) ON CONFLICT (document_id, destination) DO UPDATE SET state = "
+                "'failed', error_code = excluded.error_code, message = excluded.message, "
+                "attempts = attempts + 1, next_retry = excluded.next_retry, updated = "
+                "excluded.updated",
+                (
+                    document["id"],
+                    outcome.destination,
+                    outcome.error_code,
+                    outcome.message,
+                    outcome.next_retry,
+                    now,
+                ),
+            )
+    if completion.status is not None:
+        db.execute(
+            "UPDATE documents SET status = ?, message = ?, locations = ?, last_attempt = "
+            "?, updated = ? WHERE id = ?",
+            (
+                completion.status,
+                completion.message,
+                json.dumps(completion.locations),
+                now,
+                now,
+                document["id"],
+            ),
+        )
+    if completion.retry_at is None:
+        db.execute("DELETE FROM queue WHERE document_id = ?", (document["id"],))
+    else:
+        db.execute(
+            "UPDATE queue SET attempts = attempts + 1, not_before = ? WHERE document_id = ?",
+            (completion.retry_at, document["id"]),
+        )
 
 
 def _upsert_document(db: sqlite3.Connection, document: dict[str, Any]) -> None:

@@ -20,6 +20,10 @@ from app.api.models import (
     Client,
     ClientPage,
     DeliveryReport,
+    DeliveryReportBatch,
+    DeliveryReportItem,
+    DeliveryReportResult,
+    DeliveryReportResults,
     Document,
     DocumentPage,
     Office,
@@ -180,6 +184,18 @@ class PlatformClient:
             json=_REPORT.dump_python(report, mode="json"),
         )
         return _parse(response, Document, what)
+
+    async def report_deliveries(
+        self, reports: list[tuple[str, DeliveryReport]]
+    ) -> list[DeliveryReportResult]:
+        """Many reports in one request (``POST /documents/delivery``), in order; what became of
+        each. A platform without the batch endpoint answers 404 or 405 for the whole request."""
+        what = f"reporting {len(reports)} document(s)"
+        body = DeliveryReportBatch(
+            items=[DeliveryReportItem(document_id=d, report=r) for d, r in reports]
+        ).model_dump(mode="json")
+        response = await self._request("POST", "/documents/delivery", what, json=body)
+        return _parse(response, DeliveryReportResults, what).items
 
     async def resend(self, document_ids: list[str]) -> ResendResult:
         what = "sending documents to the integrations again"

@@ -18,6 +18,10 @@ from app.api.models import (
     Client,
     ClientPage,
     DeliveryReport,
+    DeliveryReportBatch,
+    DeliveryReportOutcome,
+    DeliveryReportResult,
+    DeliveryReportResults,
     DeliveryStatus,
     Document,
     DocumentKind,
@@ -169,6 +173,39 @@ async def resend_documents(
         return ResendResult(items=state.store.resend(principal.realm, request_body.document_ids))
     except NotFoundError as exc:
         raise _not_found(exc) from exc
+
+
+@router.post(
+    "/documents/delivery",
+    response_model=DeliveryReportResults,
+    summary="Report many deliveries at once; each item as POST /documents/{id}/delivery",
+)
+async def report_deliveries(
+    batch: Annotated[DeliveryReportBatch, Body()],
+    principal: CurrentPrincipal,
+    state: State,
+) -> DeliveryReportResults:
+    """One transaction for the whole batch; an unknown document is answered per item (the
+    others are recorded), so one document deleted meanwhile does not refuse its neighbours."""
+    statuses = state.store.report_deliveries(
+        principal.realm, [(item.document_id, item.report) for item in batch.items]
+    )
+    return DeliveryReportResults(
+        items=[
+            DeliveryReportResult(
+                document_id=item.document_id,
+                outcome=DeliveryReportOutcome.RECORDED,
+                status=status,
+            )
+            if status is not None
+            else DeliveryReportResult(
+                document_id=item.document_id,
+                outcome=DeliveryReportOutcome.NOT_FOUND,
+                detail=f"There is no document '{item.document_id}'.",
+            )
+            for item, status in zip(batch.items, statuses, strict=True)
+        ]
+    )
 
 
 @router.get("/documents/{document_id}", response_model=Document, responses=problem_responses(404))

@@ -576,48 +576,66 @@ class Store:
         self, realm: str, document_id: str, report: ForwardedReport | ErrorReport
     ) -> Document:
         """Record the agent's report; the same report twice changes nothing the second time."""
+        with self._transaction() as db:
+            if self._record_report(db, realm, document_id, report) is None:
+                raise NotFoundError(f"There is no document '{document_id}'.")
+        return self.get_document(realm, document_id)
+
+    def report_deliveries(
+        self, realm: str, reports: Sequence[tuple[str, ForwardedReport | ErrorReport]]
+    ) -> list[DeliveryStatus | None]:
+        """Record many reports in one transaction, in order; each document's status after its
+        report, None for a document this realm does not have (the others are recorded)."""
+        with self._transaction() as db:
+            return [
+                self._record_report(db, realm, document_id, report)
+                for document_id, report in reports
+            ]
+
+    @staticmethod
+    def _record_report(
+        db: sqlite3.Connection, realm: str, document_id: str, report: ForwardedReport | ErrorReport
+    ) -> DeliveryStatus | None:
         if isinstance(report, ForwardedReport):
             status, locations, message = DeliveryStatus.FORWARDED, list(report.locations), None
         else:
             status, locations, message = DeliveryStatus.ERROR, [], report.message
-        with self._transaction() as db:
-            rows = db.execute(
-                "SELECT status, status_message, locations FROM documents"
-                " WHERE realm = ? AND id = ?",
-                (realm, document_id),
-            ).fetchall()
-            if not rows:
-                raise NotFoundError(f"There is no document '{document_id}'.")
-            current = rows[0]
-            same = (
-                current["status"] == status.value
-                and current["status_message"] == message
-                and (
-                    status is not DeliveryStatus.FORWARDED
-                    or json.loads(current["locations"]) == locations
-                )
+        rows = db.execute(
+            "SELECT status, status_message, locations FROM documents WHERE realm = ? AND id = ?",
+            (realm, document_id),
+        ).fetchall()
+        if not rows:
+            return None
+        current = rows[0]
+        same = (
+            current["status"] == status.value
+            and current["status_message"] == message
+            and (
+                status is not DeliveryStatus.FORWARDED
+                or json.loads(current["locations"]) == locations
             )
-            if not same:
-                now = _iso(utcnow())
-                db.execute(
-                    "UPDATE documents SET status = ?, status_message = ?, locations = ?,"
-                    " updated_at = ? WHERE id = ?",
-                    (
-                        status.value,
-                        message,
-                        json.dumps(locations)
-                        if status is DeliveryStatus.FORWARDED
-                        else current["locations"],
-                        now,
-                        document_id,
-                    ),
-                )
-                db.execute(
-                    "INSERT INTO deliveries (document_id, status, locations, message, reported_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (document_id, status.value, json.dumps(locations), message, now),
-                )
-        return self.get_document(realm, document_id)
+        )
+        if not same:
+            now = _iso(utcnow())
+            db.execute(
+                "UPDATE documents SET status = ?, status_message = ?, locations = ?,"
+                " updated_at = ? WHERE id = ?",
+                (
+                    status.value,
+                    message,
+                    json.dumps(locations)
+                    if status is DeliveryStatus.FORWARDED
+                    else current["locations"],
+                    now,
+                    document_id,
+                ),
+            )
+            db.execute(
+                "INSERT INTO deliveries (document_id, status, locations, message, reported_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (document_id, status.value, json.dumps(locations), message, now),
+            )
+        return status
 
     def deliveries(self, document_id: str) -> list[DeliveryRecord]:
         return [

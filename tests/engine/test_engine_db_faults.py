@@ -90,7 +90,9 @@ async def test_every_failing_state_write_is_recovered_by_the_next_run(office: Of
     documents, folder = batch("clean")
     total = await _run(office, None)
     _check(office, documents, folder)
-    assert total > DOCUMENTS  # at least one commit per document, plus the run's own
+    # the run's own (start, feed, finish) and at least one commit of delivered documents;
+    # documents reported together are recorded together, so there may be fewer than documents
+    assert total >= 4
     print(f"\nfailing each of the {total} state writes of a {DOCUMENTS}-document sync in turn")
     for fail_at in range(1, total + 1):
         documents, folder = batch(str(fail_at))

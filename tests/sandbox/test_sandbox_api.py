@@ -176,6 +176,54 @@ def test_delivery_reports_are_idempotent(sandbox_api: Api, sandbox_admin: Sandbo
     assert [d.status.value for d in history] == ["forwarded", "error"]
 
 
+def test_a_batch_of_delivery_reports_means_each_single_report(
+    sandbox_api: Api, sandbox_admin: SandboxAdmin
+) -> None:
+    be, nl = sandbox_api("be"), sandbox_api("nl")
+    first, second = _new_document(sandbox_admin), _new_document(sandbox_admin)
+    elsewhere = _new_document(sandbox_admin, "nl")
+    batch = {
+        "items": [
+            {"document_id": first.id, "report": {"status": "forwarded", "locations": ["/a/1.pdf"]}},
+            {"document_id": "doc_missing", "report": {"status": "error", "message": "x"}},
+            {"document_id": elsewhere.id, "report": {"status": "error", "message": "x"}},
+            {"document_id": second.id, "report": {"status": "error", "message": "Read-only."}},
+        ]
+    }
+    answer = be.post("/documents/delivery", json=batch)
+    assert answer.status_code == 200
+    results = answer.json()["items"]
+    assert [(r["document_id"], r["outcome"], r["status"]) for r in results] == [
+        (first.id, "recorded", "forwarded"),
+        ("doc_missing", "not_found", None),
+        (elsewhere.id, "not_found", None),  # another realm's document is not even seen
+        (second.id, "recorded", "error"),
+    ]
+    assert "doc_missing" in results[1]["detail"]
+    # recorded exactly as the single reports record them; the same batch again changes nothing
+    assert be.post("/documents/delivery", json=batch).json()["items"] == results
+    one = Document.model_validate(be.get(f"/documents/{first.id}").json())
+    assert (one.status.value, one.locations) == ("forwarded", ["/a/1.pdf"])
+    two = Document.model_validate(be.get(f"/documents/{second.id}").json())
+    assert (two.status.value, two.status_message) == ("error", "Read-only.")
+    assert len(sandbox_admin.document("be", first.id).deliveries) == 1
+    assert len(sandbox_admin.document("be", second.id).deliveries) == 1
+    assert nl.get(f"/documents/{elsewhere.id}").json()["status"] == "to_fetch"
+    # items apply in order: the last report of a document wins
+    again = {
+        "items": [
+            {"document_id": first.id, "report": {"status": "error", "message": "gone"}},
+            {"document_id": first.id, "report": {"status": "forwarded", "locations": ["/b.pdf"]}},
+        ]
+    }
+    be.post("/documents/delivery", json=again)
+    assert be.get(f"/documents/{first.id}").json()["locations"] == ["/b.pdf"]
+    for bad in ({"items": []}, {}, {"items": [{"document_id": first.id, "report": {}}]}):
+        refused = be.post("/documents/delivery", json=bad)
+        assert refused.status_code == 422
+        assert refused.headers["content-type"] == "application/problem+json"
+
+
 @pytest.mark.parametrize(
     "body",
     [
