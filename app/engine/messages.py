@@ -134,6 +134,7 @@ class ClientInfo(_Message):
     country: str
     accounting_file_id: str
     shares_documents: bool
+    linked_since: dt.datetime | None = None
 
 
 class ClientsLoaded(_Message):

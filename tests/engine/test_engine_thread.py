@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.core.kinds import DocumentKind
 from app.engine.messages import (
+    ClientsLoaded,
     Connectivity,
     DocumentChanged,
     EngineState,
@@ -52,6 +53,11 @@ def test_live_sync_commands_and_settings_without_restart(office: Office) -> None
     engine.start()
     assert engine.error is None and engine.running
     try:
+        loaded = wait_for(events, lambda e: isinstance(e, ClientsLoaded))
+        assert isinstance(loaded, ClientsLoaded)
+        info = next(c for c in loaded.clients if c.id == first.id)
+        # the Clients tab shows since when the platform has it linked to the office
+        assert info.linked_since is not None and info.linked_since == first.linked_since
         wait_for(
             events, lambda e: isinstance(e, StateChanged) and e.state is EngineState.UP_TO_DATE
         )
