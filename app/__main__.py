@@ -1,5 +1,10 @@
 """``python -m app``: Ferry's entry point."""
 
-from app.cli import main
+import multiprocessing
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    # the engine runs in a spawned child process; a frozen (PyInstaller) build needs this first
+    multiprocessing.freeze_support()
+    from app.cli import main
+
+    raise SystemExit(main())

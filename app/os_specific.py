@@ -7,6 +7,7 @@ one place.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -153,3 +154,21 @@ def folder_writable(folder: Path) -> str | None:
     except OSError as error:
         return f"Ferry may not write in {probe_dir} ({error.strerror or error})"
     return None
+
+
+#: Windows' BELOW_NORMAL_PRIORITY_CLASS; POSIX: this much nicer than the app.
+_BELOW_NORMAL_PRIORITY_CLASS = 0x4000
+BACKGROUND_NICE = 10
+
+
+def lower_own_priority() -> None:
+    """Let this process (the sync engine's) yield the CPU to the person's programs and to
+    Ferry's own window, as sync clients do for background work. Call it before starting
+    threads: on Linux a thread inherits the nice value of the thread that starts it."""
+    if WINDOWS:  # pragma: no cover - exercised on Windows builds
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
+        return
+    # not allowed here: run at the normal priority, which is only less smooth
+    with contextlib.suppress(OSError):
+        os.nice(BACKGROUND_NICE)

@@ -1,18 +1,19 @@
 """The GUI thread while the real engine syncs 2,000 documents into a table of 100,000.
 
 Run: .venv/bin/python bench/bench_gui_sync.py [--documents 2000] [--history 100000]
-        [--size 100000] [--clients 20] [--engine thread|process] [--window shown|hidden]
+        [--size 100000] [--clients 20] [--engine process|thread] [--window shown|hidden]
         [--sandbox process|thread] [--screen auto|xvfb|offscreen] [--profile FILE]
 
 Nothing is simulated: a real sandbox platform (``SandboxServer``, in its own process by default,
 as the real platform is another machine; ``--sandbox thread`` runs it in this process as
 ``python -m app --demo`` does) holds ``--documents`` documents of ``--size`` bytes for
-``--clients`` clients; a logged-in Ferry home links them all; the real ``EngineThread`` syncs
-them and posts its events through the real ``EngineBridge`` into the real ``MainWindow`` (its
-``StatusView`` already holding ``--history`` documents, loaded as ``FerryApp`` loads its
-history) and the real ``TrayController``, wired as ``FerryApp._wire`` wires them, on a real Qt
-event loop: a virtual X screen (Xvfb, with the trayer tray host when installed, so the tray
-icon is real too) when Xvfb exists, Qt's offscreen platform otherwise.
+``--clients`` clients; a logged-in Ferry home links them all; the real engine
+(``EngineProcess``, in a child process, as ``FerryApp`` runs it) syncs them and posts its events
+through the real ``EngineBridge`` into the real ``MainWindow`` (its ``StatusView`` already
+holding ``--history`` documents, loaded as ``FerryApp`` loads its history) and the real
+``TrayController``, wired as ``FerryApp._wire`` wires them, on a real Qt event loop: a virtual X
+screen (Xvfb, with the trayer tray host when installed, so the tray icon is real too) when Xvfb
+exists, Qt's offscreen platform otherwise.
 
 A 5 ms heartbeat timer on the GUI thread records every gap between its beats from the engine's
 start until every document shows Forwarded; the longest gap is the longest stall a person
@@ -32,11 +33,12 @@ engine's thread holds, or for a CPU), so a stall can be explained; the longest g
 with what was seen in them. ``--profile FILE`` writes a cProfile of the GUI thread.
 
 What else can be varied, to find where a stall comes from:
-``--engine process`` runs the same ``EngineThread`` in a child process whose events come back
-as JSON lines into the same bridge (the GUI then shares its GIL with nobody); ``--window
+``--engine thread`` runs the engine on a thread of this process instead (``EngineThread``, as
+Ferry did before: the GUI then shares its GIL with the engine, which is what stalled it);
+``--window
 hidden`` leaves the window hidden, as ``FerryApp`` does when a tray exists (nothing to paint);
-``--engine-nice``/``--sandbox-nice`` set CPU priorities (the sandbox runs at nice 19 by
-default: the real platform is another computer and does not take the user's CPU).
+``--engine-nice`` (thread only) and ``--sandbox-nice`` set CPU priorities (the sandbox runs
+at nice 19 by default: the real platform is another computer and does not take the user's CPU).
 
 Target (issue 7): no stall over 50 ms.
 """
@@ -259,88 +261,6 @@ def history_rows(count: int, clients: dict[str, str]) -> list[Any]:
 
     rows = make_rows(count, {client_id: client_id for client_id in clients})
     return rows
-
-
-# -- the engine in a process of its own (--engine process) -------------------------------------
-
-
-class EngineChild:
-    """``EngineThread``'s interface over a child process running the same ``EngineThread``:
-    commands and events cross as JSON lines (they are serialisable by design), so the engine's
-    Python never competes with the GUI thread for this process's GIL."""
-
-    def __init__(
-        self, home: Any, on_event: Callable[[Any], None], refresh_token: str, nice: int
-    ) -> None:
-        self._nice = nice
-        self._home = home
-        self._on_event = on_event
-        self._token = refresh_token
-        self._process: subprocess.Popen[str] | None = None
-
-    def start(self, *, wait: bool = False) -> None:
-        self._process = subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--engine-child",
-                str(self._home.settings_dir.parent),
-                "--engine-nice",
-                str(self._nice),
-            ],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-        )
-        assert self._process.stdin is not None
-        self._process.stdin.write(self._token + "\n")
-        self._process.stdin.flush()
-        threading.Thread(target=self._read, name="ferry-engine-events", daemon=True).start()
-
-    def _read(self) -> None:
-        from app.engine.messages import EVENTS
-
-        assert self._process is not None and self._process.stdout is not None
-        for line in self._process.stdout:
-            self._on_event(EVENTS.validate_json(line))
-
-    def send(self, command: Any) -> None:
-        assert self._process is not None and self._process.stdin is not None
-        self._process.stdin.write(command.model_dump_json() + "\n")
-        self._process.stdin.flush()
-
-    def stop(self) -> None:
-        if self._process is not None and self._process.stdin is not None:
-            self._process.stdin.close()
-            self._process.wait(30)
-
-
-def engine_child(home_dir: Path, nice: int) -> None:
-    """Child process: an ``EngineThread`` on a home; the refresh token comes as stdin's first
-    line, commands as the next ones; events go to stdout, one JSON line each."""
-    from bench_engine import memory_store
-
-    from app.engine.messages import COMMANDS
-    from app.engine.thread import EngineThread
-    from app.home import FerryHome
-
-    home = FerryHome.under(home_dir)
-    if nice:
-        os.nice(nice)  # before any thread starts: they inherit it
-    store = memory_store(home, sys.stdin.readline().strip())
-    lock = threading.Lock()
-
-    def emit(event: Any) -> None:
-        with lock:
-            sys.stdout.write(event.model_dump_json() + "\n")
-            sys.stdout.flush()
-
-    engine = EngineThread(home, emit, secrets=store)
-    engine.start(wait=False)
-    for line in sys.stdin:
-        engine.send(COMMANDS.validate_json(line))
-    engine.stop()
 
 
 # -- the measurement -----------------------------------------------------------------------------
@@ -648,12 +568,11 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument(
         "--engine",
-        choices=("thread", "process"),
-        default="thread",
-        help="thread: EngineThread in this process, as FerryApp runs it; process: the same "
-        "EngineThread in a child process, its events read from a pipe",
+        choices=("process", "thread"),
+        default="process",
+        help="process: EngineProcess, as FerryApp runs it; thread: EngineThread in this "
+        "process (shares the GUI's GIL)",
     )
-    parser.add_argument("--engine-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument(
         "--sandbox-nice",
         type=int,
@@ -667,7 +586,7 @@ def main() -> int:
         type=int,
         default=0,
         metavar="N",
-        help="the engine's nice value (its process, or its thread: Linux schedules threads)",
+        help="the engine thread's nice value (--engine thread; Linux schedules threads)",
     )
     parser.add_argument("--sandbox", choices=("process", "thread"), default="process")
     parser.add_argument("--screen", choices=("auto", "xvfb", "offscreen"), default="auto")
@@ -686,9 +605,6 @@ def main() -> int:
     parser.add_argument("--gaps", type=int, default=5, help="longest gaps listed per round")
     parser.add_argument("--profile", type=Path, metavar="FILE", help="cProfile of the GUI thread")
     args = parser.parse_args()
-    if args.engine_child is not None:
-        engine_child(args.engine_child, args.engine_nice)
-        return 0
     if args.switch_interval:
         sys.setswitchinterval(args.switch_interval)
     with (
@@ -704,13 +620,14 @@ def run(args: argparse.Namespace, screen: str, work: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app.engine.messages import Pause, Resume
+    from app.engine.process import EngineProcess
     from app.engine.thread import EngineThread
     from app.gui.documents_model import Column
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     platform = Platform(args.sandbox, work / "sandbox", args.sandbox_nice)
-    engine: EngineThread | EngineChild | None = None
+    engine: EngineThread | EngineProcess | None = None
     recorder = Recorder()
     try:
         setup = time.perf_counter()
@@ -734,10 +651,11 @@ def run(args: argparse.Namespace, screen: str, work: Path) -> int:
 
         def start_engine() -> None:
             nonlocal engine
-            if args.engine == "thread":  # as FerryApp runs it
-                engine = EngineThread(home, gui.bridge.post, secrets=memory_store(home, token))
-            else:
-                engine = EngineChild(home, gui.bridge.post, token, args.engine_nice)
+            secrets = memory_store(home, token)
+            if args.engine == "thread":
+                engine = EngineThread(home, gui.bridge.post, secrets=secrets)
+            else:  # as FerryApp runs it
+                engine = EngineProcess(home, gui.bridge.post, secrets=secrets)
             engine.start(wait=False)  # as FerryApp: the GUI never waits on the engine
             if args.engine == "thread" and args.engine_nice:
                 for thread in threading.enumerate():

@@ -39,8 +39,8 @@ from app.engine.messages import (
     StateChanged,
     SyncNow,
 )
+from app.engine.process import EngineProcess
 from app.engine.state import StateStore
-from app.engine.thread import EngineThread
 from app.gui.activity_view import RunRow
 from app.gui.background import Background
 from app.gui.bridge import EngineBridge
@@ -81,7 +81,7 @@ class FerryApp(QObject):
         self.wizard: SetupWizard | None = None
         self._main_view: QWidget | None = None
         self.sandbox: LocalSandbox | None = None
-        self.engine: EngineThread | None = None
+        self.engine: EngineProcess | None = None
         self.background = Background(self)
         self.bridge = EngineBridge(self)
         self.tray = TrayController(self)
@@ -261,7 +261,7 @@ class FerryApp(QObject):
         self.window.show_who(login.who, login.office_name)
         settings = self._show_settings()
         self._proxy = settings.proxy if settings is not None else None
-        self.engine = EngineThread(self.home, self.bridge.post, secrets=secrets)
+        self.engine = EngineProcess(self.home, self.bridge.post, secrets=secrets)
         self.engine.start(wait=False)
         if self.tray.available:
             self.window.hide()  # set up: Ferry works from the tray

@@ -3,6 +3,7 @@ the tray follows, Send to integrations brings rows back to Forwarded, one app pe
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,12 +12,14 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.language import Language
+from app.demo_setup import DEMO_REALM
 from app.engine.messages import EngineState
 from app.gui.app import FerryApp
 from app.gui.i18n import install_translator
 from app.gui.single_instance import SingleInstance
 from app.home import FerryHome
-from app.settings import load_settings
+from app.sandbox.testkit import SandboxAdmin
+from app.settings import ProxyMode, ProxySettings, load_settings, save_settings
 from tests.conftest import RunFerry
 
 
@@ -119,6 +122,35 @@ def test_settings_from_the_window_switch_the_language_live_and_keep_the_rest(
         assert ferry.engine is not None  # same proxy: the engine went on
     finally:
         install_translator(QApplication.instance(), Language.EN)  # type: ignore[arg-type]
+
+
+def test_a_new_proxy_restarts_the_engine_process_which_syncs_on(
+    qtbot: QtBot, ferry: FerryApp
+) -> None:
+    qtbot.waitUntil(lambda: ferry.engine is not None, timeout=60_000)
+    qtbot.waitUntil(lambda: ferry.tray.state is EngineState.UP_TO_DATE, timeout=60_000)
+    first = ferry.engine
+    assert first is not None and first.pid is not None and first.pid != os.getpid()
+    settings = load_settings(ferry.home.settings_dir)
+    changed = settings.model_copy(update={"proxy": ProxySettings(mode=ProxyMode.NONE)})
+    save_settings(ferry.home.settings_dir, changed)
+    ferry._apply_settings(changed)
+    # a new engine process, logged in with the demo's rotated token (not a revoked one)
+    qtbot.waitUntil(lambda: ferry.engine is not None and ferry.engine is not first, timeout=60_000)
+    assert ferry.engine is not None and ferry.engine.pid != first.pid
+    demo = ferry.demo
+    assert demo is not None
+    before = _forwarded(ferry)
+    client = load_settings(ferry.home.settings_dir).links[0]
+    with SandboxAdmin(demo.url) as admin:
+        admin.add_document(
+            DEMO_REALM,
+            client.client_id,
+            "receipt",
+            [("after-restart.pdf", b"%PDF-1.4\n% proxy restart\n%%EOF\n", "application/pdf")],
+        )
+    qtbot.waitUntil(lambda: _forwarded(ferry) > before, timeout=60_000)
+    assert ferry.tray.state is not EngineState.LOGIN_NEEDED
 
 
 def test_the_clients_tab_lists_the_platform_s_clients_with_their_links(

@@ -1,0 +1,162 @@
+"""The child side of :class:`app.engine.process.EngineProcess`: an :class:`EngineThread` in a
+process of its own, talking JSON lines over one pipe.
+
+The engine's Python then never competes with the GUI for a GIL (issue 7: repaints call Python
+for every cell and waited for the engine's thread). The first message down the pipe is a
+:class:`ChildSetup` (a demo's refresh token travels there, never on a command line or in the
+environment); the next ones are commands. Events go up. The pipe's end of file is how the child
+learns its parent is gone, however it died.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import logging.handlers
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from app.auth.account import load_login
+from app.auth.secret_store import SecretStore
+from app.engine.messages import COMMANDS, Event, Stop
+from app.engine.thread import EngineThread
+from app.home import FerryHome
+from app.logs import BACKUP_COUNT, FORMAT, MAX_BYTES, ScrubbingFormatter
+from app.os_specific import lower_own_priority
+
+log = logging.getLogger(__name__)
+
+CHILD_LOG_FILE_NAME = "engine.log"
+POLL_S = 0.5
+
+
+class ChildSetup(BaseModel):
+    """What the child needs beyond its home folder: sent over the pipe, first."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    refresh_token: str | None = None  # set: a demo's in-memory keyring, seeded with it
+    long_poll_s: float | None = None
+    log_level: int = logging.INFO
+
+    def __repr__(self) -> str:  # never log the token, even by accident
+        return f"ChildSetup(long_poll_s={self.long_poll_s!r}, log_level={self.log_level!r})"
+
+    __str__ = __repr__
+
+
+class SecretSaved(BaseModel):
+    """Up the pipe: the child's in-memory keyring changed (a demo's rotated refresh token).
+
+    A real login lives in the OS keyring, which both processes read; a demo's lives in memory,
+    so the parent keeps a copy that follows the child's, or the next engine it starts would
+    present a token the platform already rotated away (and reuse revokes the login)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    type: Literal["secret_saved"] = "secret_saved"
+    name: str
+    value: str | None  # None: deleted
+
+    def __repr__(self) -> str:
+        return f"SecretSaved(name={self.name!r})"
+
+    __str__ = __repr__
+
+
+class _RelayingStore(SecretStore):
+    """An in-memory store that tells the parent of every change."""
+
+    def __init__(self) -> None:
+        from app.demo_setup import MemoryKeyring
+
+        super().__init__(MemoryKeyring())
+        self.relay: Callable[[SecretSaved], None] | None = None
+
+    def save(self, name: str, secret: str) -> None:
+        super().save(name, secret)
+        if self.relay is not None:
+            self.relay(SecretSaved(name=name, value=secret))
+
+    def delete(self, name: str) -> None:
+        super().delete(name)
+        if self.relay is not None:
+            self.relay(SecretSaved(name=name, value=None))
+
+
+def setup_child_logging(home: FerryHome, level: int) -> None:
+    """Its own rotating file next to ``ferry.log``, scrubbed the same way: two processes
+    rotating one file is unsafe (on Windows a file held open by another process cannot be
+    renamed)."""
+    home.log_dir.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        home.log_dir / CHILD_LOG_FILE_NAME,
+        maxBytes=MAX_BYTES,
+        backupCount=BACKUP_COUNT,
+        encoding="utf-8",
+        delay=True,
+    )
+    handler.setFormatter(ScrubbingFormatter(FORMAT))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def _memory_store(
+    home: FerryHome, refresh_token: str, relay: Callable[[SecretSaved], None]
+) -> SecretStore | None:
+    login = load_login(home.settings_dir)
+    if login is None:
+        return None
+    store = _RelayingStore()
+    store.save(login.secret_name, refresh_token)  # seeding it is no news for the parent
+    store.relay = relay
+    return store
+
+
+def child_main(home: FerryHome, connection: Connection) -> None:
+    """The child process's target (importable, as the spawn start method needs)."""
+    try:
+        setup = ChildSetup.model_validate_json(connection.recv_bytes())
+    except (EOFError, OSError):
+        return
+    setup_child_logging(home, setup.log_level)
+    lower_own_priority()  # before the engine's threads start, so that they inherit it
+    lock = threading.Lock()
+
+    def emit(event: Event | SecretSaved) -> None:
+        data = event.model_dump_json().encode()
+        # the parent gone: the command loop sees it and stops the engine
+        with lock, contextlib.suppress(OSError, ValueError):
+            connection.send_bytes(data)
+
+    secrets = None
+    if setup.refresh_token is not None:
+        secrets = _memory_store(home, setup.refresh_token, emit)
+    engine = EngineThread(home, emit, secrets=secrets, long_poll_s=setup.long_poll_s)
+    log.info("engine process started")
+    # The child may wait: commands sent meanwhile wait in the pipe instead of being dropped.
+    engine.start(wait=True)
+    try:
+        while engine.running:
+            try:
+                if not connection.poll(POLL_S):
+                    continue
+                command = COMMANDS.validate_json(connection.recv_bytes())
+            except (EOFError, OSError):
+                log.info("the app is gone: stopping the engine")
+                break
+            if isinstance(command, Stop):
+                break
+            engine.send(command)
+    finally:
+        engine.stop()
+        if engine.running:
+            log.warning("the engine did not stop in time")
+        log.info("engine process ends")
+        connection.close()
