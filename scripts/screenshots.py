@@ -10,6 +10,14 @@ Nothing is painted for the pictures: the errors are real deliveries refused by a
 folder, the preview is the editor's own. Each screenshot is one function taking the
 :class:`Shots` context, listed in ``SHOTS`` in the order they are taken (later ones may change
 the app's state, e.g. the errors); adding a screen is adding a function and a line there.
+
+The first-run wizard's pictures (``WIZARD_SHOTS``, taken first) come from a real app, not a
+demo, started on an empty Ferry home: its wizard starts this computer's sandbox platform and
+logs in to it through the sandbox's own login form. Only the system browser is replaced, by a
+thread that fills that form as tests/gui/test_wizard.py does, and only the OS keyring, by one
+in this process's memory (the demo's): nothing of this run reaches the machine's real keyring.
+Each wizard function takes its page from the one before, so ``--only wizard-links`` still
+walks through the earlier pages (without saving their pictures).
 """
 
 from __future__ import annotations
@@ -22,11 +30,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -35,6 +46,8 @@ from bench.bench_gui_sync import virtual_screen  # noqa: E402 - a screen before 
 
 OUT = ROOT / "docs" / "screenshots"
 LOCKED_DESTINATION = "Winbooks"
+MEMORY_KEYRING = "app.demo_setup.MemoryKeyring"
+"""The keyring backend of this whole run (and of any process it starts): in memory only."""
 
 
 @dataclass
@@ -45,6 +58,8 @@ class Shots:
     ferry: object  # app.gui.app.FerryApp
     out: Path
     work: Path  # scratch folder of this run (the Ferry home is under it)
+    wanted: Callable[[str], bool] = lambda _name: True  # pictures to write (the rest: steps)
+    browser: Browser | None = None  # the wizard's stand-in for the system browser
 
     def wait(self, test: Callable[[], object], seconds: float, what: str = "") -> None:
         """Run the event loop until ``test()`` holds; fail with ``what`` after ``seconds``."""
@@ -87,10 +102,206 @@ class Shots:
 
     def _write(self, picture: object, name: str) -> Path:
         path = self.out / f"{name}.png"
+        if not self.wanted(name):
+            return path  # a step on the way to a picture asked for
         if not picture.save(str(path)):  # type: ignore[attr-defined]
             raise RuntimeError(f"could not write {path}")
         print(f"  {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
         return path
+
+
+class Browser:
+    """Stands in for the system browser, as tests/gui/test_wizard.py's does: it logs in on the
+    sandbox's login form (the demo user) and follows the redirect back to Ferry's loopback
+    listener, on its own thread (another process in real life). It waits for ``go`` first, so
+    the wizard's login page can be pictured as a person sees it while they log in."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+        self.go = threading.Event()
+        self.errors: list[BaseException] = []
+
+    def open(self, url: str) -> bool:
+        self.urls.append(url)
+        threading.Thread(target=self._browse, args=(url,), name="browser", daemon=True).start()
+        return True
+
+    def _browse(self, url: str) -> None:
+        import httpx
+
+        from app.sandbox.testkit import read_login_form
+
+        try:
+            if not self.go.wait(300):
+                return
+            with httpx.Client(timeout=60) as http:
+                page = http.get(url)
+                page.raise_for_status()
+                action, inputs = read_login_form(page.text)
+                inputs.update(username="demo", password="demo", action="login")
+                answer = http.post(urljoin(str(page.url), action), data=inputs)
+                if answer.status_code not in (302, 303):
+                    raise RuntimeError(f"the login form answered {answer.status_code}")
+                http.get(answer.headers["location"]).raise_for_status()  # back to Ferry
+        except BaseException as error:  # told by the waits of the wizard pictures
+            self.errors.append(error)
+
+
+def _wizard(shots: Shots) -> object:
+    wizard = shots.ferry.wizard  # type: ignore[attr-defined]
+    assert wizard is not None, "the wizard is gone"
+    return wizard
+
+
+def _click(shots: Shots, button: object) -> None:
+    """Click as a person does: once the button is there and enabled."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    shots.wait(lambda: button.isVisible() and button.isEnabled(), 10, button.text())  # type: ignore[attr-defined]
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)  # type: ignore[call-overload]
+
+
+def _wizard_on(shots: Shots, page: object, seconds: float = 10) -> None:
+    """Wait for the wizard to show ``page``; say why the login failed if it did."""
+    wizard = _wizard(shots)
+
+    def there() -> bool:
+        browser = shots.browser
+        if browser is not None and browser.errors:
+            raise RuntimeError(f"the browser failed: {browser.errors[0]!r}")
+        failure = wizard.login_page.failure  # type: ignore[attr-defined]
+        if failure.isVisible():
+            raise RuntimeError(f"the wizard says: {failure.text()}")
+        return wizard.page() is page  # type: ignore[attr-defined]
+
+    shots.wait(there, seconds, "the wizard's next page")
+
+
+def _save_wizard(shots: Shots, name: str) -> None:
+    shots.settle(0.4)
+    shots.save(shots.ferry.window, name)  # type: ignore[attr-defined]
+
+
+def wizard_country(shots: Shots) -> None:
+    """The first page: where the office's platform is; this computer's sandbox chosen."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window = shots.ferry.window  # type: ignore[attr-defined]
+    window.resize(900, 540)  # the pages before the clients' table need no more
+    window.move(0, 40)  # below the tray host's panel
+    wizard = _wizard(shots)
+    shots.wait(wizard.isVisible, 10, "the wizard")  # type: ignore[attr-defined]
+    listing = wizard.country.list  # type: ignore[attr-defined]
+    (item,) = listing.findItems("Sandbox (this computer)", Qt.MatchFlag.MatchExactly)
+    QTest.mouseClick(
+        listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center()
+    )
+    _save_wizard(shots, "wizard-country")
+
+
+def wizard_login(shots: Shots) -> None:
+    """Logging in: the sandbox is started, the browser opened; Ferry waits for the person."""
+    wizard = _wizard(shots)
+    login = wizard.login_page  # type: ignore[attr-defined]
+    _click(shots, wizard.next)  # type: ignore[attr-defined]  # "Log in"
+    shots.wait(lambda: login.address.isVisible(), 60, "the login page in the browser")
+    _save_wizard(shots, "wizard-login")
+
+
+def wizard_who(shots: Shots) -> None:
+    """Logged in: who, which office, which platform; the person checks it is theirs."""
+    assert shots.browser is not None
+    shots.browser.go.set()  # the person logs in in the browser
+    wizard = _wizard(shots)
+    _wizard_on(shots, wizard.who, 60)  # type: ignore[attr-defined]
+    _save_wizard(shots, "wizard-who")
+
+
+def _add_destination(shots: Shots, name: str, folder: str, delivered: str) -> None:
+    """The destination editor, as the page's Add… opens it, filled in and saved. The folders
+    are an office's Windows network share (as the Destinations tab's picture has them)."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from app.core.names import TargetOS
+
+    wizard = _wizard(shots)
+    _click(shots, wizard.destinations_page.add)  # type: ignore[attr-defined]
+    editor = wizard.editor  # type: ignore[attr-defined]
+    shots.wait(lambda: editor is not None and editor.isVisible(), 5, "the destination editor")
+    editor.target = TargetOS.WINDOWS
+    editor.name.setText(name)
+    editor.general.set_text(folder)
+    editor.format.setCurrentIndex(editor.format.findData(str(delivered)))
+    editor.check_now()
+    save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
+    shots.wait(save.isEnabled, 10, f"a destination editor without problems: {editor.problems()}")
+    _click(shots, save)
+    shots.wait(lambda: name in [d.name for d in wizard.destinations], 5, f"{name} saved")  # type: ignore[attr-defined]
+
+
+def wizard_destinations(shots: Shots) -> None:
+    """Where documents go: the accounting software's import folder and an archive."""
+    from app.settings import DeliveryFormat
+
+    wizard = _wizard(shots)
+    _click(shots, wizard.next)  # type: ignore[attr-defined]
+    _wizard_on(shots, wizard.destinations_page)  # type: ignore[attr-defined]
+    share = r"\\server\accounting"
+    _add_destination(
+        shots, "Winbooks", share + r"\winbooks\import\[enterprise_name]", DeliveryFormat.UBL
+    )
+    _add_destination(
+        shots,
+        "Archive",
+        share + r"\archive\[enterprise_name]\[year]\[document_type]",
+        DeliveryFormat.UBL_PDF,
+    )
+    _save_wizard(shots, "wizard-destinations")
+
+
+def wizard_links(shots: Shots) -> None:
+    """Which clients go where: three clients to Winbooks from the start of the year, one of
+    them to the archive too, ticked in its column. Not saved: the pictures end before Finish."""
+    from PySide6.QtCore import QDate, QItemSelectionModel, Qt
+
+    wizard = _wizard(shots)
+    _click(shots, wizard.next)  # type: ignore[attr-defined]
+    _wizard_on(shots, wizard.links_page)  # type: ignore[attr-defined]
+    shots.ferry.window.resize(1280, 620)  # type: ignore[attr-defined]  # every column in sight
+    links = wizard.links_page.links  # type: ignore[attr-defined]
+    proxy = links.proxy
+    sharing = [
+        row
+        for row in range(proxy.rowCount())
+        if proxy.flags(proxy.index(row, links.model.destination_column("Winbooks")))
+        & Qt.ItemFlag.ItemIsEnabled
+    ]
+    if len(sharing) < 3:
+        raise RuntimeError(f"the sandbox has {len(sharing)} clients sharing their documents")
+    links.destination.setCurrentIndex(links.destination.findData("Winbooks"))
+    links.start.setDate(QDate(QDate.currentDate().year(), 1, 1))
+    selection = links.table.selectionModel()
+    for row in sharing[:3]:
+        selection.select(
+            proxy.index(row, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    _click(shots, links.link_selected)
+    archive = proxy.index(sharing[0], links.model.destination_column("Archive"))
+    proxy.setData(archive, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    shots.settle(0.3)
+    _save_wizard(shots, "wizard-links")
+
+
+WIZARD_SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
+    ("wizard-country", wizard_country),
+    ("wizard-login", wizard_login),
+    ("wizard-who", wizard_who),
+    ("wizard-destinations", wizard_destinations),
+    ("wizard-links", wizard_links),
+]
 
 
 # -- the screenshots, in the order they are taken ------------------------------------------------
@@ -152,7 +363,7 @@ def status_errors(shots: Shots) -> None:
     home = ferry.home  # type: ignore[attr-defined]
     locked = shots.work / LOCKED_DESTINATION
     shots.wait(lambda: len({r.client_id for r in all_rows(model)}) >= 2, 30, "two clients")
-    most = Counter(r.client_id for r in all_rows(model)).most_common(2)  # type: ignore[attr-defined]
+    most = Counter(r.client_id for r in all_rows(model)).most_common(2)
     chosen = [client_id for client_id, _ in most]
 
     settings = load_settings(home.settings_dir)
@@ -233,7 +444,7 @@ SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
 # -- running the app -----------------------------------------------------------------------------
 
 
-def all_rows(model: object) -> list[object]:
+def all_rows(model: object) -> list[Any]:
     return [model.row_at(r) for r in range(model.rowCount())]  # type: ignore[attr-defined]
 
 
@@ -259,13 +470,14 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
 
 
 def main() -> int:
-    names = [name for name, _ in SHOTS]
+    names = [name for name, _ in (*WIZARD_SHOTS, *SHOTS)]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=names, help="take only these")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--screen", choices=("auto", "xvfb", "offscreen"), default="auto")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    os.environ["PYTHON_KEYRING_BACKEND"] = MEMORY_KEYRING  # before anything asks for a keyring
     with (
         virtual_screen(args.screen) as screen,
         tempfile.TemporaryDirectory(prefix="ferry-") as scratch,
@@ -276,15 +488,99 @@ def main() -> int:
 
 
 def take(args: argparse.Namespace, screen: str, work: Path) -> int:
+    """The app as run_gui has it (qasync's loop, the English translator), then the pictures:
+    the wizard's on an empty home, then the demo's."""
+    import asyncio
+
+    import qasync
     from PySide6.QtWidgets import QApplication
 
     from app.core.language import Language
-    from app.gui.app import FerryApp
-    from app.home import FerryHome
+    from app.gui.i18n import install_translator
 
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Ferry")
     app.setQuitOnLastWindowClosed(False)
+    install_translator(app, Language.EN, cache_dir=work / "translations")
+    # The wizard's login is a coroutine on this loop; the waits below run it by spinning Qt's
+    # events (made the running loop by hand, as tests/gui/test_wizard.py does).
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    print(f"Qt platform {app.platformName()}: {screen}; {dt.datetime.now():%H:%M}")
+    try:
+        wanted = set(args.only or [name for name, _ in (*WIZARD_SHOTS, *SHOTS)])
+        steps = [name for name, _ in WIZARD_SHOTS]
+        last = max((steps.index(name) for name in wanted if name in steps), default=-1)
+        if last >= 0:
+            take_wizard(app, args, work, WIZARD_SHOTS[: last + 1], wanted)
+        if wanted & {name for name, _ in SHOTS}:
+            take_demo(app, args, work, [(n, shot) for n, shot in SHOTS if n in wanted])
+    finally:
+        tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
+        for task in tasks:
+            task.cancel()
+        Shots(app, None, args.out, work).wait(lambda: all(task.done() for task in tasks), 10, "")
+        asyncio.events._set_running_loop(None)
+        loop.close()
+        asyncio.set_event_loop(None)
+    return 0
+
+
+def take_wizard(
+    app: object,
+    args: argparse.Namespace,
+    work: Path,
+    steps: list[tuple[str, Callable[[Shots], None]]],
+    wanted: set[str],
+) -> None:
+    """A first start: an empty Ferry home, the wizard, this computer's sandbox to log in to."""
+    import keyring
+
+    from app.core.language import Language
+    from app.demo_setup import MemoryKeyring
+    from app.gui import desktop
+    from app.gui.app import FerryApp
+    from app.gui.wizard import WizardOptions
+    from app.home import FerryHome
+
+    keyring.set_keyring(MemoryKeyring())  # the login's refresh token stays in this process
+    browser = Browser()
+    ferry = FerryApp(
+        FerryHome.under(work / "first-run"),
+        language=Language.EN,
+        wizard_options=WizardOptions(sandbox_port=0, sandbox_seed_documents=3),
+    )
+    opener, desktop.open_url = desktop.open_url, browser.open
+    try:
+        if not ferry.start():
+            raise RuntimeError("another Ferry runs for this home")
+        if ferry.wizard is None:
+            raise RuntimeError("no wizard: the Ferry home is not empty")
+        shots = Shots(app, ferry, args.out, work, wanted=wanted.__contains__, browser=browser)
+        for _name, step in steps:
+            step(shots)
+    finally:
+        desktop.open_url = opener
+        browser.go.set()  # a browser still waiting gives up at once
+        ferry.shutdown()
+        # the end of this app's "process": Qt deletes its windows and tray icon now
+        for thing in (ferry.instance, ferry.window, ferry):
+            thing.deleteLater()
+        Shots(app, ferry, args.out, work).settle(0.3)
+
+
+def take_demo(
+    app: object,
+    args: argparse.Namespace,
+    work: Path,
+    shots_wanted: list[tuple[str, Callable[[Shots], None]]],
+) -> None:
+    """``python -m app --demo``: the demo platform's clients, synced."""
+    from app.core.language import Language
+    from app.gui.app import FerryApp
+    from app.home import FerryHome
+
     ferry = FerryApp(FerryHome.under(work / "home"), language=Language.EN, demo=True)
     if not ferry.start():
         raise RuntimeError("another Ferry runs for this home")
@@ -295,13 +591,10 @@ def take(args: argparse.Namespace, screen: str, work: Path) -> int:
             lambda: model.count("forwarded") >= 12 and ferry.clients, 90, "the demo's first sync"
         )
         shots.settle(2)
-        print(f"Qt platform {app.platformName()}: {screen}; {dt.datetime.now():%H:%M}")
-        for name, shot in SHOTS:
-            if args.only is None or name in args.only:
-                shot(shots)
+        for _name, shot in shots_wanted:
+            shot(shots)
     finally:
         ferry.shutdown()
-    return 0
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ _WIDTHS = {
     Column.FILE_ID: 20,
     Column.VAT: 17,
     Column.VAT_CHECK: 34,
-    Column.SHARES: 19,
+    Column.SHARES: 22,
     Column.LINKED_SINCE: 14,
 }
 
@@ -489,7 +489,9 @@ class ClientLinksView(QWidget):
             .replace("%3", str(linked))
         )
         pending = self.model.pending_count()
-        if pending:
+        if pending and self.embedded:  # the wizard writes the links when the person finishes
+            words += " · " + self.tr("%n change(s) will be saved when you finish", "", pending)
+        elif pending:
             words += " · " + self.tr("%n change(s) not saved yet", "", pending)
         elif self.saving:
             words += " · " + self.tr("saving…")

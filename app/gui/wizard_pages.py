@@ -273,7 +273,7 @@ class WhoPage(QWidget):
             )
         )
         self.clients.setText(
-            self.tr("The office has {count} client(s) on the platform.").format(count=client_count)
+            self.tr("The office has %n client(s) on the platform.", "", client_count)
         )
 
 

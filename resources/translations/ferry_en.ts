@@ -25,6 +25,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n change(s) will be saved when you finish</source>
+        <translation>
+            <numerusform>%n change will be saved when you finish</numerusform>
+            <numerusform>%n changes will be saved when you finish</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n change(s) not saved yet</source>
         <translation>
             <numerusform>%n change not saved yet</numerusform>
@@ -59,6 +66,16 @@
         <translation>
             <numerusform>%1 shown</numerusform>
             <numerusform>%1 shown</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>WhoPage</name>
+    <message numerus="yes">
+        <source>The office has %n client(s) on the platform.</source>
+        <translation>
+            <numerusform>The office has %n client on the platform.</numerusform>
+            <numerusform>The office has %n clients on the platform.</numerusform>
         </translation>
     </message>
 </context>

@@ -303,6 +303,13 @@
         <translation>Clients affichés : %1 sur %2 · liés : %3</translation>
     </message>
     <message numerus="yes">
+        <source>%n change(s) will be saved when you finish</source>
+        <translation>
+            <numerusform>%n modification sera enregistrée quand vous terminerez</numerusform>
+            <numerusform>%n modifications seront enregistrées quand vous terminerez</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n change(s) not saved yet</source>
         <translation>
             <numerusform>%n modification pas encore enregistrée</numerusform>
@@ -1310,9 +1317,12 @@
         <source>Platform: {region} ({address})</source>
         <translation>Plateforme : {region} ({address})</translation>
     </message>
-    <message>
-        <source>The office has {count} client(s) on the platform.</source>
-        <translation>Clients du bureau sur la plateforme : {count}.</translation>
+    <message numerus="yes">
+        <source>The office has %n client(s) on the platform.</source>
+        <translation>
+            <numerusform>Le bureau a %n client sur la plateforme.</numerusform>
+            <numerusform>Le bureau a %n clients sur la plateforme.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -303,6 +303,13 @@
         <translation>%1 van %2 klanten getoond · %3 gekoppeld</translation>
     </message>
     <message numerus="yes">
+        <source>%n change(s) will be saved when you finish</source>
+        <translation>
+            <numerusform>%n wijziging wordt opgeslagen bij het voltooien</numerusform>
+            <numerusform>%n wijzigingen worden opgeslagen bij het voltooien</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n change(s) not saved yet</source>
         <translation>
             <numerusform>%n wijziging nog niet opgeslagen</numerusform>
@@ -1310,9 +1317,12 @@
         <source>Platform: {region} ({address})</source>
         <translation>Platform: {region} ({address})</translation>
     </message>
-    <message>
-        <source>The office has {count} client(s) on the platform.</source>
-        <translation>Klanten van het kantoor op het platform: {count}.</translation>
+    <message numerus="yes">
+        <source>The office has %n client(s) on the platform.</source>
+        <translation>
+            <numerusform>Het kantoor heeft %n klant op het platform.</numerusform>
+            <numerusform>Het kantoor heeft %n klanten op het platform.</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

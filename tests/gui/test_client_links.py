@@ -452,6 +452,9 @@ def test_embedded_in_the_wizard_there_is_no_save(
     sharing = {c.id for c in office.clients() if c.shares_documents}
     assert {link.client_id for link in view.links()} == sharing
     assert all(link.destinations == ["Winbooks"] for link in view.links())
+    # the wizard saves them when the person finishes: the counts say so, not "not saved yet"
+    assert f"{len(sharing)} changes will be saved when you finish" in view.counts.text()
+    assert "not saved yet" not in view.counts.text()
 
 
 def test_the_main_window_has_a_clients_tab(qtbot: QtBot) -> None:
