@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 import webbrowser
@@ -22,6 +23,7 @@ from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
 from app.regions import RegionKind, RegionsError, regions
 from app.sandbox.defaults import DEFAULT_PORT
+from app.settings import ProxySettings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,14 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
     return LoginTarget(region.code, str(region.issuer), str(region.api_url), known.client_id)
 
 
+def _proxy(home: FerryHome) -> ProxySettings | str:
+    """The proxy chosen in the home's settings, or why the settings cannot be read."""
+    try:
+        return load_settings(home.settings_dir).proxy
+    except SettingsError as error:
+        return str(error)
+
+
 def _describe(login: StoredLogin) -> str:
     office = f" for {login.office_name}" if login.office_name else ""
     return f"Logged in as {login.who}{office} (region {login.region}, {login.issuer})"
@@ -94,6 +104,10 @@ def run_login(args: argparse.Namespace) -> int:
     if isinstance(target, str):
         return _fail(target, EXIT_USAGE)
     home: FerryHome = args.ferry_home
+    proxy = _proxy(home)
+    if isinstance(proxy, str):
+        return _fail(proxy)
+    target = dataclasses.replace(target, proxy=proxy)
     store = SecretStore()
     try:
         store.check()
@@ -116,7 +130,7 @@ def run_login(args: argparse.Namespace) -> int:
 async def _login(
     target: LoginTarget, home: FerryHome, store: SecretStore, args: argparse.Namespace
 ) -> StoredLogin:
-    async with make_http_client() as http:
+    async with make_http_client(proxy=target.proxy) as http:
         login = Login(target, http=http, language=args.language)
         url = await login.begin()
         print("Open this address in a browser to log in to Ferry:", flush=True)
@@ -133,8 +147,12 @@ async def _login(
         return stored
 
 
-def _session_for(stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient) -> TokenSession:
-    target = LoginTarget(stored.region, stored.issuer, stored.api_url, stored.client_id)
+def _session_for(
+    stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient, proxy: ProxySettings
+) -> TokenSession:
+    target = LoginTarget(
+        stored.region, stored.issuer, stored.api_url, stored.client_id, proxy=proxy
+    )
     return TokenSession(target, store=store, secret_name=stored.secret_name, http=http)
 
 
@@ -143,10 +161,13 @@ def run_whoami(args: argparse.Namespace) -> int:
     stored = load_login(home.settings_dir)
     if stored is None:
         return _fail("login needed: Ferry is not logged in; run 'ferry login'", EXIT_LOGIN_NEEDED)
+    proxy = _proxy(home)
+    if isinstance(proxy, str):
+        return _fail(proxy)
     store = SecretStore()
     try:
         store.check()
-        fresh = asyncio.run(_whoami(stored, store))
+        fresh = asyncio.run(_whoami(stored, store, proxy))
     except LoginNeeded as error:
         return _fail(f"login needed: {error}; run 'ferry login'", EXIT_LOGIN_NEEDED)
     except (LoginError, SecretStoreError, PlatformError) as error:
@@ -156,9 +177,9 @@ def run_whoami(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _whoami(stored: StoredLogin, store: SecretStore) -> StoredLogin:
-    async with make_http_client() as http:
-        session = _session_for(stored, store, http)
+async def _whoami(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> StoredLogin:
+    async with make_http_client(proxy=proxy) as http:
+        session = _session_for(stored, store, http, proxy)
         await session.access_token()
         if not stored.api_url:
             return stored
@@ -172,10 +193,14 @@ def run_logout(args: argparse.Namespace) -> int:
     if stored is None:
         print("Ferry was not logged in.")
         return 0
+    proxy = _proxy(home)
+    if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
+        log.warning("%s; revoking the login through the system's proxy settings", proxy)
+        proxy = ProxySettings()
     store = SecretStore()
     try:
         store.check()
-        asyncio.run(_logout(stored, store))
+        asyncio.run(_logout(stored, store, proxy))
     except SecretStoreError as error:
         return _fail(str(error))
     forget_login(home.settings_dir)
@@ -183,6 +208,6 @@ def run_logout(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _logout(stored: StoredLogin, store: SecretStore) -> None:
-    async with make_http_client() as http:
-        await _session_for(stored, store, http).revoke()
+async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> None:
+    async with make_http_client(proxy=proxy) as http:
+        await _session_for(stored, store, http, proxy).revoke()

@@ -104,6 +104,23 @@ def permanent_delay(attempts: int) -> float:
     return float(min(PERMANENT_MAX_S, PERMANENT_BASE_S * 5 ** min(attempts, 10)))
 
 
+async def _cancel_and_wait(*tasks: asyncio.Task[Any]) -> None:
+    """Cancel the tasks still running and wait until they have ended.
+
+    Their own cancellation (or failure, already reported elsewhere or moot once cut short) is
+    taken here; a cancellation of the task calling this is not: :func:`asyncio.wait` lets it
+    through.
+    """
+    running = [task for task in tasks if not task.done()]
+    for task in running:
+        task.cancel()
+    if running:
+        await asyncio.wait(running)
+    for task in running:
+        if not task.cancelled() and task.exception() is not None:
+            log.debug("a cancelled %s ended with %r", task.get_name(), task.exception())
+
+
 @dataclass
 class RunSummary:
     """What one run did, for the command line and the activity tab."""
@@ -208,8 +225,12 @@ class Engine:
             if removed:
                 log.info("removed %d unfinished temporary file(s) in %s", removed, folder)
         # The downloads, one batch of reports and the long-poll.
-        self._http = make_http_client(max_connections=self._concurrency + 2)
-        target = LoginTarget(login.region, login.issuer, login.api_url, login.client_id)
+        # Both go through the proxy the settings name; a change of proxy needs a new engine.
+        proxy = self._settings.proxy
+        self._http = make_http_client(max_connections=self._concurrency + 2, proxy=proxy)
+        target = LoginTarget(
+            login.region, login.issuer, login.api_url, login.client_id, proxy=proxy
+        )
         self._session = TokenSession(
             target,
             store=self._secrets or SecretStore(),
@@ -225,6 +246,8 @@ class Engine:
     async def close(self) -> None:
         if self.state is not None:
             self._set_state(EngineState.STOPPED)
+        if self._reporter is not None:
+            await self._reporter.aclose()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -525,36 +548,41 @@ class Engine:
                 summary.failed += int(outcome.failed)
 
         ready: list[QueueItem] = []  # due, not yet started
-        while not self._paused and self._login_needed is None:
-            # A document takes a slot first, then the next due one is picked: a slot freed by a
-            # finished download starts the next at once, whatever the reports are doing.
-            while pending and len(self._in_flight) >= self._concurrency * 10:
-                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            await semaphore.acquire()
-            if not ready:
-                self._reload_settings()  # changes apply from the next documents on
-                # Documents being reported are still in flight; look past them.
-                ready = [
-                    i
-                    for i in self.store.due(self._concurrency * 4 + len(self._in_flight))
-                    if i.document_id not in self._in_flight
-                ]
-                ready.reverse()
-            if not ready:
-                semaphore.release()
-                if not pending:
-                    return
-                await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
-            else:
-                item = ready.pop()
-                self._in_flight.add(item.document_id)
-                task = asyncio.create_task(one(item))
-                pending.add(task)
-                task.add_done_callback(pending.discard)
-            if deadline is not None and time.monotonic() > deadline:
-                break
-        if pending:
-            await asyncio.wait(pending)
+        try:
+            while not self._paused and self._login_needed is None:
+                # A document takes a slot first, then the next due one is picked: a slot freed by a
+                # finished download starts the next at once, whatever the reports are doing.
+                while pending and len(self._in_flight) >= self._concurrency * 10:
+                    await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                await semaphore.acquire()
+                if not ready:
+                    self._reload_settings()  # changes apply from the next documents on
+                    # Documents being reported are still in flight; look past them.
+                    ready = [
+                        i
+                        for i in self.store.due(self._concurrency * 4 + len(self._in_flight))
+                        if i.document_id not in self._in_flight
+                    ]
+                    ready.reverse()
+                if not ready:
+                    semaphore.release()
+                    if not pending:
+                        return
+                    await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                else:
+                    item = ready.pop()
+                    self._in_flight.add(item.document_id)
+                    task = asyncio.create_task(one(item))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                if deadline is not None and time.monotonic() > deadline:
+                    break
+            if pending:
+                await asyncio.wait(pending)
+        finally:
+            # Stopped (cancelled) half-way: no document task outlives the drain; each step
+            # of a delivery is safe to repeat, so the next pass finishes what was cut short.
+            await _cancel_and_wait(*pending)
 
     async def sync_once(self, kind: str = "incremental") -> RunSummary:
         """One incremental pass: read the feed, deliver what is due, retry transient failures
@@ -818,16 +846,16 @@ class Engine:
         if upcoming is not None:
             wait = max(0.0, min(wait, upcoming - time.time()))
         self._settle_state()
-        poll = asyncio.create_task(self.pull_changes(wait))
-        woken = asyncio.create_task(self._wake.wait())
-        done, _ = await asyncio.wait({poll, woken}, return_when=asyncio.FIRST_COMPLETED)
-        if poll not in done:
-            poll.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poll
-        else:
-            woken.cancel()
-            poll.result()
+        poll = asyncio.create_task(self.pull_changes(wait), name="ferry-long-poll")
+        woken = asyncio.create_task(self._wake.wait(), name="ferry-wake")
+        try:
+            done, _ = await asyncio.wait({poll, woken}, return_when=asyncio.FIRST_COMPLETED)
+            if poll in done:
+                poll.result()
+        finally:
+            # Cut short (a command) or stopped (this task cancelled): neither task outlives
+            # the wait, so none is left pending when the engine's loop closes.
+            await _cancel_and_wait(poll, woken)
         self._wake.clear()
 
     async def _sleep_or_wake(self, seconds: float) -> None:

@@ -85,6 +85,14 @@ class Reporter:
             self._sender = asyncio.create_task(self._send_all(), name="ferry-reports")
         await pending.done
 
+    async def aclose(self) -> None:
+        """The engine closes: a batch being sent is cut short (the next pass reports it again,
+        reports being idempotent) and no task outlives the engine's loop."""
+        sender, self._sender = self._sender, None
+        if sender is not None and not sender.done():
+            sender.cancel()
+            await asyncio.wait([sender])
+
     def nudge(self) -> None:
         """Something changed what ``more_coming`` says (a delivery ended without a report):
         look again now rather than at the end of the wait."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import threading
 from collections.abc import Coroutine
@@ -45,7 +46,14 @@ from app.local_sandbox import LocalSandbox
 from app.platform.client import make_http_client
 from app.regions import Region, RegionKind, RegionsFile, regions
 from app.sandbox.defaults import DEFAULT_PORT, DEFAULT_SEED_DOCUMENTS
-from app.settings import Destination, Settings
+from app.settings import (
+    ClientLink,
+    Destination,
+    ProxySettings,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +61,30 @@ log = logging.getLogger(__name__)
 def _os_keyring() -> SecretStore:
     """The OS keyring (finding its backend may talk to D-Bus: not on the GUI thread)."""
     return SecretStore()
+
+
+def _with_the_rest_kept(
+    home: FerryHome, destinations: list[Destination], links: list[ClientLink]
+) -> Settings:
+    """The wizard chooses destinations and links; what was chosen before it ran (a proxy, the
+    language, notifications: say after a logout) is kept. Blocking: reads the file."""
+    try:
+        stored = load_settings(home.settings_dir)
+    except SettingsError as error:
+        log.warning("the wizard starts from default settings: %s", error)
+        stored = Settings()
+    rest = stored.model_dump(exclude={"destinations", "links"})
+    return Settings.model_validate({**rest, "destinations": destinations, "links": links})
+
+
+def _stored_proxy(home: FerryHome) -> ProxySettings:
+    """The proxy already chosen in the home's settings (blocking: reads the file), else the
+    system's: the wizard must still be able to log in when that file cannot be used."""
+    try:
+        return load_settings(home.settings_dir).proxy
+    except SettingsError as error:
+        log.warning("the wizard uses the system's proxy settings: %s", error)
+        return ProxySettings()
 
 
 @dataclass(frozen=True)
@@ -240,8 +272,9 @@ class SetupWizard(QWidget):
 
     async def _log_in(self, region: Region) -> None:
         try:
-            async with make_http_client() as http:
-                target = await self._target(region, http)
+            proxy = await asyncio.to_thread(_stored_proxy, self.home)
+            async with make_http_client(proxy=proxy) as http:
+                target = await self._target(region, http, proxy)
                 store = self._secrets
                 if store is None:
                     store = await asyncio.to_thread(_os_keyring)
@@ -277,7 +310,9 @@ class SetupWizard(QWidget):
         self.login_page.show_failure(text)
         self._idle()
 
-    async def _target(self, region: Region, http: httpx.AsyncClient) -> LoginTarget:
+    async def _target(
+        self, region: Region, http: httpx.AsyncClient, proxy: ProxySettings
+    ) -> LoginTarget:
         client_id = self.regions.client_id
         if region.kind is RegionKind.SANDBOX:
             sandbox = self._sandbox
@@ -298,14 +333,16 @@ class SetupWizard(QWidget):
                             why=error.strerror or str(error)
                         )
                     ) from None
-            return sandbox.target(region, client_id)
+            return dataclasses.replace(sandbox.target(region, client_id), proxy=proxy)
         if region.kind is RegionKind.CUSTOM:
             issuer = self.country.issuer.text().strip().rstrip("/")
             api_url = self.country.api.text().strip().rstrip("/")
             self.login_page.set_status(self.tr("Checking the platform's address…"))
             await check_api(http, api_url)
-            return LoginTarget("custom", issuer, api_url, client_id)
-        return LoginTarget(region.code, str(region.issuer), str(region.api_url), client_id)
+            return LoginTarget("custom", issuer, api_url, client_id, proxy=proxy)
+        return LoginTarget(
+            region.code, str(region.issuer), str(region.api_url), client_id, proxy=proxy
+        )
 
     @Slot()
     def _reopen(self) -> None:
@@ -371,8 +408,11 @@ class SetupWizard(QWidget):
     async def _finish(self) -> None:
         assert self.logged_in is not None
         try:
-            settings = Settings(
-                destinations=list(self.destinations), links=self.links_page.links.links()
+            settings = await asyncio.to_thread(
+                _with_the_rest_kept,
+                self.home,
+                list(self.destinations),
+                self.links_page.links.links(),
             )
             await asyncio.to_thread(save_setup, self.home, self.logged_in.login, settings)
         except Exception as error:

@@ -34,6 +34,7 @@ from app.api.models import (
 )
 from app.auth.session import BearerAuth, TokenSession
 from app.platform.errors import PlatformError, error_from_exception, error_from_response
+from app.settings import ProxySettings, httpx_proxy_options
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +45,21 @@ LONG_POLL_MARGIN_S = 15.0
 _REPORT = TypeAdapter(DeliveryReport)
 
 
-def make_http_client(max_connections: int = 16) -> httpx.AsyncClient:
-    """The one shared client: keep-alive, bounded connections, the system's proxy settings."""
+def make_http_client(
+    max_connections: int = 16, proxy: ProxySettings | None = None
+) -> httpx.AsyncClient:
+    """The one shared client: keep-alive, bounded connections, the proxy the person chose.
+
+    Without a ``proxy`` it follows the system's proxy settings (:attr:`ProxyMode.SYSTEM`).
+    """
     return httpx.AsyncClient(
         timeout=TIMEOUT,
         limits=httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         ),
-        trust_env=True,
         follow_redirects=False,
         headers={"User-Agent": "Ferry"},
+        **httpx_proxy_options(proxy or ProxySettings()),
     )
 
 

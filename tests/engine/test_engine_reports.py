@@ -12,7 +12,12 @@ import pytest
 from app.api.models import DeliveryReport, DeliveryReportResult
 from app.engine.engine import Engine
 from tests.engine.conftest import Office
-from tests.engine.test_engine_faults import assert_forwarded_exactly, one_destination, running
+from tests.engine.test_engine_faults import (
+    assert_forwarded_exactly,
+    one_destination,
+    running,
+    settle,
+)
 
 
 def spy_on_reports(engine: Engine) -> tuple[list[int], list[str]]:
@@ -118,4 +123,31 @@ async def test_a_batch_refused_by_a_busy_platform_is_retried_not_lost(office: Of
         assert (summary.delivered, summary.failed) == (10, 0)
         assert refused and engine.store.queue_size() == 0
         assert engine.store.documents("error") == []
+    assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})
+
+
+async def test_stopping_while_a_batch_is_on_its_way_leaves_no_task_and_loses_nothing(
+    office: Office,
+) -> None:
+    documents = one_destination(office, 12, kind="other")
+    async with running(office, concurrency=4) as engine:
+        sending = asyncio.Event()
+        real = engine.client.report_deliveries
+
+        async def slow_platform(reports: list[tuple[str, DeliveryReport]]) -> Any:
+            sending.set()
+            await asyncio.sleep(60)  # the platform takes its time: the engine stops meanwhile
+            return await real(reports)
+
+        engine.client.report_deliveries = slow_platform  # type: ignore[method-assign]
+        sync = asyncio.create_task(engine.sync_once())
+        await asyncio.wait_for(sending.wait(), 30)
+        sync.cancel()
+        await asyncio.wait([sync])
+    # the engine closed: its reporter's sender did not outlive it
+    left = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    assert left == [], [t.get_name() for t in left]
+    # nothing was recorded as reported, so the next engine reports (and finds the files)
+    async with running(office, concurrency=4) as engine:
+        await settle(engine)
     assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})

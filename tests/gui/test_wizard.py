@@ -37,7 +37,7 @@ from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, stored_port
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import SandboxAdmin, read_login_form
-from app.settings import load_settings
+from app.settings import ProxyMode, ProxySettings, Settings, load_settings, save_settings
 
 LOGIN_WAIT_MS = 60_000
 
@@ -198,6 +198,11 @@ def test_wizard_from_country_to_first_synced_document_and_the_next_start(
 ) -> None:
     home = FerryHome.under(tmp_path / "home")
     output = tmp_path / "Accounting"
+    # chosen before the set-up (say, before a logout): kept by it
+    save_settings(
+        home.settings_dir,
+        Settings(proxy=ProxySettings(mode=ProxyMode.NONE), notifications=False),
+    )
     app = FerryApp(
         home,
         language=Language.EN,
@@ -278,6 +283,7 @@ def test_wizard_from_country_to_first_synced_document_and_the_next_start(
         settings = load_settings(home.settings_dir)
         assert [d.name for d in settings.destinations] == ["Archive"]
         assert len(settings.links) == len(sharing)
+        assert settings.proxy.mode is ProxyMode.NONE and not settings.notifications
         assert app.sandbox is not None and app.sandbox.running
         if app.tray.available:
             assert not app.window.isVisible()
