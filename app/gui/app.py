@@ -49,6 +49,7 @@ from app.gui.documents_model import DocumentRow
 from app.gui.i18n import install_translator, system_language
 from app.gui.main_window import MainWindow
 from app.gui.preview_clients import preview_clients
+from app.gui.relogin import ReloginDialog
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.single_instance import SingleInstance
 from app.gui.tray import TrayController
@@ -91,6 +92,7 @@ class FerryApp(QObject):
         self._client_names: dict[str, str] = {}
         self._editor: DestinationEditor | None = None
         self._settings_dialog: SettingsDialog | None = None
+        self._relogin: ReloginDialog | None = None
         self._proxy: Any = None  # the proxy the running engine was started with
         self._wire()
 
@@ -116,6 +118,8 @@ class FerryApp(QObject):
         self.tray.open_logs_requested.connect(self._open_logs)
         self.tray.settings_requested.connect(self.open_settings)
         self.window.settings_requested.connect(self.open_settings)
+        self.window.login_requested.connect(self.log_in_again)
+        self.tray.login_requested.connect(self.log_in_again)
         self.tray.quit_requested.connect(self.quit)
         self.instance.show_requested.connect(self.window.bring_forward)
         self.window.destinations_view.add_requested.connect(self._add_destination)
@@ -383,6 +387,46 @@ class FerryApp(QObject):
         documents back, so those clients get a full sync of their own."""
         for client_id in client_ids:
             self._send(FullSync(client_id=client_id))
+
+    # -- login needed --------------------------------------------------------------------------
+
+    @Slot()
+    def log_in_again(self) -> None:
+        """The platform ended the login: the same person logs in again in the browser, and the
+        engine goes on with the new login (nothing else changes)."""
+        if self._relogin is not None:
+            self._relogin.raise_()
+            self._relogin.activateWindow()
+            return
+        stored = load_login(self.home.settings_dir)
+        if stored is None:
+            return
+        self.window.bring_forward()
+        dialog = ReloginDialog(
+            self.home,
+            stored,
+            secrets=self.demo.secrets if self.demo is not None else None,
+            proxy=self._proxy,
+            language=self.language,
+            parent=self.window,
+        )
+        dialog.logged_in.connect(self._logged_in_again)
+        dialog.finished.connect(self._relogin_closed)
+        self._relogin = dialog
+        dialog.open()  # never exec(): the event loop keeps running
+        dialog.start()
+
+    @Slot(object)
+    def _logged_in_again(self, login: StoredLogin) -> None:
+        self.window.show_who(login.who, login.office_name)
+        if self.engine is None:
+            self._start_engine(self.demo.secrets if self.demo is not None else None)
+        else:
+            self._restart_engine()
+
+    @Slot(int)
+    def _relogin_closed(self, _result: int) -> None:
+        self._relogin = None
 
     # -- settings ------------------------------------------------------------------------------
 

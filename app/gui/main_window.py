@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
     """Documents, activity, destinations and clients; the status line; the way into Settings."""
 
     settings_requested = Signal()
+    login_requested = Signal()
 
     def __init__(self, *, language: Language = FALLBACK, tray_available: bool = False) -> None:
         super().__init__()
@@ -123,6 +124,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.state_label = QLabel(self)
         self.statusBar().addWidget(self.state_label, 1)
+        self.login_button = QPushButton(self)  # shown while a login is needed: the way to act
+        self.login_button.clicked.connect(self.login_requested)
+        self.login_button.hide()
+        self.statusBar().addPermanentWidget(self.login_button)
         self.who_label = QLabel("", self)
         self.statusBar().addPermanentWidget(self.who_label)
         self.settings_button = QPushButton(self)
@@ -139,6 +144,7 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.setTabText(index, title)
         self.settings_button.setText(self.tr("Settings…"))
+        self.login_button.setText(self.tr("Log in again…"))
         if self._status_text is not None:
             self.state_label.setText(self._status_text)
         else:
@@ -152,6 +158,7 @@ class MainWindow(QMainWindow):
     def show_state(self, event: StateChanged) -> None:
         self._state = event
         self._status_text = None
+        self.login_button.setVisible(event.state is EngineState.LOGIN_NEEDED)
         self._show_state_words()
 
     def show_message(self, text: str) -> None:

@@ -59,6 +59,7 @@ class TrayController(QObject):
     settings_requested = Signal()
     quit_requested = Signal()
     errors_requested = Signal()  # an error notification was clicked: show the errors
+    login_requested = Signal()  # the Login needed notification was clicked: log in again
     notified = Signal(str, str)  # title, text: every notification, shown or not (no tray)
 
     def __init__(
@@ -338,7 +339,7 @@ class TrayController(QObject):
     @Slot()
     def _on_message_clicked(self) -> None:
         if self._last_kind is NotificationKind.LOGIN:
-            self.open_requested.emit()
+            self.login_requested.emit()
         else:
             self.errors_requested.emit()
 

@@ -804,6 +804,10 @@
         <source>Settings…</source>
         <translation>Paramètres…</translation>
     </message>
+    <message>
+        <source>Log in again…</source>
+        <translation>Se reconnecter…</translation>
+    </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
         <translation>
@@ -814,6 +818,53 @@
     <message>
         <source>last sync {time}</source>
         <translation>dernière synchronisation {time}</translation>
+    </message>
+</context>
+<context>
+    <name>ReloginDialog</name>
+    <message>
+        <source>Log in again</source>
+        <translation>Se reconnecter</translation>
+    </message>
+    <message>
+        <source>The platform ended Ferry&apos;s login. Log in again as {who} in your browser to go on syncing for {office}; nothing is lost meanwhile.</source>
+        <translation>La plateforme a mis fin à la connexion de Ferry. Reconnectez-vous en tant que {who} dans votre navigateur pour reprendre la synchronisation pour {office} ; rien n&apos;est perdu entre-temps.</translation>
+    </message>
+    <message>
+        <source>the office</source>
+        <translation>le bureau</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Copier</translation>
+    </message>
+    <message>
+        <source>Open the browser again</source>
+        <translation>Rouvrir le navigateur</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Opening the login page in your browser…</source>
+        <translation>Ouverture de la page de connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <source>Waiting for the login in your browser…</source>
+        <translation>En attente de la connexion dans votre navigateur…</translation>
+    </message>
+    <message>
+        <source>No browser opened: open this address in one to log in.</source>
+        <translation>Aucun navigateur ne s&apos;est ouvert : ouvrez cette adresse dans un navigateur pour vous connecter.</translation>
+    </message>
+    <message>
+        <source>That login is somebody else&apos;s. Log in as {who}, or set Ferry up again for another person.</source>
+        <translation>Cette connexion est celle de quelqu&apos;un d&apos;autre. Connectez-vous en tant que {who}, ou configurez Ferry à nouveau pour une autre personne.</translation>
+    </message>
+    <message>
+        <source>Logged in. Asking the platform about the office…</source>
+        <translation>Connecté. Interrogation de la plateforme sur le bureau…</translation>
     </message>
 </context>
 <context>

@@ -804,6 +804,10 @@
         <source>Settings…</source>
         <translation>Instellingen…</translation>
     </message>
+    <message>
+        <source>Log in again…</source>
+        <translation>Opnieuw aanmelden…</translation>
+    </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
         <translation>
@@ -814,6 +818,53 @@
     <message>
         <source>last sync {time}</source>
         <translation>laatste synchronisatie {time}</translation>
+    </message>
+</context>
+<context>
+    <name>ReloginDialog</name>
+    <message>
+        <source>Log in again</source>
+        <translation>Opnieuw aanmelden</translation>
+    </message>
+    <message>
+        <source>The platform ended Ferry&apos;s login. Log in again as {who} in your browser to go on syncing for {office}; nothing is lost meanwhile.</source>
+        <translation>Het platform heeft de aanmelding van Ferry beëindigd. Meld u in uw browser opnieuw aan als {who} om verder te synchroniseren voor {office}; intussen gaat er niets verloren.</translation>
+    </message>
+    <message>
+        <source>the office</source>
+        <translation>het kantoor</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopiëren</translation>
+    </message>
+    <message>
+        <source>Open the browser again</source>
+        <translation>Browser opnieuw openen</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Opnieuw proberen</translation>
+    </message>
+    <message>
+        <source>Opening the login page in your browser…</source>
+        <translation>De aanmeldpagina wordt in uw browser geopend…</translation>
+    </message>
+    <message>
+        <source>Waiting for the login in your browser…</source>
+        <translation>Wachten op de aanmelding in uw browser…</translation>
+    </message>
+    <message>
+        <source>No browser opened: open this address in one to log in.</source>
+        <translation>Er is geen browser geopend: open dit adres in een browser om u aan te melden.</translation>
+    </message>
+    <message>
+        <source>That login is somebody else&apos;s. Log in as {who}, or set Ferry up again for another person.</source>
+        <translation>Die aanmelding is van iemand anders. Meld u aan als {who}, of stel Ferry opnieuw in voor een andere persoon.</translation>
+    </message>
+    <message>
+        <source>Logged in. Asking the platform about the office…</source>
+        <translation>Aangemeld. Het platform wordt naar het kantoor gevraagd…</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import qasync
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -21,6 +23,7 @@ from app.home import FerryHome
 from app.sandbox.testkit import SandboxAdmin
 from app.settings import ProxyMode, ProxySettings, load_settings, save_settings
 from tests.conftest import RunFerry
+from tests.gui.conftest import Browser
 
 
 @pytest.fixture
@@ -32,6 +35,16 @@ def ferry(qtbot: QtBot, tmp_path: Path) -> Iterator[FerryApp]:
         yield app
     finally:
         app.shutdown()
+
+
+def _add_receipt(url: str, client_id: str, name: str) -> None:
+    with SandboxAdmin(url) as admin:
+        admin.add_document(
+            DEMO_REALM,
+            client_id,
+            "receipt",
+            [(name, b"%PDF-1.4\n% Ferry\n%%EOF\n", "application/pdf")],
+        )
 
 
 def _forwarded(app: FerryApp) -> int:
@@ -142,15 +155,45 @@ def test_a_new_proxy_restarts_the_engine_process_which_syncs_on(
     assert demo is not None
     before = _forwarded(ferry)
     client = load_settings(ferry.home.settings_dir).links[0]
-    with SandboxAdmin(demo.url) as admin:
-        admin.add_document(
-            DEMO_REALM,
-            client.client_id,
-            "receipt",
-            [("after-restart.pdf", b"%PDF-1.4\n% proxy restart\n%%EOF\n", "application/pdf")],
-        )
+    _add_receipt(demo.url, client.client_id, "after-restart.pdf")
     qtbot.waitUntil(lambda: _forwarded(ferry) > before, timeout=60_000)
     assert ferry.tray.state is not EngineState.LOGIN_NEEDED
+
+
+def test_login_needed_is_acted_on_from_the_window_and_syncing_goes_on(
+    qtbot: QtBot, qloop: qasync.QEventLoop, browser: Browser, ferry: FerryApp
+) -> None:
+    qtbot.waitUntil(lambda: ferry.tray.state is EngineState.UP_TO_DATE, timeout=60_000)
+    demo = ferry.demo
+    assert demo is not None and not ferry.window.login_button.isVisible()
+    first = ferry.engine
+    with SandboxAdmin(demo.url) as admin:
+        assert admin.revoke_user(DEMO_REALM) >= 1  # the platform ends the login
+    # the engine finds out at its next call; a document makes that call come now
+    client = load_settings(ferry.home.settings_dir).links[0]
+    _add_receipt(demo.url, client.client_id, "while-logged-out.pdf")
+    qtbot.waitUntil(lambda: ferry.tray.state is EngineState.LOGIN_NEEDED, timeout=60_000)
+    ferry.window.bring_forward()
+    button = ferry.window.login_button
+    qtbot.waitUntil(button.isVisible, timeout=5000)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialog = ferry._relogin
+    assert dialog is not None
+    assert "Demo Dupont" in dialog.intro.text()
+    # the browser logs in (as the same person), the dialog closes, a new engine takes over
+    qtbot.waitUntil(lambda: ferry._relogin is None, timeout=60_000)
+    assert not browser.errors and len(browser.urls) == 1
+    qtbot.waitUntil(lambda: ferry.engine is not None and ferry.engine is not first, timeout=60_000)
+    qtbot.waitUntil(lambda: ferry.tray.state is not EngineState.LOGIN_NEEDED, timeout=60_000)
+    assert not button.isVisible()
+    # what came while logged out is delivered too: nothing was lost
+    model = ferry.window.status_view.model
+
+    def delivered(name: str) -> bool:
+        rows = (model.row_at(i) for i in range(model.total_count()))
+        return any(row.status == "forwarded" and name in " ".join(row.locations) for row in rows)
+
+    qtbot.waitUntil(lambda: delivered("while-logged-out.pdf"), timeout=60_000)
 
 
 def test_the_clients_tab_lists_the_platform_s_clients_with_their_links(

@@ -364,7 +364,7 @@ def test_clicking_a_notification_shows_the_errors_or_the_login(
     qtbot.waitUntil(lambda: tray.state is EngineState.LOGIN_NEEDED)
     assert [title for title, _ in shown] == ["2 documents could not be delivered", "Login needed"]
     assert tray.icon.toolTip().startswith("Ferry — Login needed")
-    with qtbot.waitSignal(tray.open_requested), qtbot.assertNotEmitted(tray.errors_requested):
+    with qtbot.waitSignal(tray.login_requested), qtbot.assertNotEmitted(tray.errors_requested):
         tray.icon.messageClicked.emit()
 
 

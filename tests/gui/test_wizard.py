@@ -8,17 +8,12 @@ redirect back to Ferry. The refresh token goes to gnome-keyring's Secret Service
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
-import httpx
 import pytest
 import qasync
 from keyring.backends import SecretService
@@ -30,95 +25,16 @@ from app.auth.account import LOGIN_FILE, load_login
 from app.auth.secret_store import SecretStore
 from app.core.language import Language
 from app.engine.messages import EngineState
-from app.gui import desktop
 from app.gui.app import FerryApp
 from app.gui.wizard import SetupWizard, WizardOptions
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, stored_port
 from app.sandbox.server import SandboxServer
-from app.sandbox.testkit import SandboxAdmin, read_login_form
+from app.sandbox.testkit import SandboxAdmin
 from app.settings import ProxyMode, ProxySettings, Settings, load_settings, save_settings
+from tests.gui.conftest import Browser
 
 LOGIN_WAIT_MS = 60_000
-
-
-# -- the GUI's asyncio loop, as run_gui has it -----------------------------------------------------
-
-
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
-    """qasync's loop over the test's QApplication, as run_gui has it: pytest-qt's waits spin
-    Qt's event loop, which runs the wizard's coroutines as ``app.exec()`` does in the app.
-
-    It is made the running loop by hand rather than with ``already_running=True``, whose
-    ``stop()`` calls ``QApplication.exit()`` and leaves later tests' loops dead.
-    """
-    loop = qasync.QEventLoop(qapp)
-    asyncio.set_event_loop(loop)
-    asyncio.events._set_running_loop(loop)
-    try:
-        yield loop
-    finally:
-        _finish_tasks(qapp, loop)
-        asyncio.events._set_running_loop(None)
-        loop.close()
-        asyncio.set_event_loop(None)
-
-
-def _finish_tasks(qapp: QApplication, loop: qasync.QEventLoop, timeout: float = 10) -> None:
-    """Let a test's last coroutines (a cancelled login closing its listener) run to their end."""
-    tasks = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in tasks:
-        task.cancel()
-    deadline = time.monotonic() + timeout
-    while not all(task.done() for task in tasks) and time.monotonic() < deadline:
-        qapp.processEvents()
-        time.sleep(0.005)
-
-
-# -- a browser -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Browser:
-    """Replaces the system browser: what it was asked to open, and the last page it showed."""
-
-    action: str = "login"  # the login form's button: "login", or "cancel" to decline
-    password: str = "demo"
-    opens: bool = True  # False: no browser on this computer
-    urls: list[str] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)
-    errors: list[BaseException] = field(default_factory=list)
-
-    def open(self, url: str) -> bool:
-        self.urls.append(url)
-        if not self.opens:
-            return False
-        threading.Thread(target=self._browse, args=(url,), daemon=True).start()
-        return True
-
-    def _browse(self, url: str) -> None:
-        """Another process in real life: it must never run on the GUI thread."""
-        try:
-            with httpx.Client(timeout=60) as http:
-                page = http.get(url)
-                page.raise_for_status()
-                action, inputs = read_login_form(page.text)
-                inputs.update(username="demo", password=self.password, action=self.action)
-                answer = http.post(urljoin(str(page.url), action), data=inputs)
-                assert answer.status_code in (302, 303), answer.text
-                back = answer.headers["location"]
-                assert back.startswith("http://127.0.0.1:"), back  # Ferry's loopback listener
-                self.pages.append(http.get(back).text)
-        except BaseException as error:
-            self.errors.append(error)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Browser:
-    fake = Browser()
-    monkeypatch.setattr(desktop, "open_url", fake.open)
-    return fake
 
 
 # -- helpers ---------------------------------------------------------------------------------------
