@@ -193,19 +193,27 @@ def run_logout(args: argparse.Namespace) -> int:
     if stored is None:
         print("Ferry was not logged in.")
         return 0
+    try:
+        end_login(home, stored)
+    except SecretStoreError as error:
+        return _fail(str(error))
+    print(f"Logged out {stored.who} (region {stored.region}).")
+    return 0
+
+
+def end_login(home: FerryHome, stored: StoredLogin, store: SecretStore | None = None) -> None:
+    """Log out (blocking): revoke the login at the platform (best effort: an unreachable
+    platform only logs a warning), then forget its refresh token and ``login.json``. One way
+    for ``ferry logout`` and the app's *Log out*; raises SecretStoreError if the keyring is
+    locked (then nothing is forgotten, so the person can unlock it and try again)."""
     proxy = _proxy(home)
     if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
         log.warning("%s; revoking the login through the system's proxy settings", proxy)
         proxy = ProxySettings()
-    store = SecretStore()
-    try:
-        store.check()
-        asyncio.run(_logout(stored, store, proxy))
-    except SecretStoreError as error:
-        return _fail(str(error))
+    store = store or SecretStore()
+    store.check()
+    asyncio.run(_logout(stored, store, proxy))
     forget_login(home.settings_dir)
-    print(f"Logged out {stored.who} (region {stored.region}).")
-    return 0
 
 
 async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
 from app.autostart import command_for_this_app
+from app.commands.account import end_login
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
@@ -93,6 +94,7 @@ class FerryApp(QObject):
         self._editor: DestinationEditor | None = None
         self._settings_dialog: SettingsDialog | None = None
         self._relogin: ReloginDialog | None = None
+        self._confirm_log_out: QMessageBox | None = None
         self._proxy: Any = None  # the proxy the running engine was started with
         self._wire()
 
@@ -159,10 +161,13 @@ class FerryApp(QObject):
 
     # -- first run -----------------------------------------------------------------------------
 
-    def _show_wizard(self) -> None:
-        """Not set up yet: the wizard takes the window's place until it is done."""
+    def _show_wizard(self, initial: Settings | None = None) -> None:
+        """Not set up (yet, or since a logout): the wizard takes the window's place until it is
+        done, starting from ``initial``'s destinations and links."""
         try:
-            wizard = SetupWizard(self.home, language=self.language, options=self.wizard_options)
+            wizard = SetupWizard(
+                self.home, language=self.language, options=self.wizard_options, initial=initial
+            )
         except RegionsError as error:  # a damaged installation: say where, do not crash
             self._warn(self.tr("Ferry cannot be set up"), str(error))
             return
@@ -428,6 +433,59 @@ class FerryApp(QObject):
     def _relogin_closed(self, _result: int) -> None:
         self._relogin = None
 
+    @Slot()
+    def log_out(self) -> None:
+        """Ask, then end the login at the platform and here; the wizard takes the window's
+        place, starting from the destinations and links already set (kept on file)."""
+        stored = load_login(self.home.settings_dir)
+        if stored is None or self.demo is not None or self.wizard is not None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Log out"),
+            self.tr(
+                "Log out {who}? Ferry stops syncing until somebody logs in again; the "
+                "destinations and client links are kept."
+            ).format(who=stored.who),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self._settings_dialog or self.window,
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Log out"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(button: Any) -> None:
+            if box.standardButton(button) is QMessageBox.StandardButton.Yes:
+                self._log_out(stored)
+
+        box.buttonClicked.connect(answered)
+        self._confirm_log_out = box
+        box.open()  # never exec(): the event loop keeps running
+
+    def _log_out(self, stored: StoredLogin) -> None:
+        if self._settings_dialog is not None:
+            self._settings_dialog.reject()
+        engine, self.engine = self.engine, None
+        home = self.home
+
+        def work() -> Settings | None:
+            if engine is not None:
+                engine.stop()  # before the token goes: no engine left asking with it
+            end_login(home, stored)
+            try:
+                return load_settings(home.settings_dir)
+            except SettingsError:
+                return None
+
+        self.window.show_message(self.tr("Logging out…"))
+        self.background.run(
+            work, self._logged_out, self._failed(self.tr("Ferry could not log out"))
+        )
+
+    def _logged_out(self, settings: Settings | None) -> None:
+        log.info("logged out; the wizard takes over")
+        self.window.show_who("", None)
+        self._show_wizard(settings)
+
     # -- settings ------------------------------------------------------------------------------
 
     @Slot()
@@ -438,8 +496,9 @@ class FerryApp(QObject):
             return
         home, demo = self.home, self.demo_requested
 
-        def read() -> tuple[Settings, dt.datetime | None, list[str] | None]:
+        def read() -> tuple[Settings, dt.datetime | None, list[str] | None, StoredLogin | None]:
             settings, last = load_settings(home.settings_dir), None
+            login = None if demo else load_login(home.settings_dir)
             path = home.state_dir / STATE_FILE
             if path.exists():
                 store = StateStore(path)
@@ -449,20 +508,26 @@ class FerryApp(QObject):
                     store.close()
                 last = dt.datetime.fromisoformat(value) if value else None
             command = [*command_for_this_app(home), "--demo"] if demo else None
-            return settings, last, command
+            return settings, last, command, login
 
         self.background.run(
             read, self._show_settings_dialog, self._failed(self.tr("The settings cannot be read"))
         )
 
     def _show_settings_dialog(
-        self, answer: tuple[Settings, dt.datetime | None, list[str] | None]
+        self, answer: tuple[Settings, dt.datetime | None, list[str] | None, StoredLogin | None]
     ) -> None:
-        settings, last, command = answer
+        settings, last, command, login = answer
         dialog = SettingsDialog(
-            self.home, settings, last_full_sync=last, command=command, parent=self.window
+            self.home,
+            settings,
+            last_full_sync=last,
+            command=command,
+            login=login if self.wizard is None else None,
+            parent=self.window,
         )
         dialog.saved.connect(self._apply_settings)
+        dialog.log_out_requested.connect(self.log_out)
         dialog.finished.connect(self._settings_closed)
         self._settings_dialog = dialog
         dialog.open()  # never exec(): the event loop keeps running

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import autostart
+from app.auth.account import StoredLogin
 from app.autostart import AutostartError, Platform, Registry
 from app.core.language import Language
 from app.gui.background import Background
@@ -71,6 +74,7 @@ class SettingsDialog(QDialog):
     """Ferry's preferences; *Save* stays disabled while a field has a problem."""
 
     saved = Signal(object)  # Settings, as written
+    log_out_requested = Signal()  # the person wants to log out (the app asks and does it)
 
     def __init__(
         self,
@@ -81,10 +85,13 @@ class SettingsDialog(QDialog):
         platform: Platform | None = None,
         registry: Registry | None = None,
         command: list[str] | None = None,
+        login: StoredLogin | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``login``: who is logged in, with a way to log out; None (the demo): no such part."""
         super().__init__(parent)
         self.setObjectName("settings-dialog")
+        self._login = login
         self._home = home
         self._platform = platform or autostart.running_platform()
         self._registry = registry
@@ -137,6 +144,15 @@ class SettingsDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
 
+        self._account = QGroupBox(self)
+        account = QHBoxLayout(self._account)
+        self.who = QLabel(self)
+        self.who.setWordWrap(True)
+        self.log_out = QPushButton(self)
+        self.log_out.clicked.connect(self.log_out_requested)
+        account.addWidget(self.who, 1)
+        account.addWidget(self.log_out)
+        self._account.setVisible(login is not None)
         self._general = QGroupBox(self)
         general = QFormLayout(self._general)
         general.addRow(self.start_at_login)
@@ -160,6 +176,7 @@ class SettingsDialog(QDialog):
         manual.addWidget(self.proxy_problem)
         network.addLayout(manual)
         layout = QVBoxLayout(self)
+        layout.addWidget(self._account)
         layout.addWidget(self._general)
         layout.addWidget(self._sync)
         layout.addWidget(self._network)
@@ -225,6 +242,16 @@ class SettingsDialog(QDialog):
     def retranslate(self) -> None:
         """Every text in the current language (again after a language change)."""
         self.setWindowTitle(self.tr("Ferry settings"))
+        self._account.setTitle(self.tr("Account"))
+        if self._login is not None:
+            self.who.setText(
+                self.tr("Logged in as {who} for {office}, at {address}").format(
+                    who=self._login.who,
+                    office=self._login.office_name or "—",
+                    address=self._login.api_url or self._login.issuer,
+                )
+            )
+        self.log_out.setText(self.tr("Log out…"))
         self._general.setTitle(self.tr("General"))
         self._sync.setTitle(self.tr("Full sync"))
         self._network.setTitle(self.tr("Connection to the platform"))

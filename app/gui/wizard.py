@@ -118,8 +118,11 @@ class SetupWizard(QWidget):
         options: WizardOptions | None = None,
         regions_file: RegionsFile | None = None,
         secrets: SecretStore | None = None,
+        initial: Settings | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``initial``: settings kept from an earlier set-up (after a logout): its destinations
+        and links are where the wizard starts, to keep or change."""
         super().__init__(parent)
         self.home = home
         self.language = language
@@ -132,6 +135,7 @@ class SetupWizard(QWidget):
         self.logged_in: LoggedIn | None = None
         self._region: Region | None = None
         self.destinations: list[Destination] = []
+        self._initial_links = list(initial.links) if initial is not None else []
         self.editor: DestinationEditor | None = None
 
         self.country = CountryPage(self.regions, language, self)
@@ -173,6 +177,8 @@ class SetupWizard(QWidget):
         self.links_page.links.add_destination_requested.connect(self._add_destination)
         self._busy = False  # a login or the final save is under way
         self._closing = False
+        if initial is not None and initial.destinations:
+            self._set_destinations(list(initial.destinations))
         self._buttons()
 
     # -- navigation ---------------------------------------------------------------------------
@@ -399,8 +405,16 @@ class SetupWizard(QWidget):
     def _set_destinations(self, destinations: list[Destination]) -> None:
         self.destinations = destinations
         self.destinations_page.show_destinations(destinations)
-        # The links screen takes the destinations as its columns and keeps what was ticked.
-        self.links_page.links.set_settings(Settings(destinations=destinations))
+        # The links screen takes the destinations as its columns and keeps what was ticked;
+        # links kept from an earlier set-up show ticked, to the destinations still there.
+        names = {destination.name for destination in destinations}
+        kept = [
+            link.model_copy(update={"destinations": [n for n in link.destinations if n in names]})
+            for link in self._initial_links
+        ]
+        self.links_page.links.set_settings(
+            Settings(destinations=destinations, links=[link for link in kept if link.destinations])
+        )
         self._buttons()
 
     # -- done ---------------------------------------------------------------------------------

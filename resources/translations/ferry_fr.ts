@@ -703,6 +703,22 @@
         <source>Ferry could not start syncing</source>
         <translation>Ferry n&apos;a pas pu démarrer la synchronisation</translation>
     </message>
+    <message>
+        <source>Log out</source>
+        <translation>Se déconnecter</translation>
+    </message>
+    <message>
+        <source>Log out {who}? Ferry stops syncing until somebody logs in again; the destinations and client links are kept.</source>
+        <translation>Déconnecter {who} ? Ferry arrête la synchronisation jusqu&apos;à ce que quelqu&apos;un se reconnecte ; les destinations et les liens clients sont conservés.</translation>
+    </message>
+    <message>
+        <source>Logging out…</source>
+        <translation>Déconnexion…</translation>
+    </message>
+    <message>
+        <source>Ferry could not log out</source>
+        <translation>Ferry n&apos;a pas pu se déconnecter</translation>
+    </message>
 </context>
 <context>
     <name>LinksPage</name>
@@ -872,6 +888,18 @@
     <message>
         <source>Ferry settings</source>
         <translation>Paramètres de Ferry</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <source>Logged in as {who} for {office}, at {address}</source>
+        <translation>Connecté en tant que {who} pour {office}, sur {address}</translation>
+    </message>
+    <message>
+        <source>Log out…</source>
+        <translation>Se déconnecter…</translation>
     </message>
     <message>
         <source>General</source>

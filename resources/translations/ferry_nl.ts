@@ -703,6 +703,22 @@
         <source>Ferry could not start syncing</source>
         <translation>Ferry kon de synchronisatie niet starten</translation>
     </message>
+    <message>
+        <source>Log out</source>
+        <translation>Afmelden</translation>
+    </message>
+    <message>
+        <source>Log out {who}? Ferry stops syncing until somebody logs in again; the destinations and client links are kept.</source>
+        <translation>{who} afmelden? Ferry stopt met synchroniseren tot iemand zich opnieuw aanmeldt; de bestemmingen en klantkoppelingen blijven bewaard.</translation>
+    </message>
+    <message>
+        <source>Logging out…</source>
+        <translation>Afmelden…</translation>
+    </message>
+    <message>
+        <source>Ferry could not log out</source>
+        <translation>Ferry kon niet afmelden</translation>
+    </message>
 </context>
 <context>
     <name>LinksPage</name>
@@ -872,6 +888,18 @@
     <message>
         <source>Ferry settings</source>
         <translation>Instellingen van Ferry</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <source>Logged in as {who} for {office}, at {address}</source>
+        <translation>Aangemeld als {who} voor {office}, op {address}</translation>
+    </message>
+    <message>
+        <source>Log out…</source>
+        <translation>Afmelden…</translation>
     </message>
     <message>
         <source>General</source>

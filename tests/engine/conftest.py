@@ -104,12 +104,15 @@ def _subject(id_token: str | None) -> str:
     return str(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"])
 
 
-def logged_in_home(sandbox: SandboxServer, realm: str, root: Path) -> FerryHome:
-    """A Ferry home logged in to ``realm`` as demo, the refresh token in the real keyring."""
+def logged_in_home(
+    sandbox: SandboxServer, realm: str, root: Path, *, region: str = "sandbox"
+) -> FerryHome:
+    """A Ferry home logged in to ``realm`` as demo, the refresh token in the real keyring
+    (``region="custom"``: as a server of its own, which the app does not start itself)."""
     tokens = login_with_password(sandbox.url, realm)
     home = FerryHome.under(root).ensure()
     stored = StoredLogin(
-        region="sandbox",
+        region=region,
         issuer=sandbox.issuer(realm),
         api_url=sandbox.api_url,
         client_id="ferry-desktop",
