@@ -347,6 +347,22 @@ def destination_editor(shots: Shots) -> None:
     editor.close()
 
 
+def settings(shots: Shots) -> None:
+    """The Settings dialog as it opens, once the OS said whether Ferry starts at login."""
+    ferry = shots.ferry
+    ferry.open_settings()  # type: ignore[attr-defined]
+    shots.wait(
+        lambda: ferry._settings_dialog is not None and ferry._settings_dialog.isVisible(),  # type: ignore[attr-defined]
+        10,
+        "the settings dialog",
+    )
+    dialog = ferry._settings_dialog  # type: ignore[attr-defined]
+    shots.wait(lambda: dialog.start_at_login.isEnabled(), 10, "the start-at-login answer")
+    shots.settle(0.3)
+    shots.save(dialog, "settings")
+    dialog.reject()
+
+
 def status_errors(shots: Shots) -> None:
     """Documents in Error with their messages: two clients get a second destination under a
     read-only folder, and their documents are sent to the integrations again from the table
@@ -436,6 +452,7 @@ SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("status-table", status_table),
     ("activity", activity),
     ("destination-editor", destination_editor),
+    ("settings", settings),
     ("status-errors", status_errors),
     ("tray-menu", tray_menu),
 ]
