@@ -137,6 +137,7 @@ async def deliver(
     *,
     downloads: asyncio.Semaphore | None = None,
     sync_folders: bool = True,
+    look_first: bool = True,
 ) -> list[str] | None:
     """Deliver ``document`` to ``destination``; the paths written (or found), None if not for it.
 
@@ -144,6 +145,10 @@ async def deliver(
     fsync and rename happen on a file thread without holding up the next download.
     ``sync_folders=False`` leaves the folder's fsync to the caller, who must do it (see
     :func:`app.engine.delivery.sync_folders`) before it reports the paths.
+    ``look_first=False`` skips looking for the file before downloading it: for a document
+    never delivered here that look finds nothing but after a kill between the rename and the
+    state's commit, and then the rename itself recognises the same bytes already there (one
+    download more, once), while every other document saves a trip to a file thread.
     """
     slot = downloads or asyncio.Semaphore(1)
     folder_text = destination_folder(destination, document, values, target)
@@ -158,7 +163,9 @@ async def deliver(
                     client, document, output, folder, slot, sync_folders
                 )
             else:
-                path = await _deliver_file(client, document, output, folder, slot, sync_folders)
+                path = await _deliver_file(
+                    client, document, output, folder, slot, sync_folders, look_first
+                )
         except DeliveryError as error:
             if error.code in (FailureCode.LOCKED, FailureCode.UNREACHABLE):
                 raise TransientFailure(str(error)) from None
@@ -180,12 +187,14 @@ async def _deliver_file(
     folder: PurePath,
     slot: asyncio.Semaphore,
     sync_folder: bool,
+    look_first: bool = True,
 ) -> PurePath:
     target_folder = Path(folder)
     file = output.file
-    found = await run_io(find_delivered, target_folder, output.name, file.size, file.sha256)
-    if found is not None:
-        return found
+    if look_first:
+        found = await run_io(find_delivered, target_folder, output.name, file.size, file.sha256)
+        if found is not None:
+            return found
     staged = StagedFile(target_folder, output.name, sync_folder=sync_folder)
     held: list[bytes] = []
     held_size = 0

@@ -415,6 +415,7 @@ class Engine:
                     self.target,
                     downloads=self._downloads,
                     sync_folders=False,  # once per batch of reports: see _report
+                    look_first=resend or done is not None,  # see deliver()
                 )
             except TransientFailure as error:
                 return self._postpone(item, error)
