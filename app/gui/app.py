@@ -94,6 +94,7 @@ class FerryApp(QObject):
         self._editor: DestinationEditor | None = None
         self._settings_dialog: SettingsDialog | None = None
         self._relogin: ReloginDialog | None = None
+        self.login: StoredLogin | None = None  # the login the running engine was started with
         self._confirm_log_out: QMessageBox | None = None
         self._proxy: Any = None  # the proxy the running engine was started with
         self._wire()
@@ -267,6 +268,7 @@ class FerryApp(QObject):
         if login is None:
             self.window.show_message(self.tr("Ferry is not logged in."))
             return
+        self.login = login
         self.window.show_who(login.who, login.office_name)
         settings = self._show_settings()
         self._proxy = settings.proxy if settings is not None else None
@@ -403,7 +405,7 @@ class FerryApp(QObject):
             self._relogin.raise_()
             self._relogin.activateWindow()
             return
-        stored = load_login(self.home.settings_dir)
+        stored = self.login  # no disk read on the GUI thread: read when the engine started
         if stored is None:
             return
         self.window.bring_forward()
@@ -423,6 +425,7 @@ class FerryApp(QObject):
 
     @Slot(object)
     def _logged_in_again(self, login: StoredLogin) -> None:
+        self.login = login
         self.window.show_who(login.who, login.office_name)
         if self.engine is None:
             self._start_engine(self.demo.secrets if self.demo is not None else None)
@@ -437,7 +440,7 @@ class FerryApp(QObject):
     def log_out(self) -> None:
         """Ask, then end the login at the platform and here; the wizard takes the window's
         place, starting from the destinations and links already set (kept on file)."""
-        stored = load_login(self.home.settings_dir)
+        stored = self.login
         if stored is None or self.demo is not None or self.wizard is not None:
             return
         box = QMessageBox(
@@ -483,6 +486,7 @@ class FerryApp(QObject):
 
     def _logged_out(self, settings: Settings | None) -> None:
         log.info("logged out; the wizard takes over")
+        self.login = None
         self.window.show_who("", None)
         self._show_wizard(settings)
 
