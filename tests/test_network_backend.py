@@ -29,6 +29,7 @@ from app.platform.network import (
     AsyncioBackend,
     AsyncioStream,
     AsyncioTransport,
+    LinearConnectionPool,
     SocketOption,
     environment_proxies,
 )
@@ -281,6 +282,55 @@ async def test_a_server_that_never_answers_is_a_read_timeout() -> None:
             await http.get(f"http://127.0.0.1:{port}/", timeout=httpx.Timeout(5, read=0.3))
         assert loop.time() - started < 3
     assert requests and requests[0].startswith(b"GET / HTTP/1.1\r\n")
+
+
+async def test_a_kept_alive_connection_the_server_closed_is_not_used_again() -> None:
+    """A server closing an idle connection (its keep-alive timeout) is noticed by the event
+    loop, not by polling the socket: the next request opens a new connection and succeeds."""
+    backend = CountingBackend()
+
+    async def answer_once_then_hang_up(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+        await asyncio.sleep(0.05)  # idle, kept alive... then no longer
+        writer.close()
+
+    async with (
+        _server(answer_once_then_hang_up) as port,
+        httpx.AsyncClient(transport=AsyncioTransport(network_backend=backend)) as http,
+    ):
+        for _ in range(3):
+            response = await http.get(f"http://127.0.0.1:{port}/")
+            assert (response.status_code, response.text) == (200, "ok")
+            await asyncio.sleep(0.3)
+    assert backend.connections == 3
+
+
+async def test_the_linear_pool_decides_as_httpcores_own(sandbox: SandboxServer, token: str) -> None:
+    """Eight requests at once on at most three connections, one kept alive: the same
+    connections opened, used and closed as with httpcore's pool, whose bookkeeping it redoes."""
+
+    async def scenario(pool_class: type[httpcore.AsyncConnectionPool]) -> tuple[int, ...]:
+        backend = CountingBackend()
+        pool = pool_class(max_connections=3, max_keepalive_connections=1, network_backend=backend)
+        transport = AsyncioTransport(network_backend=backend)
+        transport._pool = pool
+        async with _client(transport, token) as http:
+            answers = await asyncio.gather(
+                *(http.get(f"{sandbox.api_url}/office") for _ in range(8))
+            )
+            assert {answer.status_code for answer in answers} == {200}
+            opened_then, kept_then = backend.connections, len(pool.connections)
+            assert kept_then <= 3
+            assert (await http.get(f"{sandbox.api_url}/office")).status_code == 200
+            return opened_then, kept_then, backend.connections, len(pool.connections)
+
+    linear = await scenario(LinearConnectionPool)
+    assert linear == await scenario(httpcore.AsyncConnectionPool)
+    assert linear[-1] == 1  # the surplus idle connections were closed
 
 
 async def test_a_unix_socket_carries_bytes_both_ways(tmp_path: Path) -> None:
