@@ -13,6 +13,7 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 WINDOWS = sys.platform == "win32"
 
@@ -58,12 +59,66 @@ def fsync_directory(folder: Path) -> None:
 def rename_no_replace(source: Path, target: Path) -> None:
     """Rename ``source`` to ``target``, failing with FileExistsError if ``target`` exists.
 
-    ``os.rename`` replaces silently on POSIX; a hard link then unlink never does, and on
-    Windows ``os.rename`` already refuses to replace.
+    ``os.rename`` replaces silently on POSIX. Linux's ``renameat2(RENAME_NOREPLACE)`` is one
+    atomic step that never does, as Windows' own rename; where the kernel, the C library or
+    the file system lacks it, a hard link then an unlink never replaces either (two directory
+    changes instead of one); file systems without hard links get a look, then a rename.
     """
     if WINDOWS:  # pragma: no cover
         source.rename(target)
         return
+    if _renameat2_no_replace(source, target):
+        return
+    _link_then_unlink(source, target)
+
+
+_AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
+#: Errors saying "this kernel or file system cannot refuse to replace": use the next way.
+_NO_RENAMEAT2 = (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP)
+
+
+def _load_renameat2() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # a C library older than glibc 2.28, or none to load
+        return None
+    function.argtypes = (
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    )
+    function.restype = ctypes.c_int
+    return function
+
+
+_renameat2 = _load_renameat2()
+
+
+def _renameat2_no_replace(source: Path, target: Path) -> bool:
+    """One atomic rename that refuses to replace; False when it cannot be done this way."""
+    if _renameat2 is None:
+        return False
+    if (
+        _renameat2(
+            _AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), _RENAME_NOREPLACE
+        )
+        == 0
+    ):
+        return True
+    number = ctypes.get_errno()
+    if number in _NO_RENAMEAT2:
+        return False
+    if number == errno.EEXIST:
+        raise FileExistsError(number, os.strerror(number), str(target))
+    raise OSError(number, os.strerror(number), str(source), None, str(target))
+
+
+def _link_then_unlink(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError as error:

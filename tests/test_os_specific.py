@@ -1,0 +1,71 @@
+"""The OS seams that run here: a rename that never replaces, both ways Linux offers it."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+from pathlib import Path
+
+import pytest
+
+from app import os_specific
+from app.os_specific import rename_no_replace
+
+WAYS = ["renameat2", "link then unlink"]
+
+
+@pytest.fixture(params=WAYS)
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs with renameat2 (when this kernel has it) and with the older way."""
+    if request.param == "renameat2" and os_specific._renameat2 is None:
+        pytest.skip("this C library has no renameat2")
+    if request.param == "link then unlink":
+        monkeypatch.setattr(os_specific, "_renameat2", None)
+    return str(request.param)
+
+
+def test_a_free_name_is_taken_and_the_source_is_gone(tmp_path: Path, way: str) -> None:
+    source, target = tmp_path / ".~ferry-1.partial", tmp_path / "INV-1.xml"
+    source.write_bytes(b"<Invoice/>")
+    rename_no_replace(source, target)
+    assert target.read_bytes() == b"<Invoice/>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["INV-1.xml"]
+
+
+def test_a_taken_name_is_refused_and_both_files_stay(tmp_path: Path, way: str) -> None:
+    source, target = tmp_path / ".~ferry-1.partial", tmp_path / "INV-1.xml"
+    source.write_bytes(b"ours")
+    target.write_bytes(b"the accounting software's")
+    with pytest.raises(FileExistsError) as raised:
+        rename_no_replace(source, target)
+    assert raised.value.filename == str(target)
+    assert target.read_bytes() == b"the accounting software's"
+    assert source.read_bytes() == b"ours"
+
+
+def test_a_missing_source_is_the_systems_own_error(tmp_path: Path, way: str) -> None:
+    with pytest.raises(FileNotFoundError) as raised:
+        rename_no_replace(tmp_path / "gone.partial", tmp_path / "INV-1.xml")
+    assert raised.value.errno == errno.ENOENT
+    assert not (tmp_path / "INV-1.xml").exists()
+
+
+def test_a_file_system_that_cannot_refuse_falls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """renameat2 answering EINVAL (a file system without RENAME_NOREPLACE): the link way."""
+    calls: list[tuple[bytes, bytes]] = []
+
+    def no_noreplace(
+        _from_dir: int, source: bytes, _to_dir: int, target: bytes, _flags: int
+    ) -> int:
+        calls.append((source, target))
+        ctypes.set_errno(errno.EINVAL)
+        return -1
+
+    monkeypatch.setattr(os_specific, "_renameat2", no_noreplace)
+    source, target = tmp_path / "a.partial", tmp_path / "a.xml"
+    source.write_bytes(b"x")
+    rename_no_replace(source, target)
+    assert calls == [(bytes(source), bytes(target))]
+    assert target.read_bytes() == b"x" and not source.exists()
