@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,15 +24,33 @@ DATA = b"<Invoice>" + b"x" * 100_000 + b"</Invoice>"
 SHA = hashlib.sha256(DATA).hexdigest()
 
 
-def _deliver(folder: Path, name: str, data: bytes = DATA, sha: str | None = None) -> Path:
-    staged = StagedFile(folder, name, lock_retry_s=0.5).open()
-    for start in range(0, len(data), 8192):
-        staged.write(data[start : start + 8192])
-    return asyncio.run(staged.commit_async(len(data), sha or hashlib.sha256(data).hexdigest())).path
+Deliver = Callable[..., Path]
 
 
-def test_writes_under_the_final_name_and_leaves_nothing_else(tmp_path: Path) -> None:
-    target = _deliver(tmp_path / "a" / "b", "INV-1.xml")
+@pytest.fixture(params=["streamed", "held"])
+def deliver(request: pytest.FixtureRequest) -> Deliver:
+    """Both ways a file arrives: written as it streams in (large files), or held in memory and
+    written, made durable and renamed in one trip (the usual case)."""
+
+    def one(folder: Path, name: str, data: bytes = DATA, sha: str | None = None) -> Path:
+        staged = StagedFile(folder, name, lock_retry_s=0.5)
+        chunks = [data[start : start + 8192] for start in range(0, len(data), 8192)]
+        if request.param == "held":
+            staged.hold(chunks)
+        else:
+            staged.open()
+            for chunk in chunks:
+                staged.write(chunk)
+        digest = sha or hashlib.sha256(data).hexdigest()
+        return asyncio.run(staged.commit_async(len(data), digest)).path
+
+    return one
+
+
+def test_writes_under_the_final_name_and_leaves_nothing_else(
+    tmp_path: Path, deliver: Deliver
+) -> None:
+    target = deliver(tmp_path / "a" / "b", "INV-1.xml")
     assert target == tmp_path / "a" / "b" / "INV-1.xml"
     assert target.read_bytes() == DATA
     assert os.listdir(target.parent) == ["INV-1.xml"]
@@ -47,8 +66,8 @@ def test_temporary_name_is_hidden_and_never_the_final_extension(tmp_path: Path) 
     assert os.listdir(tmp_path) == []
 
 
-def test_an_identical_file_means_delivered(tmp_path: Path) -> None:
-    first = _deliver(tmp_path, "INV-1.xml")
+def test_an_identical_file_means_delivered(tmp_path: Path, deliver: Deliver) -> None:
+    first = deliver(tmp_path, "INV-1.xml")
     staged = StagedFile(tmp_path, "INV-1.xml").open()
     staged.write(DATA)
     again = asyncio.run(staged.commit_async(len(DATA), SHA))
@@ -56,21 +75,21 @@ def test_an_identical_file_means_delivered(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == ["INV-1.xml"]
 
 
-def test_a_different_file_is_never_overwritten(tmp_path: Path) -> None:
+def test_a_different_file_is_never_overwritten(tmp_path: Path, deliver: Deliver) -> None:
     (tmp_path / "INV-1.xml").write_bytes(b"the accountant's own file")
     (tmp_path / "INV-1 (2).xml").write_bytes(b"another one")
-    target = _deliver(tmp_path, "INV-1.xml")
+    target = deliver(tmp_path, "INV-1.xml")
     assert target.name == "INV-1 (3).xml"
     assert (tmp_path / "INV-1.xml").read_bytes() == b"the accountant's own file"
     assert (tmp_path / "INV-1 (2).xml").read_bytes() == b"another one"
     # and a replay finds the numbered copy instead of writing a fourth
     assert find_delivered(tmp_path, "INV-1.xml", len(DATA), SHA) == target
-    assert _deliver(tmp_path, "INV-1.xml") == target
+    assert deliver(tmp_path, "INV-1.xml") == target
 
 
-def test_checksum_mismatch_leaves_nothing(tmp_path: Path) -> None:
+def test_checksum_mismatch_leaves_nothing(tmp_path: Path, deliver: Deliver) -> None:
     with pytest.raises(DeliveryError) as caught:
-        _deliver(tmp_path, "INV-1.xml", sha="0" * 64)
+        deliver(tmp_path, "INV-1.xml", sha="0" * 64)
     assert caught.value.code is FailureCode.CHECKSUM
     assert "does not match" in str(caught.value)
     assert os.listdir(tmp_path) == []
@@ -84,26 +103,26 @@ def test_size_mismatch_leaves_nothing(tmp_path: Path) -> None:
     assert os.listdir(tmp_path) == []
 
 
-def test_read_only_folder_is_a_permission_error(read_only_folder: Path) -> None:
+def test_read_only_folder_is_a_permission_error(read_only_folder: Path, deliver: Deliver) -> None:
     with pytest.raises(DeliveryError) as caught:
-        _deliver(read_only_folder / "winbooks", "x.xml")
+        deliver(read_only_folder / "winbooks", "x.xml")
     assert caught.value.code is FailureCode.PERMISSION
     assert "give the account that runs Ferry permission" in str(caught.value)
 
 
-def test_a_full_disk_is_said_and_leaves_nothing(small_filesystem: Path) -> None:
-    _deliver(small_filesystem, "first.xml", b"a" * 100_000)
+def test_a_full_disk_is_said_and_leaves_nothing(small_filesystem: Path, deliver: Deliver) -> None:
+    deliver(small_filesystem, "first.xml", b"a" * 100_000)
     with pytest.raises(DeliveryError) as caught:
-        _deliver(small_filesystem, "second.xml", b"b" * 300_000)
+        deliver(small_filesystem, "second.xml", b"b" * 300_000)
     assert caught.value.code is FailureCode.DISK_FULL
     assert "is full" in str(caught.value)
     assert os.listdir(small_filesystem) == ["first.xml"]
 
 
-def test_a_file_where_a_folder_should_be_is_explained(tmp_path: Path) -> None:
+def test_a_file_where_a_folder_should_be_is_explained(tmp_path: Path, deliver: Deliver) -> None:
     (tmp_path / "blocker").write_text("I am a file")
     with pytest.raises(DeliveryError) as caught:
-        _deliver(tmp_path / "blocker" / "sub", "x.xml")
+        deliver(tmp_path / "blocker" / "sub", "x.xml")
     assert str(tmp_path / "blocker" / "sub") in str(caught.value)
     assert "the system said" in str(caught.value)
 
@@ -116,6 +135,12 @@ def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
     assert remove_stale_temporaries(tmp_path) == 1
     assert sorted(os.listdir(tmp_path)) == [".hidden-user-file", "keep.xml"]
     assert remove_stale_temporaries(tmp_path / "missing") == 0
+
+
+def test_temporary_names_are_never_reused(tmp_path: Path) -> None:
+    names = {StagedFile(tmp_path, "INV-1.xml").temporary.name for _ in range(10_000)}
+    assert len(names) == 10_000
+    assert all(is_temporary(name) and name.startswith(".") for name in names)
 
 
 def test_numbered_names() -> None:

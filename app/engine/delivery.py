@@ -16,6 +16,7 @@ import contextlib
 import errno
 import functools
 import hashlib
+import itertools
 import logging
 import os
 import secrets
@@ -125,6 +126,18 @@ def sync_folders(folders: Iterable[str]) -> None:
             raise explain(error, Path(folder)) from None
 
 
+#: Temporary names: random per import, then the process and a count, so no two processes (a
+#: forked one included) and no two files share one, without reading random bytes per file.
+_TEMPORARY_RUN = secrets.token_hex(6)
+_temporary_numbers = itertools.count()
+
+
+def temporary_name() -> str:
+    """A hidden name never used before, whose extension is never a document's."""
+    number = next(_temporary_numbers)
+    return f"{TEMP_PREFIX}{_TEMPORARY_RUN}-{os.getpid():x}-{number:x}{TEMP_SUFFIX}"
+
+
 def is_temporary(name: str) -> bool:
     return name.startswith(TEMP_PREFIX) and name.endswith(TEMP_SUFFIX)
 
@@ -171,7 +184,7 @@ class StagedFile:
         self.folder = folder
         self._sync_folder = sync_folder
         self.name = name
-        self.temporary = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        self.temporary = folder / temporary_name()
         self._lock_retry_s = lock_retry_s
         self._stream: BinaryIO | None = None
         self._digest = hashlib.sha256()
@@ -230,18 +243,9 @@ class StagedFile:
         """Make the temporary file durable and check it against the platform's figures."""
         if self._held_bytes is not None:
             chunks, self._held_bytes = self._held_bytes, None
-            self.open()
-            for chunk in chunks:
-                self.write(chunk)
-        assert self._stream is not None, "open() first"
-        try:
-            self._stream.flush()
-            os.fsync(self._stream.fileno())
-            self._stream.close()
-            self._stream = None
-        except OSError as error:
-            self.discard()
-            raise explain(error, self.folder) from None
+            self._write_whole(b"".join(chunks))
+        else:
+            self._finish_stream()
         if self.size != expected_size or self.sha256 != expected_sha256.lower():
             self.discard()
             raise DeliveryError(
@@ -251,6 +255,49 @@ class StagedFile:
                 "downloaded again",
             )
         self._prepared = True
+
+    def _write_whole(self, data: bytes) -> None:
+        """A file held in memory, written and made durable in as few system calls as can be:
+        each one lets the event loop's thread in and out of the GIL, and this runs per file."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        try:
+            try:
+                descriptor = os.open(self.temporary, flags, 0o666)
+            except FileNotFoundError:  # the folder's first file
+                self.folder.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(self.temporary, flags, 0o666)
+        except OSError as error:
+            raise explain(error, self.folder) from None
+        try:
+            hide_file(self.temporary)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
+            os.fsync(descriptor)
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+            self._discard()
+            raise explain(error, self.folder) from None
+        try:
+            os.close(descriptor)
+        except OSError as error:  # a network share may say only now that the write failed
+            self._discard()
+            raise explain(error, self.folder) from None
+        self._digest = hashlib.sha256(data)
+        self.size = len(data)
+
+    def _finish_stream(self) -> None:
+        """A file written as it came: flush and make it durable."""
+        assert self._stream is not None, "open() first"
+        try:
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+            self._stream.close()
+            self._stream = None
+        except OSError as error:
+            self.discard()
+            raise explain(error, self.folder) from None
 
     def _commit_once(self, expected_size: int, expected_sha256: str) -> Delivered:
         """On a file thread: write what is held, fsync, check, then one attempt at the rename."""
@@ -293,18 +340,16 @@ class StagedFile:
         return False
 
     def _publish_once(self) -> Delivered:
-        """One attempt at the first free or identical name; OSError when the rename fails."""
+        """One attempt at the first free or identical name; OSError when the rename fails.
+
+        The rename comes first and refuses to replace: a free name (nearly always) costs one
+        directory change and no look; a taken one is then compared with ours.
+        """
         for candidate in numbered_names(self.name):
             target = self.folder / candidate
-            existing = _identical(target, self.size, self.sha256)
-            if existing is True:
-                return Delivered(target, already_there=True)
-            if existing is False:
-                continue
             try:
                 rename_no_replace(self.temporary, target)
             except FileExistsError:
-                # Someone wrote the name between our look and our rename: look again.
                 if _identical(target, self.size, self.sha256) is True:
                     return Delivered(target, already_there=True)
                 continue
