@@ -52,6 +52,26 @@ def test_postpone_and_done(tmp_path: Path) -> None:
     assert item.reason == "resend" and item.attempts == 1
 
 
+def test_due_items_come_with_their_deliveries_when_asked(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    ids = [f"d{n:04d}" for n in range(1, 1203)]  # more than one query's worth of parameters
+    store.enqueue([(document_id, "new") for document_id in ids])
+    store.record_delivered("d0001", "Winbooks", [r"C:\W\INV-1.xml"])
+    store.record_failure("d0001", "Archive", "permission", "no write", next_retry=5.0)
+    store.record_delivered("d1202", "Archive", ["/a/last.xml"])
+
+    items = store.due(2000, with_deliveries=True)
+    assert [i.document_id for i in items] == ids
+    first, *_, last = items
+    assert first.deliveries is not None and sorted(first.deliveries) == ["Archive", "Winbooks"]
+    assert first.deliveries["Winbooks"].paths == [r"C:\W\INV-1.xml"]
+    assert first.deliveries["Archive"].state is DeliveryState.FAILED
+    assert last.deliveries is not None and last.deliveries["Archive"].paths == ["/a/last.xml"]
+    assert all(i.deliveries == {} for i in items[1:-1])
+    assert store.due(1)[0].deliveries is None  # not read unless asked
+    assert store.due(10, with_deliveries=True, now=-1) == []  # none due yet: no second query
+
+
 def test_deliveries_and_documents_survive_a_reopen(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state.db")
     store.upsert_document(DOC)

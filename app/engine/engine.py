@@ -401,7 +401,12 @@ class Engine:
             destination = self._settings.destination(name)
             if destination is None:
                 continue
-            done = None if resend else store.delivery(document.id, name)
+            if resend:
+                done = None
+            elif item.deliveries is not None:  # read with the item: see drain()
+                done = item.deliveries.get(name)
+            else:
+                done = store.delivery(document.id, name)
             if done is not None and done.state == "delivered":
                 locations.extend(done.paths)
                 taken = taken or bool(done.paths)
@@ -561,7 +566,9 @@ class Engine:
                     # Documents being reported are still in flight; look past them.
                     ready = [
                         i
-                        for i in self.store.due(self._concurrency * 4 + len(self._in_flight))
+                        for i in self.store.due(
+                            self._concurrency * 4 + len(self._in_flight), with_deliveries=True
+                        )
                         if i.document_id not in self._in_flight
                     ]
                     ready.reverse()

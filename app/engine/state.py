@@ -19,7 +19,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -99,6 +99,8 @@ class QueueItem:
     document_id: str
     reason: str
     attempts: int
+    #: Its deliveries by destination, when read with it (``due(with_deliveries=True)``).
+    deliveries: dict[str, DeliveryRow] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -226,14 +228,34 @@ class StateStore:
                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (cursor_key, cursor)
                 )
 
-    def due(self, limit: int, now: float | None = None) -> list[QueueItem]:
+    def due(
+        self, limit: int, now: float | None = None, *, with_deliveries: bool = False
+    ) -> list[QueueItem]:
+        """The documents due by ``now``, oldest first; ``with_deliveries`` reads what was
+        delivered of them too, in one query for all instead of one per document."""
         moment = time.time() if now is None else now
         rows = self._read(
             "SELECT document_id, reason, attempts FROM queue WHERE not_before <= ? "
             "ORDER BY enqueued_at, document_id LIMIT ?",
             (moment, limit),
         )
-        return [QueueItem(r["document_id"], r["reason"], r["attempts"]) for r in rows]
+        if not with_deliveries or not rows:
+            return [QueueItem(r["document_id"], r["reason"], r["attempts"]) for r in rows]
+        ids = [r["document_id"] for r in rows]
+        found: dict[str, dict[str, DeliveryRow]] = {document_id: {} for document_id in ids}
+        for chunk in range(0, len(ids), 500):  # SQLite's limit on parameters is 999 at least
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            for row in self._read(
+                f"SELECT * FROM deliveries WHERE document_id IN ({marks})",  # noqa: S608 - placeholders only
+                part,
+            ):
+                delivery = _delivery(row)
+                found[delivery.document_id][delivery.destination] = delivery
+        return [
+            QueueItem(r["document_id"], r["reason"], r["attempts"], found[r["document_id"]])
+            for r in rows
+        ]
 
     def queue_size(self) -> int:
         return int(self._read("SELECT COUNT(*) AS n FROM queue")[0]["n"])
