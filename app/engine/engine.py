@@ -81,6 +81,10 @@ LAST_FULL_SYNC = "last_full_sync"
 LAST_CATCH_UP = "last_catch_up"
 LONG_POLL_S = 30.0
 CONCURRENCY = 8
+#: Page sizes asked of the platform: the contract's maxima. A first sync reads the whole feed
+#: and listing before its first download; every page is a round trip spent waiting.
+CHANGES_PAGE = 1000
+LISTING_PAGE = 500
 TRANSIENT_BASE_S = 2.0
 TRANSIENT_MAX_S = 300.0
 PERMANENT_BASE_S = 25.0
@@ -342,7 +346,7 @@ class Engine:
     async def pull_changes(self, wait: float = 0) -> int:
         """Read the feed once (holding it open up to ``wait`` s); returns how many were queued."""
         cursor = self.store.get_meta(CHANGES_CURSOR)
-        page = await self.client.changes(cursor, wait=wait)
+        page = await self.client.changes(cursor, wait=wait, limit=CHANGES_PAGE)
         items = [(change.document_id, change.reason.value) for change in page.items]
         if items or page.cursor != cursor:
             self.store.enqueue(items, cursor_key=CHANGES_CURSOR, cursor=page.cursor)
@@ -647,7 +651,9 @@ class Engine:
             for link in links:
                 cursor: str | None = None
                 while True:
-                    page = await self.client.documents_page(client_id=link.client_id, cursor=cursor)
+                    page = await self.client.documents_page(
+                        client_id=link.client_id, cursor=cursor, limit=LISTING_PAGE
+                    )
                     for document in page.items:
                         if document.created_at >= link.since and self._needs_delivery(document):
                             missing.append((document.id, "full_sync"))

@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+import app.engine.engine as engine_module
+from app.api.models import ChangePage, DocumentPage
 from app.core.kinds import DocumentKind
 from app.settings import DeliveryFormat, Destination
 from tests.engine.conftest import Office
+from tests.engine.test_engine_faults import assert_forwarded_exactly, one_destination, running
 
 
 async def _sync(office: Office) -> tuple[int, int]:
@@ -190,3 +196,34 @@ async def test_schedule_of_full_sync_and_nightly_catch_up(office: Office) -> Non
         assert engine.catch_up_due(night + dt.timedelta(days=1))
     finally:
         await engine.close()
+
+
+async def test_the_feed_and_the_listing_are_read_to_their_last_page(
+    office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first full sync reads the feed and the client's documents page by page (small pages
+    here, the contract's maxima in use) and delivers every document once."""
+    monkeypatch.setattr(engine_module, "CHANGES_PAGE", 7)
+    monkeypatch.setattr(engine_module, "LISTING_PAGE", 5)
+    documents = one_destination(office, 23, kind="other")
+    pages: dict[str, int] = {"changes": 0, "documents": 0}
+    async with running(office) as engine:
+        client = engine.client
+        real_changes, real_listing = client.changes, client.documents_page
+
+        async def changes(*args: Any, **kwargs: Any) -> ChangePage:
+            pages["changes"] += 1
+            assert kwargs["limit"] == 7
+            return await real_changes(*args, **kwargs)
+
+        async def listing(*args: Any, **kwargs: Any) -> DocumentPage:
+            pages["documents"] += 1
+            assert kwargs["limit"] == 5
+            return await real_listing(*args, **kwargs)
+
+        monkeypatch.setattr(client, "changes", changes)
+        monkeypatch.setattr(client, "documents_page", listing)
+        summary = await engine.full_sync()
+    assert (summary.delivered, summary.failed, summary.errors) == (23, 0, [])
+    assert pages["changes"] >= 4 and pages["documents"] >= 5, pages
+    assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})
