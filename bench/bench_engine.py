@@ -23,7 +23,7 @@ Three measurements in one run, on one sandbox platform running in its own proces
 
     .venv/bin/python bench/bench_engine.py [--documents 2000] [--size 100000]
         [--concurrency 8] [--engine-pass full|incremental] [--latency-documents 30]
-        [--pause 0.5] [--idle 60] [--rounds 3]
+        [--pause 0.5] [--idle 60] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -591,7 +591,7 @@ def main() -> int:
     parser.add_argument(
         "--rounds",
         type=int,
-        default=3,
+        default=5,
         help="baseline and engine first sync, alternated this many times (median reported)",
     )
     parser.add_argument(
