@@ -158,7 +158,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         close has already reached the reader (its end of stream, or an error) or closed the
         transport by the time the pool asks. Polling the socket as well, as anyio does, costs a
         system call per idle connection per request (27 per download in a full sync) to learn
-        what the loop will know one iteration later anyway.
+        what the loop will know one iteration later anyway. A close racing a new request is
+        possible either way (a server may close just after any check) and ends as a transient
+        failure, tried again.
         """
         return (
             self._writer.transport.is_closing()
