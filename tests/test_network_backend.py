@@ -38,7 +38,6 @@ from app.sandbox.testkit import SandboxAdmin, login_with_password
 from app.settings import ProxyMode, ProxySettings
 
 REALM = "be"
-PROXY_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
 class CountingBackend(AsyncioBackend):
@@ -82,14 +81,6 @@ def uploaded(admin: SandboxAdmin) -> dict[str, tuple[Document, bytes]]:
         )
         documents[document.id] = (document, content)
     return documents
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in PROXY_ENV:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    return monkeypatch
 
 
 def _file_url(sandbox: SandboxServer, document: Document) -> str:

@@ -29,27 +29,16 @@ from app.platform.client import make_http_client
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import login_with_password
 from app.settings import ProxyMode, ProxySettings, Settings, save_settings, settings_path
-from tests.conftest import REPO
+from tests.conftest import PROXY_ENV, REPO
 from tests.forward_proxy import ForwardProxy
 
 FAKE = "platform.example.test"
-PROXY_ENV = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 
 
 @pytest.fixture
 def proxy() -> Iterator[ForwardProxy]:
     with ForwardProxy() as running:
         yield running
-
-
-@pytest.fixture
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    """No proxy from the test machine's environment: each test sets what it means."""
-    for name in PROXY_ENV:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
-    monkeypatch.delenv("REQUEST_METHOD", raising=False)  # urllib ignores HTTP_PROXY in CGI
-    return monkeypatch
 
 
 class _Direct(BaseHTTPRequestHandler):

@@ -18,12 +18,8 @@ from tests.engine.test_engine_faults import assert_forwarded_exactly, one_destin
 
 
 async def _sync(office: Office) -> tuple[int, int]:
-    engine = office.engine()
-    await engine.open()
-    try:
+    async with running(office) as engine:
         summary = await engine.sync_once()
-    finally:
-        await engine.close()
     return summary.delivered, summary.failed
 
 

@@ -17,6 +17,7 @@ from app.core.names import TargetOS, name_issues
 from app.engine.engine import Engine
 from app.settings import DeliveryFormat, Destination
 from tests.engine.conftest import Office
+from tests.engine.test_engine_faults import running
 
 LONG = "n" * 296 + ".xml"  # 300 characters
 
@@ -60,12 +61,8 @@ def _sha256(path: Path) -> str:
 
 
 async def _sync_once(office: Office) -> tuple[int, int]:
-    engine = office.engine()
-    await engine.open()
-    try:
+    async with running(office) as engine:
         summary = await engine.sync_once()
-    finally:
-        await engine.close()
     return summary.delivered, summary.failed
 
 

@@ -13,6 +13,7 @@ from app.auth.account import load_login, save_login
 from app.engine.messages import Stop, SyncNow
 from app.settings import Destination, ProxyMode, ProxySettings, load_settings, save_settings
 from tests.engine.conftest import Office
+from tests.engine.test_engine_faults import running
 from tests.forward_proxy import ForwardProxy
 
 FAKE = "platform.example.test"
@@ -47,12 +48,8 @@ async def test_the_engine_logs_in_and_syncs_through_the_proxy_of_its_settings(
     )
     with ForwardProxy({FAKE: ("127.0.0.1", office.sandbox.port)}) as proxy:
         _use_proxy(office, ProxySettings(mode=ProxyMode.MANUAL, url=proxy.url))
-        engine = office.engine()
-        await engine.open()
-        try:
+        async with running(office) as engine:
             summary = await engine.sync_once()
-        finally:
-            await engine.close()
         seen = [(s.method, s.target.split("?")[0]) for s in proxy.requests(FAKE)]
     assert (summary.delivered, summary.failed, summary.errors) == (1, 0, [])
     assert office.on_platform(document_id).status.value == "forwarded"
@@ -68,13 +65,9 @@ async def test_the_sandbox_on_this_computer_is_reached_directly(office: Office) 
     with ForwardProxy() as proxy:
         chosen = ProxySettings(mode=ProxyMode.MANUAL, url=proxy.url)
         _use_proxy(office, chosen)
-        engine = office.engine()
-        await engine.open()
-        try:
+        async with running(office) as engine:
             assert engine._session is not None and engine._session.target.proxy == chosen
             summary = await engine.sync_once()
-        finally:
-            await engine.close()
         assert proxy.requests() == []
     assert (summary.delivered, summary.failed) == (1, 0)
     assert office.on_platform(document_id).status.value == "forwarded"
