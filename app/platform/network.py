@@ -1,19 +1,17 @@
-"""HTTP connections on plain asyncio streams, for a cheaper download loop.
+"""The HTTP transport under Ferry's one shared httpx client: aiohttp's connection pool.
 
-httpx reaches the network through httpcore, which by default goes through anyio. Profiling the
-engine's first full sync showed a large share of its CPU in anyio's stream layer rather than in
-the bytes themselves: every pool check asks the stream for ``is_readable``, which anyio answers
-through its typed-attribute machinery (a ``getpeername`` system call and a dictionary of lambdas
-each time), and every read and write passes through anyio's cancellation checkpoints. Ferry
-only ever runs on asyncio (``asyncio.run``, its engine thread's loop, qasync in the GUI), so
-none of that generality pays for itself.
+httpx reaches the network through httpcore by default: a pure-Python HTTP/1.1 parser (h11) and a
+pool that goes through anyio and sniffio on every request. In the engine's first full sync that
+stack was most of the event loop's CPU, and the loop's thread is the engine's critical path (it
+also hands every file to the file threads). aiohttp does the same job with its HTTP parser and
+buffers in C: measured with ``bench/bench_engine.py``, the loop's CPU per download fell by about
+a third and the engine went from 0.61-0.76 to 0.90-0.97 of the baseline's documents per second.
 
-:class:`AsyncioBackend` is an ``httpcore.AsyncNetworkBackend`` on asyncio's own streams
-(``asyncio.open_connection``, ``StreamWriter.start_tls``, ``asyncio.timeout``) that raises
-exactly the httpcore exceptions anyio's backend does, so httpx maps them to the same
-``httpx`` exceptions. :class:`AsyncioTransport` is the public way to use it: an
-``httpx.AsyncBaseTransport`` over an ``httpcore.AsyncConnectionPool`` that mirrors httpx's
-own ``AsyncHTTPTransport`` (requests, streamed responses, exceptions), HTTP/1.1 only.
+:class:`AiohttpTransport` is an ``httpx.AsyncBaseTransport``, so everything above it stays httpx
+(the client, its auth flow, timeouts, the exceptions every caller catches). It is for direct
+connections: a proxy gets httpx's own transport (see :func:`environment_proxy_mounts`). Every
+aiohttp failure comes out as the httpx exception httpx's own transport raises for it, so the
+engine's "unreachable", "timed out" and "cut" messages do not depend on the transport.
 """
 
 from __future__ import annotations
@@ -21,321 +19,95 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
-import socket
 import ssl
 import urllib.request
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
-import httpcore
+import aiohttp
 import httpx
+import multidict
+import yarl
 
-#: What httpcore accepts as a socket option (``socket.setsockopt``'s argument shapes).
-SocketOption = (
-    tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
-)
+#: How many bytes aiohttp reads ahead from a socket before it stops reading (its default since
+#: 3.11): a whole small document while the previous one is still being handed on.
+READ_BUFFER = 256 * 1024
 
-#: The StreamReader's buffer limit. httpcore reads at most 64 KiB at a time; a larger buffer
-#: lets the transport keep reading from the socket while the previous chunk is being written
-#: to disk, instead of pausing and resuming the socket around every chunk.
-READ_BUFFER_LIMIT = 256 * 1024
+#: aiohttp adds these when a request lacks them; httpx has already put in the ones it means to
+#: send, so none are added behind its back (a POST without a body type stays without one).
+_NOT_ADDED = frozenset({"Accept", "Accept-Encoding", "User-Agent", "Content-Type"})
 
-#: How long a closing connection may wait for the operating system to let go of its socket.
-#: A plain close is over in one turn of the loop; this only bounds odd cases.
-CLOSE_WAIT_S = 5.0
-
-#: The delay before racing the next address of a host (RFC 8305), as anyio does, so that a
-#: host whose IPv6 address is unreachable is not stuck until the connect timeout.
-HAPPY_EYEBALLS_DELAY_S = 0.25
-
-
-class AsyncioStream(httpcore.AsyncNetworkStream):
-    """One connection (plain or TLS) as httpcore sees it.
-
-    The socket and both addresses are looked up once, when the connection is made: httpcore
-    asks for them on every pool check, and anyio answered with a system call each time.
-    """
-
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self._reader = reader
-        self._writer = writer
-        self._socket: socket.socket | None = writer.get_extra_info("socket")
-        self._client_addr: Any = writer.get_extra_info("sockname")
-        self._server_addr: Any = writer.get_extra_info("peername")
-        self._tls = writer.get_extra_info("ssl_object") is not None
-
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        """Up to ``max_bytes``; ``b""`` once the server has closed its side."""
-        try:
-            async with asyncio.timeout(timeout):
-                return await self._reader.read(max_bytes)
-        except TimeoutError as error:
-            raise httpcore.ReadTimeout(str(error) or "timed out reading") from error
-        except OSError as error:  # reset, or a TLS error (ssl.SSLError is an OSError)
-            raise httpcore.ReadError(str(error) or type(error).__name__) from error
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        """All of ``buffer``, waiting while the socket's send buffer is full."""
-        if not buffer:
-            return
-        if self._writer.transport.is_closing():
-            # asyncio drops writes to a closing transport silently; anyio raised here
-            raise httpcore.WriteError("the connection is closed")
-        try:
-            async with asyncio.timeout(timeout):
-                self._writer.write(buffer)
-                await self._writer.drain()
-        except TimeoutError as error:
-            raise httpcore.WriteTimeout(str(error) or "timed out writing") from error
-        except (OSError, RuntimeError) as error:  # RuntimeError: written after write_eof
-            raise httpcore.WriteError(str(error) or type(error).__name__) from error
-
-    async def aclose(self) -> None:
-        """Close now, without the TLS goodbye.
-
-        httpcore's anyio backend never sent a TLS ``close_notify`` either (its TLS streams are
-        not "standard compatible"): waiting for the server's answer to one could hold a closing
-        connection for asyncio's 30 s TLS shutdown timeout.
-        """
-        transport = self._writer.transport
-        if self._tls:
-            transport.abort()
-        else:
-            transport.close()
-        with contextlib.suppress(OSError, TimeoutError):
-            async with asyncio.timeout(CLOSE_WAIT_S):
-                await self._writer.wait_closed()
-
-    def _abandon(self) -> None:
-        """Drop a connection whose TLS handshake failed (or was cancelled).
-
-        asyncio's ``start_tls`` closes the socket itself when the handshake fails, and its
-        stream protocol was handed over to the TLS layer, so ``wait_closed`` has nothing
-        useful to wait for (it only raises the handshake's error again): make sure the socket
-        is closed, without waiting.
-        """
-        self._writer.transport.abort()
-
-    async def start_tls(
-        self,
-        ssl_context: ssl.SSLContext,
-        server_hostname: str | None = None,
-        timeout: float | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        """This connection, now over TLS; closed when the handshake fails."""
-        try:
-            async with asyncio.timeout(timeout):
-                await self._writer.start_tls(ssl_context, server_hostname=server_hostname)
-        except TimeoutError as error:
-            self._abandon()
-            raise httpcore.ConnectTimeout(str(error) or "timed out in the TLS handshake") from error
-        except OSError as error:  # ssl.SSLError (e.g. an untrusted certificate) included
-            self._abandon()
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        except BaseException:
-            self._abandon()
-            raise
-        return AsyncioStream(self._reader, self._writer)
-
-    def get_extra_info(self, info: str) -> Any:
-        if info == "is_readable":
-            return self._is_readable()
-        if info == "ssl_object":
-            return self._writer.get_extra_info("ssl_object")
-        if info == "client_addr":
-            return self._client_addr
-        if info == "server_addr":
-            return self._server_addr
-        if info == "socket":
-            return self._socket
-        return None
-
-    def _is_readable(self) -> bool:
-        """Whether an idle connection has something to say, which can only be goodbye.
-
-        The event loop reads every socket it watches as soon as bytes arrive, so a server's
-        close has already reached the reader (its end of stream, or an error) or closed the
-        transport by the time the pool asks. Polling the socket as well, as anyio does, costs a
-        system call per idle connection per request (27 per download in a full sync) to learn
-        what the loop will know one iteration later anyway. A close racing a new request is
-        possible either way (a server may close just after any check) and ends as a transient
-        failure, tried again.
-        """
-        return (
-            self._writer.transport.is_closing()
-            or self._reader.at_eof()
-            or self._reader.exception() is not None
-        )
-
-
-def _apply_socket_options(
-    writer: asyncio.StreamWriter, socket_options: Iterable[SocketOption] | None
-) -> None:
-    sock: socket.socket | None = writer.get_extra_info("socket")
-    if sock is None:
-        return
-    for option in socket_options or ():
-        sock.setsockopt(*option)
-
-
-class AsyncioBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's connections on asyncio streams (see the module's docstring for why)."""
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_connection(
-                    host,
-                    port,
-                    local_addr=(local_address, 0) if local_address else None,
-                    happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY_S,
-                    limit=READ_BUFFER_LIMIT,
-                )
-        except TimeoutError as error:
-            raise httpcore.ConnectTimeout(str(error) or "timed out connecting") from error
-        except OSError as error:  # refused, unreachable, name not found (socket.gaierror)
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        return _stream(reader, writer, socket_options)
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_unix_connection(path, limit=READ_BUFFER_LIMIT)
-        except TimeoutError as error:
-            raise httpcore.ConnectTimeout(str(error) or "timed out connecting") from error
-        except OSError as error:
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        return _stream(reader, writer, socket_options)
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-def _stream(
-    reader: asyncio.StreamReader,
-    writer: asyncio.StreamWriter,
-    socket_options: Iterable[SocketOption] | None,
-) -> AsyncioStream:
-    try:
-        _apply_socket_options(writer, socket_options)
-    except OSError as error:
-        writer.transport.abort()
-        raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-    return AsyncioStream(reader, writer)
-
-
-# -- the httpx transport ----------------------------------------------------------------------
-
-#: httpcore's exceptions and httpx's, most specific first (as httpx's own transport maps them).
-_EXCEPTIONS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.ProxyError, httpx.ProxyError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
+#: aiohttp's exceptions and the httpx ones its own transport raises for the same failure, most
+#: specific first (a certificate refused is a ``ClientConnectorError`` and a ``ClientSSLError``).
+_EXCEPTIONS: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
+    (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ClientConnectorError, httpx.ConnectError),  # refused, unknown host, TLS refused
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientPayloadError, httpx.RemoteProtocolError),  # a body cut short
+    (aiohttp.ClientResponseError, httpx.RemoteProtocolError),  # not an HTTP answer
+    (aiohttp.InvalidURL, httpx.UnsupportedProtocol),
+    (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
+    (aiohttp.ClientOSError, httpx.ReadError),  # reset by the peer
+    (aiohttp.ClientConnectionError, httpx.NetworkError),
+    (aiohttp.ClientError, httpx.TransportError),
+    (TimeoutError, httpx.TimeoutException),
 )
 
 
 @contextlib.contextmanager
 def _httpx_exceptions() -> Iterator[None]:
-    """httpcore's exceptions as httpx's, which is what callers catch (``httpx.HTTPError``)."""
+    """aiohttp's exceptions as httpx's, which is what callers catch (``httpx.HTTPError``)."""
     try:
         yield
     except Exception as error:
         for source, target in _EXCEPTIONS:
             if isinstance(error, source):
-                raise target(str(error)) from error
+                raise target(str(error) or type(error).__name__) from error
         raise
 
 
-class _ResponseStream(httpx.AsyncByteStream):
-    """A response body straight from the connection, chunk by chunk (never buffered whole)."""
+def _timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+    """httpx's four timeouts in aiohttp's terms. aiohttp's ``connect`` covers waiting for a
+    free connection and opening one (httpx's ``pool``); it has no write timeout: a request
+    body here is a few kilobytes of JSON, and a stuck write ends in the read timeout."""
+    timeouts = request.extensions.get("timeout", {})
+    return aiohttp.ClientTimeout(
+        total=None,
+        connect=timeouts.get("pool"),
+        sock_connect=timeouts.get("connect"),
+        sock_read=timeouts.get("read"),
+    )
 
-    def __init__(self, body: Any) -> None:
-        self._body = body
+
+class _ResponseStream(httpx.AsyncByteStream):
+    """A response body as it arrives, whatever the socket had (never buffered whole)."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self._response = response
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         with _httpx_exceptions():
-            async for part in self._body:
-                yield part
+            while chunk := await self._response.content.readany():
+                yield chunk
 
     async def aclose(self) -> None:
-        close = getattr(self._body, "aclose", None)
-        if close is not None:
-            with _httpx_exceptions():
-                await close()
+        # Back to the pool when the body was read to its end; closed when it was not (a
+        # download abandoned half-way leaves bytes on the connection that nobody will read).
+        self._response.release()
 
 
-class LinearConnectionPool(httpcore.AsyncConnectionPool):
-    """httpcore's pool, with its bookkeeping linear in the number of connections.
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """Direct HTTP/1.1 connections from aiohttp's pool, behind httpx's API.
 
-    httpcore 1.0 checks every connection for "surplus idle" by building a list of all of them
-    per idle one, on each request and each response's end: with ten connections that is a few
-    hundred calls per download (469,000 in a 2,000-document sync). The decision is unchanged
-    (``len`` of that list is the number of connections); it is only counted once.
-    """
-
-    def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
-        closing: list[httpcore.AsyncConnectionInterface] = []
-        for connection in list(self._connections):
-            if connection.is_closed():
-                self._connections.remove(connection)
-            elif connection.has_expired() or (
-                connection.is_idle() and len(self._connections) > self._max_keepalive_connections
-            ):
-                self._connections.remove(connection)
-                closing.append(connection)
-        for pool_request in [request for request in self._requests if request.is_queued()]:
-            origin = pool_request.request.url.origin
-            available = next(
-                (
-                    connection
-                    for connection in self._connections
-                    if connection.can_handle_request(origin) and connection.is_available()
-                ),
-                None,
-            )
-            if available is None and len(self._connections) >= self._max_connections:
-                idle = next((c for c in self._connections if c.is_idle()), None)
-                if idle is None:
-                    continue  # the request waits for a connection to come free
-                self._connections.remove(idle)
-                closing.append(idle)
-            if available is None:
-                available = self.create_connection(origin)
-                self._connections.append(available)
-            pool_request.assign_to_connection(available)
-        return closing
-
-
-class AsyncioTransport(httpx.AsyncBaseTransport):
-    """httpx's default transport, minus anyio: a connection pool on :class:`AsyncioBackend`.
-
-    Only for direct connections (no proxy): HTTP/1.1, no retries, the same certificate checks as
-    httpx's own transport (``httpx.create_ssl_context``, which honours ``SSL_CERT_FILE`` and
-    ``SSL_CERT_DIR`` when ``trust_env``).
+    The same certificate checks as httpx's own transport (``httpx.create_ssl_context``, which
+    honours ``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` when ``trust_env``); no cookies, redirects
+    or decompression here, since httpx does those itself. Up to ``limits.max_connections``
+    connections, all of them kept alive for ``limits.keepalive_expiry``. The aiohttp session is
+    made on the first request, in the event loop that uses it. ``trace_configs`` are aiohttp's
+    hooks (the tests count connections with them).
     """
 
     def __init__(
@@ -344,31 +116,36 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         verify: ssl.SSLContext | bool = True,
         trust_env: bool = True,
         limits: httpx.Limits | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-        network_backend: httpcore.AsyncNetworkBackend | None = None,
+        trace_configs: Sequence[aiohttp.TraceConfig] = (),
     ) -> None:
-        limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        ssl_context = (
+        self._limits = limits or httpx.Limits(max_connections=100, max_keepalive_connections=20)
+        self._ssl = (
             verify
             if isinstance(verify, ssl.SSLContext)
             else httpx.create_ssl_context(verify=verify, trust_env=trust_env)
         )
-        self._pool: httpcore.AsyncConnectionPool = LinearConnectionPool(
-            ssl_context=ssl_context,
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            http1=True,
-            http2=False,
-            retries=0,
-            local_address=local_address,
-            socket_options=socket_options,
-            network_backend=network_backend or AsyncioBackend(),
+        self._trace_configs = list(trace_configs)
+        self._session: aiohttp.ClientSession | None = None
+        self._closed = False
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("this transport is closed")
+        connector = aiohttp.TCPConnector(
+            limit=self._limits.max_connections or 0,  # 0: no limit, as httpx's None
+            keepalive_timeout=self._limits.keepalive_expiry,
+            ssl=self._ssl,
+        )
+        return aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            auto_decompress=False,
+            trust_env=False,  # proxies are httpx's business: see environment_proxy_mounts
+            read_bufsize=READ_BUFFER,
+            trace_configs=self._trace_configs or None,
         )
 
     async def __aenter__(self) -> Self:
-        await self._pool.__aenter__()
         return self
 
     async def __aexit__(
@@ -377,35 +154,44 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         exc_value: BaseException | None = None,
         traceback: TracebackType | None = None,
     ) -> None:
-        with _httpx_exceptions():
-            await self._pool.__aexit__(exc_type, exc_value, traceback)
+        await self.aclose()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not isinstance(request.stream, httpx.AsyncByteStream):
-            raise TypeError("AsyncioTransport needs an asynchronous request body")
-        core_request = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=request.stream,
-            extensions=request.extensions,
-        )
+        if self._session is None:
+            self._session = self._open_session()
+        body = await request.aread()
         with _httpx_exceptions():
-            response = await self._pool.handle_async_request(core_request)
+            response = await self._session.request(
+                request.method,
+                yarl.URL(str(request.url), encoded=True),  # httpx has already encoded it
+                headers=multidict.CIMultiDict(
+                    (name.decode("latin-1"), value.decode("latin-1"))
+                    for name, value in request.headers.raw  # as httpx spelled them
+                ),
+                data=body or None,
+                skip_auto_headers=_NOT_ADDED,
+                allow_redirects=False,
+                timeout=_timeout(request),
+                server_hostname=request.extensions.get("sni_hostname"),
+            )
+        extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
+        if response.reason:
+            extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
         return httpx.Response(
             status_code=response.status,
-            headers=response.headers,
-            stream=_ResponseStream(response.stream),
-            extensions=response.extensions,
+            headers=list(response.raw_headers),
+            stream=_ResponseStream(response),
+            extensions=extensions,
         )
 
     async def aclose(self) -> None:
-        await self._pool.aclose()
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
+            # Let the closed sockets' transports run their last callbacks in this loop, so
+            # that no "unclosed transport" warning is left for the loop's end.
+            await asyncio.sleep(0)
 
 
 # -- the system's proxies, for a client with its own transport ----------------------------------
@@ -415,7 +201,7 @@ def environment_proxies() -> dict[str, str | None]:
     """The proxies the system asks for, as URL patterns: httpx's ``trust_env`` reading of them.
 
     httpx only reads them itself when a client has no transport of its own, so a client with an
-    :class:`AsyncioTransport` has to be given them as mounts. This is httpx 0.28's
+    :class:`AiohttpTransport` has to be given them as mounts. This is httpx 0.28's
     ``get_environment_proxies`` (urllib's ``getproxies``, which also reads Windows' and macOS's
     settings, then ``NO_PROXY`` as curl reads it); a pattern mapped to None is reached directly.
     """

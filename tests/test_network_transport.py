@@ -1,8 +1,9 @@
-"""The asyncio network backend (app/platform/network.py) against real servers.
+"""The HTTP transport under the shared client (app/platform/network.py) against real servers.
 
 The sandbox platform for downloads, keep-alive and a connection dropped half-way; small asyncio
-servers on 127.0.0.1 for what the sandbox cannot do (never answering, TLS); a port nobody
-listens on. Every failure must come out as the httpx exception the engine catches.
+servers on 127.0.0.1 for what the sandbox cannot do (never answering, hanging up, TLS, the raw
+bytes of a request); a port nobody listens on. Every failure must come out as the httpx
+exception the engine catches.
 """
 
 from __future__ import annotations
@@ -16,23 +17,17 @@ import os
 import secrets
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
-import httpcore
+import aiohttp
 import httpx
 import pytest
 
 from app.api.models import Document
 from app.platform.client import make_http_client
-from app.platform.network import (
-    AsyncioBackend,
-    AsyncioStream,
-    AsyncioTransport,
-    LinearConnectionPool,
-    SocketOption,
-    environment_proxies,
-)
+from app.platform.network import AiohttpTransport, _httpx_exceptions, environment_proxies
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import SandboxAdmin, login_with_password
 from app.settings import ProxyMode, ProxySettings
@@ -40,22 +35,24 @@ from app.settings import ProxyMode, ProxySettings
 REALM = "be"
 
 
-class CountingBackend(AsyncioBackend):
-    """The real backend, counting the connections it opens."""
+class Connections:
+    """Counts the connections a transport opens and reuses, through aiohttp's trace hooks."""
 
     def __init__(self) -> None:
-        self.connections = 0
+        self.opened = 0
+        self.reused = 0
+        self.trace = aiohttp.TraceConfig()
+        self.trace.on_connection_create_end.append(self._opened)
+        self.trace.on_connection_reuseconn.append(self._reused)
 
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[SocketOption] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        self.connections += 1
-        return await super().connect_tcp(host, port, timeout, local_address, socket_options)
+    async def _opened(self, *_: object) -> None:
+        self.opened += 1
+
+    async def _reused(self, *_: object) -> None:
+        self.reused += 1
+
+    def transport(self, **options: object) -> AiohttpTransport:
+        return AiohttpTransport(trace_configs=[self.trace], **options)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -104,19 +101,16 @@ def _client(
 async def test_concurrent_streamed_downloads_arrive_byte_for_byte(
     sandbox: SandboxServer, token: str, uploaded: dict[str, tuple[Document, bytes]]
 ) -> None:
-    backend = CountingBackend()
+    connections = Connections()
     limits = httpx.Limits(max_connections=6, max_keepalive_connections=6)
-    seen_ports: set[int] = set()
 
-    async with _client(AsyncioTransport(limits=limits, network_backend=backend), token) as http:
+    async with _client(connections.transport(limits=limits), token) as http:
 
         async def download(document: Document) -> bytes:
             body = bytearray()
             async with http.stream("GET", _file_url(sandbox, document)) as response:
                 assert response.status_code == 200
-                stream = response.extensions["network_stream"]
-                assert isinstance(stream, AsyncioStream)
-                seen_ports.add(stream.get_extra_info("client_addr")[1])
+                assert response.headers["content-type"] == "application/pdf"
                 async for chunk in response.aiter_raw():
                     body += chunk
             return bytes(body)
@@ -129,23 +123,22 @@ async def test_concurrent_streamed_downloads_arrive_byte_for_byte(
                 assert body == content
 
     # 48 downloads over at most 6 connections, kept alive between rounds
-    assert 1 <= backend.connections <= 6
-    assert len(seen_ports) == backend.connections
+    assert 1 <= connections.opened <= 6
+    assert connections.opened + connections.reused == 48
 
 
 async def test_sequential_requests_reuse_one_kept_alive_connection(
     sandbox: SandboxServer, token: str
 ) -> None:
-    backend = CountingBackend()
-    async with _client(AsyncioTransport(network_backend=backend), token) as http:
-        ports = set()
+    connections = Connections()
+    async with _client(connections.transport(), token) as http:
         for _ in range(5):
             response = await http.get(f"{sandbox.api_url}/office")
             assert response.status_code == 200
             assert response.json()["realm"] == REALM
-            ports.add(response.extensions["network_stream"].get_extra_info("client_addr")[1])
-    assert backend.connections == 1
-    assert len(ports) == 1
+            assert response.http_version == "HTTP/1.1"
+            assert response.reason_phrase == "OK"
+    assert (connections.opened, connections.reused) == (1, 4)
 
 
 async def test_a_connection_dropped_half_way_is_an_httpx_error(
@@ -157,32 +150,48 @@ async def test_a_connection_dropped_half_way_is_an_httpx_error(
     document, content = next(iter(uploaded.values()))
     admin.set_faults(drop_rate=1.0)
     received = 0
+    connections = Connections()
     try:
-        async with _client(AsyncioTransport(), token) as http:
-            with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)) as raised:
+        async with _client(connections.transport(), token) as http:
+            with pytest.raises(httpx.RemoteProtocolError) as raised:
                 async with http.stream("GET", _file_url(sandbox, document)) as response:
                     assert response.status_code == 200
                     async for chunk in response.aiter_raw():
                         received += len(chunk)
+            admin.clear_faults()
+            # the broken connection is not reused: the next download opens another, whole
+            assert (await http.get(_file_url(sandbox, document))).content == content
     finally:
         admin.clear_faults()
-    assert isinstance(raised.value, httpx.HTTPError)
+    assert isinstance(raised.value.__cause__, aiohttp.ClientPayloadError)
     assert 0 < received < len(content)
-    # and the pool is usable afterwards
-    async with _client(AsyncioTransport(), token) as http:
+    assert connections.opened == 2
+
+
+async def test_a_download_abandoned_half_way_closes_its_connection(
+    sandbox: SandboxServer, token: str, uploaded: dict[str, tuple[Document, bytes]]
+) -> None:
+    """Bytes nobody read are left on that connection: it must not serve the next request."""
+    document, content = next(iter(uploaded.values()))
+    connections = Connections()
+    async with _client(connections.transport(), token) as http:
+        async with http.stream("GET", _file_url(sandbox, document)) as response:
+            async for _chunk in response.aiter_raw():
+                break
         assert (await http.get(_file_url(sandbox, document))).content == content
+        assert (await http.get(_file_url(sandbox, document))).content == content
+    assert (connections.opened, connections.reused) == (2, 1)
 
 
-async def test_make_http_client_connects_directly_through_the_asyncio_backend(
+async def test_make_http_client_connects_directly_through_aiohttp(
     sandbox: SandboxServer, token: str, clean_env: pytest.MonkeyPatch
 ) -> None:
+    url = f"{sandbox.api_url}/office"
     for proxy in (None, ProxySettings(mode=ProxyMode.NONE)):
         async with make_http_client(proxy=proxy) as http:
-            response = await http.get(
-                f"{sandbox.api_url}/office", headers={"Authorization": f"Bearer {token}"}
-            )
+            assert isinstance(http._transport_for_url(httpx.URL(url)), AiohttpTransport)
+            response = await http.get(url, headers={"Authorization": f"Bearer {token}"})
         assert response.status_code == 200
-        assert isinstance(response.extensions["network_stream"], AsyncioStream)
 
 
 async def test_the_system_proxys_exceptions_still_reach_this_computer_directly(
@@ -191,12 +200,14 @@ async def test_the_system_proxys_exceptions_still_reach_this_computer_directly(
     # a proxy that does not exist, which NO_PROXY bypasses for the sandbox
     clean_env.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     clean_env.setenv("NO_PROXY", "127.0.0.1")
+    url = f"{sandbox.api_url}/office"
     async with make_http_client() as http:
-        response = await http.get(
-            f"{sandbox.api_url}/office", headers={"Authorization": f"Bearer {token}"}
+        assert isinstance(http._transport_for_url(httpx.URL(url)), AiohttpTransport)
+        assert not isinstance(
+            http._transport_for_url(httpx.URL("http://example.com/")), AiohttpTransport
         )
+        response = await http.get(url, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
-    assert isinstance(response.extensions["network_stream"], AsyncioStream)
 
 
 @pytest.mark.parametrize(
@@ -232,7 +243,7 @@ def _closed_port() -> int:
 
 
 async def test_nobody_listening_is_a_connect_error() -> None:
-    async with httpx.AsyncClient(transport=AsyncioTransport()) as http:
+    async with httpx.AsyncClient(transport=AiohttpTransport()) as http:
         with pytest.raises(httpx.ConnectError):
             await http.get(f"http://127.0.0.1:{_closed_port()}/")
 
@@ -266,7 +277,7 @@ async def test_a_server_that_never_answers_is_a_read_timeout() -> None:
         await asyncio.sleep(30)
         writer.close()
 
-    async with _server(silent) as port, httpx.AsyncClient(transport=AsyncioTransport()) as http:
+    async with _server(silent) as port, httpx.AsyncClient(transport=AiohttpTransport()) as http:
         loop = asyncio.get_running_loop()
         started = loop.time()
         with pytest.raises(httpx.ReadTimeout):
@@ -275,10 +286,64 @@ async def test_a_server_that_never_answers_is_a_read_timeout() -> None:
     assert requests and requests[0].startswith(b"GET / HTTP/1.1\r\n")
 
 
+async def test_a_server_that_hangs_up_without_answering_is_a_remote_protocol_error() -> None:
+    async def rude(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    async with _server(rude) as port, httpx.AsyncClient(transport=AiohttpTransport()) as http:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await http.get(f"http://127.0.0.1:{port}/")
+
+
+async def test_the_request_goes_out_as_httpx_built_it() -> None:
+    """No header added behind httpx's back (aiohttp's own User-Agent, a Content-Type for a
+    bare body), repeated headers kept, the body and an encoded path byte for byte."""
+    seen: list[bytes] = []
+
+    async def record(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        )
+        seen.append(head + await reader.readexactly(length))
+        writer.write(
+            b"HTTP/1.1 201 Created\r\nX-Twice: a\r\nX-Twice: b\r\nContent-Length: 0\r\n\r\n"
+        )
+        await writer.drain()
+        writer.close()
+
+    async with (
+        _server(record) as port,
+        httpx.AsyncClient(transport=AiohttpTransport(), headers={"User-Agent": "Ferry"}) as http,
+    ):
+        response = await http.post(
+            f"http://127.0.0.1:{port}/a%2Fb/%C3%A9?q=x%20y",
+            content=b"\x00raw\xff",
+            headers=[("X-Many", "1"), ("X-Many", "2")],
+        )
+    assert response.status_code == 201
+    assert response.reason_phrase == "Created"
+    assert response.headers.get_list("x-twice") == ["a", "b"]
+    head, _, body = seen[0].partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    assert lines[0] == b"POST /a%2Fb/%C3%A9?q=x%20y HTTP/1.1"
+    names = [line.split(b":")[0].lower() for line in lines[1:]]
+    assert b"content-type" not in names
+    assert names.count(b"user-agent") == 1 and b"User-Agent: Ferry" in lines
+    assert [line for line in lines if line.lower().startswith(b"x-many")] == [
+        b"X-Many: 1",
+        b"X-Many: 2",
+    ]
+    assert body == b"\x00raw\xff"
+
+
 async def test_a_kept_alive_connection_the_server_closed_is_not_used_again() -> None:
-    """A server closing an idle connection (its keep-alive timeout) is noticed by the event
-    loop, not by polling the socket: the next request opens a new connection and succeeds."""
-    backend = CountingBackend()
+    """A server closing an idle connection (its keep-alive timeout): the next request opens a
+    new connection and succeeds."""
+    connections = Connections()
 
     async def answer_once_then_hang_up(
         reader: asyncio.StreamReader, writer: asyncio.StreamWriter
@@ -291,57 +356,46 @@ async def test_a_kept_alive_connection_the_server_closed_is_not_used_again() -> 
 
     async with (
         _server(answer_once_then_hang_up) as port,
-        httpx.AsyncClient(transport=AsyncioTransport(network_backend=backend)) as http,
+        httpx.AsyncClient(transport=connections.transport()) as http,
     ):
         for _ in range(3):
             response = await http.get(f"http://127.0.0.1:{port}/")
             assert (response.status_code, response.text) == (200, "ok")
             await asyncio.sleep(0.3)
-    assert backend.connections == 3
+    assert connections.opened == 3
 
 
-async def test_the_linear_pool_decides_as_httpcores_own(sandbox: SandboxServer, token: str) -> None:
-    """Eight requests at once on at most three connections, one kept alive: the same
-    connections opened, used and closed as with httpcore's pool, whose bookkeeping it redoes."""
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        (aiohttp.ConnectionTimeoutError("connect"), httpx.ConnectTimeout),
+        (aiohttp.SocketTimeoutError("read"), httpx.ReadTimeout),
+        (aiohttp.ServerTimeoutError("read"), httpx.ReadTimeout),
+        (
+            aiohttp.ClientConnectorError(SimpleNamespace(host="h", port=1, ssl=None), OSError()),  # type: ignore[arg-type]
+            httpx.ConnectError,
+        ),
+        (aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError),
+        (aiohttp.ClientPayloadError("cut"), httpx.RemoteProtocolError),
+        (aiohttp.ClientOSError(104, "reset"), httpx.ReadError),
+        (aiohttp.ClientConnectionError("closed"), httpx.NetworkError),
+        (aiohttp.InvalidURL("x"), httpx.UnsupportedProtocol),
+        (aiohttp.ClientError("other"), httpx.TransportError),
+        (TimeoutError(), httpx.TimeoutException),
+    ],
+)
+def test_every_aiohttp_failure_is_the_httpx_exception_for_it(
+    raised: BaseException, expected: type[httpx.TransportError]
+) -> None:
+    with pytest.raises(expected) as caught, _httpx_exceptions():
+        raise raised
+    assert caught.value.__cause__ is raised
+    assert str(caught.value)  # never an empty message
 
-    async def scenario(pool_class: type[httpcore.AsyncConnectionPool]) -> tuple[int, ...]:
-        backend = CountingBackend()
-        pool = pool_class(max_connections=3, max_keepalive_connections=1, network_backend=backend)
-        transport = AsyncioTransport(network_backend=backend)
-        transport._pool = pool
-        async with _client(transport, token) as http:
-            answers = await asyncio.gather(
-                *(http.get(f"{sandbox.api_url}/office") for _ in range(8))
-            )
-            assert {answer.status_code for answer in answers} == {200}
-            opened_then, kept_then = backend.connections, len(pool.connections)
-            assert kept_then <= 3
-            assert (await http.get(f"{sandbox.api_url}/office")).status_code == 200
-            return opened_then, kept_then, backend.connections, len(pool.connections)
 
-    linear = await scenario(LinearConnectionPool)
-    assert linear == await scenario(httpcore.AsyncConnectionPool)
-    assert linear[-1] == 1  # the surplus idle connections were closed
-
-
-async def test_a_unix_socket_carries_bytes_both_ways(tmp_path: Path) -> None:
-    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        writer.write((await reader.readexactly(5)).upper())
-        await writer.drain()
-        writer.close()
-
-    path = tmp_path / "echo.sock"
-    server = await asyncio.start_unix_server(echo, path)
-    try:
-        stream = await AsyncioBackend().connect_unix_socket(str(path), timeout=5)
-        await stream.write(b"ferry", timeout=5)
-        assert await stream.read(100, timeout=5) == b"FERRY"
-        assert await stream.read(100, timeout=5) == b""
-        assert stream.get_extra_info("is_readable") is True  # the server said goodbye
-        await stream.aclose()
-    finally:
-        server.close()
-        await server.wait_closed()
+def test_other_exceptions_pass_through_unchanged() -> None:
+    with pytest.raises(KeyError), _httpx_exceptions():
+        raise KeyError("not a network failure")
 
 
 # -- HTTPS --------------------------------------------------------------------------------------
@@ -422,19 +476,17 @@ def _server_context(certificate: tuple[Path, Path, str]) -> ssl.SSLContext:
 
 async def test_https_with_a_trusted_certificate(certificate: tuple[Path, Path, str]) -> None:
     trusting = ssl.create_default_context(cadata=certificate[2])
-    backend = CountingBackend()
+    connections = Connections()
     async with _server(_https_handler, _server_context(certificate)) as port:
         async with asyncio.timeout(20):
-            transport = AsyncioTransport(verify=trusting, network_backend=backend)
+            transport = connections.transport(verify=trusting)
             async with httpx.AsyncClient(transport=transport) as http:
-                for host in ("127.0.0.1", "127.0.0.1", "127.0.0.1"):
-                    async with http.stream("GET", f"https://{host}:{port}/file") as response:
+                for _ in range(3):
+                    async with http.stream("GET", f"https://127.0.0.1:{port}/file") as response:
                         assert response.status_code == 200
-                        stream = response.extensions["network_stream"]
-                        assert stream.get_extra_info("ssl_object") is not None
                         assert await response.aread() == BODY
             # closing does not wait for a TLS goodbye (the async with above returned quickly)
-    assert backend.connections == 1
+    assert (connections.opened, connections.reused) == (1, 2)
 
 
 async def test_https_with_an_untrusted_certificate_is_a_connect_error(
@@ -443,7 +495,7 @@ async def test_https_with_an_untrusted_certificate_is_a_connect_error(
     default = httpx.create_ssl_context()  # the public roots: this certificate is not among them
     async with _server(_https_handler, _server_context(certificate)) as port:
         async with asyncio.timeout(20):
-            async with httpx.AsyncClient(transport=AsyncioTransport(verify=default)) as http:
+            async with httpx.AsyncClient(transport=AiohttpTransport(verify=default)) as http:
                 with pytest.raises(httpx.ConnectError) as raised:
                     await http.get(f"https://127.0.0.1:{port}/")
                 # the connection that failed its handshake is gone, and the next try fails alike
