@@ -26,7 +26,7 @@ import httpx
 import pytest
 
 from app.api.models import Document
-from app.platform.client import make_http_client
+from app.platform.client import _CookiesWhenSet, make_http_client
 from app.platform.network import AiohttpTransport, _httpx_exceptions, environment_proxies
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import SandboxAdmin, login_with_password
@@ -363,6 +363,30 @@ async def test_a_kept_alive_connection_the_server_closed_is_not_used_again() -> 
             assert (response.status_code, response.text) == (200, "ok")
             await asyncio.sleep(0.3)
     assert connections.opened == 3
+
+
+async def test_the_shared_client_keeps_the_cookies_a_server_sets(
+    clean_env: pytest.MonkeyPatch,
+) -> None:
+    """make_http_client skips httpx's cookie work for responses without a cookie; one that
+    sets a cookie is still kept and sent back, as httpx does."""
+    heads: list[bytes] = []
+    answers = [b"Set-Cookie: lb=node-2; Path=/\r\n", b"", b""]
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while answers:
+            heads.append(await reader.readuntil(b"\r\n\r\n"))
+            writer.write(b"HTTP/1.1 200 OK\r\n" + answers.pop(0) + b"Content-Length: 0\r\n\r\n")
+            await writer.drain()
+        writer.close()
+
+    async with _server(serve) as port, make_http_client() as http:
+        for _ in range(3):
+            assert (await http.get(f"http://127.0.0.1:{port}/")).status_code == 200
+        assert dict(http.cookies) == {"lb": "node-2"}
+        assert isinstance(http.cookies, _CookiesWhenSet)  # still the jar httpx uses
+    assert b"cookie:" not in heads[0].lower()
+    assert all(b"\r\nCookie: lb=node-2\r\n" in head for head in heads[1:])
 
 
 @pytest.mark.parametrize(
