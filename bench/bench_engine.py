@@ -9,7 +9,8 @@ Three measurements in one run, on one sandbox platform running in its own proces
    no fsync). Both run in this process, one after the other (the engine timed from ``open()``
    to ``close()``, on a fresh home each time, after ``sync`` has written out what the pass
    before left in the page cache), alternated ``--rounds`` times; the round with the median
-   ratio is reported (a shared machine's speed drifts by half within minutes). CPU is given
+   ratio is reported (a shared machine's speed drifts by half within minutes), after one
+   untimed download that warms the sandbox and this process up. CPU is given
    as user + kernel time, the kernel's share apart (writes, fsync, renames, sockets).
    Target: engine >= 0.8 × baseline. Each round also times the same baseline on the transport
    the engine uses (aiohttp under httpx, ``AiohttpTransport``), shown beside it: how much of
@@ -710,6 +711,12 @@ def report(args: argparse.Namespace, sandbox: Sandbox, work: Path) -> int:
     # documents, alternating ``--rounds`` times: a shared machine's speed drifts, so the
     # round with the median ratio is reported, and every round's ratio beside it.
     home = prepare_home(sandbox.url, work / "home-1", client.id, output / "engine-1")
+    # One bare download first, untimed: the sandbox's first reads of its files and this
+    # process's first pass through the code are not charged to round 1's baseline.
+    token = login_with_password(sandbox.url, REALM).access_token
+    asyncio.run(
+        baseline_download(sandbox.url, token, client.id, output / "warm-up", args.concurrency)
+    )
     rounds = [
         first_sync_round(args, sandbox, client.id, documents, work, number, home)
         for number in range(1, args.rounds + 1)
