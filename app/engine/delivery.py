@@ -202,16 +202,22 @@ class StagedFile:
         return self
 
     def open(self) -> StagedFile:
+        self._stream = os.fdopen(self._create(), "wb")
+        return self
+
+    def _create(self) -> int:
+        """The hidden temporary file, new (never one already there), opened for writing."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         try:
             try:
-                self._stream = self.temporary.open("xb")
+                descriptor = os.open(self.temporary, flags, 0o666)
             except FileNotFoundError:  # the folder's first file
                 self.folder.mkdir(parents=True, exist_ok=True)
-                self._stream = self.temporary.open("xb")
+                descriptor = os.open(self.temporary, flags, 0o666)
         except OSError as error:
             raise explain(error, self.folder) from None
         hide_file(self.temporary)
-        return self
+        return descriptor
 
     def write(self, chunk: bytes) -> None:
         assert self._stream is not None, "open() first"
@@ -259,17 +265,8 @@ class StagedFile:
     def _write_whole(self, data: bytes) -> None:
         """A file held in memory, written and made durable in as few system calls as can be:
         each one lets the event loop's thread in and out of the GIL, and this runs per file."""
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        descriptor = self._create()
         try:
-            try:
-                descriptor = os.open(self.temporary, flags, 0o666)
-            except FileNotFoundError:  # the folder's first file
-                self.folder.mkdir(parents=True, exist_ok=True)
-                descriptor = os.open(self.temporary, flags, 0o666)
-        except OSError as error:
-            raise explain(error, self.folder) from None
-        try:
-            hide_file(self.temporary)
             view = memoryview(data)
             while view:
                 view = view[os.write(descriptor, view) :]
