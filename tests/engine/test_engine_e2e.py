@@ -14,7 +14,7 @@ from app.api.models import ChangePage, DocumentPage
 from app.core.kinds import DocumentKind
 from app.settings import DeliveryFormat, Destination
 from tests.engine.conftest import Office
-from tests.engine.test_engine_faults import assert_forwarded_exactly, one_destination, running
+from tests.engine.helpers import assert_forwarded_exactly, one_destination, running
 
 
 async def _sync(office: Office) -> tuple[int, int]:

@@ -17,7 +17,7 @@ from app.core.names import TargetOS, name_issues
 from app.engine.engine import Engine
 from app.settings import DeliveryFormat, Destination
 from tests.engine.conftest import Office
-from tests.engine.test_engine_faults import running
+from tests.engine.helpers import running
 
 LONG = "n" * 296 + ".xml"  # 300 characters
 

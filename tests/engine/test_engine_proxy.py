@@ -13,7 +13,7 @@ from app.auth.account import load_login, save_login
 from app.engine.messages import Stop, SyncNow
 from app.settings import Destination, ProxyMode, ProxySettings, load_settings, save_settings
 from tests.engine.conftest import Office
-from tests.engine.test_engine_faults import running
+from tests.engine.helpers import running
 from tests.forward_proxy import ForwardProxy
 
 FAKE = "platform.example.test"

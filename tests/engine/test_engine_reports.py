@@ -12,7 +12,7 @@ import pytest
 from app.api.models import DeliveryReport, DeliveryReportResult
 from app.engine.engine import Engine
 from tests.engine.conftest import Office
-from tests.engine.test_engine_faults import (
+from tests.engine.helpers import (
     assert_forwarded_exactly,
     one_destination,
     running,
