@@ -4,8 +4,9 @@ httpx reaches the network through httpcore by default: a pure-Python HTTP/1.1 pa
 pool that goes through anyio and sniffio on every request. In the engine's first full sync that
 stack was most of the event loop's CPU, and the loop's thread is the engine's critical path (it
 also hands every file to the file threads). aiohttp does the same job with its HTTP parser and
-buffers in C: measured with ``bench/bench_engine.py``, the loop's CPU per download fell by about
-a third, and the engine went from 0.51-0.76 of the baseline's documents per second to 0.84-0.97.
+buffers in C: measured with ``bench/bench_engine.py``, the loop's CPU per download fell by a
+quarter to a third, and the engine went from 0.51-0.76 of the baseline's documents per second
+to 0.84-0.97.
 
 :class:`AiohttpTransport` is an ``httpx.AsyncBaseTransport``, so everything above it stays httpx
 (the client, its auth flow, timeouts, the exceptions every caller catches). It is for direct
