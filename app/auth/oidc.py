@@ -6,14 +6,18 @@ refresh, and the tests that forge bad tokens on purpose.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+log = logging.getLogger(__name__)
 
 ID_TOKEN_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"]
 CLOCK_LEEWAY_S = 60
@@ -67,6 +71,68 @@ async def discover(http: httpx.AsyncClient, issuer: str) -> ProviderMetadata:
     if methods is not None and "S256" not in methods:
         raise LoginError(f"the login server at {issuer} does not support PKCE with S256")
     return metadata
+
+
+class AuthorizationServerMetadata(BaseModel):
+    """The parts of an RFC 8414 authorization-server metadata document Ferry relies on."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    issuer: str
+    revocation_endpoint: str | None = None
+
+
+def oauth_metadata_urls(issuer: str) -> list[str]:
+    """Where an issuer's RFC 8414 metadata may live, the standard place first.
+
+    RFC 8414 section 3.1 puts the well-known part between the host and the issuer's path
+    (``https://host/.well-known/oauth-authorization-server/realms/x``); many servers also
+    answer below the issuer itself, as OpenID discovery does
+    (``https://host/realms/x/.well-known/oauth-authorization-server``). For an issuer without
+    a path both are one address, asked once.
+    """
+    parts = urlsplit(issuer.rstrip("/"))
+    standard = urlunsplit(
+        (parts.scheme, parts.netloc, "/.well-known/oauth-authorization-server" + parts.path, "", "")
+    )
+    below = issuer.rstrip("/") + "/.well-known/oauth-authorization-server"
+    return [standard] if standard == below else [standard, below]
+
+
+async def find_revocation_endpoint(
+    http: httpx.AsyncClient, metadata: ProviderMetadata
+) -> str | None:
+    """The issuer's token revocation endpoint (RFC 7009), or None when it publishes none.
+
+    OpenID discovery names it when the provider chose to (``revocation_endpoint`` is not an
+    OpenID Connect Discovery field, so some providers, django-oauth-toolkit among them, only
+    publish it in their RFC 8414 metadata); otherwise the RFC 8414 documents are read, in both
+    forms. A document naming another issuer is refused (RFC 8414 section 3.3): it could send
+    the refresh token to somebody else. An unreachable server raises :class:`httpx.HTTPError`,
+    so the caller can tell "could not ask" from "has nothing to ask".
+    """
+    if metadata.revocation_endpoint:
+        return metadata.revocation_endpoint
+    for url in oauth_metadata_urls(metadata.issuer):
+        response = await http.get(url)
+        if response.status_code != 200:
+            continue
+        try:
+            document = AuthorizationServerMetadata.model_validate_json(response.content)
+        except ValidationError:
+            log.warning("ignoring %s: not an OAuth authorization server metadata document", url)
+            continue
+        if not _same_issuer(document.issuer, metadata.issuer):
+            log.warning(
+                "refusing the metadata at %s: it names the issuer %s instead of %s",
+                url,
+                document.issuer,
+                metadata.issuer,
+            )
+            continue
+        if document.revocation_endpoint:
+            return document.revocation_endpoint
+    return None
 
 
 async def fetch_keys(http: httpx.AsyncClient, metadata: ProviderMetadata) -> KeySet:

@@ -12,13 +12,14 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable
+from enum import StrEnum
 from typing import Any
 
 import httpx
 
 from app.auth.authlib_httpx import OAuthError
 from app.auth.login import LoginTarget, Tokens, describe_oauth_error, oauth_client
-from app.auth.oidc import LoginError, ProviderMetadata, discover
+from app.auth.oidc import LoginError, ProviderMetadata, discover, find_revocation_endpoint
 from app.auth.secret_store import SecretStore
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,24 @@ log = logging.getLogger(__name__)
 
 class LoginNeeded(Exception):
     """The platform no longer accepts this login; a person must log in again."""
+
+
+class LogoutOutcome(StrEnum):
+    """What the platform was told when a login was ended here.
+
+    Data, not words: the command line and the app each say it in their own language, and a
+    login is forgotten here whatever the outcome (the person asked for it to end).
+    """
+
+    REVOKED = "revoked"
+    """The platform accepted the revocation (RFC 7009): the refresh token is dead there too."""
+    NOT_SUPPORTED = "not_supported"
+    """The platform publishes no revocation endpoint: it was not told, the token lives on
+    there until it expires."""
+    FAILED = "failed"
+    """The platform could not be reached or refused the revocation: it was not told."""
+    NO_TOKEN = "no_token"
+    """Ferry held no refresh token for this login any more: there was nothing to revoke."""
 
 
 class TokenSession:
@@ -112,23 +131,50 @@ class TokenSession:
             log.info("access token refreshed; valid for %.0f s", fresh.expires_at - time.time())
             return fresh.access_token
 
-    async def revoke(self) -> None:
-        """Revoke the refresh token at the server (best effort) and forget it here."""
+    async def revoke(self) -> LogoutOutcome:
+        """Revoke the refresh token at the server (best effort) and forget it here.
+
+        The token is forgotten whatever the server says: the person asked for the login to
+        end, and a server that cannot be told must not keep the login alive on this computer.
+        What the server was told is returned so the caller can say it plainly.
+        """
         token = (self._tokens.refresh_token if self._tokens else None) or self._store.load(
             self._secret_name
         )
+        outcome = LogoutOutcome.NO_TOKEN
         try:
-            metadata = await self.metadata()
-            if token and metadata.revocation_endpoint:
-                async with oauth_client(self.target, with_scope=False) as oauth:
-                    await oauth.revoke_token(
-                        metadata.revocation_endpoint, token=token, token_type_hint="refresh_token"
+            if token:
+                metadata = await self.metadata()
+                endpoint = await find_revocation_endpoint(self._http, metadata)
+                if endpoint is None:
+                    outcome = LogoutOutcome.NOT_SUPPORTED
+                    log.warning(
+                        "%s publishes no token revocation endpoint; the login is forgotten "
+                        "here only",
+                        metadata.issuer,
                     )
+                else:
+                    async with oauth_client(self.target, with_scope=False) as oauth:
+                        response = await oauth.revoke_token(
+                            endpoint, token=token, token_type_hint="refresh_token"
+                        )
+                    # RFC 7009 2.2: 200 whether or not the token was still valid; anything
+                    # else (503, 400 unsupported_token_type) means it was not revoked.
+                    if response.status_code == 200:
+                        outcome = LogoutOutcome.REVOKED
+                    else:
+                        outcome = LogoutOutcome.FAILED
+                        log.warning(
+                            "the login server refused the revocation (HTTP %s)",
+                            response.status_code,
+                        )
         except (httpx.HTTPError, LoginError, OAuthError) as error:
+            outcome = LogoutOutcome.FAILED
             log.warning("could not revoke the login at the server: %s", error)
         finally:
             self._store.delete(self._secret_name)
             self._tokens = None
+        return outcome
 
     def _needs_login(self, reason: str) -> None:
         first = self._login_needed is None

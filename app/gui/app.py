@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
+from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
 from app.commands.account import end_login
 from app.core.language import Language
@@ -96,6 +97,7 @@ class FerryApp(QObject):
         self._relogin: ReloginDialog | None = None
         self.login: StoredLogin | None = None  # the login the running engine was started with
         self._confirm_log_out: QMessageBox | None = None
+        self.logout_notice: QMessageBox | None = None  # what the platform was not told
         self._proxy: Any = None  # the proxy the running engine was started with
         self._wire()
 
@@ -470,25 +472,60 @@ class FerryApp(QObject):
         engine, self.engine = self.engine, None
         home = self.home
 
-        def work() -> Settings | None:
+        def work() -> tuple[LogoutOutcome, Settings | None]:
             if engine is not None:
                 engine.stop()  # before the token goes: no engine left asking with it
-            end_login(home, stored)
+            outcome = end_login(home, stored)
             try:
-                return load_settings(home.settings_dir)
+                return outcome, load_settings(home.settings_dir)
             except SettingsError:
-                return None
+                return outcome, None
 
         self.window.show_message(self.tr("Logging out…"))
         self.background.run(
             work, self._logged_out, self._failed(self.tr("Ferry could not log out"))
         )
 
-    def _logged_out(self, settings: Settings | None) -> None:
-        log.info("logged out; the wizard takes over")
+    def _logged_out(self, answer: tuple[LogoutOutcome, Settings | None]) -> None:
+        outcome, settings = answer
+        log.info("logged out (%s); the wizard takes over", outcome.value)
         self.login = None
         self.window.show_who("", None)
         self._show_wizard(settings)
+        words = self._logout_words(outcome)
+        if words:
+            # Forgotten here but alive at the platform: the person must know, since whoever
+            # holds a copy of the token could still use it until it expires.
+            box = QMessageBox(
+                QMessageBox.Icon.Information,
+                "Ferry",
+                self.tr("Logged out on this computer only"),
+                parent=self.window,
+            )
+            box.setInformativeText(words)
+            self.logout_notice = box
+            box.open()  # never exec(): the event loop keeps running
+
+    def _logout_words(self, outcome: LogoutOutcome) -> str | None:
+        """What to add about the platform after a logout; None when it was told."""
+        if outcome is LogoutOutcome.NOT_SUPPORTED:
+            return self.tr(
+                "The platform was not told: its login server offers no way to end a login "
+                "from an application, so the login stays valid there until it expires. Ferry "
+                "has forgotten it on this computer."
+            )
+        if outcome is LogoutOutcome.FAILED:
+            return self.tr(
+                "The platform was not told: its login server could not be reached or refused. "
+                "Ferry has forgotten the login on this computer; it stays valid at the platform "
+                "until it expires."
+            )
+        if outcome is LogoutOutcome.NO_TOKEN:
+            return self.tr(
+                "The platform was not told: Ferry no longer held this login's token, so there "
+                "was nothing to end there."
+            )
+        return None
 
     # -- settings ------------------------------------------------------------------------------
 
