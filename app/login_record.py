@@ -34,6 +34,7 @@ async def record_login(
         user_name=claims.get("name") or claims.get("preferred_username"),
         email=claims.get("email"),
         logged_in_at=dt.datetime.now(dt.UTC),
+        redirect_ports=target.redirect_ports,
     )
     assert tokens.refresh_token is not None, "Login.finish refuses a login without one"
     await asyncio.to_thread(store.save, login.secret_name, tokens.refresh_token)

@@ -8,6 +8,7 @@ instead of sending a login to the wrong address.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,21 @@ class RegionKind(StrEnum):
     CUSTOM = "custom"
 
 
+RedirectPort = Annotated[int, Field(ge=1024, le=65535)]
+"""A fixed loopback port: not a privileged one, which Linux and macOS keep from programs."""
+
+
+def redirect_ports_problem(ports: Sequence[int]) -> str | None:
+    """Why a list of fixed redirect ports cannot be used, or None."""
+    wrong = [str(port) for port in ports if not 1024 <= port <= 65535]
+    if wrong:
+        return f"redirect ports must be between 1024 and 65535, not {', '.join(wrong)}"
+    twice = sorted({port for port in ports if list(ports).count(port) > 1})
+    if twice:
+        return f"redirect ports listed twice: {', '.join(str(port) for port in twice)}"
+    return None
+
+
 class Region(BaseModel):
     """One entry of the country list."""
 
@@ -40,6 +56,9 @@ class Region(BaseModel):
     issuer: AnyHttpUrl | None = None
     api_url: AnyHttpUrl | None = None
     sandbox_realm: str | None = None
+    redirect_ports: tuple[RedirectPort, ...] = ()
+    """Fixed loopback ports, tried in order, for a login server that accepts only redirect
+    URIs registered with their port; empty: a port the OS picks (RFC 8252 7.3)."""
 
     @model_validator(mode="after")
     def _complete(self) -> Self:
@@ -50,6 +69,9 @@ class Region(BaseModel):
             raise ValueError(f"region {self.code!r} needs an issuer and an api_url")
         if self.kind is RegionKind.SANDBOX and not self.sandbox_realm:
             raise ValueError(f"region {self.code!r} needs a sandbox_realm")
+        problem = redirect_ports_problem(self.redirect_ports)
+        if problem:
+            raise ValueError(f"region {self.code!r}: {problem}")
         return self
 
     def name(self, language: Language) -> str:

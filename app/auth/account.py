@@ -34,6 +34,10 @@ class StoredLogin(BaseModel):
     office_id: str | None = None
     office_name: str | None = None
     logged_in_at: dt.datetime
+    redirect_ports: tuple[int, ...] = ()
+    """The fixed loopback ports this login came back on, so a later login again (after the
+    platform ended this one) is sent to a port the login server accepts; empty (and absent
+    from records written before) for a port the OS picks."""
 
     @property
     def secret_name(self) -> str:

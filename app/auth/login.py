@@ -38,8 +38,9 @@ HTTP_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 
 @dataclass(frozen=True)
 class LoginTarget:
-    """Where to log in: the region's code, its OpenID issuer and its platform API, and the
-    proxy the person chose for reaching them (the token endpoint goes through it too)."""
+    """Where to log in: the region's code, its OpenID issuer and its platform API, the proxy
+    the person chose for reaching them (the token endpoint goes through it too), and the
+    fixed loopback ports its login server registered (empty: a port the OS picks)."""
 
     region: str
     issuer: str
@@ -47,6 +48,7 @@ class LoginTarget:
     client_id: str = "ferry-desktop"
     scopes: str = SCOPES
     proxy: ProxySettings = field(default_factory=ProxySettings, hash=False)
+    redirect_ports: tuple[int, ...] = ()
 
 
 @dataclass
@@ -132,7 +134,9 @@ class Login:
         self._state = secrets.token_urlsafe(32)
         self._nonce = secrets.token_urlsafe(32)
         self._verifier = secrets.token_urlsafe(64)
-        self._listener = LoopbackListener(self._state, language=language)
+        self._listener = LoopbackListener(
+            self._state, ports=target.redirect_ports, language=language
+        )
         self._metadata: ProviderMetadata | None = None
         self.authorization_url = ""
 

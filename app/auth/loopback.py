@@ -1,24 +1,33 @@
 """The loopback redirect listener of a native-app login (RFC 8252, section 7.3).
 
-It listens on 127.0.0.1 only, on a port the OS picks, and keeps serving until a request with
-the expected ``state`` arrives: a browser's favicon request, a stale tab or a forged link gets
-an error page and the login goes on waiting. The right request is answered only once the
-login is settled, so the page the person sees says truthfully whether it worked.
+It listens on 127.0.0.1 only, on a port the OS picks (or, for a login server that only accepts
+redirect URIs registered with their port, on the first free one of the region's fixed ports),
+and keeps serving until a request with the expected ``state`` arrives: a browser's favicon
+request, a stale tab or a forged link gets an error page and the login goes on waiting. The
+right request is answered only once the login is settled, so the page the person sees says
+truthfully whether it worked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hmac
 import html
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
+from app.auth.oidc import LoginError
 from app.core.language import FALLBACK, Language
 
 log = logging.getLogger(__name__)
+
+# In use by another program; or, on Windows, reserved (Hyper-V's excluded port ranges answer
+# WSAEACCES, which Python reports under its own number).
+_PORT_TAKEN = {errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEACCES", errno.EACCES)}
 
 MAX_REQUEST_BYTES = 16 * 1024
 READ_TIMEOUT_S = 10.0
@@ -31,6 +40,20 @@ class LoginCancelled(Exception):
 
 class LoginTimedOut(Exception):
     """Nobody finished the login in the browser in time."""
+
+
+class RedirectPortsBusy(LoginError):
+    """Every fixed redirect port is taken by another program; the message names them."""
+
+    def __init__(self, ports: Sequence[int]) -> None:
+        self.ports = tuple(ports)
+        listed = ", ".join(str(port) for port in self.ports)
+        many = len(self.ports) > 1
+        super().__init__(
+            f"the login server only sends the browser back to port{'s' if many else ''} "
+            f"{listed} on this computer, and {'all are' if many else 'it is'} in use by "
+            "another program (perhaps another login still waiting); close it and try again"
+        )
 
 
 @dataclass(frozen=True)
@@ -57,9 +80,19 @@ class Verdict:
 class LoopbackListener:
     """Waits for the one redirect that belongs to this login."""
 
-    def __init__(self, state: str, *, path: str = "/callback", language: Language = FALLBACK):
+    def __init__(
+        self,
+        state: str,
+        *,
+        path: str = "/callback",
+        ports: Sequence[int] = (),
+        language: Language = FALLBACK,
+    ) -> None:
+        """``ports``: the fixed ports a login server registered, tried in order; none means a
+        port the OS picks (RFC 8252 7.3, the best choice where the server allows it)."""
         self._state = state
         self._path = path
+        self._ports = tuple(ports)
         self._language = language
         self._server: asyncio.Server | None = None
         self._callback: asyncio.Future[Callback] | None = None
@@ -71,10 +104,22 @@ class LoopbackListener:
         loop = asyncio.get_running_loop()
         self._callback = loop.create_future()
         self._verdict = loop.create_future()
-        self._server = await asyncio.start_server(self._serve, host="127.0.0.1", port=0)
+        self._server = await self._listen()
         port = self._server.sockets[0].getsockname()[1]
         self.redirect_uri = f"http://127.0.0.1:{port}{self._path}"
         return self.redirect_uri
+
+    async def _listen(self) -> asyncio.Server:
+        if not self._ports:
+            return await asyncio.start_server(self._serve, host="127.0.0.1", port=0)
+        for port in self._ports:
+            try:
+                return await asyncio.start_server(self._serve, host="127.0.0.1", port=port)
+            except OSError as error:
+                if error.errno not in _PORT_TAKEN:
+                    raise
+                log.info("redirect port %s is taken; trying the next one", port)
+        raise RedirectPortsBusy(self._ports)
 
     async def wait(self, timeout: float) -> Callback:
         """The matching callback; :class:`LoginTimedOut` or :class:`LoginCancelled` otherwise."""

@@ -16,12 +16,12 @@ from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
 from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
-from app.auth.session import LoginNeeded, TokenSession
+from app.auth.session import LoginNeeded, LogoutOutcome, TokenSession
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
-from app.regions import RegionKind, RegionsError, regions
+from app.regions import RegionKind, RegionsError, redirect_ports_problem, regions
 from app.sandbox.defaults import DEFAULT_PORT
 from app.settings import ProxySettings, SettingsError, load_settings
 
@@ -44,6 +44,15 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     where.add_argument("--region", help="a region code from the regions file (e.g. be, nl)")
     where.add_argument("--issuer", help="the OpenID issuer of a custom server")
     login.add_argument("--api", help="the API address of a custom server (with --issuer)")
+    login.add_argument(
+        "--redirect-port",
+        dest="redirect_ports",
+        action="append",
+        type=int,
+        metavar="PORT",
+        help="a fixed loopback port the login server accepts redirects to (repeat for more, "
+        "tried in order); instead of the region's, or of a port the system picks",
+    )
     login.add_argument("--no-browser", action="store_true", help="only print the address")
     login.add_argument(
         "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait (default 600)"
@@ -61,15 +70,26 @@ def _fail(message: str, code: int = EXIT_FAILED) -> int:
 
 
 def _target(args: argparse.Namespace) -> LoginTarget | str:
-    """The login target named on the command line, or why there is none."""
+    """The login target named on the command line, or why there is none.
+
+    ``--redirect-port`` replaces the region's fixed ports (for a custom server: those of the
+    regions file's *Custom server* entry); without either, the OS picks a port.
+    """
     try:
         known = regions()
     except RegionsError as error:
         return str(error)
+    given: list[int] | None = getattr(args, "redirect_ports", None)
+    if given is not None:
+        problem = redirect_ports_problem(given)
+        if problem:
+            return f"--redirect-port: {problem}"
     if args.issuer:
         if not args.api:
             return "--issuer needs --api, the platform's API address"
-        return LoginTarget("custom", args.issuer, args.api, known.client_id)
+        custom = next((r for r in known.regions if r.kind is RegionKind.CUSTOM), None)
+        ports = tuple(given) if given is not None else custom.redirect_ports if custom else ()
+        return LoginTarget("custom", args.issuer, args.api, known.client_id, redirect_ports=ports)
     if args.api:
         return "--api goes with --issuer"
     code = args.region or "sandbox"
@@ -77,13 +97,22 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
         region = known.get(code)
     except KeyError as error:
         return str(error.args[0])
+    ports = tuple(given) if given is not None else region.redirect_ports
     if region.kind is RegionKind.CUSTOM:
         return "for a custom server give --issuer and --api"
     if region.kind is RegionKind.SANDBOX:
         base = f"http://127.0.0.1:{SANDBOX_DEFAULT_PORT}"
         realm = region.sandbox_realm
-        return LoginTarget(region.code, f"{base}/realms/{realm}", f"{base}/api/v1", known.client_id)
-    return LoginTarget(region.code, str(region.issuer), str(region.api_url), known.client_id)
+        return LoginTarget(
+            region.code,
+            f"{base}/realms/{realm}",
+            f"{base}/api/v1",
+            known.client_id,
+            redirect_ports=ports,
+        )
+    return LoginTarget(
+        region.code, str(region.issuer), str(region.api_url), known.client_id, redirect_ports=ports
+    )
 
 
 def _proxy(home: FerryHome) -> ProxySettings | str:
@@ -151,7 +180,12 @@ def _session_for(
     stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient, proxy: ProxySettings
 ) -> TokenSession:
     target = LoginTarget(
-        stored.region, stored.issuer, stored.api_url, stored.client_id, proxy=proxy
+        stored.region,
+        stored.issuer,
+        stored.api_url,
+        stored.client_id,
+        proxy=proxy,
+        redirect_ports=stored.redirect_ports,
     )
     return TokenSession(target, store=store, secret_name=stored.secret_name, http=http)
 
@@ -194,28 +228,50 @@ def run_logout(args: argparse.Namespace) -> int:
         print("Ferry was not logged in.")
         return 0
     try:
-        end_login(home, stored)
+        outcome = end_login(home, stored)
     except SecretStoreError as error:
         return _fail(str(error))
     print(f"Logged out {stored.who} (region {stored.region}).")
+    told = LOGOUT_WORDS[outcome]
+    if told:
+        print(told)
     return 0
 
 
-def end_login(home: FerryHome, stored: StoredLogin, store: SecretStore | None = None) -> None:
+#: What ``ferry logout`` adds about the platform, by outcome (nothing when all went well).
+LOGOUT_WORDS: dict[LogoutOutcome, str] = {
+    LogoutOutcome.REVOKED: "",
+    LogoutOutcome.NOT_SUPPORTED: "The platform was not told: its login server offers no way "
+    "to end a login from an application, so the login stays valid there until it expires. "
+    "Ferry has forgotten it on this computer.",
+    LogoutOutcome.FAILED: "The platform was not told: its login server could not be reached "
+    "or refused (see the log). Ferry has forgotten the login on this computer; it stays valid "
+    "at the platform until it expires.",
+    LogoutOutcome.NO_TOKEN: "The platform was not told: Ferry no longer held this login's "
+    "token, so there was nothing to end there.",
+}
+
+
+def end_login(
+    home: FerryHome, stored: StoredLogin, store: SecretStore | None = None
+) -> LogoutOutcome:
     """Log out (blocking): revoke the login at the platform (best effort: an unreachable
-    platform only logs a warning), then forget its refresh token and ``login.json``. One way
-    for ``ferry logout`` and the app's *Log out*; raises SecretStoreError if the keyring is
-    locked (then nothing is forgotten, so the person can unlock it and try again)."""
+    platform or one that publishes no revocation endpoint only logs a warning), then forget
+    its refresh token and ``login.json``. One way for ``ferry logout`` and the app's *Log
+    out*; returns what the platform was told, for each to say in its own words. Raises
+    SecretStoreError if the keyring is locked (then nothing is forgotten, so the person can
+    unlock it and try again)."""
     proxy = _proxy(home)
     if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
         log.warning("%s; revoking the login through the system's proxy settings", proxy)
         proxy = ProxySettings()
     store = store or SecretStore()
     store.check()
-    asyncio.run(_logout(stored, store, proxy))
+    outcome = asyncio.run(_logout(stored, store, proxy))
     forget_login(home.settings_dir)
+    return outcome
 
 
-async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> None:
+async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
     async with make_http_client(proxy=proxy) as http:
-        await _session_for(stored, store, http, proxy).revoke()
+        return await _session_for(stored, store, http, proxy).revoke()

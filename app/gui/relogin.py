@@ -131,7 +131,12 @@ class ReloginDialog(QDialog):
     async def _log_in(self) -> None:
         stored = self.stored
         target = LoginTarget(
-            stored.region, stored.issuer, stored.api_url, stored.client_id, proxy=self._proxy
+            stored.region,
+            stored.issuer,
+            stored.api_url,
+            stored.client_id,
+            proxy=self._proxy,
+            redirect_ports=stored.redirect_ports,
         )
         try:
             async with make_http_client(proxy=self._proxy) as http:

@@ -339,15 +339,32 @@ class SetupWizard(QWidget):
                             why=error.strerror or str(error)
                         )
                     ) from None
-            return dataclasses.replace(sandbox.target(region, client_id), proxy=proxy)
+            return dataclasses.replace(
+                sandbox.target(region, client_id),
+                proxy=proxy,
+                redirect_ports=region.redirect_ports,
+            )
         if region.kind is RegionKind.CUSTOM:
             issuer = self.country.issuer.text().strip().rstrip("/")
             api_url = self.country.api.text().strip().rstrip("/")
             self.login_page.set_status(self.tr("Checking the platform's address…"))
             await check_api(http, api_url)
-            return LoginTarget("custom", issuer, api_url, client_id, proxy=proxy)
+            typed = self.country.redirect_ports()
+            return LoginTarget(
+                "custom",
+                issuer,
+                api_url,
+                client_id,
+                proxy=proxy,
+                redirect_ports=region.redirect_ports if typed is None else typed,
+            )
         return LoginTarget(
-            region.code, str(region.issuer), str(region.api_url), client_id, proxy=proxy
+            region.code,
+            str(region.issuer),
+            str(region.api_url),
+            client_id,
+            proxy=proxy,
+            redirect_ports=region.redirect_ports,
         )
 
     @Slot()

@@ -26,7 +26,7 @@ from app.auth.account import StoredLogin
 from app.core.language import Language
 from app.gui.client_links import ClientLinksView
 from app.gui.wizard_login import address_problem
-from app.regions import Region, RegionKind, RegionsFile
+from app.regions import Region, RegionKind, RegionsFile, redirect_ports_problem
 from app.settings import Destination
 
 ERROR_STYLE = "color: #b3261e;"
@@ -81,6 +81,9 @@ class CountryPage(QWidget):
         self.api = QLineEdit(self)
         self.api.setPlaceholderText("https://api.example.com/api/v1")
         self.api_problem = _problem_label(self)
+        self.ports = QLineEdit(self)
+        self.ports.setPlaceholderText("53682, 53683")
+        self.ports_problem = _problem_label(self)
         self.custom = QWidget(self)
         form = QFormLayout(self.custom)
         form.setContentsMargins(0, 0, 0, 0)
@@ -88,8 +91,11 @@ class CountryPage(QWidget):
         form.addRow("", self.issuer_problem)
         form.addRow(self.tr("Platform API address"), self.api)
         form.addRow("", self.api_problem)
+        form.addRow(self.tr("Fixed redirect ports (optional)"), self.ports)
+        form.addRow("", self.ports_problem)
         self.issuer.textChanged.connect(self._check)
         self.api.textChanged.connect(self._check)
+        self.ports.textChanged.connect(self._check)
         self.failure = _problem_label(self)
         layout = QVBoxLayout(self)
         layout.addWidget(_title(self.tr("Welcome to Ferry"), self))
@@ -139,8 +145,33 @@ class CountryPage(QWidget):
         found = [
             address_problem(self.issuer.text(), what=self.tr("the login server")),
             address_problem(self.api.text(), what=self.tr("the platform API")),
+            self._ports_problem(),
         ]
         return [problem for problem in found if problem]
+
+    def redirect_ports(self) -> tuple[int, ...] | None:
+        """The fixed redirect ports typed for a custom server; None when none were typed (then
+        the regions file's, or a port the OS picks)."""
+        text = self.ports.text().replace(",", " ").split()
+        if not text:
+            return None
+        ports = tuple(int(word) for word in text if word.isdigit())
+        return ports if len(ports) == len(text) and not redirect_ports_problem(ports) else None
+
+    def _ports_problem(self) -> str | None:
+        """Why the typed ports cannot be used: only a login server that registered Ferry with
+        fixed ports needs them, so an empty field is fine."""
+        words = self.ports.text().replace(",", " ").split()
+        if not words:
+            return None
+        if not all(word.isdigit() for word in words) or redirect_ports_problem(
+            [int(word) for word in words]
+        ):
+            return self.tr(
+                "Give the redirect ports as different numbers between 1024 and 65535, "
+                "separated by commas."
+            )
+        return None
 
     def show_failure(self, text: str | None) -> None:
         _show_problem(self.failure, text)
@@ -160,6 +191,7 @@ class CountryPage(QWidget):
             # Say nothing before the person typed anything: an empty form is not a mistake.
             _show_problem(self.issuer_problem, issuer if typed else None)
             _show_problem(self.api_problem, api if typed else None)
+            _show_problem(self.ports_problem, self._ports_problem())
         self.changed.emit()
 
 

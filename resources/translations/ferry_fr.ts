@@ -340,6 +340,10 @@
         <translation>Adresse de l&apos;API de la plateforme</translation>
     </message>
     <message>
+        <source>Fixed redirect ports (optional)</source>
+        <translation>Ports de redirection fixes (facultatif)</translation>
+    </message>
+    <message>
         <source>Welcome to Ferry</source>
         <translation>Bienvenue dans Ferry</translation>
     </message>
@@ -358,6 +362,10 @@
     <message>
         <source>the platform API</source>
         <translation>de l&apos;API de la plateforme</translation>
+    </message>
+    <message>
+        <source>Give the redirect ports as different numbers between 1024 and 65535, separated by commas.</source>
+        <translation>Indiquez les ports de redirection sous forme de nombres différents entre 1024 et 65535, séparés par des virgules.</translation>
     </message>
 </context>
 <context>
@@ -718,6 +726,22 @@
     <message>
         <source>Ferry could not log out</source>
         <translation>Ferry n&apos;a pas pu se déconnecter</translation>
+    </message>
+    <message>
+        <source>Logged out on this computer only</source>
+        <translation>Déconnecté sur cet ordinateur seulement</translation>
+    </message>
+    <message>
+        <source>The platform was not told: its login server offers no way to end a login from an application, so the login stays valid there until it expires. Ferry has forgotten it on this computer.</source>
+        <translation>La plateforme n&apos;a pas été prévenue : son serveur de connexion ne permet pas à une application de mettre fin à une connexion, qui y reste donc valable jusqu&apos;à son expiration. Ferry l&apos;a oubliée sur cet ordinateur.</translation>
+    </message>
+    <message>
+        <source>The platform was not told: its login server could not be reached or refused. Ferry has forgotten the login on this computer; it stays valid at the platform until it expires.</source>
+        <translation>La plateforme n&apos;a pas été prévenue : son serveur de connexion était injoignable ou a refusé. Ferry a oublié la connexion sur cet ordinateur ; elle reste valable sur la plateforme jusqu&apos;à son expiration.</translation>
+    </message>
+    <message>
+        <source>The platform was not told: Ferry no longer held this login&apos;s token, so there was nothing to end there.</source>
+        <translation>La plateforme n&apos;a pas été prévenue : Ferry ne détenait plus le jeton de cette connexion, il n&apos;y avait donc rien à y terminer.</translation>
     </message>
 </context>
 <context>

@@ -340,6 +340,10 @@
         <translation>API-adres van het platform</translation>
     </message>
     <message>
+        <source>Fixed redirect ports (optional)</source>
+        <translation>Vaste doorverwijspoorten (optioneel)</translation>
+    </message>
+    <message>
         <source>Welcome to Ferry</source>
         <translation>Welkom bij Ferry</translation>
     </message>
@@ -358,6 +362,10 @@
     <message>
         <source>the platform API</source>
         <translation>de platform-API</translation>
+    </message>
+    <message>
+        <source>Give the redirect ports as different numbers between 1024 and 65535, separated by commas.</source>
+        <translation>Geef de doorverwijspoorten op als verschillende getallen tussen 1024 en 65535, gescheiden door komma&apos;s.</translation>
     </message>
 </context>
 <context>
@@ -718,6 +726,22 @@
     <message>
         <source>Ferry could not log out</source>
         <translation>Ferry kon niet afmelden</translation>
+    </message>
+    <message>
+        <source>Logged out on this computer only</source>
+        <translation>Alleen op deze computer afgemeld</translation>
+    </message>
+    <message>
+        <source>The platform was not told: its login server offers no way to end a login from an application, so the login stays valid there until it expires. Ferry has forgotten it on this computer.</source>
+        <translation>Het platform is niet op de hoogte gebracht: zijn aanmeldserver biedt een toepassing geen manier om een aanmelding te beëindigen, dus blijft die daar geldig tot ze verloopt. Ferry is ze op deze computer vergeten.</translation>
+    </message>
+    <message>
+        <source>The platform was not told: its login server could not be reached or refused. Ferry has forgotten the login on this computer; it stays valid at the platform until it expires.</source>
+        <translation>Het platform is niet op de hoogte gebracht: zijn aanmeldserver was onbereikbaar of weigerde. Ferry is de aanmelding op deze computer vergeten; op het platform blijft ze geldig tot ze verloopt.</translation>
+    </message>
+    <message>
+        <source>The platform was not told: Ferry no longer held this login&apos;s token, so there was nothing to end there.</source>
+        <translation>Het platform is niet op de hoogte gebracht: Ferry had het token van deze aanmelding niet meer, dus viel er daar niets te beëindigen.</translation>
     </message>
 </context>
 <context>
