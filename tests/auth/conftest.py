@@ -1,10 +1,15 @@
-"""Real peers for the login tests: a Secret Service, a certified OpenID provider, a browser."""
+"""Real peers for the login tests: a Secret Service, two OpenID providers (the certified
+oidc-provider from npm, django-oauth-toolkit from PyPI), a browser."""
 
 from __future__ import annotations
 
 import json
+import random
+import socket
 import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,6 +40,56 @@ def oidc_provider(npm_tools: Path) -> Iterator[str]:
     assert line, "the OpenID provider did not start"
     try:
         yield json.loads(line)["issuer"]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@dataclass(frozen=True)
+class DotProvider:
+    """A running django-oauth-toolkit: its issuer, and the one loopback port its strict client
+    ``ferry-fixed-port`` accepts (registered as ``http://127.0.0.1:PORT/callback``)."""
+
+    issuer: str
+    fixed_port: int
+
+
+def free_fixed_port() -> int:
+    """A free port below Linux's ephemeral range, so the OS does not hand it out meanwhile."""
+    for _ in range(200):
+        port = random.randint(20000, 32000)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port between 20000 and 32000")
+
+
+@pytest.fixture(scope="module")
+def dot_provider() -> Iterator[DotProvider]:
+    """django-oauth-toolkit on 127.0.0.1 (tests/auth/dot_provider), in its own process."""
+    fixed_port = free_fixed_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.auth.dot_provider",
+            "--fixed-redirect",
+            f"http://127.0.0.1:{fixed_port}/callback",
+        ],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    assert line, "django-oauth-toolkit did not start"
+    try:
+        yield DotProvider(json.loads(line)["issuer"], fixed_port)
     finally:
         process.terminate()
         process.wait(10)

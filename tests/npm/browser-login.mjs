@@ -1,8 +1,10 @@
 // Drive a real headless Chromium through a login page, as a person would:
 //   node browser-login.mjs URL USERNAME PASSWORD
-// Fills whichever login form it meets (oidc-provider's "login", a Keycloak-style "username"),
-// accepts a consent page, and stops on the first page served by 127.0.0.1 that is not the
-// login server's (Ferry's loopback listener). Prints {"url", "status", "text"} as JSON.
+// Fills whichever login form it meets (oidc-provider's "login"; a "username" as Keycloak's and
+// Django's name it), accepts a consent page (django-oauth-toolkit's puts "Cancel" before its
+// "allow" button, so a button named "allow" goes first), and stops on the first page served by
+// 127.0.0.1 that is not the login server's (Ferry's loopback listener), or on a page with no
+// button (an error page). Prints {"url", "status", "text"} as JSON.
 import { chromium } from 'playwright-core';
 
 const [url, username, password] = process.argv.slice(2);
@@ -25,7 +27,8 @@ try {
       await user.fill(username);
       await page.fill('input[name="password"]', password);
     }
-    const submit = await page.$('button[type="submit"], input[type="submit"], button');
+    const submit = (await page.$('[type="submit"][name="allow"]'))
+      || (await page.$('button[type="submit"], input[type="submit"], button'));
     if (!submit) break;
     [response] = await Promise.all([page.waitForNavigation(), submit.click()]);
   }
