@@ -108,7 +108,13 @@ async def test_reusing_a_rotated_refresh_token_is_refused(oidc_provider: str) ->
             await stale.access_token()
 
 
-async def test_a_replayed_code_is_refused_and_revokes_what_it_gave(oidc_provider: str) -> None:
+async def test_a_replayed_code_is_refused_and_oidc_provider_revokes_what_it_gave(
+    oidc_provider: str,
+) -> None:
+    """Every provider must refuse a code used twice (RFC 6749 4.1.2: "MUST deny"). That the
+    tokens the code already gave are then revoked is oidc-provider's behaviour, which RFC 6749
+    only recommends ("SHOULD revoke (when possible)"): other providers may keep them, so
+    Ferry relies on the refusal alone."""
     target = LoginTarget("interop", oidc_provider, None)
     store = SecretStore()
     name = "refresh-token:interop:carol"
@@ -126,6 +132,7 @@ async def test_a_replayed_code_is_refused_and_revokes_what_it_gave(oidc_provider
                     code_verifier=login._verifier,
                 )
         assert replay.value.error == "invalid_grant"
-        # RFC 6749 4.1.2: the provider revokes what the code gave; Ferry then needs a login
+        # oidc-provider's behaviour, not a requirement of every provider (RFC 6749 4.1.2 says
+        # SHOULD): it revokes what the code gave, so Ferry then needs a login
         with pytest.raises(LoginNeeded):
             await session.refresh(stale=tokens.access_token)
