@@ -4,7 +4,9 @@ a search of every file under the Ferry home for any token."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.sandbox.server import SandboxServer
-from tests.auth.conftest import browse_login
+from tests.auth.conftest import browse_login, free_fixed_port
 from tests.conftest import REPO
 
 
@@ -30,7 +32,7 @@ def _ferry(home: Path, env: dict[str, str], *args: str) -> subprocess.CompletedP
 
 
 def _login(
-    home: Path, env: dict[str, str], sandbox: SandboxServer, realm: str
+    home: Path, env: dict[str, str], sandbox: SandboxServer, realm: str, *extra: str
 ) -> tuple[str, dict[str, object]]:
     process = subprocess.Popen(
         [
@@ -45,6 +47,7 @@ def _login(
             sandbox.issuer(realm),
             "--api",
             sandbox.api_url,
+            *extra,
         ],
         env={**os.environ, **env, "LANG": "C.UTF-8"},
         cwd=REPO,
@@ -117,3 +120,47 @@ def test_revoked_login_means_login_needed(
     after = _ferry(home, secret_service, "whoami")
     assert after.returncode == 3
     assert "login needed" in after.stderr and "Traceback" not in after.stderr
+
+
+def test_login_on_fixed_redirect_ports_kept_for_a_later_login(
+    sandbox: SandboxServer, secret_service: dict[str, str], tmp_path: Path
+) -> None:
+    """``--redirect-port`` twice: the first is taken by another program, so the browser comes
+    back to the second; both are kept in login.json for a later login again."""
+    home = tmp_path / "home"
+    free = free_fixed_port()
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        busy = other.getsockname()[1]
+        ports = ("--redirect-port", str(busy), "--redirect-port", str(free))
+        out, page = _login(home, secret_service, sandbox, "be", *ports)
+    assert "Logged in as" in out
+    assert str(page["url"]).startswith(f"http://127.0.0.1:{free}/callback?")
+    stored = json.loads((home / "settings" / "login.json").read_text())
+    assert stored["redirect_ports"] == [busy, free]
+
+
+def test_all_redirect_ports_taken_is_a_plain_error(
+    sandbox: SandboxServer, secret_service: dict[str, str], tmp_path: Path
+) -> None:
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        busy = other.getsockname()[1]
+        done = _ferry(
+            tmp_path / "home",
+            secret_service,
+            "login",
+            "--no-browser",
+            "--issuer",
+            sandbox.issuer("be"),
+            "--api",
+            sandbox.api_url,
+            "--redirect-port",
+            str(busy),
+        )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"login failed: the login server only sends the browser back to port {busy}" in (
+        done.stderr
+    )
