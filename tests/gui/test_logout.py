@@ -8,13 +8,16 @@ from pathlib import Path
 
 import httpx
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.auth.account import LOGIN_FILE, load_login
 from app.auth.secret_store import SecretStore
+from app.auth.session import LogoutOutcome
 from app.core.language import Language
 from app.gui.app import FerryApp
+from app.gui.i18n import install_translator
+from app.home import FerryHome
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import SandboxAdmin
 from app.settings import ClientLink, Destination, Settings, load_settings, save_settings
@@ -87,5 +90,43 @@ def test_log_out_from_settings_ends_the_login_and_brings_the_wizard_back_with_th
             (link.client_id, link.destinations) for link in wizard.links_page.links.links()
         ] == [(client.id, ["Books"])]
         assert load_settings(home.settings_dir).links == setup.links
+    finally:
+        app.shutdown()
+
+
+def test_a_platform_that_was_not_told_is_said_after_the_logout(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """The logout's outcome is data; the app words it, in the person's language, and only
+    when the platform was not told (a revoked login needs no word)."""
+    app = FerryApp(FerryHome.under(tmp_path / "home"), language=Language.EN)
+    qtbot.addWidget(app.window)
+    try:
+        app._logged_out((LogoutOutcome.REVOKED, None))
+        assert app.wizard is not None and app.logout_notice is None
+        app._logged_out((LogoutOutcome.NOT_SUPPORTED, None))
+        box = app.logout_notice
+        assert box is not None
+        qtbot.waitUntil(box.isVisible)
+        assert box.text() == "Logged out on this computer only"
+        assert box.informativeText().startswith(
+            "The platform was not told: its login server offers no way to end a login"
+        )
+        box.close()
+        qapp = QApplication.instance()
+        assert isinstance(qapp, QApplication)
+        install_translator(qapp, Language.FR)
+        try:
+            assert app._logout_words(LogoutOutcome.FAILED) == (
+                "La plateforme n'a pas été prévenue : son serveur de connexion était "
+                "injoignable ou a refusé. Ferry a oublié la connexion sur cet ordinateur ; elle "
+                "reste valable sur la plateforme jusqu'à son expiration."
+            )
+            install_translator(qapp, Language.NL)
+            assert str(app._logout_words(LogoutOutcome.NO_TOKEN)).startswith(
+                "Het platform is niet op de hoogte gebracht"
+            )
+        finally:
+            install_translator(qapp, Language.EN)
     finally:
         app.shutdown()

@@ -521,3 +521,37 @@ def test_quitting_during_the_login_stops_the_listener_and_this_computers_sandbox
     assert _refused(sandbox_port)  # stopped at once
     qtbot.waitUntil(lambda: _refused(listener_port))
     assert not (app.home.settings_dir / LOGIN_FILE).exists()
+
+
+def test_a_custom_server_with_fixed_redirect_ports(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    secret_service: dict[str, str],
+    browser: Browser,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+) -> None:
+    """Ports typed for a custom server are checked while typing, and the browser is sent back
+    to the first free one of them."""
+    browser.opens = False
+    wizard = _wizard(qtbot, tmp_path)
+    _custom_server(qtbot, wizard, sandbox.issuer("be"), sandbox.api_url)
+    assert wizard.next.isEnabled()  # no ports typed: the OS picks one
+    for wrong in ("80", "53682, 53682", "53682 x"):
+        wizard.country.ports.clear()
+        qtbot.keyClicks(wizard.country.ports, wrong)
+        assert wizard.country.ports_problem.isVisible() and not wizard.next.isEnabled()
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        busy = other.getsockname()[1]
+        free = _closed_port()
+        wizard.country.ports.clear()
+        qtbot.keyClicks(wizard.country.ports, f"{busy}, {free}")
+        assert not wizard.country.ports_problem.isVisible() and wizard.next.isEnabled()
+        assert wizard.country.redirect_ports() == (busy, free)
+        _click(qtbot, wizard.next)
+        qtbot.waitUntil(lambda: wizard.login_page.address.isVisible(), timeout=LOGIN_WAIT_MS)
+    assert _listener_port(wizard.login_page.url.text()) == free
+    _click(qtbot, wizard.cancel)
+    qtbot.waitUntil(lambda: bool(_failure_shown(wizard)))
