@@ -17,12 +17,12 @@ from pathlib import Path, PurePath
 import httpx
 
 from app.api.models import Document, DocumentFile
+from app.core.failures import Failure, FailureCode, NoPdfReason, problems_param
 from app.core.kinds import DocumentKind
 from app.core.names import TargetOS, safe_name
-from app.core.templates import ClientValues, render_path
+from app.core.templates import ClientValues, check_template, render_path
 from app.engine.delivery import (
     DeliveryError,
-    FailureCode,
     StagedFile,
     find_delivered,
     run_io,
@@ -43,19 +43,30 @@ IN_MEMORY_MAX = 4 * 1024 * 1024
 
 
 class PermanentFailure(Exception):
-    """This document cannot reach this destination until a person changes something."""
+    """This document cannot reach this destination until a person changes something.
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+    ``failure`` says why as data; ``code`` is its code's value and ``str()`` its English
+    sentence."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message())
+        self.failure = failure
+        self.code: str = failure.code.value
 
 
 class TransientFailure(Exception):
     """Worth trying again soon by itself (network, platform busy, file locked)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, failure: Failure, retry_after: float | None = None) -> None:
+        super().__init__(failure.message())
+        self.failure = failure
+        self.code: str = failure.code.value
         self.retry_after = retry_after
+
+
+def _failure(failure: Failure) -> PermanentFailure | TransientFailure:
+    """The exception for ``failure``: its code decides whether it is worth retrying alone."""
+    return TransientFailure(failure) if failure.transient else PermanentFailure(failure)
 
 
 @dataclass(frozen=True)
@@ -116,11 +127,22 @@ def destination_folder(
         return None
     result = _render_path(template, client, document.kind, document.issue_date, target)
     if result.path is None:
-        problems = "; ".join(problem.message() for problem in result.problems)
         raise PermanentFailure(
-            "path", f"the path of destination '{destination.name}' cannot be used: {problems}"
+            Failure.of(
+                FailureCode.PATH_TEMPLATE,
+                destination=destination.name,
+                client=client.label,
+                problems=problems_param(result.problems),
+            )
         )
     return result.path
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_prefix(template: str, target: TargetOS) -> str | None:
+    """The folder every client's folder of ``template`` lies in (see ``Failure.key``)."""
+    parsed = check_template(template, target).parsed
+    return parsed.fixed_prefix if parsed is not None else None
 
 
 #: Parsing and checking a template costs more than a small file's whole delivery; the documents
@@ -167,11 +189,29 @@ async def deliver(
                     client, document, output, folder, slot, sync_folders, look_first
                 )
         except DeliveryError as error:
-            if error.code in (FailureCode.LOCKED, FailureCode.UNREACHABLE):
-                raise TransientFailure(str(error)) from None
-            raise PermanentFailure(error.code.value, str(error)) from None
+            template = destination.templates.template_for(document.kind) or ""
+            failure = error.failure.with_params(destination=destination.name)
+            if failure.param("root") is not None:
+                root = _fixed_prefix(template, target)
+                failure = failure.with_params(root=root) if root else failure
+            raise _failure(failure) from None
         except NoPdf as error:
-            raise PermanentFailure("no_pdf", f"{document.number}: {error}") from None
+            raise PermanentFailure(
+                Failure.of(
+                    FailureCode.NO_PDF,
+                    destination=destination.name,
+                    document=document.number or document.id,
+                    name=output.file.name,
+                    reason=NoPdfReason.UNREADABLE if error.unreadable else NoPdfReason.NONE,
+                    said=error.unreadable,
+                )
+            ) from None
+        except PermanentFailure as error:
+            if error.failure.code not in (FailureCode.CHECKSUM, FailureCode.TOO_BIG):
+                raise
+            raise PermanentFailure(
+                error.failure.with_params(destination=destination.name)
+            ) from None
         paths.append(str(path))
     return paths
 
@@ -214,7 +254,7 @@ async def _deliver_file(
         except PlatformError as error:
             raise _platform_failure(error) from None
         except httpx.HTTPError as error:  # the stream broke mid-body
-            raise TransientFailure(f"the download of {file.name} was cut: {error}") from None
+            raise TransientFailure(_download_cut(file, error)) from None
     except BaseException:
         if streaming:
             await run_io(staged.discard)
@@ -240,7 +280,9 @@ async def _deliver_extracted(
 ) -> PurePath:
     file = output.file
     if file.size > MAX_XML_IN_MEMORY:
-        raise PermanentFailure("too_big", f"{file.name} is too large to take its PDF out")
+        raise PermanentFailure(
+            Failure.of(FailureCode.TOO_BIG, name=file.name, size=file.size, limit=MAX_XML_IN_MEMORY)
+        )
     body = bytearray()
     try:
         async with slot, client.open_file(document.id, file.id) as response:
@@ -249,12 +291,12 @@ async def _deliver_extracted(
     except PlatformError as error:
         raise _platform_failure(error) from None
     except httpx.HTTPError as error:
-        raise TransientFailure(f"the download of {file.name} was cut: {error}") from None
+        raise TransientFailure(_download_cut(file, error)) from None
     if len(body) != file.size or hashlib.sha256(body).hexdigest() != file.sha256:
         raise PermanentFailure(
-            FailureCode.CHECKSUM.value,
-            f"the file received for {file.name} does not match what the platform announced; "
-            "it will be downloaded again",
+            Failure.of(
+                FailureCode.CHECKSUM, name=file.name, size=len(body), expected_size=file.size
+            )
         )
     pdf = (await run_io(invoice_pdf, bytes(body))).content
     digest = hashlib.sha256(pdf).hexdigest()
@@ -266,7 +308,13 @@ async def _deliver_extracted(
     return (await staged.commit_async(len(pdf), digest)).path
 
 
+def _download_cut(file: DocumentFile, error: httpx.HTTPError) -> Failure:
+    return Failure.of(
+        FailureCode.DOWNLOAD_CUT, name=file.name, said=str(error) or type(error).__name__
+    )
+
+
 def _platform_failure(error: PlatformError) -> Exception:
     if error.transient:
-        return TransientFailure(str(error), error.retry_after)
-    return PermanentFailure("platform", str(error))
+        return TransientFailure(error.failure, error.retry_after)
+    return PermanentFailure(error.failure)

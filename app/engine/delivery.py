@@ -25,10 +25,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from app.core.failures import Failure
+from app.core.failures import FailureCode as FailureCode  # the name callers import from here
 from app.os_specific import fsync_directory, hide_file, is_locked_error, rename_no_replace
 
 log = logging.getLogger(__name__)
@@ -67,25 +68,17 @@ async def run_io(function: Callable[..., T], *args: object) -> T:
     return await loop.run_in_executor(_io_pool(), functools.partial(function, *args))
 
 
-class FailureCode(StrEnum):
-    """Why a file could not be delivered; decides whether to retry and what to tell."""
-
-    PERMISSION = "permission"
-    DISK_FULL = "disk_full"
-    PATH_TOO_LONG = "path_too_long"
-    CHECKSUM = "checksum"
-    LOCKED = "locked"
-    UNREACHABLE = "unreachable"
-    NAME_CLASH = "name_clash"
-    OTHER = "other"
-
-
 class DeliveryError(Exception):
-    """A file could not be delivered; ``str()`` says where, what the OS said and what to do."""
+    """A file could not be delivered: ``failure`` says why as data; ``str()`` is its English
+    sentence (where, what the OS said and what to do)."""
 
-    def __init__(self, code: FailureCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.message())
+        self.failure = failure
+
+    @property
+    def code(self) -> FailureCode:
+        return self.failure.code
 
 
 @dataclass(frozen=True)
@@ -255,10 +248,12 @@ class StagedFile:
         if self.size != expected_size or self.sha256 != expected_sha256.lower():
             self.discard()
             raise DeliveryError(
-                FailureCode.CHECKSUM,
-                f"the file received for {self.name} ({self.size} bytes) does not match what the "
-                f"platform announced ({expected_size} bytes, another checksum); it will be "
-                "downloaded again",
+                Failure.of(
+                    FailureCode.CHECKSUM,
+                    name=self.name,
+                    size=self.size,
+                    expected_size=expected_size,
+                )
             )
         self._prepared = True
 
@@ -354,9 +349,13 @@ class StagedFile:
                 fsync_directory(self.folder)
             return Delivered(target, already_there=False)
         raise DeliveryError(
-            FailureCode.NAME_CLASH,
-            f"{self.folder} already holds {MAX_NUMBERED} different files named like {self.name}; "
-            "clean up that folder",
+            Failure.of(
+                FailureCode.NAME_CLASH,
+                folder=str(self.folder),
+                root=self.folder.anchor or None,
+                name=self.name,
+                limit=MAX_NUMBERED,
+            )
         )
 
 
@@ -372,49 +371,42 @@ def _identical(path: Path, size: int, sha256: str) -> bool | None:
         return False
 
 
-def shown(path: Path, limit: int = 160) -> str:
-    """A path as a message shows it: whole when short, its start and end when very long, so
-    the reason and the remedy after it are never cut off."""
-    text = str(path)
-    if len(text) <= limit:
-        return text
-    half = (limit - 1) // 2
-    return f"{text[:half]}…{text[-half:]}"
+#: Errors that mean a file stands where a folder must be: ENOTDIR when a file is one of the
+#: folders on the way, EEXIST when ``mkdir`` finds a file under the folder's own name.
+_NOT_A_FOLDER = (errno.ENOTDIR, errno.EEXIST)
+_UNREACHABLE = (errno.ENOENT, errno.EHOSTDOWN, errno.ENETUNREACH, errno.EIO)
+
+
+def failure_code(error: OSError) -> FailureCode:
+    """What an OS error means for a delivery."""
+    number = error.errno
+    if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return FailureCode.PERMISSION
+    if number in (errno.ENOSPC, errno.EDQUOT):
+        return FailureCode.DISK_FULL
+    if number == errno.ENAMETOOLONG or getattr(error, "winerror", None) == 206:
+        return FailureCode.PATH_TOO_LONG
+    if is_locked_error(error):
+        return FailureCode.LOCKED
+    if isinstance(error, (NotADirectoryError, FileExistsError)) or number in _NOT_A_FOLDER:
+        return FailureCode.NOT_A_FOLDER
+    if number in _UNREACHABLE:
+        return FailureCode.UNREACHABLE
+    return FailureCode.OS_OTHER
 
 
 def explain(error: OSError, folder: Path) -> DeliveryError:
-    """An OS error in plain words: which folder, what the system said, what to do."""
-    said = error.strerror or str(error)
-    where = shown(folder)
-    number = error.errno
-    if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return DeliveryError(
-            FailureCode.PERMISSION,
-            f"Ferry may not write in {where} (the system said: {said}); give the account that "
-            "runs Ferry permission to write there",
+    """An OS error as a failure: which folder, what the system said, what to do.
+
+    ``root`` is the folder's drive or share here; the deliverer, which knows the destination,
+    replaces it with the fixed start of the destination's path.
+    """
+    return DeliveryError(
+        Failure.of(
+            failure_code(error),
+            folder=str(folder),
+            root=folder.anchor or None,
+            said=error.strerror or str(error),
+            errno=error.errno,
         )
-    if number in (errno.ENOSPC, errno.EDQUOT):
-        return DeliveryError(
-            FailureCode.DISK_FULL,
-            f"the disk holding {where} is full (the system said: {said}); free some space and "
-            "Ferry will try again",
-        )
-    if number == errno.ENAMETOOLONG or getattr(error, "winerror", None) == 206:
-        return DeliveryError(
-            FailureCode.PATH_TOO_LONG,
-            f"the path in {where} is too long for the system ({said}); choose a shorter "
-            "destination folder",
-        )
-    if is_locked_error(error):
-        return DeliveryError(
-            FailureCode.LOCKED,
-            f"a file in {where} is held open by another program (the system said: {said}); "
-            "Ferry will try again",
-        )
-    if number in (errno.ENOENT, errno.ENOTDIR, errno.EHOSTDOWN, errno.ENETUNREACH, errno.EIO):
-        return DeliveryError(
-            FailureCode.UNREACHABLE,
-            f"the folder {where} cannot be reached (the system said: {said}); check that its "
-            "drive or network share is available",
-        )
-    return DeliveryError(FailureCode.OTHER, f"writing in {where} failed (the system said: {said})")
+    )

@@ -21,7 +21,12 @@ _PARSER = etree.XMLParser(
 
 
 class NoPdf(Exception):
-    """The UBL holds no usable PDF; the message says what was found instead."""
+    """The UBL holds no usable PDF; the message says what was found instead, and
+    ``unreadable`` the parser's words when the XML itself could not be read."""
+
+    def __init__(self, message: str, *, unreadable: str | None = None) -> None:
+        super().__init__(message)
+        self.unreadable = unreadable
 
 
 @dataclass(frozen=True)
@@ -35,7 +40,9 @@ def embedded_pdfs(xml: bytes) -> list[EmbeddedPdf]:
     try:
         root = etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as error:
-        raise NoPdf(f"the invoice is not readable XML ({error.msg})") from None
+        raise NoPdf(
+            f"the invoice is not readable XML ({error.msg})", unreadable=error.msg
+        ) from None
     found: list[tuple[int, EmbeddedPdf]] = []
     objects = root.iter(f"{{{CBC}}}EmbeddedDocumentBinaryObject")
     for position, element in enumerate(objects):
