@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.api.models import DeliveryReport, DeliveryReportOutcome
+from app.core.failures import Failure, FailureCode
 from app.engine.delivery import run_io, sync_folders
 from app.platform.client import PlatformClient
 from app.platform.errors import PlatformError
@@ -155,8 +156,9 @@ class Reporter:
                 return await self._send_one_by_one(batch)
             if len(results) != len(batch):  # not what the contract says: be safe, retry
                 raise PlatformError(
-                    "the platform answered a batch of reports with a different number of results",
-                    transient=True,
+                    Failure.of(
+                        FailureCode.PLATFORM_INCONSISTENT, sent=len(batch), answered=len(results)
+                    )
                 )
             for pending, result in zip(batch, results, strict=True):
                 if result.outcome is not DeliveryReportOutcome.RECORDED:

@@ -1,15 +1,16 @@
 """The platform API client: one shared httpx client, timeouts everywhere, typed payloads.
 
 Every call goes through :meth:`PlatformClient._request`, which adds the login (refreshing it
-when needed), and turns whatever goes wrong into a :class:`PlatformError` in plain words, so
-callers never see a raw httpx exception or parse an error body themselves.
+when needed), and turns whatever goes wrong into a :class:`PlatformError` carrying a
+:class:`~app.core.failures.Failure` (what Ferry was doing as an :class:`Action`, the status,
+the platform's words), so callers never see a raw httpx exception or parse an error body.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -33,7 +34,13 @@ from app.api.models import (
     TaskReport,
 )
 from app.auth.session import BearerAuth, TokenSession
-from app.platform.errors import PlatformError, error_from_exception, error_from_response
+from app.core.failures import Action
+from app.platform.errors import (
+    About,
+    error_from_exception,
+    error_from_response,
+    not_understood,
+)
 from app.platform.network import AiohttpTransport, environment_proxy_mounts
 from app.settings import ProxySettings, httpx_proxy_options
 
@@ -101,8 +108,9 @@ class PlatformClient:
         self,
         method: str,
         path: str,
-        what: str,
+        action: Action,
         *,
+        about: Mapping[str, About] | None = None,
         params: dict[str, Any] | None = None,
         json: Any = None,
         timeout: float | None = None,
@@ -118,21 +126,28 @@ class PlatformClient:
                 timeout=httpx.Timeout(timeout, connect=10.0) if timeout else TIMEOUT,
             )
         except httpx.HTTPError as error:
-            raise error_from_exception(error, what) from None
+            raise error_from_exception(error, action, **(about or {})) from None
         if response.status_code >= 400:
-            raise error_from_response(response, what)
+            raise error_from_response(response, action, **(about or {}))
         return response
 
-    async def _get(self, path: str, model: type[Model], what: str, **params: Any) -> Model:
-        response = await self._request("GET", path, what, params=params)
-        return _parse(response, model, what)
+    async def _get(
+        self,
+        path: str,
+        model: type[Model],
+        action: Action,
+        about: Mapping[str, About] | None = None,
+        **params: Any,
+    ) -> Model:
+        response = await self._request("GET", path, action, about=about, params=params)
+        return _parse(response, model, action, about)
 
     async def office(self) -> Office:
-        return await self._get("/office", Office, "reading the office")
+        return await self._get("/office", Office, Action.READ_OFFICE)
 
     async def clients_page(self, cursor: str | None = None, limit: int = 200) -> ClientPage:
         return await self._get(
-            "/clients", ClientPage, "listing the clients", cursor=cursor, limit=limit
+            "/clients", ClientPage, Action.LIST_CLIENTS, cursor=cursor, limit=limit
         )
 
     async def all_clients(self) -> list[Client]:
@@ -152,11 +167,11 @@ class PlatformClient:
         response = await self._request(
             "GET",
             "/changes",
-            "waiting for new documents",
+            Action.WAIT_CHANGES,
             params={"cursor": cursor, "wait": int(wait) or None, "limit": limit},
             timeout=wait + LONG_POLL_MARGIN_S if wait else None,
         )
-        return _parse(response, ChangePage, "waiting for new documents")
+        return _parse(response, ChangePage, Action.WAIT_CHANGES)
 
     async def documents_page(
         self,
@@ -171,7 +186,7 @@ class PlatformClient:
         return await self._get(
             "/documents",
             DocumentPage,
-            "listing documents",
+            Action.LIST_DOCUMENTS,
             status=status,
             client_id=client_id,
             kind=kind,
@@ -182,7 +197,10 @@ class PlatformClient:
 
     async def document(self, document_id: str) -> Document:
         return await self._get(
-            f"/documents/{document_id}", Document, f"reading document {document_id}"
+            f"/documents/{document_id}",
+            Document,
+            Action.READ_DOCUMENT,
+            {"document": document_id},
         )
 
     @contextlib.asynccontextmanager
@@ -190,7 +208,7 @@ class PlatformClient:
         self, document_id: str, file_id: str, *, offset: int = 0
     ) -> AsyncIterator[httpx.Response]:
         """A streaming response for one file (from ``offset`` with a Range request)."""
-        what = f"downloading a file of document {document_id}"
+        about = {"document": document_id}
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         request = self._http.build_request(
             "GET", f"{self._base}/documents/{document_id}/files/{file_id}", headers=headers
@@ -198,68 +216,73 @@ class PlatformClient:
         try:
             response = await self._http.send(request, auth=self._auth, stream=True)
         except httpx.HTTPError as error:
-            raise error_from_exception(error, what) from None
+            raise error_from_exception(error, Action.DOWNLOAD, **about) from None
         try:
             if response.status_code >= 400:
                 await response.aread()
-                raise error_from_response(response, what)
+                raise error_from_response(response, Action.DOWNLOAD, **about)
             yield response
         finally:
             await response.aclose()
 
     async def report_delivery(self, document_id: str, report: DeliveryReport) -> Document:
-        what = f"reporting document {document_id}"
+        about = {"document": document_id}
         response = await self._request(
             "POST",
             f"/documents/{document_id}/delivery",
-            what,
+            Action.REPORT,
+            about=about,
             json=_REPORT.dump_python(report, mode="json"),
         )
-        return _parse(response, Document, what)
+        return _parse(response, Document, Action.REPORT, about)
 
     async def report_deliveries(
         self, reports: list[tuple[str, DeliveryReport]]
     ) -> list[DeliveryReportResult]:
         """Many reports in one request (``POST /documents/delivery``), in order; what became of
         each. A platform without the batch endpoint answers 404 or 405 for the whole request."""
-        what = f"reporting {len(reports)} document(s)"
+        about = {"count": len(reports)}
         body = DeliveryReportBatch(
             items=[DeliveryReportItem(document_id=d, report=r) for d, r in reports]
         ).model_dump(mode="json")
-        response = await self._request("POST", "/documents/delivery", what, json=body)
-        return _parse(response, DeliveryReportResults, what).items
+        response = await self._request(
+            "POST", "/documents/delivery", Action.REPORT_BATCH, about=about, json=body
+        )
+        return _parse(response, DeliveryReportResults, Action.REPORT_BATCH, about).items
 
     async def resend(self, document_ids: list[str]) -> ResendResult:
-        what = "sending documents to the integrations again"
         body = ResendRequest(document_ids=document_ids).model_dump(mode="json")
-        response = await self._request("POST", "/documents/resend", what, json=body)
-        return _parse(response, ResendResult, what)
+        response = await self._request("POST", "/documents/resend", Action.RESEND, json=body)
+        return _parse(response, ResendResult, Action.RESEND)
 
     async def tasks(self, cursor: str | None = None, *, wait: float = 0) -> TaskPage:
         response = await self._request(
             "GET",
             "/tasks",
-            "waiting for platform tasks",
+            Action.WAIT_TASKS,
             params={"cursor": cursor, "wait": int(wait) or None},
             timeout=wait + LONG_POLL_MARGIN_S if wait else None,
         )
-        return _parse(response, TaskPage, "waiting for platform tasks")
+        return _parse(response, TaskPage, Action.WAIT_TASKS)
 
     async def report_task(self, task_id: str, report: TaskReport) -> None:
         await self._request(
             "POST",
             f"/tasks/{task_id}/result",
-            f"reporting task {task_id}",
+            Action.REPORT_TASK,
+            about={"task": task_id},
             json=report.model_dump(mode="json"),
         )
 
 
-def _parse(response: httpx.Response, model: type[Model], what: str) -> Model:
+def _parse(
+    response: httpx.Response,
+    model: type[Model],
+    action: Action,
+    about: Mapping[str, About] | None = None,
+) -> Model:
     try:
         return model.model_validate_json(response.content)
     except (ValidationError, ValueError) as error:
-        log.warning("unexpected answer while %s: %s", what, error)
-        raise PlatformError(
-            f"the platform's answer while {what} was not understood; is the API address right?",
-            status=response.status_code,
-        ) from None
+        log.warning("unexpected answer to %s %s: %s", action.value, dict(about or {}), error)
+        raise not_understood(response, action, **(about or {})) from None

@@ -1,31 +1,45 @@
-"""Platform failures as exceptions a person can read and the engine can classify."""
+"""Platform failures as exceptions the engine can classify and a person can read.
+
+Each carries a :class:`~app.core.failures.Failure` (a code and its parameters: what Ferry was
+doing, the HTTP status, the platform's own words, when to try again), worded in the reader's
+language where it is shown; ``str()`` is its English sentence.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import time
 
 import httpx
 from pydantic import ValidationError
 
 from app.api.models import Problem
+from app.core.failures import Action, Failure, FailureCode, OfflineReason, retry_at_param
+
+#: What a parameter of a failure may be given as (numbers become text, None is left out).
+About = str | int | None
 
 
 class PlatformError(Exception):
-    """The platform refused or failed a request; ``str()`` is a sentence for a person."""
+    """The platform refused or failed a request; ``failure`` says why, ``str()`` in English."""
 
     def __init__(
         self,
-        message: str,
+        failure: Failure,
         *,
         status: int | None = None,
         retry_after: float | None = None,
-        transient: bool = False,
     ) -> None:
-        super().__init__(message)
+        super().__init__(failure.message())
+        self.failure = failure
         self.status = status
         self.retry_after = retry_after
-        self.transient = transient
+
+    @property
+    def transient(self) -> bool:
+        """Worth trying again by itself (decided by the failure's code)."""
+        return self.failure.transient
 
 
 class PlatformUnreachable(PlatformError):
@@ -47,41 +61,68 @@ def retry_after_seconds(value: str | None, now: dt.datetime | None = None) -> fl
     return max(0.0, (when - moment).total_seconds())
 
 
-def error_from_response(response: httpx.Response, what: str) -> PlatformError:
-    """Turn a failed response (problem+json or not) into a :class:`PlatformError`."""
+def status_code(status: int) -> FailureCode:
+    """What an HTTP error status means."""
+    if status == 429:
+        return FailureCode.PLATFORM_BUSY
+    if status in (408, 425, 502, 503, 504):
+        return FailureCode.PLATFORM_UNAVAILABLE
+    if status >= 500:
+        return FailureCode.PLATFORM_ERROR
+    if status == 401:
+        return FailureCode.LOGIN_REFUSED
+    if status == 403:
+        return FailureCode.FORBIDDEN
+    if status == 404:
+        return FailureCode.PLATFORM_NOT_FOUND
+    return FailureCode.PLATFORM_REFUSED
+
+
+def error_from_response(response: httpx.Response, action: Action, **about: About) -> PlatformError:
+    """Turn a failed response (problem+json or not) into a :class:`PlatformError`.
+
+    ``action`` is what Ferry was doing and ``about`` what it needs to be named (``document``,
+    ``task``, ``count``); the platform's own words go in ``detail``.
+    """
     status = response.status_code
-    detail = ""
     try:
         problem = Problem.model_validate_json(response.content)
         detail = problem.detail or problem.title
     except (ValidationError, ValueError):
         detail = response.reason_phrase or ""
     retry_after = retry_after_seconds(response.headers.get("Retry-After"))
-    transient = status in (408, 425, 429) or status >= 500
-    if status == 429:
-        message = f"the platform is busy and asked Ferry to slow down while {what}"
-    elif status in (502, 503, 504):
-        message = f"the platform is temporarily unavailable ({status}) while {what}"
-    elif status >= 500:
-        message = f"the platform had an internal error ({status}) while {what}"
-    elif status == 401:
-        message = f"the platform did not accept Ferry's login while {what}"
-    elif status == 403:
-        message = f"this login may not do that: {what} was refused"
-    elif status == 404:
-        message = f"the platform does not know what Ferry asked for while {what}"
-    else:
-        message = f"the platform refused the request ({status}) while {what}"
-    if detail:
-        message += f": {detail}"
-    return PlatformError(message, status=status, retry_after=retry_after, transient=transient)
+    failure = Failure.of(
+        status_code(status),
+        action=action.value,
+        status=status,
+        detail=detail or None,
+        retry_at=None if retry_after is None else retry_at_param(time.time() + retry_after),
+        **about,
+    )
+    return PlatformError(failure, status=status, retry_after=retry_after)
 
 
-def error_from_exception(error: httpx.HTTPError, what: str) -> PlatformUnreachable:
+def error_from_exception(
+    error: httpx.HTTPError, action: Action, **about: About
+) -> PlatformUnreachable:
+    """No answer: why, as a ``reason`` code, and what the transport said."""
     if isinstance(error, httpx.TimeoutException):
-        reason = "it did not answer in time"
+        reason = OfflineReason.TIMEOUT
     elif isinstance(error, httpx.ConnectError):
-        reason = "the connection was refused or the address is unknown"
+        reason = OfflineReason.REFUSED
     else:
-        reason = "the connection was cut"
-    return PlatformUnreachable(f"cannot reach the platform while {what}: {reason}", transient=True)
+        reason = OfflineReason.CUT
+    failure = Failure.of(
+        FailureCode.OFFLINE,
+        action=action.value,
+        reason=reason.value,
+        said=str(error) or None,
+        **about,
+    )
+    return PlatformUnreachable(failure)
+
+
+def not_understood(response: httpx.Response, action: Action, **about: About) -> PlatformError:
+    """An answer that is not what the API says it should be (the wrong address, most often)."""
+    failure = Failure.of(FailureCode.PLATFORM_NOT_UNDERSTOOD, action=action.value, **about)
+    return PlatformError(failure, status=response.status_code)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from app.api.models import DeliveryReport, DeliveryReportResult
+from app.core.failures import Action
 from app.engine.engine import Engine
 from tests.engine.conftest import Office
 from tests.engine.helpers import (
@@ -92,7 +93,7 @@ async def test_a_platform_without_batches_gets_the_reports_one_by_one(
 
         async def older_platform(reports: list[tuple[str, DeliveryReport]]) -> Any:
             calls.append(len(reports))
-            await client._request(method, path, "reporting", json={"items": []})
+            await client._request(method, path, Action.REPORT_BATCH, json={"items": []})
             raise AssertionError("the sandbox answered")
 
         client.report_deliveries = older_platform  # type: ignore[method-assign]
