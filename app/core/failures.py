@@ -305,7 +305,7 @@ class Failure:
         text = _MESSAGES[(self.code, variant)][language].format_map(values)
         detail = self.param("detail")
         if detail:
-            text += " " + _DETAIL[language].format(detail=detail)
+            text += " " + _DETAIL[language].format(detail=detail.strip().rstrip("."))
         retry = _retry_words(self.param("retry_at"), language, now, zone)
         if retry:
             text += " " + retry
@@ -357,11 +357,11 @@ def _retry_words(
         return ""
     try:
         moment = dt.datetime.fromisoformat(retry_at)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        local = moment.astimezone(zone)
+    except (ValueError, OverflowError):  # not a time, or beyond what a clock shows
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    local = moment.astimezone(zone)
     today = (now or dt.datetime.now(dt.UTC)).astimezone(zone).date()
     time = local.strftime("%H:%M")
     if local.date() == today:
@@ -576,11 +576,11 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "map kan aanmaken.",
     },
     (FailureCode.NAME_CLASH, ""): {
-        Language.EN: "{folder} already holds {limit} different files named like {name}; "
+        Language.EN: "The folder {folder} already holds {limit} different files named like {name}; "
         "clean up that folder.",
-        Language.FR: "{folder} contient déjà {limit} fichiers différents nommés comme "
+        Language.FR: "Le dossier {folder} contient déjà {limit} fichiers différents nommés comme "
         "{name} ; faites le tri dans ce dossier.",
-        Language.NL: "{folder} bevat al {limit} verschillende bestanden met een naam zoals "
+        Language.NL: "De map {folder} bevat al {limit} verschillende bestanden met een naam zoals "
         "{name}; ruim die map op.",
     },
     (FailureCode.OS_OTHER, ""): {
@@ -629,12 +629,12 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "verbeterde factuur.",
     },
     (FailureCode.TOO_BIG, ""): {
-        Language.EN: "{name} is too large ({size} bytes; at most {limit}) to take its PDF "
-        "out; deliver it as UBL to this destination.",
-        Language.FR: "{name} est trop volumineux ({size} octets ; {limit} au maximum) pour en "
-        "extraire le PDF ; livrez-le en UBL vers cette destination.",
-        Language.NL: "{name} is te groot ({size} bytes; hoogstens {limit}) om er de pdf uit "
-        "te halen; lever het als UBL aan deze bestemming.",
+        Language.EN: "The file {name} is too large ({size} bytes; at most {limit}) to take its "
+        "PDF out; deliver it as UBL to this destination.",
+        Language.FR: "Le fichier {name} est trop volumineux ({size} octets ; {limit} au "
+        "maximum) pour en extraire le PDF ; livrez-le en UBL vers cette destination.",
+        Language.NL: "Het bestand {name} is te groot ({size} bytes; hoogstens {limit}) om er "
+        "de pdf uit te halen; lever het als UBL aan deze bestemming.",
     },
     (FailureCode.PATH_TEMPLATE, ""): {
         Language.EN: "The path of destination “{destination}” cannot be used: {problems}",
@@ -705,12 +705,12 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "toegang {action}; vraag dat recht aan de beheerder van uw kantoor op het platform.",
     },
     (FailureCode.OFFLINE, ""): {
-        Language.EN: "Ferry cannot reach the platform {action}: {reason}; check the internet "
-        "connection.",
-        Language.FR: "Ferry ne parvient pas à joindre la plateforme {action} : {reason} ; "
+        Language.EN: "Ferry cannot reach the platform {action}: {reason}{said}; check the "
+        "internet connection.",
+        Language.FR: "Ferry ne parvient pas à joindre la plateforme {action} : {reason}{said} ; "
         "vérifiez la connexion à internet.",
-        Language.NL: "Ferry kan het platform niet bereiken {action}: {reason}; controleer de "
-        "internetverbinding.",
+        Language.NL: "Ferry kan het platform niet bereiken {action}: {reason}{said}; controleer "
+        "de internetverbinding.",
     },
     (FailureCode.LOGIN_NEEDED, ""): {
         Language.EN: "The platform no longer accepts Ferry's login{said}, so no documents are "
