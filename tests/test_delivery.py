@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import errno
 import hashlib
 import os
 from collections.abc import Callable
@@ -10,15 +12,25 @@ from pathlib import Path
 
 import pytest
 
+from app.api.models import Document
+from app.core.failures import Failure, problems_from_param
+from app.core.language import Language
+from app.core.names import TargetOS
+from app.core.problems import ProblemCode
+from app.core.templates import ClientValues
+from app.engine.deliverer import PermanentFailure, TransientFailure, destination_folder
 from app.engine.delivery import (
+    MAX_NUMBERED,
     DeliveryError,
     FailureCode,
     StagedFile,
+    explain,
     find_delivered,
     is_temporary,
     numbered_names,
     remove_stale_temporaries,
 )
+from app.settings import Destination
 
 DATA = b"<Invoice>" + b"x" * 100_000 + b"</Invoice>"
 SHA = hashlib.sha256(DATA).hexdigest()
@@ -92,6 +104,10 @@ def test_checksum_mismatch_leaves_nothing(tmp_path: Path, deliver: Deliver) -> N
         deliver(tmp_path, "INV-1.xml", sha="0" * 64)
     assert caught.value.code is FailureCode.CHECKSUM
     assert "does not match" in str(caught.value)
+    failure = caught.value.failure
+    assert failure.param("name") == "INV-1.xml"
+    assert failure.param("size") == failure.param("expected_size") == str(len(DATA))
+    assert str(caught.value) == failure.message(Language.EN)
     assert os.listdir(tmp_path) == []
 
 
@@ -108,6 +124,11 @@ def test_read_only_folder_is_a_permission_error(read_only_folder: Path, deliver:
         deliver(read_only_folder / "winbooks", "x.xml")
     assert caught.value.code is FailureCode.PERMISSION
     assert "give the account that runs Ferry permission" in str(caught.value)
+    failure = caught.value.failure
+    assert failure.param("folder") == str(read_only_folder / "winbooks")
+    assert failure.param("root") == "/" and failure.param("said")
+    assert not failure.transient
+    assert "Ferry n'a pas le droit d'écrire dans" in failure.message(Language.FR)
 
 
 def test_a_full_disk_is_said_and_leaves_nothing(small_filesystem: Path, deliver: Deliver) -> None:
@@ -125,6 +146,104 @@ def test_a_file_where_a_folder_should_be_is_explained(tmp_path: Path, deliver: D
         deliver(tmp_path / "blocker" / "sub", "x.xml")
     assert str(tmp_path / "blocker" / "sub") in str(caught.value)
     assert "the system said" in str(caught.value)
+    assert caught.value.code is FailureCode.NOT_A_FOLDER
+    assert not caught.value.failure.transient  # for a person to fix, not to wait for
+
+
+def test_a_folder_with_every_numbered_name_taken_is_a_name_clash(tmp_path: Path) -> None:
+    for name in numbered_names("INV-1.xml"):
+        (tmp_path / name).write_bytes(b"someone else's")
+    staged = StagedFile(tmp_path, "INV-1.xml").hold([DATA])
+    with pytest.raises(DeliveryError) as caught:
+        asyncio.run(staged.commit_async(len(DATA), SHA))
+    failure = caught.value.failure
+    assert failure.code is FailureCode.NAME_CLASH
+    assert failure.param("name") == "INV-1.xml" and failure.param("limit") == str(MAX_NUMBERED)
+    assert len(os.listdir(tmp_path)) == MAX_NUMBERED  # ours was not left behind
+
+
+def _os_error(number: int, winerror: int | None = None) -> OSError:
+    error = OSError(number, os.strerror(number) if number else "The filename is too long")
+    if winerror is not None:
+        error.winerror = winerror  # type: ignore[attr-defined]  # as Windows sets it
+    return error
+
+
+@pytest.mark.parametrize(
+    ("error", "code"),
+    [
+        (PermissionError(errno.EACCES, "Permission denied"), FailureCode.PERMISSION),
+        (_os_error(errno.EPERM), FailureCode.PERMISSION),
+        (_os_error(errno.EROFS), FailureCode.PERMISSION),
+        (_os_error(errno.ENOSPC), FailureCode.DISK_FULL),
+        (_os_error(errno.EDQUOT), FailureCode.DISK_FULL),
+        (_os_error(errno.ENAMETOOLONG), FailureCode.PATH_TOO_LONG),
+        (_os_error(0, winerror=206), FailureCode.PATH_TOO_LONG),
+        (NotADirectoryError(errno.ENOTDIR, "Not a directory"), FailureCode.NOT_A_FOLDER),
+        (FileExistsError(errno.EEXIST, "File exists"), FailureCode.NOT_A_FOLDER),
+        (FileNotFoundError(errno.ENOENT, "No such file"), FailureCode.UNREACHABLE),
+        (_os_error(errno.EHOSTDOWN), FailureCode.UNREACHABLE),
+        (_os_error(errno.ENETUNREACH), FailureCode.UNREACHABLE),
+        (_os_error(errno.EIO), FailureCode.UNREACHABLE),
+        (_os_error(errno.ELOOP), FailureCode.OS_OTHER),
+    ],
+)
+def test_explain_gives_each_os_error_its_code(error: OSError, code: FailureCode) -> None:
+    folder = Path("/srv/books/Garage Dubois/2026")
+    explained = explain(error, folder)
+    failure = explained.failure
+    assert failure.code is code
+    assert failure.param("folder") == str(folder) and failure.param("root") == "/"
+    assert failure.param("said") == (error.strerror or str(error))
+    assert str(explained) == failure.message(Language.EN)
+    for language in Language:
+        assert str(folder) in failure.message(language)
+    if code is FailureCode.OS_OTHER:
+        assert failure.param("errno") == str(errno.ELOOP)
+
+
+def test_the_old_name_of_the_other_code_still_works() -> None:
+    assert FailureCode.OTHER is FailureCode.OS_OTHER
+    assert explain(_os_error(errno.ELOOP), Path("/x")).code is FailureCode.OTHER
+
+
+def _document(kind: str = "purchase") -> Document:
+    return Document.model_validate(
+        {
+            "id": "doc_1",
+            "client_id": "cli_1",
+            "kind": kind,
+            "number": "INV-1",
+            "issue_date": "2026-03-04",
+            "status": "to_fetch",
+            "created_at": dt.datetime(2026, 3, 4, tzinfo=dt.UTC).isoformat(),
+            "files": [],
+        }
+    )
+
+
+def test_a_path_that_cannot_be_made_for_a_client_is_a_path_template_failure() -> None:
+    destination = Destination(name="Winbooks", general_path="/srv/books/[enterprise_identifier]")
+    with pytest.raises(PermanentFailure) as caught:
+        destination_folder(
+            destination, _document(), ClientValues(name="Garage Dubois"), TargetOS.POSIX
+        )
+    failure = caught.value.failure
+    assert failure.code is FailureCode.PATH_TEMPLATE and caught.value.code == "path_template"
+    assert failure.param("destination") == "Winbooks"
+    problems = problems_from_param(failure.param("problems"))
+    assert [p.code for p in problems] == [ProblemCode.MISSING_VALUE]
+    for language in Language:
+        assert problems[0].message(language) in failure.message(language)
+    assert failure.key() == "path_template|destination=Winbooks|problems=missing_value"
+
+
+def test_the_deliverer_exceptions_carry_their_failure() -> None:
+    transient = TransientFailure(Failure.of(FailureCode.LOCKED, folder="/x"), retry_after=3.0)
+    assert transient.failure.code is FailureCode.LOCKED and transient.retry_after == 3.0
+    assert str(transient) == transient.failure.message()
+    permanent = PermanentFailure(Failure.of(FailureCode.TOO_BIG, name="a.xml"))
+    assert permanent.code == "too_big" and str(permanent) == permanent.failure.message()
 
 
 def test_stale_temporaries_are_removed(tmp_path: Path) -> None:
