@@ -401,7 +401,7 @@ def test_malformed_json_is_an_unknown_failure(data: object) -> None:
 
 
 def test_codes_stored_by_older_versions_are_read() -> None:
-    assert FailureCode("other") is FailureCode.OS_OTHER is FailureCode.OTHER
+    assert FailureCode("other") is FailureCode.OS_OTHER is FailureCode["OTHER"]
     assert FailureCode("path") is FailureCode.PATH_TEMPLATE
     assert Failure.from_json({"code": "platform", "params": {}}).code is (
         FailureCode.PLATFORM_REFUSED
