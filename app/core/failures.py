@@ -668,9 +668,9 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
     (FailureCode.PLATFORM_NOT_FOUND, ""): {
         Language.EN: "The platform does not know what Ferry asked for {action}; it may have "
         "been removed there.",
-        Language.FR: "La plateforme ne connaît pas ce que Ferry a demandé {action} ; "
+        Language.FR: "La plateforme ne trouve pas ce que Ferry a demandé {action} ; "
         "l'élément y a peut-être été supprimé.",
-        Language.NL: "Het platform kent niet wat Ferry vroeg {action}; het werd daar "
+        Language.NL: "Het platform vindt niet wat Ferry vroeg {action}; het werd daar "
         "misschien verwijderd.",
     },
     (FailureCode.PLATFORM_NOT_UNDERSTOOD, ""): {
