@@ -54,6 +54,10 @@ class Destination(BaseModel):
     general_path: str | None = None
     paths: dict[DocumentKind, str] = Field(default_factory=dict)
     format: DeliveryFormat = DeliveryFormat.UBL
+    #: An archive is kept complete: files that disappear from it are written again by the
+    #: full sync. Off for an import folder, whose software takes files away after importing
+    #: them, where a second copy would be booked twice.
+    archive: bool = False
 
     @model_validator(mode="after")
     def _one_shape(self) -> Self:

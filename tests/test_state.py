@@ -108,3 +108,63 @@ def test_runs_and_tasks(tmp_path: Path) -> None:
 def test_wal_mode(tmp_path: Path) -> None:
     store = StateStore(tmp_path / "state.db")
     assert store._read("PRAGMA journal_mode")[0][0] == "wal"
+
+
+_V1_DELIVERIES = """CREATE TABLE deliveries (
+    document_id TEXT NOT NULL, destination TEXT NOT NULL, state TEXT NOT NULL,
+    paths TEXT NOT NULL DEFAULT '[]', error_code TEXT, message TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, next_retry REAL, updated REAL NOT NULL,
+    PRIMARY KEY (document_id, destination))"""
+
+
+def test_a_version_1_file_is_upgraded_step_by_step_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    old = sqlite3.connect(path)
+    old.execute(_V1_DELIVERIES)
+    old.execute(
+        "INSERT INTO deliveries (document_id, destination, state, paths, updated) "
+        "VALUES ('d1', 'W', 'delivered', '[\"/w/a.xml\"]', 1.0)"
+    )
+    old.execute("PRAGMA user_version=1")
+    old.commit()
+    old.close()
+    store = StateStore(path)
+    try:
+        (row,) = store.deliveries("d1")  # nothing lost, the new column there
+        assert row.paths == ["/w/a.xml"] and row.gone_since is None
+        store.mark_gone([("d1", "W")], 5.0)
+        assert [m.document_id for m in store.moved()] == ["d1"]
+    finally:
+        store.close()
+    backup = tmp_path / "state.db.v1.bak"
+    copy = sqlite3.connect(backup)
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert copy.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 1
+    copy.close()
+
+
+def test_a_file_from_a_newer_ferry_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    from app.engine.state import SCHEMA_VERSION, StateTooNew
+
+    path = tmp_path / "state.db"
+    newer = sqlite3.connect(path)
+    newer.execute("CREATE TABLE future (x)")
+    newer.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    newer.commit()
+    newer.close()
+    before = path.read_bytes()
+    with pytest.raises(StateTooNew, match="newer version of Ferry"):
+        StateStore(path)
+    assert path.read_bytes() == before
+
+
+def test_deliver_again_forgets_one_destination_and_queues(tmp_path: Path) -> None:
+    store = StateStore(tmp_path / "state.db")
+    store.record_delivered("d1", "W", ["/w/a"])
+    store.record_delivered("d1", "A", ["/a/a"])
+    store.mark_gone([("d1", "W")], 1.0)
+    store.deliver_again(["d1"], "W", "deliver_again")
+    assert [r.destination for r in store.deliveries("d1")] == ["A"]
+    (item,) = store.due(10)
+    assert (item.document_id, item.reason) == ("d1", "deliver_again")
+    assert store.moved() == []

@@ -43,12 +43,13 @@ from app.core.kinds import DeliveryStatus
 from app.core.names import TargetOS, running_target
 from app.core.templates import ClientValues
 from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
-from app.engine.delivery import remove_stale_temporaries
+from app.engine.delivery import remove_stale_temporaries, run_io
 from app.engine.messages import (
     ClientInfo,
     ClientsLoaded,
     Command,
     Connectivity,
+    DeliverAgain,
     DocumentChanged,
     EngineState,
     Event,
@@ -65,12 +66,20 @@ from app.engine.messages import (
     SyncNow,
 )
 from app.engine.reporter import PendingReport, Reporter
-from app.engine.state import Completion, DeliveryOutcome, QueueItem, StateStore
+from app.engine.state import (
+    Completion,
+    DeliveryOutcome,
+    DeliveryRow,
+    DeliveryState,
+    QueueItem,
+    StateStore,
+    StateTooNew,
+)
 from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError, PlatformUnreachable
-from app.settings import Settings, load_settings, settings_path
+from app.settings import ClientLink, Settings, load_settings, settings_path
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +99,8 @@ TRANSIENT_MAX_S = 300.0
 PERMANENT_BASE_S = 25.0
 PERMANENT_MAX_S = 24 * 3600.0
 CATCH_UP_HOUR = 2
+#: Queue reasons that a person's act put there (*Deliver again here*, an archive's restore).
+PERSONS_ACTS = frozenset({"deliver_again", "restore"})
 
 
 class EngineError(Exception):
@@ -135,6 +146,8 @@ class RunSummary:
     failed: int = 0
     skipped: int = 0
     errors: list[str] = field(default_factory=list)
+    #: Per destination: Forwarded documents whose files are no longer where Ferry wrote them.
+    moved: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         text = (
@@ -143,6 +156,11 @@ class RunSummary:
         )
         if self.skipped:
             text += f", {self.skipped} not for any destination"
+        for destination, count in sorted(self.moved.items()):
+            text += (
+                f"; {count} forwarded document(s) picked up or moved from {destination} "
+                "(not delivered again: see 'ferry status --moved')"
+            )
         return text
 
 
@@ -218,7 +236,10 @@ class Engine:
                     "stop it first (or use the running one)"
                 ) from None
         if self.state is None:
-            self.state = StateStore(self.home.state_dir / STATE_FILE)
+            try:
+                self.state = StateStore(self.home.state_dir / STATE_FILE)
+            except StateTooNew as error:
+                raise EngineError(str(error)) from None
         login = load_login(self.home.settings_dir)
         if login is None or not login.api_url:
             raise EngineError("Ferry is not logged in; run 'ferry login' first")
@@ -381,7 +402,8 @@ class Engine:
                 return self._postpone(item, error)
         record = document.model_dump(mode="json")
         link = self._settings.link(document.client_id)
-        if link is None or document.created_at < link.since:
+        asked = item.reason in PERSONS_ACTS  # a person chose this document: its date is no bar
+        if link is None or (document.created_at < link.since and not asked):
             store.complete_document(record, [], status=None, message=None, locations=[])
             summary.skipped += 1
             return _Outcome(False, False, False)
@@ -654,16 +676,19 @@ class Engine:
                     page = await self.client.documents_page(
                         client_id=link.client_id, cursor=cursor, limit=LISTING_PAGE
                     )
-                    for document in page.items:
-                        if document.created_at >= link.since and self._needs_delivery(document):
-                            missing.append((document.id, "full_sync"))
-                            self._listed[document.id] = document
+                    missing.extend(await self._reconcile(page.items, link, summary))
                     if not page.next_cursor:
                         break
                     cursor = page.next_cursor
             if missing:
-                log.info("full sync: %d document(s) to deliver again", len(missing))
+                log.info("full sync: %d document(s) to deliver", len(missing))
                 self.store.enqueue(missing)
+            for destination, count in sorted(summary.moved.items()):
+                log.info(
+                    "full sync: %d forwarded document(s) picked up or moved from %s",
+                    count,
+                    destination,
+                )
             await self._drain_with_retries(summary)
             self._listed.clear()
             self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
@@ -674,20 +699,103 @@ class Engine:
         self._finish(run_id, summary)
         return summary
 
-    def _needs_delivery(self, document: Document) -> bool:
-        """Whether a platform document is missing from the disk or was never acknowledged."""
-        if document.status is not DeliveryStatus.FORWARDED:
-            return True
-        rows = self.store.deliveries(document.id)
-        if not rows:
-            return True
-        for row in rows:
-            if row.state != "delivered":
-                return True
-            if any(not Path(path).exists() for path in row.paths):
-                self.store.forget_deliveries(document.id)
-                return True
-        return False
+    async def _reconcile(
+        self, documents: Sequence[Document], link: ClientLink, summary: RunSummary
+    ) -> list[tuple[str, str]]:
+        """What a full sync does with one page of a client's documents; the ones to deliver.
+
+        Delivered stays delivered: a document is delivered again only when the platform has
+        no acknowledgement of it (To fetch, Error) or Ferry's own delivery failed. A Forwarded
+        document whose files are gone from a destination was picked up or moved by the
+        accounting software, which imports a file and then moves or deletes it: writing it
+        again would have it booked twice, so it is only counted and shown, and delivering it
+        again is a person's act (*Deliver again here*, *Resend to integrations*). Only a
+        destination marked as an archive gets its missing files back. A destination a client
+        was linked to after the document was forwarded receives it only when a person asks.
+        """
+        wanted: list[tuple[str, str]] = []
+        forwarded: list[Document] = []
+        for document in documents:
+            if document.created_at < link.since:
+                continue
+            if document.status is not DeliveryStatus.FORWARDED:
+                wanted.append((document.id, "full_sync"))
+                self._listed[document.id] = document
+            else:
+                forwarded.append(document)
+        if not forwarded:
+            return wanted
+        rows = self.store.deliveries_of([document.id for document in forwarded])
+        checked: list[tuple[Document, DeliveryRow]] = []
+        for document in forwarded:
+            mine = rows.get(document.id, {})
+            if any(row.state is not DeliveryState.DELIVERED for row in mine.values()):
+                wanted.append((document.id, "full_sync"))
+                self._listed[document.id] = document
+                continue
+            checked.extend(
+                (document, row) for name, row in mine.items() if name in link.destinations
+            )
+        if not checked:
+            return wanted
+        gone = await run_io(_gone, [row.paths for _, row in checked])
+        newly_gone: list[tuple[str, str]] = []
+        back: list[tuple[str, str]] = []
+        restore: list[tuple[str, str]] = []
+        changed: dict[str, Document] = {}
+        for (document, row), missing in zip(checked, gone, strict=True):
+            pair = (document.id, row.destination)
+            if not missing:
+                if row.gone_since is not None:
+                    back.append(pair)
+                    changed[document.id] = document
+                continue
+            destination = self._settings.destination(row.destination)
+            if destination is not None and destination.archive:
+                restore.append(pair)
+                continue
+            summary.moved[row.destination] = summary.moved.get(row.destination, 0) + 1
+            if row.gone_since is None:
+                newly_gone.append(pair)
+                changed[document.id] = document
+        if newly_gone:
+            self.store.mark_gone(newly_gone, time.time())
+        if back:
+            self.store.mark_present(back)
+        for document_id, destination_name in restore:
+            log.info("archive %s: restoring the files of %s", destination_name, document_id)
+            self.store.deliver_again([document_id], destination_name, "restore")
+        for document in changed.values():
+            self._tell_moved(document)
+        return wanted
+
+    def _tell_moved(self, document: Document) -> None:
+        """The table's row for a Forwarded document whose files went (or came back)."""
+        if self._on_event is None:
+            return
+        record = self.store.document(document.id)
+        if record is None:
+            return
+        self._emit(
+            DocumentChanged(
+                document_id=document.id,
+                client_id=document.client_id,
+                kind=document.kind.value,
+                number=document.number,
+                issue_date=document.issue_date.isoformat(),
+                amount=None if document.amount is None else format(document.amount, "f"),
+                currency=document.currency,
+                status=record["status"],
+                message=record["message"],
+                locations=record["locations"],
+                moved=record["moved"],
+            )
+        )
+
+    async def deliver_again(self, document_ids: Sequence[str], destination: str | None) -> None:
+        """*Deliver again here*: forget what was delivered (to ``destination``, or to every
+        destination) and queue the documents; the next drain writes them again."""
+        self.store.deliver_again(list(document_ids), destination, "deliver_again")
 
     def _finish(self, run_id: int, summary: RunSummary) -> None:
         message = "; ".join(summary.errors) if summary.errors else None
@@ -707,6 +815,7 @@ class Engine:
                 delivered=summary.delivered,
                 failed=summary.failed,
                 message=message,
+                moved=dict(summary.moved),
             )
         )
         self._settle_state()
@@ -800,6 +909,8 @@ class Engine:
                 await self.client.resend(command.document_ids)
             except (PlatformError, LoginNeeded) as error:
                 log.warning("resend failed: %s", error)
+        elif isinstance(command, DeliverAgain):
+            await self.deliver_again(command.document_ids, command.destination)
         elif isinstance(command, FullSync):
             self._full_requested = command.client_id or "*"
         elif isinstance(command, SyncNow):
@@ -902,3 +1013,9 @@ class Engine:
             return False
         last = self.store.get_meta(LAST_CATCH_UP)
         return last is None or dt.datetime.fromisoformat(last).astimezone().date() < moment.date()
+
+
+def _gone(paths: Sequence[Sequence[str]]) -> list[bool]:
+    """For each delivery's paths, whether any of its files is no longer there (a file thread:
+    a network share may take its time)."""
+    return [any(not Path(path).exists() for path in group) for group in paths]

@@ -52,12 +52,22 @@ class Retry(_Message):
     all_errors: bool = False
 
 
+class DeliverAgain(_Message):
+    """*Deliver again here*: a person asks for documents Ferry delivered (and the accounting
+    software took away) to be written again, to one destination or to all of theirs."""
+
+    type: Literal["deliver_again"] = "deliver_again"
+    document_ids: list[str]
+    destination: str | None = None
+
+
 class Stop(_Message):
     type: Literal["stop"] = "stop"
 
 
 Command = Annotated[
-    SyncNow | FullSync | Pause | Resume | Resend | Retry | Stop, Field(discriminator="type")
+    SyncNow | FullSync | Pause | Resume | Resend | Retry | DeliverAgain | Stop,
+    Field(discriminator="type"),
 ]
 COMMANDS: TypeAdapter[Command] = TypeAdapter(Command)
 
@@ -98,6 +108,8 @@ class DocumentChanged(_Message):
     status: str
     message: str | None = None
     locations: list[str] = Field(default_factory=list)
+    #: Destinations its files were picked up or moved from since Ferry wrote them there.
+    moved: list[str] = Field(default_factory=list)
 
 
 class RunStarted(_Message):
@@ -114,6 +126,8 @@ class RunFinished(_Message):
     delivered: int
     failed: int
     message: str | None = None
+    #: Per destination, how many Forwarded documents' files a full sync found gone.
+    moved: dict[str, int] = Field(default_factory=dict)
 
 
 class LoginNeededEvent(_Message):

@@ -8,6 +8,10 @@ platform, and a file already on disk with the same checksum is recognised, not r
 
 Every write goes through :meth:`StateStore._write`, which counts writes and can be told to
 fail the n-th one, for the fault-loop tests.
+
+The schema changes only through the numbered steps of :data:`_MIGRATIONS`, each in its own
+transaction, with a copy of the file kept before the first step; a file written by a newer
+Ferry is refused in plain words and left untouched.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -24,9 +29,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+log = logging.getLogger(__name__)
 
-_SCHEMA = """
+_SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -89,6 +94,27 @@ CREATE TABLE IF NOT EXISTS tasks (
 """
 
 
+def _create_v1(db: sqlite3.Connection) -> None:
+    for statement in _SCHEMA_V1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _files_gone(db: sqlite3.Connection) -> None:
+    """2: when a full sync found a delivered file no longer where Ferry wrote it (picked up
+    or moved by the accounting software). Never a reason to deliver it again by itself."""
+    db.execute("ALTER TABLE deliveries ADD COLUMN gone_since REAL")
+
+
+#: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _files_gone)
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+class StateTooNew(Exception):
+    """The state file was written by a newer Ferry; the message says so in plain words."""
+
+
 class DeliveryState(StrEnum):
     DELIVERED = "delivered"
     FAILED = "failed"
@@ -113,6 +139,8 @@ class DeliveryRow:
     message: str | None
     attempts: int
     next_retry: float | None
+    #: When a full sync found its files gone from where Ferry wrote them; None while they are there.
+    gone_since: float | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +168,23 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class MovedFile:
+    """A delivery whose files are no longer where Ferry wrote them, and since when."""
+
+    document_id: str
+    destination: str
+    paths: list[str]
+    gone_since: float
+
+
+#: The destinations a document's files were picked up or moved from, joined by a unit separator.
+_MOVED = (
+    "SELECT group_concat(destination, char(31)) FROM deliveries WHERE deliveries.document_id = "
+    "documents.id AND gone_since IS NOT NULL"
+)
+
+
+@dataclass(frozen=True)
 class RunRow:
     id: int
     kind: str
@@ -159,19 +204,49 @@ class StateStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA busy_timeout=10000")
+        try:
+            self._refuse_newer()  # before WAL is switched on: that rewrites the file's header
+        except BaseException:
+            self._db.close()
+            raise
         self._db.execute("PRAGMA journal_mode=WAL")
         # NORMAL in WAL mode survives any crash of the process; after a power cut the last
         # commits may be lost, which the next run redoes (files are recognised by checksum).
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA busy_timeout=10000")
         self._lock = threading.RLock()
         self.writes = 0
         self.write_hook = write_hook
-        with self._write():
-            for statement in _SCHEMA.split(";"):
-                if statement.strip():
-                    self._db.execute(statement)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        try:
+            self._migrate()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _refuse_newer(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StateTooNew(
+                f"{self.path} was written by a newer version of Ferry (state version {version}, "
+                f"this one knows up to {SCHEMA_VERSION}); install that version again, or the "
+                "newest one. Nothing in the file was changed."
+            )
+
+    def _migrate(self) -> None:
+        """Bring the file to :data:`SCHEMA_VERSION`, one numbered step per transaction."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if 0 < version < SCHEMA_VERSION:
+            backup = self.path.with_name(f"{self.path.name}.v{version}.bak")
+            if not backup.exists():
+                with contextlib.closing(sqlite3.connect(backup)) as copy:
+                    self._db.backup(copy)
+                log.info("state version %d kept as %s before upgrading", version, backup)
+        while version < SCHEMA_VERSION:
+            with self._write() as db:
+                _MIGRATIONS[version](db)
+                version += 1
+                db.execute(f"PRAGMA user_version={version}")
+            log.info("state upgraded to version %d", version)
 
     def close(self) -> None:
         with self._lock:
@@ -241,10 +316,17 @@ class StateStore:
         )
         if not with_deliveries or not rows:
             return [QueueItem(r["document_id"], r["reason"], r["attempts"]) for r in rows]
-        ids = [r["document_id"] for r in rows]
+        found = self.deliveries_of([r["document_id"] for r in rows])
+        return [
+            QueueItem(r["document_id"], r["reason"], r["attempts"], found[r["document_id"]])
+            for r in rows
+        ]
+
+    def deliveries_of(self, ids: Sequence[str]) -> dict[str, dict[str, DeliveryRow]]:
+        """The deliveries of many documents by destination, in a query per 500 of them."""
         found: dict[str, dict[str, DeliveryRow]] = {document_id: {} for document_id in ids}
         for chunk in range(0, len(ids), 500):  # SQLite's limit on parameters is 999 at least
-            part = ids[chunk : chunk + 500]
+            part = list(ids[chunk : chunk + 500])
             marks = ",".join("?" * len(part))
             for row in self._read(
                 f"SELECT * FROM deliveries WHERE document_id IN ({marks})",  # noqa: S608 - placeholders only
@@ -252,10 +334,7 @@ class StateStore:
             ):
                 delivery = _delivery(row)
                 found[delivery.document_id][delivery.destination] = delivery
-        return [
-            QueueItem(r["document_id"], r["reason"], r["attempts"], found[r["document_id"]])
-            for r in rows
-        ]
+        return found
 
     def queue_size(self) -> int:
         return int(self._read("SELECT COUNT(*) AS n FROM queue")[0]["n"])
@@ -344,17 +423,72 @@ class StateStore:
             )
 
     def document(self, document_id: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT * FROM documents WHERE id = ?", (document_id,))
+        rows = self._read(
+            f"SELECT documents.*, ({_MOVED}) AS moved FROM documents WHERE id = ?",  # noqa: S608 - fixed text
+            (document_id,),
+        )
         return _document_dict(rows[0]) if rows else None
 
     def documents(self, status: str | None = None) -> list[dict[str, Any]]:
-        if status:
-            rows = self._read(
-                "SELECT * FROM documents WHERE status = ? ORDER BY created_at", (status,)
-            )
-        else:
-            rows = self._read("SELECT * FROM documents ORDER BY created_at")
+        """Documents as the table and ``ferry status`` show them; ``moved`` names the
+        destinations their files were picked up or moved from."""
+        where = "WHERE status = ?" if status else ""
+        rows = self._read(
+            f"SELECT documents.*, ({_MOVED}) AS moved FROM documents {where} "  # noqa: S608 - fixed text
+            "ORDER BY created_at",
+            (status,) if status else (),
+        )
         return [_document_dict(row) for row in rows]
+
+    def moved(self) -> list[MovedFile]:
+        """Every delivery whose files a full sync found gone, oldest first."""
+        rows = self._read(
+            "SELECT document_id, destination, paths, gone_since FROM deliveries "
+            "WHERE gone_since IS NOT NULL ORDER BY gone_since, document_id, destination"
+        )
+        return [
+            MovedFile(r["document_id"], r["destination"], json.loads(r["paths"]), r["gone_since"])
+            for r in rows
+        ]
+
+    def mark_gone(self, deliveries: Sequence[tuple[str, str]], when: float) -> None:
+        """``(document_id, destination)`` pairs whose files are no longer where Ferry wrote
+        them; the first time seen is kept."""
+        with self._write() as db:
+            db.executemany(
+                "UPDATE deliveries SET gone_since = ? WHERE document_id = ? AND destination = ? "
+                "AND gone_since IS NULL",
+                [(when, document_id, destination) for document_id, destination in deliveries],
+            )
+
+    def mark_present(self, deliveries: Sequence[tuple[str, str]]) -> None:
+        """Files found again where Ferry wrote them (put back by a person)."""
+        with self._write() as db:
+            db.executemany(
+                "UPDATE deliveries SET gone_since = NULL WHERE document_id = ? AND destination = ?",
+                list(deliveries),
+            )
+
+    def deliver_again(
+        self, document_ids: Sequence[str], destination: str | None, reason: str
+    ) -> None:
+        """A person asked for these documents again (to one destination, or to all theirs):
+        what Ferry delivered there is forgotten and the documents are queued, in one commit."""
+        now = time.time()
+        with self._write() as db:
+            for document_id in document_ids:
+                if destination is None:
+                    db.execute("DELETE FROM deliveries WHERE document_id = ?", (document_id,))
+                else:
+                    db.execute(
+                        "DELETE FROM deliveries WHERE document_id = ? AND destination = ?",
+                        (document_id, destination),
+                    )
+            db.executemany(
+                "INSERT INTO queue (document_id, reason, enqueued_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (document_id) DO UPDATE SET reason = excluded.reason, not_before = 0",
+                [(document_id, reason, now) for document_id in document_ids],
+            )
 
     # -- deliveries: per document and destination ---------------------------------------------
 
@@ -377,8 +511,8 @@ class StateStore:
                 "INSERT INTO deliveries (document_id, destination, state, paths, attempts, updated)"
                 " VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT (document_id, destination) DO "
                 "UPDATE SET state = 'delivered', paths = excluded.paths, error_code = NULL, "
-                "message = NULL, next_retry = NULL, attempts = attempts + 1, updated = "
-                "excluded.updated",
+                "message = NULL, next_retry = NULL, gone_since = NULL, attempts = attempts + 1, "
+                "updated = excluded.updated",
                 (document_id, destination, json.dumps(list(paths)), time.time()),
             )
 
@@ -481,7 +615,7 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
                 "attempts, updated) VALUES (?, ?, 'delivered', ?, 1, ?) ON CONFLICT "
                 "(document_id, destination) DO UPDATE SET state = 'delivered', paths = "
                 "excluded.paths, error_code = NULL, message = NULL, next_retry = NULL, "
-                "attempts = attempts + 1, updated = excluded.updated",
+                "gone_since = NULL, attempts = attempts + 1, updated = excluded.updated",
                 (document["id"], outcome.destination, json.dumps(outcome.paths), now),
             )
         else:
@@ -558,6 +692,8 @@ def _iso(value: Any) -> str:
 def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
     data = dict(row)
     data["locations"] = json.loads(data["locations"] or "[]")
+    if "moved" in data:
+        data["moved"] = sorted(data["moved"].split("\x1f")) if data["moved"] else []
     return data
 
 
@@ -571,4 +707,5 @@ def _delivery(row: sqlite3.Row) -> DeliveryRow:
         row["message"],
         row["attempts"],
         row["next_retry"],
+        row["gone_since"],
     )

@@ -1,0 +1,177 @@
+"""Delivered stays delivered: what the accounting software took away is never written again by
+itself, and a person can ask for it again, exactly once.
+
+Accounting software imports a file from its folder and then moves it (into a "processed"
+folder) or deletes it. A second copy would be booked twice, so a full sync, a nightly catch-up
+and a restart deliver nothing again; they report the files as picked up or moved. *Deliver
+again here* (local) and *Resend to integrations* (platform) each deliver exactly once; only a
+destination marked as an archive gets its missing files back by itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from app.api.models import Document
+from app.engine.engine import Engine
+from app.engine.messages import DocumentChanged, Event, RunFinished
+from app.settings import Destination
+from tests.engine.conftest import Office
+from tests.engine.helpers import files_under, running, temporaries
+
+
+def _written(office: Office, folder: Path, document: Document) -> Path:
+    (file,) = document.files
+    return folder / file.name
+
+
+def _importer_takes(path: Path, processed: Path | None) -> None:
+    """What accounting software does after importing: move the file away, or delete it."""
+    if processed is None:
+        path.unlink()
+    else:
+        processed.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, processed / path.name)
+
+
+async def _first_pass(engine: Engine) -> None:
+    """What the running engine does at start and each night: documents in error are queued
+    again, then an incremental pass (see Engine._feed_loop)."""
+    engine.store.enqueue([(i, "retry") for i in engine._error_ids()])
+    await engine.sync_once("catch-up")
+
+
+async def test_files_taken_by_the_importer_are_reported_not_delivered_again(
+    office: Office,
+) -> None:
+    client = office.new_client("Importer BV")
+    moved, deleted, kept = (office.add(client, "receipt") for _ in range(3))
+    inbox = office.root / "inbox"
+    processed = office.root / "processed"
+    office.configure(
+        [Destination(name="Winbooks", general_path=str(inbox))], {client.id: ["Winbooks"]}
+    )
+    async with running(office) as engine:
+        assert (await engine.sync_once()).delivered == 3
+    _importer_takes(_written(office, inbox, moved), processed)
+    _importer_takes(_written(office, inbox, deleted), None)
+    before = files_under(office.root)
+
+    events: list[Event] = []
+    async with running(office, on_event=events.append) as engine:
+        full = await engine.full_sync()
+        assert (full.delivered, full.failed, full.errors) == (0, 0, [])
+        assert full.moved == {"Winbooks": 2}
+        assert "2 forwarded document(s) picked up or moved from Winbooks" in full.line()
+        gone = {(m.document_id, m.destination) for m in engine.store.moved()}
+        assert gone == {(moved.id, "Winbooks"), (deleted.id, "Winbooks")}
+        assert engine.store.document(moved.id)["moved"] == ["Winbooks"]
+        assert engine.store.document(kept.id)["moved"] == []
+        # the table hears of it, and so does the activity tab
+        changed = {e.document_id: e for e in events if isinstance(e, DocumentChanged)}
+        assert set(changed) == {moved.id, deleted.id}
+        assert changed[moved.id].moved == ["Winbooks"]
+        assert changed[moved.id].status == "forwarded"
+        (finished,) = [e for e in events if isinstance(e, RunFinished)]
+        assert finished.moved == {"Winbooks": 2}
+        # a second full sync: still nothing written, still reported
+        again = await engine.full_sync()
+        assert (again.delivered, again.moved) == (0, {"Winbooks": 2})
+        # the nightly catch-up
+        await _first_pass(engine)
+    # a restart: a new engine's first pass
+    async with running(office) as engine:
+        await _first_pass(engine)
+        assert (await engine.full_sync()).delivered == 0
+    assert files_under(office.root) == before
+    for document in (moved, deleted, kept):
+        assert office.on_platform(document.id).status.value == "forwarded"
+        reports = office.on_platform(document.id).deliveries
+        assert len(reports) == 1, reports  # reported once, never again
+
+
+async def test_deliver_again_here_and_resend_each_deliver_exactly_once(office: Office) -> None:
+    client = office.new_client("Twice Not BV")
+    local, platform = office.add(client, "receipt"), office.add(client, "receipt")
+    inbox = office.root / "inbox"
+    office.configure([Destination(name="W", general_path=str(inbox))], {client.id: ["W"]})
+    async with running(office) as engine:
+        await engine.sync_once()
+    for document in (local, platform):
+        _importer_takes(_written(office, inbox, document), None)
+    async with running(office) as engine:
+        assert (await engine.full_sync()).moved == {"W": 2}
+        # Deliver again here: a local act, on one document, to the destination it left
+        await engine.deliver_again([local.id], "W")
+        summary = await engine.sync_once()
+        assert summary.delivered == 1
+        # Resend to integrations: the platform puts it back to To fetch, the feed brings it
+        await engine.client.resend([platform.id])
+        assert (await engine.sync_once()).delivered == 1
+        # and neither is written a second time by anything that follows
+        assert (await engine.full_sync()).delivered == 0
+        assert (await engine.sync_once()).delivered == 0
+        assert engine.store.moved() == []
+    for document in (local, platform):
+        path = _written(office, inbox, document)
+        assert path.read_bytes() == office.uploaded[document.id][document.files[0].id]
+    assert files_under(office.root) == {_written(office, inbox, d) for d in (local, platform)}
+    assert temporaries(office.root) == []
+
+
+async def test_deliver_again_is_a_no_op_when_the_same_file_is_still_there(office: Office) -> None:
+    client = office.new_client("Still There BV")
+    document = office.add(client, "receipt")
+    inbox = office.root / "inbox"
+    office.configure([Destination(name="W", general_path=str(inbox))], {client.id: ["W"]})
+    async with running(office) as engine:
+        await engine.sync_once()
+        await engine.deliver_again([document.id], None)
+        await engine.sync_once()
+    assert files_under(office.root) == {_written(office, inbox, document)}
+
+
+async def test_an_archive_destination_gets_its_deleted_files_back(office: Office) -> None:
+    client = office.new_client("Archive BV")
+    first, second = office.add(client, "receipt"), office.add(client, "receipt")
+    inbox, archive = office.root / "inbox", office.root / "archive"
+    office.configure(
+        [
+            Destination(name="Winbooks", general_path=str(inbox)),
+            Destination(name="Archive", general_path=str(archive), archive=True),
+        ],
+        {client.id: ["Winbooks", "Archive"]},
+    )
+    async with running(office) as engine:
+        await engine.sync_once()
+    for document in (first, second):  # the importer empties its folder; someone cleans the archive
+        _written(office, inbox, document).unlink()
+        _written(office, archive, document).unlink()
+    async with running(office) as engine:
+        summary = await engine.full_sync()
+        assert summary.moved == {"Winbooks": 2}  # the import folder: reported only
+        assert summary.delivered == 2  # the archive: made complete again
+        assert {m.destination for m in engine.store.moved()} == {"Winbooks"}
+        assert (await engine.full_sync()).delivered == 0
+    assert files_under(office.root) == {_written(office, archive, d) for d in (first, second)}
+    for document in (first, second):
+        on_platform = office.on_platform(document.id)
+        assert on_platform.status.value == "forwarded"
+        assert str(_written(office, archive, document)) in on_platform.locations
+
+
+async def test_a_file_put_back_by_a_person_is_no_longer_reported(office: Office) -> None:
+    client = office.new_client("Put Back BV")
+    document = office.add(client, "receipt")
+    inbox = office.root / "inbox"
+    office.configure([Destination(name="W", general_path=str(inbox))], {client.id: ["W"]})
+    async with running(office) as engine:
+        await engine.sync_once()
+        path = _written(office, inbox, document)
+        content = path.read_bytes()
+        path.unlink()
+        assert (await engine.full_sync()).moved == {"W": 1}
+        path.write_bytes(content)
+        assert (await engine.full_sync()).moved == {}
+        assert engine.store.moved() == []
