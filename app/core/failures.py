@@ -729,3 +729,21 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "(code “{unknown_code}”); werk Ferry bij om de beschrijving te zien.",
     },
 }
+
+
+def describe(
+    failures: Iterable[Failure],
+    language: Language = FALLBACK,
+    *,
+    now: dt.datetime | None = None,
+    zone: dt.tzinfo | None = None,
+) -> str:
+    """Several failures of one document (one per destination) as one text: each sentence,
+    preceded by its destination's name when it has one ("Winbooks: ..."), the same failure
+    told once."""
+    parts: list[str] = []
+    for failure in dict.fromkeys(failures):
+        sentence = failure.message(language, now=now, zone=zone)
+        destination = failure.param("destination")
+        parts.append(f"{destination}: {sentence}" if destination else sentence)
+    return " ".join(parts)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from app.core.failures import Failure
+
 
 class _Message(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -88,10 +90,28 @@ class EngineState(StrEnum):
     STOPPED = "stopped"
 
 
+class FailureInfo(_Message):
+    """A failure as data (:class:`app.core.failures.Failure`): a code and its parameters,
+    put into words by whoever shows it, in its reader's language."""
+
+    code: str
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, failure: Failure) -> FailureInfo:
+        return cls(code=failure.code.value, params=dict(failure.params))
+
+    def failure(self) -> Failure:
+        return Failure.from_json({"code": self.code, "params": self.params})
+
+
 class StateChanged(_Message):
     type: Literal["state_changed"] = "state_changed"
     state: EngineState
     detail: str | None = None
+    #: Why the state is what it is (offline, login needed), as data: ``detail`` is English,
+    #: for the log only.
+    failure: FailureInfo | None = None
     last_sync: dt.datetime | None = None
     errors: int = 0
 
@@ -110,6 +130,11 @@ class DocumentChanged(_Message):
     locations: list[str] = Field(default_factory=list)
     #: Destinations its files were picked up or moved from since Ferry wrote them there.
     moved: list[str] = Field(default_factory=list)
+    #: Why it is in Error, or why it waits (status To fetch with ``next_try``): one failure
+    #: per destination (its ``destination`` parameter) or for the document as a whole.
+    failures: list[FailureInfo] = Field(default_factory=list)
+    #: When Ferry tries again by itself (seconds since the epoch); None when nothing is due.
+    next_try: float | None = None
 
 
 class RunStarted(_Message):
@@ -128,17 +153,21 @@ class RunFinished(_Message):
     message: str | None = None
     #: Per destination, how many Forwarded documents' files a full sync found gone.
     moved: dict[str, int] = Field(default_factory=dict)
+    #: What stopped the run or a part of it (the platform, the login), as data.
+    failures: list[FailureInfo] = Field(default_factory=list)
 
 
 class LoginNeededEvent(_Message):
     type: Literal["login_needed"] = "login_needed"
     reason: str
+    failure: FailureInfo | None = None
 
 
 class Connectivity(_Message):
     type: Literal["connectivity"] = "connectivity"
     online: bool
     detail: str | None = None
+    failure: FailureInfo | None = None
 
 
 class ClientInfo(_Message):
