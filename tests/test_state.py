@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.engine.state import DeliveryState, StateStore
+from app.engine.state import _SCHEMA_V1, DeliveryState, StateStore
 
 DOC = {
     "id": "d1",
@@ -110,17 +110,15 @@ def test_wal_mode(tmp_path: Path) -> None:
     assert store._read("PRAGMA journal_mode")[0][0] == "wal"
 
 
-_V1_DELIVERIES = """CREATE TABLE deliveries (
-    document_id TEXT NOT NULL, destination TEXT NOT NULL, state TEXT NOT NULL,
-    paths TEXT NOT NULL DEFAULT '[]', error_code TEXT, message TEXT,
-    attempts INTEGER NOT NULL DEFAULT 0, next_retry REAL, updated REAL NOT NULL,
-    PRIMARY KEY (document_id, destination))"""
-
-
 def test_a_version_1_file_is_upgraded_step_by_step_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     old = sqlite3.connect(path)
-    old.execute(_V1_DELIVERIES)
+    old.executescript(_SCHEMA_V1)  # as version 1 wrote it
+    old.execute(
+        "INSERT INTO documents (id, client_id, kind, number, issue_date, created_at, status, "
+        "message, updated) VALUES ('d1', 'c1', 'purchase', 'INV-1', '2026-03-09', "
+        "'2026-03-09T10:00:00+00:00', 'error', 'old words', 1.0)"
+    )
     old.execute(
         "INSERT INTO deliveries (document_id, destination, state, paths, updated) "
         "VALUES ('d1', 'W', 'delivered', '[\"/w/a.xml\"]', 1.0)"
@@ -130,6 +128,13 @@ def test_a_version_1_file_is_upgraded_step_by_step_and_kept(tmp_path: Path) -> N
     old.close()
     store = StateStore(path)
     try:
+        document = store.document("d1")
+        assert document is not None
+        assert (document["message"], document["failures"], document["next_try"]) == (
+            "old words",
+            [],
+            None,
+        )
         (row,) = store.deliveries("d1")  # nothing lost, the new column there
         assert row.paths == ["/w/a.xml"] and row.gone_since is None
         store.mark_gone([("d1", "W")], 5.0)
@@ -138,7 +143,7 @@ def test_a_version_1_file_is_upgraded_step_by_step_and_kept(tmp_path: Path) -> N
         store.close()
     backup = tmp_path / "state.db.v1.bak"
     copy = sqlite3.connect(backup)
-    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert copy.execute("PRAGMA user_version").fetchone()[0] == 1  # as it was
     assert copy.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 1
     copy.close()
 

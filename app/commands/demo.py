@@ -14,6 +14,8 @@ import signal
 import sys
 
 from app.auth.secret_store import SecretStore
+from app.core.failures import describe
+from app.core.language import Language
 from app.demo_setup import DEMO_REALM, start_demo
 from app.engine.engine import Engine, EngineError
 from app.engine.messages import DocumentChanged, Event, Stop
@@ -52,12 +54,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         print(f"Sandbox platform on {demo.url} (realm {DEMO_REALM}, login demo/demo)", flush=True)
         print(f"Delivering every client's documents into {demo.output}", flush=True)
-        return asyncio.run(_sync(home, demo.secrets, args.duration))
+        return asyncio.run(_sync(home, demo.secrets, args.duration, args.language))
     finally:
         demo.sandbox.stop()
 
 
-async def _sync(home: FerryHome, secrets: SecretStore, duration: float | None) -> int:
+async def _sync(
+    home: FerryHome, secrets: SecretStore, duration: float | None, language: Language
+) -> int:
     delivered: list[str] = []
     errors: list[str] = []
 
@@ -68,8 +72,10 @@ async def _sync(home: FerryHome, secrets: SecretStore, duration: float | None) -
             delivered.append(event.document_id)
             print(f"forwarded {event.kind:<9} {event.number:<18} {event.locations[0]}", flush=True)
         else:
-            errors.append(event.document_id)
-            print(f"{event.status:<9} {event.kind:<9} {event.number}: {event.message}", flush=True)
+            if event.status == "error":  # To fetch with a failure: waits, and is tried again
+                errors.append(event.document_id)
+            why = describe([info.failure() for info in event.failures], language)
+            print(f"{event.status:<9} {event.kind:<9} {event.number}: {why}", flush=True)
 
     engine = Engine(home, on_event=show, store=secrets, long_poll_s=10)
     try:

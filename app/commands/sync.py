@@ -14,12 +14,15 @@ from typing import Any
 from pydantic import ValidationError
 
 from app.auth.session import LoginNeeded
+from app.core import notes
+from app.core.failures import Failure, FailureCode, describe
 from app.core.kinds import DeliveryStatus, DocumentKind
+from app.core.language import Language
 from app.core.names import running_target
 from app.core.templates import check_template
 from app.engine.engine import Engine, EngineError, RunSummary
 from app.engine.messages import DocumentChanged, Event, RunFinished, StateChanged, Stop
-from app.engine.state import StateStore
+from app.engine.state import StateStore, StateTooNew
 from app.home import FerryHome
 from app.platform.errors import PlatformError
 from app.settings import (
@@ -58,6 +61,12 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         "--format", choices=[f.value for f in DeliveryFormat], default=DeliveryFormat.UBL.value
     )
     add.add_argument("--replace", action="store_true", help="change an existing destination")
+    add.add_argument(
+        "--archive",
+        action="store_true",
+        help="keep it complete: files that disappear are written again by the full sync "
+        "(never for a folder the accounting software imports from)",
+    )
     add.set_defaults(handler=run_destination_add)
     listing = actions.add_parser("list", help="list the destinations")
     listing.set_defaults(handler=run_destination_list)
@@ -84,7 +93,23 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     status = subparsers.add_parser("status", help="the documents Ferry knows and their status")
     status.add_argument("--json", action="store_true", help="one JSON object per line")
     status.add_argument("--status", choices=list(_STATUS_OPTIONS))
+    status.add_argument(
+        "--moved",
+        action="store_true",
+        help="only forwarded documents whose files the accounting software picked up or moved",
+    )
     status.set_defaults(handler=run_status)
+
+    again = subparsers.add_parser(
+        "deliver-again",
+        help="write forwarded documents again into their destinations (Deliver again here)",
+    )
+    again.add_argument("document_ids", nargs="*", metavar="DOC_ID")
+    again.add_argument(
+        "--moved", action="store_true", help="every document whose files were picked up or moved"
+    )
+    again.add_argument("--destination", metavar="NAME", help="only into this destination")
+    again.set_defaults(handler=run_deliver_again)
 
     resend = subparsers.add_parser("resend", help="send documents to the integrations again")
     resend.add_argument("document_ids", nargs="+", metavar="DOC_ID")
@@ -141,6 +166,7 @@ def run_destination_add(args: argparse.Namespace) -> int:
             general_path=args.path,
             paths=per_kind,
             format=DeliveryFormat(args.format),
+            archive=args.archive,
         )
     except ValidationError as error:
         return _fail(error.errors()[0]["msg"], EXIT_USAGE)
@@ -152,6 +178,12 @@ def run_destination_add(args: argparse.Namespace) -> int:
         home.settings_dir, settings.model_copy(update={"destinations": [*others, destination]})
     )
     print(f"Destination {args.name!r} {'changed' if existing else 'added'}.")
+    if existing is not None and existing.templates != destination.templates:
+        print(
+            "The new paths apply to documents from now on; those already delivered stay where "
+            "they are. To write them into the new paths too: "
+            f"ferry deliver-again --destination {args.name!r} DOC_ID... (see 'ferry status')."
+        )
     return 0
 
 
@@ -255,11 +287,11 @@ def _with_engine(
         return _fail(str(error))
 
 
-def _print_summary(summary: RunSummary) -> int:
-    print(summary.line())
-    for error in summary.errors:
-        print(f"  {error}")
-    if any(e.startswith("login needed") for e in summary.errors):
+def _print_summary(summary: RunSummary, language: Language) -> int:
+    print(summary.line(language))
+    for error in dict.fromkeys(summary.errors):
+        print(f"  {error.message(language)}")
+    if any(error.code is FailureCode.LOGIN_NEEDED for error in summary.errors):
         return EXIT_LOGIN_NEEDED
     return EXIT_ERRORS if summary.failed or summary.errors else 0
 
@@ -277,27 +309,28 @@ def run_sync(args: argparse.Namespace) -> int:
     result = _with_engine(home, work)
     if isinstance(result, int):
         return result
-    return _print_summary(result)
+    return _print_summary(result, args.language)
 
 
 def run_continuously(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
 
     def show(event: Event) -> None:
+        language: Language = args.language
         if isinstance(event, DocumentChanged):
-            where = ", ".join(event.locations) if event.locations else event.message
+            failures = [info.failure() for info in event.failures]
+            where = describe(failures, language) if failures else ", ".join(event.locations)
             print(f"{event.status:<9} {event.kind:<9} {event.number}  {where}", flush=True)
-        elif isinstance(event, RunFinished) and (event.documents or event.message):
+        elif isinstance(event, RunFinished) and (event.documents or event.failures):
+            failures = [info.failure() for info in event.failures]
             print(
                 f"-- {event.kind} run: {event.delivered} delivered, {event.failed} in error"
-                + (f" ({event.message})" if event.message else ""),
+                + (f" ({describe(failures, language)})" if failures else ""),
                 flush=True,
             )
         elif isinstance(event, StateChanged):
-            print(
-                f"-- {event.state.value}" + (f": {event.detail}" if event.detail else ""),
-                flush=True,
-            )
+            why = event.failure.failure().message(language) if event.failure else None
+            print(f"-- {event.state.value}" + (f": {why}" if why else ""), flush=True)
 
     async def work(engine: Engine) -> int:
         loop = asyncio.get_running_loop()
@@ -315,28 +348,102 @@ def run_continuously(args: argparse.Namespace) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
+    language: Language = args.language
     from app.engine.engine import STATE_FILE
 
     path = home.state_dir / STATE_FILE
     if not path.exists():
         print("Ferry has not synced yet.")
         return 0
-    store = StateStore(path)
+    try:
+        store = StateStore(path)
+    except StateTooNew as error:
+        return _fail(str(error))
     try:
         documents = store.documents(_STATUS_OPTIONS.get(args.status or ""))
     finally:
         store.close()
+    if args.moved:
+        documents = [document for document in documents if document.get("moved")]
     for document in documents:
         if args.json:
             print(json.dumps(document, default=str))
             continue
-        status = DeliveryStatus(document["status"]).label(args.language)
-        where = ", ".join(document["locations"]) or (document["message"] or "")
-        print(f"{document['id']}  {status:<11} {document['kind']:<9} {document['number']}  {where}")
+        print(
+            f"{document['id']}  {_status_word(document, language):<11} {document['kind']:<9} "
+            f"{document['number']}  {_why_or_where(document, language)}"
+        )
     if not args.json:
         counts = {s: sum(1 for d in documents if d["status"] == s.value) for s in DeliveryStatus}
-        print(", ".join(f"{n} {s.label(args.language).lower()}" for s, n in counts.items()))
+        line = ", ".join(f"{n} {s.label(language).lower()}" for s, n in counts.items())
+        waiting = sum(1 for document in documents if _waits(document))
+        if waiting:
+            line += f" ({waiting} {notes.waiting(language).lower()})"
+        print(line)
     return 0
+
+
+def _waits(document: dict[str, Any]) -> bool:
+    """To fetch, with a failure: a destination waits on a cause that passes by itself."""
+    return document["status"] == DeliveryStatus.TO_FETCH.value and bool(document.get("failures"))
+
+
+def _status_word(document: dict[str, Any], language: Language) -> str:
+    if _waits(document):
+        return notes.waiting(language)
+    return DeliveryStatus(document["status"]).label(language)
+
+
+def _why_or_where(document: dict[str, Any], language: Language) -> str:
+    """Why it failed or waits (in ``language``), else where it went and what became of it."""
+    failures = [Failure.from_json(item) for item in document.get("failures") or []]
+    if failures:
+        text = describe(failures, language)
+        if document["locations"]:
+            text = ", ".join(document["locations"]) + " — " + text
+        return text
+    where = ", ".join(document["locations"]) or (document["message"] or "")
+    if document.get("moved"):
+        where += ("  " if where else "") + notes.moved(document["moved"], language)
+    return where
+
+
+def run_deliver_again(args: argparse.Namespace) -> int:
+    """*Deliver again here*: documents Ferry delivered, written again (once) into the
+    destinations they went to; a person's act, since the accounting software may import them
+    a second time."""
+    home: FerryHome = args.ferry_home
+    if bool(args.moved) == bool(args.document_ids):
+        return _fail("name the documents to deliver again, or --moved", EXIT_USAGE)
+    settings = _settings(home)
+    if isinstance(settings, str):
+        return _fail(settings)
+    if args.destination and settings.destination(args.destination) is None:
+        known = ", ".join(d.name for d in settings.destinations) or "none yet"
+        return _fail(f"no destination named {args.destination!r} (known: {known})", EXIT_USAGE)
+
+    async def work(engine: Engine) -> RunSummary | None:
+        ids = list(args.document_ids)
+        if args.moved:
+            ids = list(
+                dict.fromkeys(
+                    moved.document_id
+                    for moved in engine.store.moved()
+                    if args.destination in (None, moved.destination)
+                )
+            )
+            if not ids:
+                return None
+        await engine.deliver_again(ids, args.destination)
+        return await engine.sync_once("incremental")
+
+    result = _with_engine(home, work)
+    if result is None:
+        print("No document's files were picked up or moved.")
+        return 0
+    if isinstance(result, int):
+        return result
+    return _print_summary(result, args.language)
 
 
 def run_resend(args: argparse.Namespace) -> int:
@@ -349,7 +456,7 @@ def run_resend(args: argparse.Namespace) -> int:
     result = _with_engine(home, work)
     if isinstance(result, int):
         return result
-    return _print_summary(result)
+    return _print_summary(result, args.language)
 
 
 def run_retry(args: argparse.Namespace) -> int:
@@ -367,4 +474,4 @@ def run_retry(args: argparse.Namespace) -> int:
     result = _with_engine(home, work)
     if isinstance(result, int):
         return result
-    return _print_summary(result)
+    return _print_summary(result, args.language)

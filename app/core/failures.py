@@ -69,6 +69,8 @@ class FailureCode(StrEnum):
     FORBIDDEN = "forbidden"
     OFFLINE = "offline"
     LOGIN_NEEDED = "login_needed"
+    # -- Ferry itself: a bug or a state write refused; the document stays queued
+    INTERNAL = "internal"
     # -- a code this version does not know (read from a newer Ferry's data)
     UNKNOWN = "unknown"
 
@@ -98,6 +100,7 @@ TRANSIENT_CODES = frozenset(
         FailureCode.PLATFORM_ERROR,
         FailureCode.PLATFORM_INCONSISTENT,
         FailureCode.OFFLINE,
+        FailureCode.INTERNAL,
     }
 )
 
@@ -719,6 +722,16 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "n'est donc livré ; ouvrez Ferry et reconnectez-vous.",
         Language.NL: "Het platform aanvaardt de aanmelding van Ferry niet meer{said}, dus er "
         "worden geen documenten geleverd; open Ferry en meld u opnieuw aan.",
+    },
+    (FailureCode.INTERNAL, ""): {
+        Language.EN: "Ferry met an unexpected error while handling document {document}"
+        "{said}; the document stays queued. If this lasts, send Ferry's logs to support.",
+        Language.FR: "Ferry a rencontré une erreur inattendue en traitant le document "
+        "{document}{said} ; le document reste en attente. Si cela persiste, envoyez les "
+        "journaux de Ferry au service d'assistance.",
+        Language.NL: "Ferry stootte op een onverwachte fout bij het verwerken van document "
+        "{document}{said}; het document blijft in de wachtrij. Blijft dit duren, stuur dan "
+        "de logbestanden van Ferry naar de helpdesk.",
     },
     (FailureCode.UNKNOWN, ""): {
         Language.EN: "Ferry met a problem that this version cannot put into words (code "

@@ -39,7 +39,10 @@ from app.auth.account import StoredLogin, load_login
 from app.auth.login import LoginTarget
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded, TokenSession
+from app.core import notes
+from app.core.failures import Failure, FailureCode, describe, retry_at_param
 from app.core.kinds import DeliveryStatus
+from app.core.language import FALLBACK, Language
 from app.core.names import TargetOS, running_target
 from app.core.templates import ClientValues
 from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
@@ -53,6 +56,7 @@ from app.engine.messages import (
     DocumentChanged,
     EngineState,
     Event,
+    FailureInfo,
     FullSync,
     LoginNeededEvent,
     Pause,
@@ -79,6 +83,7 @@ from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError, PlatformUnreachable
+from app.regions import RegionsError, regions
 from app.settings import ClientLink, Settings, load_settings, settings_path
 
 log = logging.getLogger(__name__)
@@ -145,23 +150,21 @@ class RunSummary:
     delivered: int = 0
     failed: int = 0
     skipped: int = 0
-    errors: list[str] = field(default_factory=list)
+    #: What stopped the run or a part of it, as data (worded by whoever shows it).
+    errors: list[Failure] = field(default_factory=list)
     #: Per destination: Forwarded documents whose files are no longer where Ferry wrote them.
     moved: dict[str, int] = field(default_factory=dict)
 
-    def line(self) -> str:
-        text = (
-            f"{self.kind} sync: {self.documents} document(s) handled, {self.delivered} "
-            f"delivered, {self.failed} in error"
+    def line(self, language: Language = FALLBACK) -> str:
+        return notes.run_line(
+            self.kind,
+            self.documents,
+            self.delivered,
+            self.failed,
+            self.skipped,
+            self.moved,
+            language,
         )
-        if self.skipped:
-            text += f", {self.skipped} not for any destination"
-        for destination, count in sorted(self.moved.items()):
-            text += (
-                f"; {count} forwarded document(s) picked up or moved from {destination} "
-                "(not delivered again: see 'ferry status --moved')"
-            )
-        return text
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class Engine:
         self._state: EngineState = EngineState.STARTING
         self._last_sync: dt.datetime | None = None
         self._full_requested: str | None = None
+        self._office_language: Language = FALLBACK
 
     # -- life cycle -----------------------------------------------------------------------------
 
@@ -244,6 +248,7 @@ class Engine:
         if login is None or not login.api_url:
             raise EngineError("Ferry is not logged in; run 'ferry login' first")
         self._login = login
+        self._office_language = _office_language(login.region)
         self._reload_settings()
         for folder in self.state.delivered_folders():
             removed = remove_stale_temporaries(Path(folder))
@@ -307,26 +312,44 @@ class Engine:
             except Exception:  # a listener's bug must not stop deliveries
                 log.exception("an engine event listener failed")
 
-    def _set_state(self, state: EngineState, detail: str | None = None) -> None:
-        if state == self._state and detail is None:
+    def _set_state(self, state: EngineState, failure: Failure | None = None) -> None:
+        """``failure``: why (offline, login needed), as data; ``detail`` carries its English
+        words for the log and older readers."""
+        if state == self._state and failure is None:
             return
         self._state = state
         errors = len(self.state.documents(DeliveryStatus.ERROR.value)) if self.state else 0
         self._emit(
-            StateChanged(state=state, detail=detail, last_sync=self._last_sync, errors=errors)
+            StateChanged(
+                state=state,
+                detail=failure.message() if failure else None,
+                failure=FailureInfo.of(failure) if failure else None,
+                last_sync=self._last_sync,
+                errors=errors,
+            )
         )
 
     def _login_lost(self, reason: str) -> None:
         self._login_needed = reason
-        self._emit(LoginNeededEvent(reason=reason))
-        self._set_state(EngineState.LOGIN_NEEDED, reason)
+        failure = Failure.of(FailureCode.LOGIN_NEEDED)
+        log.warning("login needed [%s]: %s", failure.code.value, reason)
+        self._emit(LoginNeededEvent(reason=reason, failure=FailureInfo.of(failure)))
+        self._set_state(EngineState.LOGIN_NEEDED, failure)
 
-    def _set_online(self, online: bool, detail: str | None = None) -> None:
+    def _set_online(self, online: bool, failure: Failure | None = None) -> None:
         if online != self._online:
             self._online = online
-            self._emit(Connectivity(online=online, detail=detail))
+            if not online and failure is not None:
+                log.warning("offline: %s", _logged(failure))
+            self._emit(
+                Connectivity(
+                    online=online,
+                    detail=failure.message() if failure else None,
+                    failure=FailureInfo.of(failure) if failure else None,
+                )
+            )
             if not online:
-                self._set_state(EngineState.OFFLINE, detail)
+                self._set_state(EngineState.OFFLINE, failure)
 
     # -- settings and clients -------------------------------------------------------------------
 
@@ -420,7 +443,8 @@ class Engine:
         )
         resend = item.reason == "resend"
         locations: list[str] = []
-        failures: list[str] = []
+        failures: list[Failure] = []
+        waiting: list[TransientFailure] = []
         outcomes: list[DeliveryOutcome] = []
         taken = False
         for name in link.destinations:
@@ -449,12 +473,31 @@ class Engine:
                     look_first=resend or done is not None,  # see deliver()
                 )
             except TransientFailure as error:
-                return self._postpone(item, error)
+                # This destination waits (a share down, a file held, the platform busy); the
+                # others go on, and what they received is recorded and shown meanwhile.
+                waiting.append(error)
+                retry_at = time.time() + transient_delay(item.attempts, error.retry_after)
+                failure = error.failure.with_params(
+                    destination=name, retry_at=retry_at_param(retry_at)
+                )
+                if failure.code is FailureCode.OFFLINE:
+                    self._set_online(False, failure)
+                outcomes.append(
+                    DeliveryOutcome(name, [], failure.code.value, failure.message(), retry_at)
+                )
+                failures.append(failure)
+                taken = True
+                continue
             except PermanentFailure as error:
                 attempts = done.attempts if done else 0
                 retry_at = time.time() + permanent_delay(attempts)
-                outcomes.append(DeliveryOutcome(name, [], error.code, str(error), retry_at))
-                failures.append(f"{name}: {error}")
+                failure = error.failure.with_params(
+                    destination=name, retry_at=retry_at_param(retry_at)
+                )
+                outcomes.append(
+                    DeliveryOutcome(name, [], failure.code.value, failure.message(), retry_at)
+                )
+                failures.append(failure)
                 taken = True
                 continue
             outcomes.append(DeliveryOutcome(name, paths or []))
@@ -469,7 +512,71 @@ class Engine:
             )
             summary.skipped += 1
             return _Outcome(False, False, False)
+        if waiting:
+            return self._wait(document, record, item, outcomes, locations, failures, resend)
         return await self._report(document, record, item, outcomes, locations, failures, resend)
+
+    def _wait(
+        self,
+        document: Document,
+        record: dict[str, Any],
+        item: QueueItem,
+        outcomes: list[DeliveryOutcome],
+        locations: list[str],
+        failures: list[Failure],
+        resend: bool,
+    ) -> _Outcome:
+        """A destination waits on a transient cause: nothing is reported to the platform yet
+        (the document is not done), but the table and ``ferry status`` show it waiting, with
+        why and when Ferry tries again, and what the other destinations already received."""
+        next_try = min(o.next_retry for o in outcomes if o.next_retry is not None)
+        log.info(
+            "document %s waits until %s: %s",
+            document.id,
+            retry_at_param(next_try),
+            "; ".join(_logged(failure) for failure in failures),
+        )
+        completion = Completion(
+            record,
+            outcomes,
+            DeliveryStatus.TO_FETCH.value,
+            describe(failures),
+            locations,
+            forget_first=resend,
+            retry_at=next_try,
+            failures=[failure.to_json() for failure in failures],
+            reason="waiting",
+        )
+        self.store.complete_documents([completion])
+        self._tell(document, DeliveryStatus.TO_FETCH, failures, locations, next_try)
+        return _Outcome(False, False, True)
+
+    def _tell(
+        self,
+        document: Document,
+        status: DeliveryStatus,
+        failures: list[Failure],
+        locations: list[str],
+        next_try: float | None,
+    ) -> None:
+        if self._on_event is None:  # building the event costs, with nobody to tell
+            return
+        self._emit(
+            DocumentChanged(
+                document_id=document.id,
+                client_id=document.client_id,
+                kind=document.kind.value,
+                number=document.number,
+                issue_date=document.issue_date.isoformat(),
+                amount=None if document.amount is None else format(document.amount, "f"),
+                currency=document.currency,
+                status=status.value,
+                message=describe(failures) if failures else None,
+                locations=locations,
+                failures=[FailureInfo.of(failure) for failure in failures],
+                next_try=next_try,
+            )
+        )
 
     async def _report(
         self,
@@ -478,22 +585,35 @@ class Engine:
         item: QueueItem,
         outcomes: list[DeliveryOutcome],
         locations: list[str],
-        failures: list[str],
+        failures: list[Failure],
         resend: bool,
     ) -> _Outcome:
         report: ForwardedReport | ErrorReport
         if failures:
-            message = "; ".join(failures)[:3900]
+            # The platform shows it to the office: in the office's language.
+            message = describe(failures, self._office_language)[:3900]
             report = ErrorReport(status="error", message=message)
+            log.info(
+                "document %s in error: %s",
+                document.id,
+                "; ".join(_logged(failure) for failure in failures),
+            )
         else:
             report = ForwardedReport(status="forwarded", locations=locations)
         status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
-        said = "; ".join(failures) if failures else None
+        said = describe(failures) if failures else None
         retry_at = (
             min(o.next_retry for o in outcomes if o.next_retry is not None) if failures else None
         )
         completion = Completion(
-            record, outcomes, status.value, said, locations, forget_first=resend, retry_at=retry_at
+            record,
+            outcomes,
+            status.value,
+            said,
+            locations,
+            forget_first=resend,
+            retry_at=retry_at,
+            failures=[failure.to_json() for failure in failures],
         )
         assert self._reporter is not None, "open() first"
         try:
@@ -506,21 +626,7 @@ class Engine:
             if error.transient:
                 return self._postpone(item, error)
             raise
-        if self._on_event is not None:  # building the event costs, with nobody to tell
-            self._emit(
-                DocumentChanged(
-                    document_id=document.id,
-                    client_id=document.client_id,
-                    kind=document.kind.value,
-                    number=document.number,
-                    issue_date=document.issue_date.isoformat(),
-                    amount=None if document.amount is None else format(document.amount, "f"),
-                    currency=document.currency,
-                    status=status.value,
-                    message=said,
-                    locations=locations,
-                )
-            )
+        self._tell(document, status, failures, locations, retry_at)
         if failures:
             return _Outcome(False, True, False)
         return _Outcome(True, False, False)
@@ -530,12 +636,16 @@ class Engine:
         if reported:
             self.store.complete_documents([pending.record for pending in reported])
 
-    def _postpone(self, item: QueueItem, error: Exception) -> _Outcome:
-        retry_after = getattr(error, "retry_after", None)
-        delay = transient_delay(item.attempts, retry_after)
-        log.info("document %s: %s; trying again in %.0f s", item.document_id, error, delay)
+    def _postpone(self, item: QueueItem, error: PlatformError) -> _Outcome:
+        delay = transient_delay(item.attempts, error.retry_after)
+        log.info(
+            "document %s: %s; trying again in %.0f s",
+            item.document_id,
+            _logged(error.failure),
+            delay,
+        )
         if isinstance(error, PlatformUnreachable):
-            self._set_online(False, str(error))
+            self._set_online(False, error.failure)
         self.store.postpone(item.document_id, time.time() + delay)
         return _Outcome(False, False, True)
 
@@ -569,7 +679,9 @@ class Engine:
                 # An unexpected failure (a state write refused, a bug): the document stays
                 # queued and the next pass does it again; every step is safe to repeat.
                 log.exception("document %s could not be processed", item.document_id)
-                summary.errors.append(f"document {item.document_id}: {error}")
+                summary.errors.append(
+                    Failure.of(FailureCode.INTERNAL, document=item.document_id, said=str(error))
+                )
                 return
             finally:
                 self._in_flight.discard(item.document_id)
@@ -628,12 +740,12 @@ class Engine:
         try:
             await self.pull_changes(0)
             await self._drain_with_retries(summary)
-        except LoginNeeded as error:
-            summary.errors.append(f"login needed: {error}")
+        except LoginNeeded:
+            summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
         except PlatformError as error:
-            summary.errors.append(str(error))
+            summary.errors.append(error.failure)
             if isinstance(error, PlatformUnreachable):
-                self._set_online(False, str(error))
+                self._set_online(False, error.failure)
         self._finish(run_id, summary)
         return summary
 
@@ -692,10 +804,10 @@ class Engine:
             await self._drain_with_retries(summary)
             self._listed.clear()
             self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
-        except LoginNeeded as error:
-            summary.errors.append(f"login needed: {error}")
+        except LoginNeeded:
+            summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
         except PlatformError as error:
-            summary.errors.append(str(error))
+            summary.errors.append(error.failure)
         self._finish(run_id, summary)
         return summary
 
@@ -798,7 +910,7 @@ class Engine:
         self.store.deliver_again(list(document_ids), destination, "deliver_again")
 
     def _finish(self, run_id: int, summary: RunSummary) -> None:
-        message = "; ".join(summary.errors) if summary.errors else None
+        message = describe(summary.errors) if summary.errors else None
         self.store.finish_run(
             run_id,
             documents=summary.documents,
@@ -816,13 +928,14 @@ class Engine:
                 failed=summary.failed,
                 message=message,
                 moved=dict(summary.moved),
+                failures=[FailureInfo.of(failure) for failure in dict.fromkeys(summary.errors)],
             )
         )
         self._settle_state()
 
     def _settle_state(self) -> None:
         if self._login_needed:
-            self._set_state(EngineState.LOGIN_NEEDED, self._login_needed)
+            self._set_state(EngineState.LOGIN_NEEDED, Failure.of(FailureCode.LOGIN_NEEDED))
         elif self._paused:
             self._set_state(EngineState.PAUSED)
         elif not self._online:
@@ -852,7 +965,8 @@ class Engine:
             outcome = (
                 TaskOutcome.FAILED if summary.failed or summary.errors else TaskOutcome.SUCCEEDED
             )
-            message = "; ".join(summary.errors) or None
+            # The platform shows it to the office: in the office's language.
+            message = describe(summary.errors, self._office_language) or None
             await self.client.report_task(
                 task.id,
                 TaskReport(
@@ -952,11 +1066,11 @@ class Engine:
                 continue
             except PlatformUnreachable as error:
                 failures += 1
-                self._set_online(False, str(error))
+                self._set_online(False, error.failure)
                 await self._sleep_or_wake(transient_delay(failures))
             except PlatformError as error:
                 failures += 1
-                log.warning("the platform failed: %s", error)
+                log.warning("the platform failed: %s", _logged(error.failure))
                 await self._sleep_or_wake(transient_delay(failures, error.retry_after))
             except Exception:
                 failures += 1
@@ -1019,3 +1133,17 @@ def _gone(paths: Sequence[Sequence[str]]) -> list[bool]:
     """For each delivery's paths, whether any of its files is no longer there (a file thread:
     a network share may take its time)."""
     return [any(not Path(path).exists() for path in group) for group in paths]
+
+
+def _logged(failure: Failure) -> str:
+    """A failure as the log keeps it: its code and parameters, then its English words."""
+    params = " ".join(f"{name}={value!r}" for name, value in failure.params)
+    return f"[{failure.code.value}{' ' + params if params else ''}] {failure.message()}"
+
+
+def _office_language(region: str) -> Language:
+    """The language of the office's platform (its region's), for what Ferry reports there."""
+    try:
+        return regions().get(region).language
+    except (KeyError, RegionsError):
+        return FALLBACK

@@ -106,8 +106,19 @@ def _files_gone(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE deliveries ADD COLUMN gone_since REAL")
 
 
+def _failures_as_data(db: sqlite3.Connection) -> None:
+    """3: why a document is in Error or waits, as codes and parameters (JSON) worded by whoever
+    shows them in the reader's language, and when Ferry tries it again by itself."""
+    db.execute("ALTER TABLE documents ADD COLUMN failures TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE documents ADD COLUMN next_try REAL")
+
+
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
-_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_v1, _files_gone)
+_MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_v1,
+    _files_gone,
+    _failures_as_data,
+)
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
@@ -165,6 +176,11 @@ class Completion:
     locations: list[str]
     forget_first: bool = False
     retry_at: float | None = None
+    #: Why it failed or waits: ``Failure.to_json()`` of each (see app.core.failures).
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    #: With ``retry_at``: the queue's reason from now on (a resend that waits is not a resend
+    #: any more once some destinations have it).
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -637,12 +653,14 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
             )
     if completion.status is not None:
         db.execute(
-            "UPDATE documents SET status = ?, message = ?, locations = ?, last_attempt = "
-            "?, updated = ? WHERE id = ?",
+            "UPDATE documents SET status = ?, message = ?, locations = ?, failures = ?, "
+            "next_try = ?, last_attempt = ?, updated = ? WHERE id = ?",
             (
                 completion.status,
                 completion.message,
                 json.dumps(completion.locations),
+                json.dumps(completion.failures),
+                completion.retry_at,
                 now,
                 now,
                 document["id"],
@@ -652,8 +670,9 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
         db.execute("DELETE FROM queue WHERE document_id = ?", (document["id"],))
     else:
         db.execute(
-            "UPDATE queue SET attempts = attempts + 1, not_before = ? WHERE document_id = ?",
-            (completion.retry_at, document["id"]),
+            "UPDATE queue SET attempts = attempts + 1, not_before = ?, reason = "
+            "coalesce(?, reason) WHERE document_id = ?",
+            (completion.retry_at, completion.reason, document["id"]),
         )
 
 
@@ -692,6 +711,7 @@ def _iso(value: Any) -> str:
 def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
     data = dict(row)
     data["locations"] = json.loads(data["locations"] or "[]")
+    data["failures"] = json.loads(data["failures"] or "[]")
     if "moved" in data:
         data["moved"] = sorted(data["moved"].split("\x1f")) if data["moved"] else []
     return data

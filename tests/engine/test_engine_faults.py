@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 from app import os_specific
+from app.core.failures import FailureCode
 from app.engine import deliverer, delivery
 from app.engine.engine import RunSummary
 from app.engine.messages import Connectivity, Event, LoginNeededEvent
@@ -56,10 +57,10 @@ async def test_a_platform_down_leaves_documents_to_fetch_then_everything_arrives
         summary = await engine.sync_once()
         assert (summary.delivered, summary.failed) == (0, 0)
         assert len(summary.errors) == 1
-        said = summary.errors[0]
-        assert "the platform" in said.lower()
-        assert "unavailable" in said or "internal error" in said
-        assert engine.store.runs(1)[0].message == said
+        failure = summary.errors[0]
+        assert failure.code in (FailureCode.PLATFORM_UNAVAILABLE, FailureCode.PLATFORM_ERROR)
+        assert failure.transient
+        assert engine.store.runs(1)[0].message == failure.message()
         for document in documents:
             assert office.on_platform(document.id).status.value == "to_fetch"
         assert files_under(office.root) == set()
@@ -85,8 +86,8 @@ async def test_dropped_connections_go_offline_then_recover_without_half_files(
     async with running(office, on_event=events.append) as engine:
         office.admin.set_faults(drop_rate=1.0)
         summary = await engine.sync_once()
-        assert summary.errors and "cannot reach the platform" in summary.errors[0]
-        assert "connection was cut" in summary.errors[0]
+        assert summary.errors and summary.errors[0].code is FailureCode.OFFLINE
+        assert summary.errors[0].param("reason") == "cut"
         offline = [e for e in events if isinstance(e, Connectivity)]
         assert offline and offline[-1].online is False
         summaries = await through_a_fault(office, engine, 3.0, drop_rate=0.5)
@@ -102,7 +103,7 @@ async def test_throttling_honours_retry_after_and_recovers(office: Office) -> No
         # the feed itself throttled: the run says so in plain words
         office.admin.set_faults(throttle_rate=1.0, retry_after_s=5)
         summary = await engine.sync_once()
-        assert summary.errors and "busy" in summary.errors[0]
+        assert summary.errors and summary.errors[0].code is FailureCode.PLATFORM_BUSY
         office.admin.clear_faults()
         # the documents queued, then every call throttled with Retry-After: 5 s
         assert await engine.pull_changes(0) >= 4  # the realm's other documents come too

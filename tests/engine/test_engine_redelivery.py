@@ -10,10 +10,12 @@ destination marked as an archive gets its missing files back by itself.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 from app.api.models import Document
+from app.core.language import Language
 from app.engine.engine import Engine
 from app.engine.messages import DocumentChanged, Event, RunFinished
 from app.settings import Destination
@@ -64,6 +66,7 @@ async def test_files_taken_by_the_importer_are_reported_not_delivered_again(
         assert (full.delivered, full.failed, full.errors) == (0, 0, [])
         assert full.moved == {"Winbooks": 2}
         assert "2 forwarded document(s) picked up or moved from Winbooks" in full.line()
+        assert "2 document(s) transmis pris en charge" in full.line(Language.FR)
         gone = {(m.document_id, m.destination) for m in engine.store.moved()}
         assert gone == {(moved.id, "Winbooks"), (deleted.id, "Winbooks")}
         assert engine.store.document(moved.id)["moved"] == ["Winbooks"]
@@ -175,3 +178,35 @@ async def test_a_file_put_back_by_a_person_is_no_longer_reported(office: Office)
         path.write_bytes(content)
         assert (await engine.full_sync()).moved == {}
         assert engine.store.moved() == []
+
+
+def test_the_command_line_reports_moved_files_and_delivers_them_again(office: Office) -> None:
+    from tests.engine.test_engine_failure_words import ferry
+
+    client = office.new_client("Command Line BV")
+    document = office.add(client, "receipt")
+    inbox = office.root / "inbox"
+    office.configure([Destination(name="W", general_path=str(inbox))], {client.id: ["W"]})
+    assert ferry(office, "sync", "--once").returncode == 0
+    path = _written(office, inbox, document)
+    path.unlink()
+    full = ferry(office, "sync", "--full")
+    assert full.returncode == 0, full.stdout + full.stderr
+    assert "0 delivered" in full.stdout
+    assert "1 forwarded document(s) picked up or moved from W" in full.stdout
+    assert not path.exists()
+    dutch = ferry(office, "--language", "nl", "status", "--moved")
+    (line,) = [line for line in dutch.stdout.splitlines() if line.startswith(document.id)]
+    assert "Opgehaald of verplaatst uit W" in line and "Doorgestuurd" in line
+    listed = ferry(office, "status", "--moved", "--json")
+    assert [json.loads(line)["moved"] for line in listed.stdout.splitlines()] == [["W"]]
+    unknown = ferry(office, "deliver-again", "--moved", "--destination", "Nope")
+    assert unknown.returncode == 2 and "no destination named 'Nope'" in unknown.stderr
+    again = ferry(office, "deliver-again", "--moved")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "1 delivered" in again.stdout
+    assert path.read_bytes() == office.uploaded[document.id][document.files[0].id]
+    assert ferry(office, "status", "--moved").stdout.count(document.id) == 0
+    nothing = ferry(office, "deliver-again", "--moved")
+    assert nothing.returncode == 0 and "No document's files were picked up" in nothing.stdout
+    assert files_under(office.root) == {path}
