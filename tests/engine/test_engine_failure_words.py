@@ -166,3 +166,78 @@ async def test_the_error_sent_to_the_platform_is_in_the_offices_language(
     assert message == f"Winbooks: {failure.message(Language.FR)}"
     assert "dossier" in message and "Ferry réessaiera" in message
     assert row["message"] == f"Winbooks: {failure.message()}"  # the log's words: English
+
+
+def test_status_words_every_failure_kind_in_the_persons_language(tmp_path: Path) -> None:
+    """Each failure kind, stored as the engine stores it, worded by ``ferry status`` in
+    English, French and Dutch: the same code, the reader's words, no English left in."""
+    import datetime as dt
+
+    from app.engine.state import Completion, StateStore
+    from app.home import FerryHome
+    from tests.core.test_failures import SAMPLES
+
+    kinds = [
+        FailureCode.PERMISSION,
+        FailureCode.DISK_FULL,
+        FailureCode.PATH_TOO_LONG,
+        FailureCode.LOCKED,
+        FailureCode.CHECKSUM,
+        FailureCode.NO_PDF,
+        FailureCode.PLATFORM_REFUSED,
+        FailureCode.PLATFORM_UNAVAILABLE,
+        FailureCode.LOGIN_NEEDED,
+        FailureCode.OFFLINE,
+    ]
+    home = FerryHome.under(tmp_path / "home").ensure()
+    store = StateStore(home.state_dir / "state.db")
+    failures: dict[str, Failure] = {}
+    for number, code in enumerate(kinds):
+        failure = Failure.of(code, **SAMPLES[code])
+        document_id = f"doc-{code.value}"
+        failures[document_id] = failure
+        store.complete_documents(
+            [
+                Completion(
+                    {
+                        "id": document_id,
+                        "client_id": "c1",
+                        "kind": "purchase",
+                        "number": f"INV-{number}",
+                        "issue_date": dt.date(2026, 3, 9),
+                        "created_at": dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
+                    },
+                    [],
+                    "to_fetch" if failure.transient else "error",
+                    failure.message(),
+                    [],
+                    retry_at=1e10,
+                    failures=[failure.to_json()],
+                )
+            ]
+        )
+    store.close()
+    for language in Language:
+        done = subprocess.run(
+            [
+                *(sys.executable, "-m", "app", "--home", str(home.settings_dir.parent)),
+                *("--language", language.value, "status"),
+            ],
+            cwd=REPO,
+            env={**os.environ, "LANG": "C.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
+        for document_id, failure in failures.items():
+            line = lines[document_id]
+            # the sentence up to its retry time (worded against the clock when shown)
+            words = failure.message(language).split(" Ferry ")[0]
+            assert words[:60] in line, (language, document_id, line)
+            if language is not Language.EN:
+                assert failure.message(Language.EN)[:40] not in line
+                for english in ENGLISH:
+                    assert english not in line, (language, english, line)
