@@ -8,7 +8,8 @@ shows them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import cast
 
 from PySide6.QtCore import (
@@ -22,7 +23,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
+from app.core.failures import Failure, describe
 from app.engine.messages import RunFinished, RunStarted
+from app.gui.failure_words import failures_of, language_now
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -44,6 +47,10 @@ class RunRow:
     delivered: int
     failed: int
     message: str | None
+    # Per destination, forwarded documents whose files a full sync found gone.
+    moved: dict[str, int] = field(default_factory=dict)
+    # What stopped the run, as data: worded when shown, in the person's language.
+    failures: tuple[Failure, ...] = ()
 
 
 # Marked for pyside6-lupdate here, translated when shown (so a language switch needs no rebuild).
@@ -117,16 +124,38 @@ class ActivityModel(QAbstractTableModel):
                 return row.delivered
             if column == 5:
                 return row.failed
-            return row.message or ""
+            return self.what_failed(row)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
-            return row.message
+            return self.what_failed(row) or None
         return None
+
+    def moved_words(self, moved: Mapping[str, int]) -> str:
+        """A full sync's counts of files gone: "2 picked up or moved from Winbooks"."""
+        return "; ".join(
+            self.tr("%n picked up or moved from %1", "", count).replace("%1", destination)
+            for destination, count in sorted(moved.items())
+            if count
+        )
+
+    def what_failed(self, row: RunRow) -> str:
+        """The "What failed" column: what stopped the run, made from its failures in the
+        person's language, and what a full sync found picked up or moved. A run read from an
+        older history (no failures kept) shows its message."""
+        parts: list[str] = []
+        if row.failures:
+            parts.append(describe(row.failures, language_now()))
+        moved = self.moved_words(row.moved)
+        if moved:
+            parts.append(moved)
+        if not parts and row.message:
+            parts.append(row.message)
+        return " · ".join(parts)
 
     def retranslate(self) -> None:
         """Headers and words again after a language switch (the numbers stay)."""
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
         if self._rows:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 2))
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self._rows) - 1, 6))
 
     def row_at(self, position: int) -> RunRow:
         return self._rows[position]
@@ -157,6 +186,8 @@ class ActivityModel(QAbstractTableModel):
                     event.failed,
                 )
                 row.message = event.message
+                row.moved = dict(event.moved)
+                row.failures = failures_of(event.failures)
                 self.dataChanged.emit(self.index(position, 0), self.index(position, 6))
                 return
         now = dt.datetime.now().timestamp()
@@ -172,6 +203,8 @@ class ActivityModel(QAbstractTableModel):
                 event.delivered,
                 event.failed,
                 event.message,
+                dict(event.moved),
+                failures_of(event.failures),
             ),
         )
         self.endInsertRows()

@@ -26,11 +26,13 @@ from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
 from app.commands.account import end_login
+from app.core.failures import describe
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
 from app.engine.messages import (
     ClientsLoaded,
+    DeliverAgain,
     EngineState,
     FullSync,
     Pause,
@@ -48,6 +50,7 @@ from app.gui.background import Background
 from app.gui.bridge import EngineBridge
 from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.documents_model import DocumentRow
+from app.gui.failure_words import failure_of, language_now
 from app.gui.i18n import install_translator, system_language
 from app.gui.main_window import MainWindow
 from app.gui.preview_clients import preview_clients
@@ -114,6 +117,7 @@ class FerryApp(QObject):
         self.tray.attach(self.bridge)
         view.resend_requested.connect(self._resend)
         view.retry_requested.connect(self._retry)
+        view.deliver_again_requested.connect(self._deliver_again)
         self.tray.open_requested.connect(self.window.bring_forward)
         self.tray.errors_requested.connect(self.window.show_errors)
         self.tray.sync_now_requested.connect(self._sync_now)
@@ -302,8 +306,14 @@ class FerryApp(QObject):
     @Slot(object)
     def _on_state(self, event: StateChanged) -> None:
         self.window.show_state(event)
-        if event.state is EngineState.STOPPED and event.detail:
-            self._warn(self.tr("Ferry could not start syncing"), event.detail)
+        if event.state is EngineState.STOPPED:
+            failure = failure_of(event.failure)
+            if failure is not None:
+                self._warn(
+                    self.tr("Ferry could not start syncing"), describe([failure], language_now())
+                )
+            elif event.detail:
+                self._warn(self.tr("Ferry could not start syncing"), event.detail)
 
     @Slot(object)
     def _on_run_finished(self, event: RunFinished) -> None:
@@ -327,6 +337,12 @@ class FerryApp(QObject):
     @Slot(list)
     def _retry(self, ids: list[str]) -> None:
         self._send(Retry(document_ids=ids))
+
+    @Slot(list)
+    def _deliver_again(self, ids: list[str]) -> None:
+        """*Deliver again here*, confirmed by the person: every destination each was
+        delivered to."""
+        self._send(DeliverAgain(document_ids=ids))
 
     @Slot()
     def _sync_now(self) -> None:
@@ -585,6 +601,7 @@ class FerryApp(QObject):
         app = QApplication.instance()
         if language is not self.language and isinstance(app, QApplication):
             self.language = install_translator(app, language, cache_dir=_qm_cache(self.home))
+            self.tray.retranslate()
         self._show_settings()
         if self.engine is not None and settings.proxy != self._proxy:
             self._restart_engine()

@@ -34,7 +34,7 @@ class EngineBridge(QObject):
     state_changed = Signal(object)  # StateChanged
     run_started = Signal(object)  # RunStarted
     run_finished = Signal(object)  # RunFinished
-    login_needed = Signal(str)
+    login_needed = Signal(object)  # LoginNeededEvent
     connectivity = Signal(object)  # Connectivity
     clients_loaded = Signal(object)  # ClientsLoaded
 
@@ -74,7 +74,7 @@ class EngineBridge(QObject):
         elif isinstance(event, RunFinished):
             self.run_finished.emit(event)
         elif isinstance(event, LoginNeededEvent):
-            self.login_needed.emit(event.reason)
+            self.login_needed.emit(event)
         elif isinstance(event, Connectivity):
             self.connectivity.emit(event)
         elif isinstance(event, ClientsLoaded):

@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -330,6 +331,27 @@ class DestinationEditor(QDialog):
         for kind, field in self.per_kind.items():
             form.addRow(kind.label(language), field)
         form.addRow(QCoreApplication.translate("DestinationEditor", "Delivery format"), self.format)
+        self.archive = QCheckBox(
+            QCoreApplication.translate("DestinationEditor", "Archive: keep it complete"), self
+        )
+        self.archive_note = QLabel(
+            QCoreApplication.translate(
+                "DestinationEditor",
+                "Files that disappear from this destination are written again by the full "
+                "sync. Leave it off for a folder your accounting software imports from: it "
+                "takes files away after importing them.",
+            ),
+            self,
+        )
+        self.archive_note.setWordWrap(True)
+        self.archive_note.setStyleSheet("color: palette(placeholder-text);")
+        archive = QWidget(self)
+        archive_layout = QVBoxLayout(archive)
+        archive_layout.setContentsMargins(0, 0, 0, 0)
+        archive_layout.setSpacing(2)
+        archive_layout.addWidget(self.archive)
+        archive_layout.addWidget(self.archive_note)
+        form.addRow("", archive)
 
         self.preview_model = PreviewModel(language)
         self.preview = QTableView(self)
@@ -384,6 +406,7 @@ class DestinationEditor(QDialog):
             for kind, path in destination.paths.items():
                 self.per_kind[kind].set_text(path)
         self.format.setCurrentIndex(max(0, self.format.findData(destination.format.value)))
+        self.archive.setChecked(destination.archive)
 
     @Slot()
     def _shape_changed(self) -> None:
@@ -412,11 +435,13 @@ class DestinationEditor(QDialog):
                 name=self.name.text().strip(),
                 general_path=self.general.text(),
                 format=format_value,
+                archive=self.archive.isChecked(),
             )
         return Destination(
             name=self.name.text().strip(),
             paths={kind: text for kind, (_, text) in self._templates().items()},
             format=format_value,
+            archive=self.archive.isChecked(),
         )
 
     # -- checking -----------------------------------------------------------------------------

@@ -50,9 +50,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
+from app.core.failures import Failure
 from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
+from app.gui.failure_words import failures_of, words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -93,18 +95,27 @@ COLUMN_COUNT = len(_HEADERS)
 # Clicking a date header first shows the newest; everything else starts A→Z.
 _INITIAL_DESCENDING = frozenset({Column.DATE, Column.LAST_ATTEMPT})
 
+WAITING = "waiting"
+"""Not a platform status: a To fetch document whose delivery failed for a cause that may pass
+(a network share down) and that Ferry tries again by itself. It counts as To fetch; the table
+shows it as *Waiting*, with the reason and the next try, and the status filter can pick it."""
+
+_WAITING_WORD = cast(str, QT_TRANSLATE_NOOP("DocumentsModel", "Waiting"))
+
 # Sorting by status puts what needs a person first.
 _STATUS_RANK = {
     DeliveryStatus.ERROR.value: 0,
-    DeliveryStatus.TO_FETCH.value: 1,
-    DeliveryStatus.FORWARDED.value: 2,
+    WAITING: 1,
+    DeliveryStatus.TO_FETCH.value: 2,
+    DeliveryStatus.FORWARDED.value: 3,
 }
-_STATUS_RANK_UNKNOWN = 3
+_STATUS_RANK_UNKNOWN = 4
 
 _STATUS_COLORS = {
     DeliveryStatus.TO_FETCH.value: "#1565c0",
     DeliveryStatus.ERROR.value: "#c62828",
     DeliveryStatus.FORWARDED.value: "#2e7d32",
+    WAITING: "#b26a00",
 }
 _UNKNOWN_COLOR = "#757575"
 
@@ -143,6 +154,29 @@ class DocumentRow:
     message: str | None
     locations: list[str] = field(default_factory=list)
     last_attempt: float | None = None
+    # Why it is in Error, or why it waits: worded when shown, in the person's language.
+    failures: tuple[Failure, ...] = ()
+    # When Ferry tries again by itself (seconds since the epoch), for a waiting document.
+    next_try: float | None = None
+    # Destinations its files were picked up or moved from after Ferry delivered them.
+    moved: list[str] = field(default_factory=list)
+    # The message column's words in the model's language (set by the model).
+    text: str = ""
+
+    @property
+    def waiting(self) -> bool:
+        """To fetch, and tried already: it waits on a cause that may pass."""
+        return self.status == DeliveryStatus.TO_FETCH.value and bool(self.failures)
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the table shows it: a waiting document has its own."""
+        return WAITING if self.waiting else self.status
+
+    @property
+    def has_error_text(self) -> bool:
+        """Whether *Copy error* has something to copy: failures, or an old row's message."""
+        return bool(self.failures) or bool(self.message)
 
     @classmethod
     def from_state(
@@ -164,6 +198,9 @@ class DocumentRow:
             message=document.get("message"),
             locations=list(document.get("locations") or []),
             last_attempt=document.get("last_attempt"),
+            failures=failures_of(document.get("failures") or []),
+            next_try=document.get("next_try"),
+            moved=list(document.get("moved") or []),
         )
 
     @classmethod
@@ -184,6 +221,9 @@ class DocumentRow:
             message=change.message,
             locations=list(change.locations),
             last_attempt=last_attempt,
+            failures=failures_of(change.failures),
+            next_try=change.next_try,
+            moved=list(change.moved),
         )
 
 
@@ -236,6 +276,10 @@ def _draw_status(status: str, size: int) -> QPixmap:
             path.lineTo(QPointF(8 * unit, 8.8 * unit))
             path.moveTo(QPointF(8 * unit, 11.6 * unit))
             path.lineTo(QPointF(8 * unit, 11.7 * unit))
+        elif status == WAITING:  # a clock: Ferry tries again later
+            path.moveTo(QPointF(8 * unit, 4.6 * unit))
+            path.lineTo(QPointF(8 * unit, 8.2 * unit))
+            path.lineTo(QPointF(10.8 * unit, 9.8 * unit))
         elif status == DeliveryStatus.TO_FETCH:  # an arrow down, into the folder
             path.moveTo(QPointF(8 * unit, 4.2 * unit))
             path.lineTo(QPointF(8 * unit, 11.2 * unit))
@@ -262,7 +306,10 @@ def kind_label(kind: str, language: Language) -> str:
 
 
 def status_label(status: str, language: Language) -> str:
-    """The word for a status (To fetch / Error / Forwarded) from the core, in three languages."""
+    """The word for a status (To fetch / Error / Forwarded) from the core, in three languages;
+    *Waiting* from Qt's translator."""
+    if status == WAITING:
+        return QCoreApplication.translate(_CONTEXT, _WAITING_WORD)
     try:
         return DeliveryStatus(status).label(language)
     except ValueError:
@@ -281,6 +328,18 @@ def format_amount(amount: str | None, currency: str | None, locale: QLocale) -> 
         return f"{amount} {currency or ''}".strip()
     text = locale.toString(float(value), "f", 2)
     return f"{text} {currency}" if currency else text
+
+
+def moved_words(destinations: Sequence[str]) -> str:
+    """A forwarded document the accounting software took: "Picked up or moved from Winbooks"."""
+    return QCoreApplication.translate("DocumentsModel", "Picked up or moved from %1").replace(
+        "%1", ", ".join(destinations)
+    )
+
+
+def _has_status(row: DocumentRow, status: str) -> bool:
+    """The status filter: a waiting document is To fetch too."""
+    return row.waiting if status == WAITING else row.status == status
 
 
 def format_timestamp(moment: float | None) -> str:
@@ -374,9 +433,9 @@ class DocumentsModel(QAbstractTableModel):
             lambda row: row.number,
             lambda row: row.issue_date,
             self.amount_text,
-            lambda row: self.status_label(row.status),
+            lambda row: self.status_label(row.shown_status),
             lambda row: row.locations[0] if row.locations else "",
-            lambda row: (row.message or "").replace("\n", " "),
+            lambda row: row.text.replace("\n", " "),
             lambda row: format_timestamp(row.last_attempt),
         )
         self._key_functions: tuple[Callable[[DocumentRow], Any], ...] = (
@@ -385,9 +444,9 @@ class DocumentsModel(QAbstractTableModel):
             lambda row: _natural(row.number),
             lambda row: row.issue_date,
             lambda row: _amount_key(row.amount),
-            lambda row: _STATUS_RANK.get(row.status, _STATUS_RANK_UNKNOWN),
+            lambda row: _STATUS_RANK.get(row.shown_status, _STATUS_RANK_UNKNOWN),
             lambda row: row.locations[0].casefold() if row.locations else "",
-            lambda row: (row.message or "").casefold(),
+            lambda row: row.text.casefold(),
             lambda row: -math.inf if row.last_attempt is None else row.last_attempt,
         )
 
@@ -422,12 +481,12 @@ class DocumentsModel(QAbstractTableModel):
             if index.column() != Column.STATUS:
                 return None
             row = self._row_for(index)
-            return None if row is None else status_icon(row.status)
+            return None if row is None else status_icon(row.shown_status)
         if role == _FOREGROUND:
             if index.column() != Column.STATUS:
                 return None
             row = self._row_for(index)
-            return None if row is None else status_color(row.status)
+            return None if row is None else status_color(row.shown_status)
         if role == _ALIGNMENT:
             return _RIGHT if index.column() == Column.AMOUNT else None
         if role == _TOOLTIP:
@@ -465,10 +524,12 @@ class DocumentsModel(QAbstractTableModel):
         for row in self._rows:
             if row.client_id in self._names:
                 row.client_name = self._names[row.client_id]
+            row.text = self.message_text(row)
         self._row_names = {row.client_id: row.client_name for row in self._rows}
         self._set_name_text(self._shown_names())
         self._search = [self._search_text(row) for row in self._rows]
         self._status_counts = Counter(row.status for row in self._rows)
+        self._status_counts[WAITING] = sum(1 for row in self._rows if row.waiting)
         self._client_counts = Counter(row.client_id for row in self._rows)
         self._keys.clear()
         self._resort()
@@ -505,10 +566,13 @@ class DocumentsModel(QAbstractTableModel):
         self._language = language
         self._kind_words.clear()
         self._status_words.clear()
+        for row in self._rows:
+            row.text = self.message_text(row)
         self._search = [self._search_text(row) for row in self._rows]
         self._keys.pop(Column.KIND, None)
+        self._keys.pop(Column.MESSAGE, None)
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
-        if self._sort_column == Column.KIND or self._words:
+        if self._sort_column in (Column.KIND, Column.MESSAGE) or self._words:
             self._relayout(self._refresh_all)
         else:
             self._emit_all_changed()
@@ -536,6 +600,7 @@ class DocumentsModel(QAbstractTableModel):
                 name = self._known_name(change.client_id)
                 attempt = now if change.status != DeliveryStatus.TO_FETCH else None
                 row = DocumentRow.from_change(change, name, attempt)
+                row.text = self.message_text(row)
                 p = len(rows)
                 rows.append(row)
                 self._positions[row.id] = p
@@ -545,6 +610,7 @@ class DocumentsModel(QAbstractTableModel):
                     column_keys.append(self._key(key_column, row))
                 where.append(-1)
                 self._status_counts[row.status] += 1
+                self._status_counts[WAITING] += row.waiting
                 if self._client_counts[row.client_id] == 0:
                     new_clients = True
                 self._client_counts[row.client_id] += 1
@@ -669,6 +735,17 @@ class DocumentsModel(QAbstractTableModel):
     def amount_text(self, row: DocumentRow) -> str:
         return format_amount(row.amount, row.currency, self._locale)
 
+    def message_text(self, row: DocumentRow) -> str:
+        """The message column: the failures in the model's language (a waiting document's
+        with its next try), where a forwarded document's files were picked up or moved from,
+        or, for a row that carries no failures (older data), its stored message."""
+        if row.failures:
+            next_try = row.next_try if row.waiting else None
+            return words(row.failures, self._language, next_try=next_try)
+        if row.moved and row.status == DeliveryStatus.FORWARDED.value:
+            return moved_words(row.moved)
+        return row.message or ""
+
     # -- internals: cells ---------------------------------------------------------------------
 
     def _row_for(self, index: Index) -> DocumentRow | None:
@@ -682,7 +759,7 @@ class DocumentsModel(QAbstractTableModel):
         if column == Column.DESTINATION:
             return "\n".join(row.locations) or None
         if column in (Column.MESSAGE, Column.STATUS):
-            return row.message or None
+            return row.text or None
         if column == Column.CLIENT:
             return f"{self._client_name(row)} ({row.client_id})"
         return None
@@ -732,8 +809,8 @@ class DocumentsModel(QAbstractTableModel):
             self.kind_label(row.kind),
             row.number,
             row.issue_date,
-            self.status_label(row.status),
-            row.message or "",
+            self.status_label(row.shown_status),
+            row.text,
             *row.locations,
         ]
         if row.amount is not None:
@@ -764,7 +841,7 @@ class DocumentsModel(QAbstractTableModel):
 
     def _matches(self, p: int) -> bool:
         row = self._rows[p]
-        if self._status_filter is not None and row.status != self._status_filter:
+        if self._status_filter is not None and not _has_status(row, self._status_filter):
             return False
         if self._client_filter is not None and row.client_id != self._client_filter:
             return False
@@ -777,7 +854,9 @@ class DocumentsModel(QAbstractTableModel):
         """Positions that pass the filters, order kept: one comprehension per active filter."""
         rows, search = self._rows, self._search
         result = positions
-        if self._status_filter is not None:
+        if self._status_filter == WAITING:
+            result = [p for p in result if rows[p].waiting]
+        elif self._status_filter is not None:
             status = self._status_filter
             result = [p for p in result if rows[p].status == status]
         if self._client_filter is not None:
@@ -862,12 +941,18 @@ class DocumentsModel(QAbstractTableModel):
         if row.status != change.status:
             self._status_counts[row.status] -= 1
             self._status_counts[change.status] += 1
-        if change.status != DeliveryStatus.TO_FETCH:
+        was_waiting = row.waiting
+        if change.status != DeliveryStatus.TO_FETCH or change.failures:
             row.last_attempt = now
         row.kind, row.number, row.issue_date = change.kind, change.number, change.issue_date
         row.amount, row.currency = change.amount, change.currency
         row.status, row.message = change.status, change.message
         row.locations = list(change.locations)
+        row.failures = failures_of(change.failures)
+        row.next_try = change.next_try
+        row.moved = list(change.moved)
+        row.text = self.message_text(row)
+        self._status_counts[WAITING] += row.waiting - was_waiting
         if row.client_id != change.client_id:
             self._client_counts[row.client_id] -= 1
             new_client = self._client_counts[change.client_id] == 0

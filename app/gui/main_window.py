@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.failures import describe
 from app.core.language import FALLBACK, Language
 from app.engine.messages import EngineState, StateChanged
 from app.gui.activity_view import ActivityView
 from app.gui.client_links import ClientLinksView
+from app.gui.failure_words import failure_of, language_now
 from app.gui.status_view import StatusView
 from app.settings import Settings
 
@@ -177,7 +179,11 @@ class MainWindow(QMainWindow):
         if event.state is EngineState.ERRORS and event.errors:
             count = event.errors
             words = self.tr("%n document(s) could not be delivered", "", count)
-        if event.detail and event.state in (EngineState.OFFLINE, EngineState.STOPPED):
+        failure = failure_of(event.failure)
+        if failure is not None and event.state not in (EngineState.UP_TO_DATE, EngineState.SYNCING):
+            # why, from the failure's code, in the person's language (never the English detail)
+            words += " — " + describe([failure], language_now())
+        elif event.detail and event.state is EngineState.STOPPED and language_now() is Language.EN:
             words += f" ({event.detail})"
         if event.last_sync is not None:
             local = event.last_sync.astimezone().strftime("%H:%M")

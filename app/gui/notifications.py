@@ -12,11 +12,13 @@ the engine's events (as :class:`~app.gui.bridge.EngineBridge` re-emits them) and
 
 Definitions the rules rest on:
 
-- **A fault** (a cause) is what makes a document fail, recognised by :func:`fault_key`: the
-  error message with its document-specific parts removed (the document's number and id, folder
-  paths, numbers, web addresses). "Winbooks: Ferry may not write in D:\\Compta\\Bakkerij\\2026
-  (…Permission denied…)" and the same for another client's folder are one fault: the same
-  destination refusing writes. A fault is *resolved* when no document fails with it any more
+- **A fault** (a cause) is what makes a document fail, recognised by :func:`fault_key` from
+  the codes of its failures, never from words: the sorted :meth:`Failure.key
+  <app.core.failures.Failure.key>` of each, which keeps the code and what names the cause (the
+  destination, the folder's root, the HTTP status) and leaves out where it happened to show
+  (the client's folder, the document, the file name). A ``permission`` failure of Winbooks in
+  ``D:\\Compta\\Bakkerij\\2026`` and the same for another client's folder are one fault: the
+  same destination refusing writes. A fault is *resolved* when no document fails with it any more
   (they were forwarded, or the engine reports *Up to date* with no errors); if it comes back
   later, it is notified again.
 - **A burst** is the new failures of one run: gathered until the run's ``RunFinished``; outside
@@ -29,6 +31,11 @@ Definitions the rules rest on:
   announcing again the faults that were told before it.
 - **Login needed** is told once per loss of the login: again only after the engine was seen
   working (``Up to date`` or ``Errors``) in between.
+
+Every word is in the person's language: Ferry's own through ``translate`` (Qt's translator),
+the reasons made from the failures' codes in ``language`` (:func:`app.core.failures.describe`),
+without the system's or the platform's own words, which may be in another language (the
+window shows them). The engine's English ``message`` is never shown in another language.
 """
 
 from __future__ import annotations
@@ -40,7 +47,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.core.failures import Failure, describe
 from app.core.kinds import DeliveryStatus
+from app.core.language import FALLBACK, Language
 from app.engine.messages import (
     DocumentChanged,
     EngineState,
@@ -50,6 +59,7 @@ from app.engine.messages import (
     RunStarted,
     StateChanged,
 )
+from app.gui.failure_words import failure_of, failures_of, fault_of, without_foreign_words
 
 # Windows' balloon limits (NOTIFYICONDATA: szInfoTitle[64], szInfo[256], both with their NUL).
 TITLE_LIMIT = 63
@@ -57,6 +67,9 @@ TEXT_LIMIT = 255
 
 Translate = Callable[[str, str], str]
 """``translate(context, text)``: Qt's ``QCoreApplication.translate`` or the identity."""
+
+LanguageSource = Language | Callable[[], Language]
+"""The language of the reasons: fixed, or asked each time (it follows the app's switches)."""
 
 
 def untranslated(context: str, text: str) -> str:
@@ -98,40 +111,13 @@ def fill(text: str, *values: str) -> str:
 
 # --- what makes two failures "the same fault" ----------------------------------------------------
 
-_URL = re.compile(r"\b[a-zA-Z][a-zA-Z0-9+.-]*://\S+")
-# A folder path: starts with a drive (C:\ or C:/), a UNC prefix (\\) or a slash, after a space, a
-# quote or a bracket; runs until a word that follows paths in Ferry's messages ("… /srv/x is
-# full", "… D:\Compta\Bakkerij Peeters BV (the system said …)"), so folder names with spaces
-# (company names) are part of the path.
-_PATH = re.compile(
-    r"(?:^|(?<=[\s'\"(\[=]))"
-    r"(?:[A-Za-z]:[\\/]|\\\\|/)(?=\S)"
-    r".*?"
-    r"(?=\s\(|\s*[;,)\]'\"]|:\s|\s*$|\s(?:is|are|cannot|could|does|did|was|were|has|have"
-    r"|already|failed|for|because|which|and|or)\b)"
-)
-_NUMBER = re.compile(r"\d+")
-_SPACES = re.compile(r"\s+")
 
-
-def fault_key(message: str | None, *, number: str = "", document_id: str = "") -> str:
-    """What identifies the fault behind an error message, the same for every document it hits.
-
-    The engine writes "DESTINATION: what went wrong (what the system said); what to do" per
-    failed destination. The document's own number and id, folder paths (which hold the
-    client's name, the year, the kind), web addresses and numbers (sizes, years, error codes)
-    are removed; what remains — the destination and the kind of failure — is the fault.
-    """
-    if not message:
-        return ""
-    text = message
-    for own in (number, document_id):
-        if len(own) >= 2:
-            text = text.replace(own, "<doc>")
-    text = _URL.sub("<url>", text)
-    text = _PATH.sub("<path>", text)
-    text = _NUMBER.sub("#", text)
-    return _SPACES.sub(" ", text).strip().casefold()
+def fault_key(document: DocumentChanged) -> str:
+    """What identifies the fault behind a document's failure, the same for every document it
+    hits: the sorted keys of its failures (one per destination that failed). Decided from the
+    codes and their parameters only; a document without failures (an older engine) has the
+    fault ``""``."""
+    return fault_of(failures_of(document.failures))
 
 
 # --- notifications -------------------------------------------------------------------------------
@@ -177,12 +163,14 @@ class ErrorNotifier:
         self,
         *,
         translate: Translate = untranslated,
+        language: LanguageSource = FALLBACK,
         clock: Callable[[], float] = time.monotonic,
         quiet_first_run: bool = True,
         settle_s: float = 10.0,
         max_hold_s: float = 120.0,
     ) -> None:
         self._translate = translate
+        self._language = language
         self._clock = clock
         self._quiet_first_run = quiet_first_run
         self.settle_s = settle_s
@@ -202,6 +190,11 @@ class ErrorNotifier:
         self._login_told = False
 
     # -- what it knows ----------------------------------------------------------------------------
+
+    @property
+    def language(self) -> Language:
+        """The language the reasons are worded in now."""
+        return self._language if isinstance(self._language, Language) else self._language()
 
     @property
     def in_first_import(self) -> bool:
@@ -231,7 +224,7 @@ class ErrorNotifier:
         if isinstance(event, StateChanged):
             return self.on_state(event)
         if isinstance(event, LoginNeededEvent):
-            return self.on_login_needed(event.reason)
+            return self.on_login_needed(failure_of(event.failure))
         return None
 
     def on_documents(self, documents: Iterable[DocumentChanged]) -> None:
@@ -257,7 +250,7 @@ class ErrorNotifier:
 
     def on_state(self, event: StateChanged) -> Notification | None:
         if event.state is EngineState.LOGIN_NEEDED:
-            return self.on_login_needed(event.detail or "")
+            return self.on_login_needed(failure_of(event.failure))
         if event.state in _LOGIN_WORKS:
             self._login_told = False
         if event.state is EngineState.UP_TO_DATE and event.errors == 0:
@@ -270,20 +263,22 @@ class ErrorNotifier:
             return self._flush()
         return None
 
-    def on_login_needed(self, reason: str) -> Notification | None:
-        """The platform refused the login: told once per loss of the login."""
+    def on_login_needed(self, failure: Failure | None = None) -> Notification | None:
+        """The platform refused the login: told once per loss of the login, with the reason
+        made from ``failure`` in the person's language when the engine gave one."""
         if self._login_told:
             return None
         self._login_told = True
         translate = self._translate
         title = translate("ErrorNotifier", "Login needed")
-        text = translate(
-            "ErrorNotifier",
-            "The platform no longer accepts Ferry's login, so no documents are delivered. "
-            "Open Ferry to log in again.",
-        )
-        if reason.strip():
-            text = f"{text} ({reason.strip()})"
+        if failure is not None:
+            text = describe(without_foreign_words([failure]), self.language)
+        else:
+            text = translate(
+                "ErrorNotifier",
+                "The platform no longer accepts Ferry's login, so no documents are delivered. "
+                "Open Ferry to log in again.",
+            )
         return Notification(
             NotificationKind.LOGIN, shorten(title, TITLE_LIMIT), shorten(text, TEXT_LIMIT)
         )
@@ -309,9 +304,7 @@ class ErrorNotifier:
     # -- inside -----------------------------------------------------------------------------------
 
     def _failed(self, document: DocumentChanged, now: float) -> None:
-        fault = fault_key(
-            document.message, number=document.number, document_id=document.document_id
-        )
+        fault = fault_key(document)
         if self._failing.get(document.document_id) == fault:
             return  # the same document failing the same way again (a retry)
         self._forget(document.document_id)
@@ -385,12 +378,22 @@ class ErrorNotifier:
             tail = translate("ErrorNotifier", " (and 1 other problem)")
         elif faults > 2:
             tail = fill(translate("ErrorNotifier", " (and %1 other problems)"), str(faults - 1))
-        reason = (first.message or "").strip() or translate(
-            "ErrorNotifier", "Ferry's window says why."
-        )
+        reason = self._reason(first)
         room = TEXT_LIMIT - utf16_length(head) - utf16_length(tail)
         text = head + shorten(reason, max(room, 0)) + tail
         return shorten(title, TITLE_LIMIT), shorten(text, TEXT_LIMIT)
+
+    def _reason(self, document: DocumentChanged) -> str:
+        """Why it failed, in the person's language: made from its failures' codes. A document
+        without failures (an older engine) shows its message only to an English reader."""
+        language = self.language
+        failures = failures_of(document.failures)
+        if failures:
+            return describe(without_foreign_words(failures), language)
+        message = (document.message or "").strip()
+        if message and language is Language.EN:
+            return message
+        return self._translate("ErrorNotifier", "Ferry's window says why.")
 
     def _document_name(self, document: DocumentChanged) -> str:
         """How a person names the document: its kind and its number."""

@@ -1,9 +1,9 @@
 """The live status table: every document, why it failed, and the actions on it.
 
-The view never talks to the engine: it asks through ``resend_requested`` and
-``retry_requested`` (document ids), and the engine's answer comes back as ordinary
-``DocumentChanged`` batches through ``apply_changes``. Files and folders open through
-``desktop.open_path``, one seam that tests replace.
+The view never talks to the engine: it asks through ``resend_requested``,
+``retry_requested`` and ``deliver_again_requested`` (document ids), and the engine's answer
+comes back as ordinary ``DocumentChanged`` batches through ``apply_changes``. Files and
+folders open through ``desktop.open_path``, one seam that tests replace.
 
 Everything here is sized for 100,000 rows: fixed row heights and column widths (no
 ``ResizeToContents``, which measures every row), selections read as ranges instead of one
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStyle,
@@ -55,6 +56,7 @@ from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
 from app.gui import desktop, i18n
 from app.gui.documents_model import (
+    WAITING,
     Column,
     DocumentRow,
     DocumentsModel,
@@ -85,7 +87,8 @@ _WIDTHS = {
     Column.LAST_ATTEMPT: 16,
 }
 
-_STATUSES = (DeliveryStatus.TO_FETCH, DeliveryStatus.ERROR, DeliveryStatus.FORWARDED)
+# Waiting last: a To fetch document tried already (it shows under To fetch too).
+_STATUSES = (DeliveryStatus.TO_FETCH, DeliveryStatus.ERROR, DeliveryStatus.FORWARDED, WAITING)
 
 
 class DocumentDetails(QDialog):
@@ -137,15 +140,21 @@ class DocumentDetails(QDialog):
         status = add(
             "status",
             QCoreApplication.translate("DocumentDetails", "Status"),
-            model.status_label(row.status),
+            model.status_label(row.shown_status),
         )
-        status.setStyleSheet(f"color: {status_color(row.status).name()}; font-weight: bold;")
+        status.setStyleSheet(f"color: {status_color(row.shown_status).name()}; font-weight: bold;")
         add(
             "last_attempt",
             QCoreApplication.translate("DocumentDetails", "Last attempt"),
             format_timestamp(row.last_attempt)
             or QCoreApplication.translate("DocumentDetails", "not yet"),
         )
+        if row.waiting and row.next_try is not None:
+            add(
+                "next_try",
+                QCoreApplication.translate("DocumentDetails", "Next try"),
+                format_timestamp(row.next_try),
+            )
         add("id", QCoreApplication.translate("DocumentDetails", "Document id"), row.id)
 
         self.locations = QListWidget()
@@ -156,10 +165,18 @@ class DocumentDetails(QDialog):
         self.locations.itemDoubleClicked.connect(lambda _item: self._open_file())
         form.addRow(QCoreApplication.translate("DocumentDetails", "Written to"), self.locations)
 
-        self.message = QPlainTextEdit(row.message or "")
+        self.message = QPlainTextEdit(row.text)
         self.message.setReadOnly(True)
         self.message.setMaximumHeight(140)
         form.addRow(QCoreApplication.translate("DocumentDetails", "Message"), self.message)
+
+        self.moved_note: QLabel | None = None
+        if row.moved and row.status == DeliveryStatus.FORWARDED.value:
+            note = QLabel(moved_explanation(row.moved))
+            note.setWordWrap(True)
+            note.setTextFormat(Qt.TextFormat.PlainText)
+            form.addRow("", note)
+            self.moved_note = note
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -204,6 +221,9 @@ class StatusView(QWidget):
     """Document ids to send to the integrations (again): the main window sends ``Resend``."""
     retry_requested = Signal(list)
     """Ids of documents in error to try again now: the main window sends ``Retry``."""
+    deliver_again_requested = Signal(list)
+    """Ids of forwarded documents to write again where they were delivered, once the person
+    confirmed it: the app sends ``DeliverAgain``."""
 
     def __init__(
         self,
@@ -217,6 +237,7 @@ class StatusView(QWidget):
             language = i18n.current_language() or FALLBACK
         self.model = model if model is not None else DocumentsModel(self, language=language)
         self.details_dialog: DocumentDetails | None = None
+        self.deliver_again_question: QMessageBox | None = None
 
         self._build_filter_bar()
         self._build_table()
@@ -294,7 +315,7 @@ class StatusView(QWidget):
         self.status_filter = QComboBox()
         self.status_filter.addItem("", None)
         for status in _STATUSES:
-            self.status_filter.addItem(status_icon(status), "", status.value)
+            self.status_filter.addItem(status_icon(status), "", str(status))
         self.status_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.status_filter.currentIndexChanged.connect(self._apply_filters)
 
@@ -374,6 +395,10 @@ class StatusView(QWidget):
             style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), ["Ctrl+R"]
         )
         self.retry_action.triggered.connect(self._retry)
+        self.deliver_again_action = action(
+            style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown), ["Ctrl+D"]
+        )
+        self.deliver_again_action.triggered.connect(self.ask_deliver_again)
         self.open_file_action = action(
             style.standardIcon(QStyle.StandardPixmap.SP_FileIcon), ["Ctrl+O"]
         )
@@ -404,6 +429,7 @@ class StatusView(QWidget):
         for item in (
             self.send_action,
             self.retry_action,
+            self.deliver_again_action,
             None,
             self.open_file_action,
             self.open_folder_action,
@@ -438,6 +464,16 @@ class StatusView(QWidget):
         self.retry_action.setToolTip(
             QCoreApplication.translate(
                 "StatusView", "Try the selected documents in error again now"
+            )
+        )
+        self.deliver_again_action.setText(
+            QCoreApplication.translate("StatusView", "Deliver again here")
+        )
+        self.deliver_again_action.setToolTip(
+            QCoreApplication.translate(
+                "StatusView",
+                "Write the selected forwarded documents again into the folders they were "
+                "delivered to",
             )
         )
         self.open_file_action.setText(QCoreApplication.translate("StatusView", "Open file"))
@@ -527,6 +563,13 @@ class StatusView(QWidget):
                     "%1", locale.toString(errors)
                 )
             )
+        waiting = self.model.count(WAITING)
+        if waiting:
+            parts.append(
+                QCoreApplication.translate("StatusView", "%1 waiting").replace(
+                    "%1", locale.toString(waiting)
+                )
+            )
         if self.model.is_filtered:
             shown = self.model.rowCount()
             # A plural form per count: the same in English, not in French ("1 affiché").
@@ -552,6 +595,7 @@ class StatusView(QWidget):
         )
         self.send_action.setEnabled(bool(rows))
         self.retry_action.setEnabled(any(row.status == DeliveryStatus.ERROR.value for row in rows))
+        self.deliver_again_action.setEnabled(any(row.status == forwarded for row in rows))
         too_many = QCoreApplication.translate(
             "StatusView", "Select at most %1 documents to open"
         ).replace("%1", str(MAX_OPEN))
@@ -570,7 +614,7 @@ class StatusView(QWidget):
         ):
             action.setEnabled(0 < len(paths) <= MAX_OPEN)
             action.setToolTip(too_many if len(paths) > MAX_OPEN else tip)
-        self.copy_error_action.setEnabled(any(row.message for row in rows))
+        self.copy_error_action.setEnabled(any(row.has_error_text for row in rows))
         self.details_action.setEnabled(self.table.currentIndex().isValid())
 
     # -- actions ------------------------------------------------------------------------------
@@ -586,6 +630,57 @@ class StatusView(QWidget):
         ids = [row.id for row in self.selected_rows() if row.status == DeliveryStatus.ERROR]
         if ids:
             self.retry_requested.emit(ids)
+
+    @Slot()
+    def ask_deliver_again(self) -> QMessageBox | None:
+        """*Deliver again here*: ask first (the accounting software may book them twice), then
+        emit ``deliver_again_requested`` with the forwarded documents selected. Opened with
+        ``open()``; the answer arrives through ``finished``."""
+        forwarded = DeliveryStatus.FORWARDED.value
+        ids = [row.id for row in self.selected_rows() if row.status == forwarded]
+        if not ids:
+            return None
+        if self.deliver_again_question is not None:
+            self.deliver_again_question.close()
+        count = len(ids)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            QCoreApplication.translate("StatusView", "Deliver again here"),
+            QCoreApplication.translate("StatusView", "Deliver 1 document again?")
+            if count == 1
+            else QCoreApplication.translate("StatusView", "Deliver %1 documents again?").replace(
+                "%1", self.model.locale.toString(count)
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setInformativeText(
+            QCoreApplication.translate(
+                "StatusView",
+                "Ferry will write their files again into the destinations they were delivered "
+                "to. The accounting software may import them a second time: do this only when "
+                "it needs the files again.",
+            )
+        )
+        box.button(QMessageBox.StandardButton.Yes).setText(
+            QCoreApplication.translate("StatusView", "Deliver again")
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
+        box.setObjectName("deliver-again-confirmation")
+
+        def answered(_result: int) -> None:
+            if self.deliver_again_question is box:
+                self.deliver_again_question = None
+            # Which button, not the result code: Escape and the title bar's close mean Cancel.
+            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
+                self.deliver_again_requested.emit(ids)
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        self.deliver_again_question = box
+        box.open()  # never exec(): the event loop keeps running
+        return box
 
     @Slot()
     def _open_files(self) -> None:
@@ -606,13 +701,13 @@ class StatusView(QWidget):
 
     @Slot()
     def _copy_errors(self) -> None:
-        rows = [row for row in self.selected_rows() if row.message]
+        rows = [row for row in self.selected_rows() if row.has_error_text]
         if not rows:
             return
         if len(rows) == 1:
-            text = rows[0].message or ""
+            text = rows[0].text
         else:
-            text = "\n".join(f"{row.number} ({row.client_name}): {row.message}" for row in rows)
+            text = "\n".join(f"{row.number} ({row.client_name}): {row.text}" for row in rows)
         QGuiApplication.clipboard().setText(text)
         self._notify(
             QCoreApplication.translate("StatusView", "Copied")
@@ -677,3 +772,16 @@ def _files(rows: Iterable[DocumentRow]) -> list[str]:
 
 def _folders(rows: Iterable[DocumentRow]) -> list[str]:
     return list(dict.fromkeys(str(Path(path).parent) for path in _files(rows)))
+
+
+def moved_explanation(destinations: Sequence[str]) -> str:
+    """What "picked up or moved" means, for the details of a forwarded document."""
+    return QCoreApplication.translate(
+        "DocumentDetails",
+        "Ferry delivered this document to %1, and its files are no longer where Ferry wrote "
+        "them: the accounting software picked them up (it usually moves or deletes a file "
+        "once it has imported it), or someone moved them. Ferry does not write them again by "
+        "itself, so nothing is booked twice. If the accounting software needs them again, "
+        "select the document and use Deliver again here: Ferry writes it again into the "
+        "destinations it was delivered to.",
+    ).replace("%1", ", ".join(destinations))

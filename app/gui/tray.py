@@ -22,8 +22,17 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime, QTi
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon
 
-from app.engine.messages import DocumentChanged, EngineState, RunFinished, RunStarted, StateChanged
+from app.core.failures import describe
+from app.engine.messages import (
+    DocumentChanged,
+    EngineState,
+    LoginNeededEvent,
+    RunFinished,
+    RunStarted,
+    StateChanged,
+)
 from app.gui.bridge import EngineBridge
+from app.gui.failure_words import failure_of, language_now, without_foreign_words
 from app.gui.icons import state_icon
 from app.gui.notifications import (
     TEXT_LIMIT,
@@ -66,7 +75,7 @@ class TrayController(QObject):
         self, parent: QObject | None = None, *, notifier: ErrorNotifier | None = None
     ) -> None:
         super().__init__(parent)
-        self.notifier = notifier or ErrorNotifier(translate=_translate)
+        self.notifier = notifier or ErrorNotifier(translate=_translate, language=language_now)
         self.notifications_enabled = True
         self._state = StateChanged(state=EngineState.STARTING)
         self._last_sync: dt.datetime | None = None
@@ -82,16 +91,17 @@ class TrayController(QObject):
         self.menu: QMenu | None = None
         self.status_action = QAction(self)
         self.status_action.setEnabled(False)
-        self.open_action = QAction(self.tr("Open Ferry"), self)
+        self.open_action = QAction(self)
         font = self.open_action.font()
         font.setBold(True)  # the default action, as tray menus show it
         self.open_action.setFont(font)
-        self.sync_now_action = QAction(self.tr("Sync now"), self)
-        self.full_sync_action = QAction(self.tr("Full sync…"), self)
-        self.pause_action = QAction(self.tr("Pause"), self)
-        self.settings_action = QAction(self.tr("Settings…"), self)
-        self.open_logs_action = QAction(self.tr("Open logs folder"), self)
-        self.quit_action = QAction(self.tr("Quit Ferry"), self)
+        self.sync_now_action = QAction(self)
+        self.full_sync_action = QAction(self)
+        self.pause_action = QAction(self)
+        self.settings_action = QAction(self)
+        self.open_logs_action = QAction(self)
+        self.quit_action = QAction(self)
+        self._name_actions()
         self.open_action.triggered.connect(self._on_open)
         self.sync_now_action.triggered.connect(self._on_sync_now)
         self.full_sync_action.triggered.connect(self.ask_full_sync)
@@ -156,7 +166,8 @@ class TrayController(QObject):
         self._refresh()
 
     def tooltip(self) -> str:
-        """ "Ferry — Up to date · last sync 14:02 · 23 documents today", at most 127 characters."""
+        """ "Ferry — Up to date · last sync 14:02 · 23 documents today", at most 127 characters;
+        then why, when the engine said (offline, login needed), in the person's language."""
         parts = [self._state_words()]
         if self._last_sync is not None:
             parts.append(self.tr("last sync %1").replace("%1", self._moment(self._last_sync)))
@@ -168,7 +179,18 @@ class TrayController(QObject):
             parts.append(
                 self.tr("%1 documents today").replace("%1", QLocale().toString(self._today))
             )
+        reason = self.reason()
+        if reason:
+            parts.append(reason)
         return shorten("Ferry — " + " · ".join(parts), TOOLTIP_LIMIT)
+
+    def reason(self) -> str:
+        """Why the engine is in its state (offline, login needed, stopped), made from the
+        failure it sent, in the person's language; "" when it sent none."""
+        failure = failure_of(self._state.failure)
+        if failure is None or self._state.state in (EngineState.UP_TO_DATE, EngineState.SYNCING):
+            return ""
+        return describe(without_foreign_words([failure]), language_now())
 
     def notify(
         self, title: str, text: str, kind: NotificationKind = NotificationKind.ERRORS
@@ -234,7 +256,21 @@ class TrayController(QObject):
         if self.icon is not None:
             self.icon.hide()
 
+    def retranslate(self) -> None:
+        """Every word again after a language switch: menu, state, tooltip (the tray is no
+        widget, so Qt's LanguageChange does not reach it; the app calls this)."""
+        self._name_actions()
+        self._refresh()
+
     # -- inside -----------------------------------------------------------------------------------
+
+    def _name_actions(self) -> None:
+        self.open_action.setText(self.tr("Open Ferry"))
+        self.sync_now_action.setText(self.tr("Sync now"))
+        self.full_sync_action.setText(self.tr("Full sync…"))
+        self.settings_action.setText(self.tr("Settings…"))
+        self.open_logs_action.setText(self.tr("Open logs folder"))
+        self.quit_action.setText(self.tr("Quit Ferry"))
 
     def _refresh(self) -> None:
         state = self._state.state
@@ -324,9 +360,9 @@ class TrayController(QObject):
         self._refresh()
         self._show(self.notifier.on_run_finished(event))
 
-    @Slot(str)
-    def _on_login_needed(self, reason: str) -> None:
-        self._show(self.notifier.on_login_needed(reason))
+    @Slot(object)
+    def _on_login_needed(self, event: LoginNeededEvent) -> None:
+        self._show(self.notifier.on_login_needed(failure_of(event.failure)))
 
     @Slot(QSystemTrayIcon.ActivationReason)
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ActivityModel</name>
+    <message numerus="yes">
+        <source>%n picked up or moved from %1</source>
+        <translation>
+            <numerusform>%n picked up or moved from %1</numerusform>
+            <numerusform>%n picked up or moved from %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ClientLinksView</name>
     <message numerus="yes">
         <source>%n client(s) linked to “%1”.</source>

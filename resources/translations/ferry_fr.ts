@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>ActivityModel</name>
+    <message numerus="yes">
+        <source>%n picked up or moved from %1</source>
+        <translation>
+            <numerusform>%n récupéré ou déplacé depuis %1</numerusform>
+            <numerusform>%n récupérés ou déplacés depuis %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActivityView</name>
     <message>
         <source>Incremental</source>
@@ -431,6 +441,14 @@
         <translation>Format de livraison</translation>
     </message>
     <message>
+        <source>Archive: keep it complete</source>
+        <translation>Archive : la garder complète</translation>
+    </message>
+    <message>
+        <source>Files that disappear from this destination are written again by the full sync. Leave it off for a folder your accounting software imports from: it takes files away after importing them.</source>
+        <translation>Les fichiers qui disparaissent de cette destination sont réécrits par la synchronisation complète. Laissez cette case décochée pour un dossier dont votre logiciel comptable importe les fichiers : il les retire après les avoir importés.</translation>
+    </message>
+    <message>
         <source>Preview for your clients</source>
         <translation>Aperçu pour vos clients</translation>
     </message>
@@ -551,6 +569,10 @@
         <translation>pas encore</translation>
     </message>
     <message>
+        <source>Next try</source>
+        <translation>Prochain essai</translation>
+    </message>
+    <message>
         <source>Document id</source>
         <translation>Identifiant du document</translation>
     </message>
@@ -569,6 +591,10 @@
     <message>
         <source>Open folder</source>
         <translation>Ouvrir le dossier</translation>
+    </message>
+    <message>
+        <source>Ferry delivered this document to %1, and its files are no longer where Ferry wrote them: the accounting software picked them up (it usually moves or deletes a file once it has imported it), or someone moved them. Ferry does not write them again by itself, so nothing is booked twice. If the accounting software needs them again, select the document and use Deliver again here: Ferry writes it again into the destinations it was delivered to.</source>
+        <translation>Ferry a livré ce document vers %1, et ses fichiers ne se trouvent plus là où Ferry les a écrits : le logiciel comptable les a récupérés (il déplace ou supprime généralement un fichier après l&apos;avoir importé), ou quelqu&apos;un les a déplacés. Ferry ne les réécrit pas de lui-même, pour que rien ne soit comptabilisé deux fois. Si le logiciel comptable en a de nouveau besoin, sélectionnez le document et choisissez Relivrer ici : Ferry le réécrit dans les destinations où il avait été livré.</translation>
     </message>
 </context>
 <context>
@@ -609,6 +635,14 @@
         <source>Last attempt</source>
         <translation>Dernière tentative</translation>
     </message>
+    <message>
+        <source>Waiting</source>
+        <translation>En attente</translation>
+    </message>
+    <message>
+        <source>Picked up or moved from %1</source>
+        <translation>Récupéré ou déplacé depuis %1</translation>
+    </message>
 </context>
 <context>
     <name>ErrorNotifier</name>
@@ -647,10 +681,6 @@
     <message>
         <source> (and %1 other problems)</source>
         <translation> (et %1 autres problèmes)</translation>
-    </message>
-    <message>
-        <source>Ferry&apos;s window says why.</source>
-        <translation>La fenêtre de Ferry indique pourquoi.</translation>
     </message>
     <message>
         <source>A document</source>
@@ -1208,6 +1238,14 @@
         <translation>Réessayer maintenant les documents en erreur sélectionnés</translation>
     </message>
     <message>
+        <source>Deliver again here</source>
+        <translation>Relivrer ici</translation>
+    </message>
+    <message>
+        <source>Write the selected forwarded documents again into the folders they were delivered to</source>
+        <translation>Réécrire les documents transférés sélectionnés dans les dossiers où ils avaient été livrés</translation>
+    </message>
+    <message>
         <source>Open file</source>
         <translation>Ouvrir le fichier</translation>
     </message>
@@ -1239,6 +1277,10 @@
         <source>%1 in error</source>
         <translation>%1 en erreur</translation>
     </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 en attente</translation>
+    </message>
     <message numerus="yes">
         <source>%1 shown</source>
         <translation>
@@ -1269,6 +1311,22 @@
     <message>
         <source>Open the folder it was delivered to</source>
         <translation>Ouvrir le dossier dans lequel il a été livré</translation>
+    </message>
+    <message>
+        <source>Deliver 1 document again?</source>
+        <translation>Relivrer 1 document ?</translation>
+    </message>
+    <message>
+        <source>Deliver %1 documents again?</source>
+        <translation>Relivrer %1 documents ?</translation>
+    </message>
+    <message>
+        <source>Ferry will write their files again into the destinations they were delivered to. The accounting software may import them a second time: do this only when it needs the files again.</source>
+        <translation>Ferry réécrira leurs fichiers dans les destinations où ils avaient été livrés. Le logiciel comptable risque de les importer une seconde fois : ne le faites que s&apos;il a de nouveau besoin de ces fichiers.</translation>
+    </message>
+    <message>
+        <source>Deliver again</source>
+        <translation>Relivrer</translation>
     </message>
     <message>
         <source>Could not open %1</source>

@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl" sourcelanguage="en">
 <context>
+    <name>ActivityModel</name>
+    <message numerus="yes">
+        <source>%n picked up or moved from %1</source>
+        <translation>
+            <numerusform>%n opgehaald of verplaatst uit %1</numerusform>
+            <numerusform>%n opgehaald of verplaatst uit %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActivityView</name>
     <message>
         <source>Incremental</source>
@@ -431,6 +441,14 @@
         <translation>Leveringsformaat</translation>
     </message>
     <message>
+        <source>Archive: keep it complete</source>
+        <translation>Archief: volledig houden</translation>
+    </message>
+    <message>
+        <source>Files that disappear from this destination are written again by the full sync. Leave it off for a folder your accounting software imports from: it takes files away after importing them.</source>
+        <translation>Bestanden die uit deze bestemming verdwijnen, worden door de volledige synchronisatie opnieuw weggeschreven. Laat dit uit voor een map waaruit uw boekhoudpakket inleest: dat haalt de bestanden weg nadat het ze heeft ingelezen.</translation>
+    </message>
+    <message>
         <source>Preview for your clients</source>
         <translation>Voorbeeld voor uw klanten</translation>
     </message>
@@ -551,6 +569,10 @@
         <translation>nog niet</translation>
     </message>
     <message>
+        <source>Next try</source>
+        <translation>Volgende poging</translation>
+    </message>
+    <message>
         <source>Document id</source>
         <translation>Document-id</translation>
     </message>
@@ -569,6 +591,10 @@
     <message>
         <source>Open folder</source>
         <translation>Map openen</translation>
+    </message>
+    <message>
+        <source>Ferry delivered this document to %1, and its files are no longer where Ferry wrote them: the accounting software picked them up (it usually moves or deletes a file once it has imported it), or someone moved them. Ferry does not write them again by itself, so nothing is booked twice. If the accounting software needs them again, select the document and use Deliver again here: Ferry writes it again into the destinations it was delivered to.</source>
+        <translation>Ferry heeft dit document geleverd aan %1, en de bestanden staan niet meer waar Ferry ze heeft weggeschreven: het boekhoudpakket heeft ze opgehaald (het verplaatst of verwijdert een bestand meestal nadat het is ingelezen), of iemand heeft ze verplaatst. Ferry schrijft ze niet vanzelf opnieuw weg, zodat niets twee keer geboekt wordt. Heeft het boekhoudpakket ze opnieuw nodig, selecteer dan het document en kies Hier opnieuw leveren: Ferry schrijft het opnieuw weg in de bestemmingen waaraan het geleverd werd.</translation>
     </message>
 </context>
 <context>
@@ -609,6 +635,14 @@
         <source>Last attempt</source>
         <translation>Laatste poging</translation>
     </message>
+    <message>
+        <source>Waiting</source>
+        <translation>Wachtend</translation>
+    </message>
+    <message>
+        <source>Picked up or moved from %1</source>
+        <translation>Opgehaald of verplaatst uit %1</translation>
+    </message>
 </context>
 <context>
     <name>ErrorNotifier</name>
@@ -647,10 +681,6 @@
     <message>
         <source> (and %1 other problems)</source>
         <translation> (en %1 andere problemen)</translation>
-    </message>
-    <message>
-        <source>Ferry&apos;s window says why.</source>
-        <translation>Het venster van Ferry vermeldt waarom.</translation>
     </message>
     <message>
         <source>A document</source>
@@ -1208,6 +1238,14 @@
         <translation>De geselecteerde documenten met een fout nu opnieuw proberen</translation>
     </message>
     <message>
+        <source>Deliver again here</source>
+        <translation>Hier opnieuw leveren</translation>
+    </message>
+    <message>
+        <source>Write the selected forwarded documents again into the folders they were delivered to</source>
+        <translation>De geselecteerde doorgestuurde documenten opnieuw wegschrijven in de mappen waaraan ze geleverd werden</translation>
+    </message>
+    <message>
         <source>Open file</source>
         <translation>Bestand openen</translation>
     </message>
@@ -1239,6 +1277,10 @@
         <source>%1 in error</source>
         <translation>%1 met fout</translation>
     </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 wachtend</translation>
+    </message>
     <message numerus="yes">
         <source>%1 shown</source>
         <translation>
@@ -1269,6 +1311,22 @@
     <message>
         <source>Open the folder it was delivered to</source>
         <translation>De map openen waarin het werd geleverd</translation>
+    </message>
+    <message>
+        <source>Deliver 1 document again?</source>
+        <translation>1 document opnieuw leveren?</translation>
+    </message>
+    <message>
+        <source>Deliver %1 documents again?</source>
+        <translation>%1 documenten opnieuw leveren?</translation>
+    </message>
+    <message>
+        <source>Ferry will write their files again into the destinations they were delivered to. The accounting software may import them a second time: do this only when it needs the files again.</source>
+        <translation>Ferry schrijft de bestanden opnieuw weg in de bestemmingen waaraan ze geleverd werden. Het boekhoudpakket kan ze een tweede keer inlezen: doe dit enkel als het de bestanden opnieuw nodig heeft.</translation>
+    </message>
+    <message>
+        <source>Deliver again</source>
+        <translation>Opnieuw leveren</translation>
     </message>
     <message>
         <source>Could not open %1</source>

@@ -1,6 +1,6 @@
 """The rules of error notifications: one per burst, never twice for one fault, none during the
 first import, one per loss of the login — by example, then as properties over any sequence of
-engine events."""
+engine events. Faults are told apart by their failures' codes, never by words."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.core.failures import Failure, FailureCode
+from app.core.language import Language
 from app.engine.messages import (
     Connectivity,
     DocumentChanged,
     EngineState,
+    FailureInfo,
     LoginNeededEvent,
     RunFinished,
     RunStarted,
@@ -32,15 +35,34 @@ from app.gui.notifications import (
     utf16_length,
 )
 
-PERMISSION = (
-    "Winbooks: Ferry may not write in {folder} (the system said: Permission denied); give the "
-    "account that runs Ferry permission to write there"
-)
-DISK_FULL = (
-    "Archive: the disk holding {folder} is full (the system said: No space left on device); "
-    "free some space and Ferry will try again"
-)
-NO_PDF = "Winbooks: {number}: the UBL holds no PDF to deliver in the 'pdf' format"
+
+def permission(folder: str, destination: str = "Winbooks", root: str = "D:\\Compta") -> Failure:
+    return Failure.of(
+        FailureCode.PERMISSION,
+        destination=destination,
+        folder=folder,
+        root=root,
+        said="Permission denied",
+        errno=13,
+    )
+
+
+def disk_full(folder: str, destination: str = "Archive", root: str = "/srv") -> Failure:
+    return Failure.of(
+        FailureCode.DISK_FULL,
+        destination=destination,
+        folder=folder,
+        root=root,
+        said="No space left on device",
+    )
+
+
+def no_pdf(number: str, destination: str = "Winbooks") -> Failure:
+    return Failure.of(FailureCode.NO_PDF, destination=destination, document=number, reason="none")
+
+
+def other(name: str) -> Failure:
+    return Failure.of(FailureCode.OS_OTHER, destination=name, folder="/x", root="/x", errno=5)
 
 
 class Clock:
@@ -54,15 +76,16 @@ class Clock:
 def doc(
     n: int | str,
     status: str = "error",
-    message: str | None = None,
+    failures: list[Failure] | None = None,
     *,
     kind: str = "purchase",
     number: str | None = None,
     folder: str | None = None,
+    message: str | None = None,
 ) -> DocumentChanged:
     number = number if number is not None else f"INV-2026-{n:0>3}"
-    if message is None and status == "error":
-        message = PERMISSION.format(folder=folder or f"D:\\Compta\\Client {n} BV\\2026")
+    if failures is None and status == "error":
+        failures = [permission(folder or f"D:\\Compta\\Client {n} BV\\2026")]
     return DocumentChanged(
         document_id=f"d{n}",
         client_id="c1",
@@ -70,7 +93,11 @@ def doc(
         number=number,
         issue_date="2026-03-09",
         status=status,
-        message=message,
+        # The engine's English words, for its log: never what decides, never shown in French.
+        message=message
+        if message is not None
+        else (f"English for the log {n}" if failures else None),
+        failures=[FailureInfo.of(f) for f in failures or []],
     )
 
 
@@ -111,64 +138,66 @@ def one_run(notifier: ErrorNotifier, *documents: DocumentChanged) -> Notificatio
 
 
 @pytest.mark.parametrize(
-    ("one", "other"),
+    ("one", "other_"),
     [
         (
-            PERMISSION.format(folder="D:\\Facturen Billtobox\\Bakkerij Peeters BV\\outbound"),
-            PERMISSION.format(folder="D:\\Facturen Billtobox\\Garage Janssens & Zonen\\2025"),
+            permission("D:\\Facturen Billtobox\\Bakkerij Peeters BV\\outbound"),
+            permission("D:\\Facturen Billtobox\\Garage Janssens & Zonen\\2025"),
         ),
         (
-            PERMISSION.format(folder="\\\\server\\boekhouding\\BE0403019261\\purchase\\2026"),
-            PERMISSION.format(folder="\\\\server\\boekhouding\\BE0999999999\\sales\\2025"),
+            permission("\\\\server\\boekhouding\\BE0403019261\\purchase\\2026", root="\\\\server"),
+            permission("\\\\server\\boekhouding\\BE0999999999\\sales\\2025", root="\\\\server"),
         ),
         (
-            DISK_FULL.format(folder="/srv/archive/Bakkerij Peeters/purchase/2026"),
-            DISK_FULL.format(folder="/srv/archive/Garage/sales/2025"),
+            disk_full("/srv/archive/Bakkerij Peeters/purchase/2026"),
+            disk_full("/srv/archive/Garage/sales/2025"),
         ),
         (
-            "Winbooks: the folder C:/Data/A B C/x cannot be reached (the system said: x)",
-            "Winbooks: the folder C:/Data/D/y cannot be reached (the system said: x)",
+            Failure.of(FailureCode.CHECKSUM, destination="Winbooks", name="a.xml", size=1234),
+            Failure.of(FailureCode.CHECKSUM, destination="Winbooks", name="b.xml", size=99),
         ),
         (
-            "Winbooks: the file received for a.xml (1234 bytes) does not match (1200 bytes)",
-            "Winbooks: the file received for a.xml (99 bytes) does not match (98 bytes)",
-        ),
-        (
-            "Winbooks: the platform refused it: see https://platform.example/doc/1?x=2",
-            "Winbooks: the platform refused it: see https://platform.example/doc/77",
+            Failure.of(FailureCode.PLATFORM_REFUSED, action="download", status=400, document="1"),
+            Failure.of(FailureCode.PLATFORM_REFUSED, action="download", status=400, document="7"),
         ),
     ],
 )
-def test_the_same_fault_in_other_folders_is_one_key(one: str, other: str) -> None:
-    assert fault_key(one) == fault_key(other)
+def test_the_same_fault_in_other_folders_is_one_key(one: Failure, other_: Failure) -> None:
+    assert fault_key(doc(1, failures=[one])) == fault_key(doc(2, failures=[other_]))
 
 
 def test_the_document_s_own_number_and_id_are_not_part_of_the_fault() -> None:
-    one = fault_key(NO_PDF.format(number="INV-1"), number="INV-1", document_id="d1")
-    other = fault_key(NO_PDF.format(number="F/2026/77"), number="F/2026/77", document_id="d2")
-    assert one == other
-    assert "inv" not in one
+    one = fault_key(doc(1, failures=[no_pdf("INV-1")], number="INV-1"))
+    other_ = fault_key(doc(2, failures=[no_pdf("F/2026/77")], number="F/2026/77"))
+    assert one == other_
+    assert "inv" not in one.casefold()
 
 
 @pytest.mark.parametrize(
-    ("one", "other"),
+    ("one", "other_"),
     [
-        (
-            PERMISSION.format(folder="D:\\Compta\\A"),
-            PERMISSION.format(folder="D:\\Compta\\A").replace("Winbooks", "Archive"),
-        ),
-        (PERMISSION.format(folder="/srv/a"), DISK_FULL.format(folder="/srv/a")),
-        (NO_PDF.format(number="X1"), PERMISSION.format(folder="/srv/a")),
+        (permission("D:\\Compta\\A"), permission("D:\\Compta\\A", destination="Archive")),
+        (permission("/srv/a", root="/srv"), disk_full("/srv/a")),
+        (no_pdf("X1"), permission("/srv/a")),
+        (permission("D:\\Compta\\A"), permission("E:\\Compta\\A", root="E:\\Compta")),
     ],
 )
-def test_other_destinations_and_other_failures_are_other_faults(one: str, other: str) -> None:
-    assert fault_key(one) != fault_key(other)
+def test_other_destinations_and_other_failures_are_other_faults(
+    one: Failure, other_: Failure
+) -> None:
+    assert fault_key(doc(1, failures=[one])) != fault_key(doc(1, failures=[other_]))
 
 
-def test_the_key_ignores_case_and_spacing_and_an_empty_message_is_a_fault_too() -> None:
-    assert fault_key("Winbooks:  Disk   FULL") == fault_key("winbooks: disk full")
-    assert fault_key(None) == fault_key("") == ""
-    assert fault_key("writing failed (I/O error)") == "writing failed (i/o error)"
+def test_the_words_never_decide_and_a_document_without_failures_is_one_fault() -> None:
+    same = [permission("D:\\Compta\\A")]
+    assert fault_key(doc(1, failures=same, message="Winbooks: disk full")) == fault_key(
+        doc(2, failures=same, message="something else entirely")
+    )
+    assert fault_key(doc(1, failures=[], message="a")) == fault_key(doc(2, failures=[])) == ""
+    # Two destinations failing: the fault is both, in a stable order.
+    both = fault_key(doc(1, failures=[permission("/a"), disk_full("/b")]))
+    assert both == fault_key(doc(2, failures=[disk_full("/c"), permission("/d")]))
+    assert both != fault_key(doc(3, failures=[permission("/a")]))
 
 
 # --- text helpers --------------------------------------------------------------------------------
@@ -215,7 +244,8 @@ def test_a_burst_of_failures_is_one_notification_at_the_end_of_the_run(
     assert notification.title == "5 documents could not be delivered"
     assert notification.text == (
         "Invoice INV-2026-014 and 4 other documents could not be delivered: "
-        + PERMISSION.format(folder="D:\\Compta\\Client 014 BV\\2026")
+        + "Winbooks: Ferry may not write in D:\\Compta\\Client 014 BV\\2026; give the account "
+        "that runs Ferry permission to write there."
     )
     assert notification.document_ids == ("d014", "d15", "d16", "d17", "d18")
     assert len(notification.causes) == 1
@@ -228,7 +258,7 @@ def test_one_and_two_documents_are_worded_for_their_number(notifier: ErrorNotifi
     assert notification.title == "A document could not be delivered"
     assert notification.text.startswith("Invoice INV-2026-001 could not be delivered: Winbooks:")
     notification = one_run(
-        notifier, doc(2, message=DISK_FULL.format(folder="/x")), doc(3, message=DISK_FULL)
+        notifier, doc(2, failures=[disk_full("/x")]), doc(3, failures=[disk_full("/y")])
     )
     assert notification is not None
     assert "Invoice INV-2026-002 and 1 other document could not be delivered: Archive" in (
@@ -261,9 +291,9 @@ def test_several_new_faults_in_one_burst_are_still_one_notification(
     notification = one_run(
         notifier,
         doc(1),
-        doc(2, message=DISK_FULL.format(folder="/srv/a")),
+        doc(2, failures=[disk_full("/srv/a")]),
         doc(3),
-        doc(4, message=NO_PDF.format(number="INV-2026-004"), number="INV-2026-004"),
+        doc(4, failures=[no_pdf("INV-2026-004")], number="INV-2026-004"),
     )
     assert notification is not None
     assert notification.title == "4 documents could not be delivered"
@@ -273,8 +303,8 @@ def test_several_new_faults_in_one_burst_are_still_one_notification(
     assert notification.document_ids == ("d1", "d3", "d2", "d4")
     notification = one_run(
         notifier,
-        doc(5, message="Other: a new thing"),
-        doc(6, message="Other: yet another thing"),
+        doc(5, failures=[other("A new thing")]),
+        doc(6, failures=[other("Yet another thing")]),
     )
     assert notification is not None
     assert notification.text.endswith(" (and 1 other problem)")
@@ -298,15 +328,30 @@ def test_a_document_without_a_message_still_gets_a_plain_sentence(
     assert notification.text == "Invoice N1 could not be delivered: Ferry's window says why."
 
 
+def test_a_document_without_failures_shows_its_message_to_an_english_reader_only(
+    clock: Clock,
+) -> None:
+    old = doc(1, failures=[], message="Winbooks: the disk is full")
+    english = past_first_import(ErrorNotifier(clock=clock))
+    notification = one_run(english, old)
+    assert notification is not None
+    assert notification.text.endswith(": Winbooks: the disk is full")
+    french = past_first_import(ErrorNotifier(clock=clock, language=Language.FR))
+    notification = one_run(french, old)
+    assert notification is not None
+    assert "disk" not in notification.text
+    assert notification.text.endswith("Ferry's window says why.")  # translated by Qt in the app
+
+
 def test_long_reasons_are_cut_to_windows_limits_keeping_the_summary(
     notifier: ErrorNotifier,
 ) -> None:
-    long = "Winbooks: " + "the folder is not there " * 40
+    long = permission("D:\\" + "Dossier très long\\" * 8, root="D:")
     notification = one_run(
         notifier,
-        doc(1, message=long, number="N" * 80),
-        doc(2, message=long),
-        doc(3, message="Other: x"),
+        doc(1, failures=[long], number="N" * 80),
+        doc(2, failures=[long]),
+        doc(3, failures=[other("x")]),
     )
     assert notification is not None
     assert utf16_length(notification.title) <= TITLE_LIMIT
@@ -327,7 +372,7 @@ def test_the_same_fault_is_not_told_again_in_later_runs(notifier: ErrorNotifier)
 
 def test_only_the_new_fault_of_a_burst_is_counted(notifier: ErrorNotifier) -> None:
     assert one_run(notifier, doc(1)) is not None
-    notification = one_run(notifier, doc(2), doc(3, message=DISK_FULL.format(folder="/a")), doc(4))
+    notification = one_run(notifier, doc(2), doc(3, failures=[disk_full("/a")]), doc(4))
     assert notification is not None
     assert notification.document_ids == ("d3",)
     assert notification.text.startswith("Invoice INV-2026-003 could not be delivered: Archive")
@@ -366,7 +411,7 @@ def test_a_document_that_fails_differently_moves_to_the_new_fault(
     notifier: ErrorNotifier,
 ) -> None:
     assert one_run(notifier, doc(1)) is not None
-    notification = one_run(notifier, doc(1, message=DISK_FULL.format(folder="/a")))
+    notification = one_run(notifier, doc(1, failures=[disk_full("/a")]))
     assert notification is not None  # a new fault, for the same document
     # Its old fault had only this document: resolved, so it may be told again.
     assert one_run(notifier, doc(2)) is not None
@@ -398,7 +443,7 @@ def test_nothing_is_told_during_the_first_import_and_its_faults_count_as_told(
     assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=500)) is None
     # Later failures of the same fault are not news; a new fault is.
     assert one_run(notifier, doc(900)) is None
-    assert one_run(notifier, doc(901, message=DISK_FULL.format(folder="/a"))) is not None
+    assert one_run(notifier, doc(901, failures=[disk_full("/a")])) is not None
 
 
 def test_the_first_import_can_be_switched_off_and_restarted(clock: Clock) -> None:
@@ -469,21 +514,37 @@ def test_a_very_long_run_tells_its_faults_after_max_hold(
 # --- login needed --------------------------------------------------------------------------------
 
 
+LOGIN_NEEDED = Failure.of(FailureCode.LOGIN_NEEDED, said="invalid_grant: token revoked")
+
+
 def test_login_needed_is_told_once_per_loss_of_the_login(notifier: ErrorNotifier) -> None:
-    notification = notifier.on_login_needed("the refresh token was refused")
+    notification = notifier.on_login_needed(LOGIN_NEEDED)
     assert notification is not None
     assert notification.kind is NotificationKind.LOGIN
     assert notification.title == "Login needed"
-    assert notification.text.endswith("log in again. (the refresh token was refused)")
-    assert notifier.on_login_needed("again") is None
+    # The reason from the failure's code; the provider's own words stay in the window.
+    assert notification.text == (
+        "The platform no longer accepts Ferry's login, so no documents are delivered; open "
+        "Ferry and log in again."
+    )
+    assert notifier.on_login_needed(LOGIN_NEEDED) is None
     assert notifier.on_state(StateChanged(state=EngineState.LOGIN_NEEDED, detail="x")) is None
     # Pausing, going offline, or a sync attempt do not prove the login is back.
     for state in (EngineState.PAUSED, EngineState.OFFLINE, EngineState.SYNCING):
         notifier.on_state(StateChanged(state=state))
         assert notifier.on_state(StateChanged(state=EngineState.LOGIN_NEEDED)) is None
     notifier.on_state(StateChanged(state=EngineState.UP_TO_DATE))
-    again = notifier.on_state(StateChanged(state=EngineState.LOGIN_NEEDED, detail="revoked"))
-    assert again is not None and again.text.endswith("(revoked)")
+    refused = Failure.of(FailureCode.LOGIN_REFUSED, action="list_documents", status=401)
+    again = notifier.on_state(
+        StateChanged(
+            state=EngineState.LOGIN_NEEDED, detail="revoked", failure=FailureInfo.of(refused)
+        )
+    )
+    assert again is not None
+    assert again.text == (
+        "The platform did not accept Ferry's login while listing documents; log in again in Ferry."
+    )
+    assert "revoked" not in again.text
 
 
 def test_login_needed_is_told_even_during_the_first_import(clock: Clock) -> None:
@@ -510,7 +571,7 @@ def test_every_word_goes_through_the_translator(clock: Clock) -> None:
         return text.replace("could not be delivered", "n'a pas pu être livré")
 
     notifier = past_first_import(ErrorNotifier(clock=clock, translate=translate))
-    notification = one_run(notifier, doc(1), doc(2), doc(3, message="X: y"))
+    notification = one_run(notifier, doc(1), doc(2), doc(3, failures=[other("X")]))
     assert notification is not None
     assert "n'a pas pu être livré" in notification.title
     assert "n'a pas pu être livré" in notification.text
@@ -520,12 +581,20 @@ def test_every_word_goes_through_the_translator(clock: Clock) -> None:
 
 # --- properties over any sequence of events ------------------------------------------------------
 
-FAULTS = (PERMISSION, DISK_FULL, NO_PDF)
-FOLDERS = ("D:\\Compta\\Bakkerij Peeters BV\\2026", "/srv/x/Garage/2025", "\\\\srv\\s\\BE04\\p")
+FAULTS = (permission, disk_full, no_pdf)
+FOLDERS = (
+    "D:\\Compta\\Bakkerij Peeters BV\\2026",
+    "D:\\Compta\\Garage\\2025",
+    "D:\\Compta\\BE04\\p",
+)
 
 
-def fault_message(fault: int, client: int, number: str) -> str:
-    return FAULTS[fault].format(folder=FOLDERS[client], number=number)
+def fault_failure(fault: int, client: int, number: str) -> Failure:
+    if fault == 0:
+        return permission(FOLDERS[client], root="D:\\Compta")
+    if fault == 1:
+        return disk_full(FOLDERS[client], root="D:\\Compta")
+    return no_pdf(number)
 
 
 @given(
@@ -536,13 +605,15 @@ def fault_message(fault: int, client: int, number: str) -> str:
     st.text(alphabet="ABC-/0123456789", min_size=2, max_size=12),
 )
 def test_fault_keys_depend_on_the_fault_only(
-    fault: int, one: int, other: int, number: str, other_number: str
+    fault: int, one: int, other_: int, number: str, other_number: str
 ) -> None:
-    key = fault_key(fault_message(fault, one, number), number=number)
-    assert key == fault_key(fault_message(fault, other, other_number), number=other_number)
+    key = fault_key(doc(1, failures=[fault_failure(fault, one, number)], number=number))
+    assert key == fault_key(
+        doc(2, failures=[fault_failure(fault, other_, other_number)], number=other_number)
+    )
     for different in range(len(FAULTS)):
         if different != fault:
-            assert key != fault_key(fault_message(different, one, number), number=number)
+            assert key != fault_key(doc(1, failures=[fault_failure(different, one, number)]))
 
 
 Action = tuple[object, ...]
@@ -583,7 +654,7 @@ def test_any_sequence_of_events_follows_the_rules(sequence: list[Action]) -> Non
     clock = Clock()
     notifier = ErrorNotifier(clock=clock)
     model = Model()
-    fault_of_key = {fault_key(fault_message(f, 0, "N1"), number="N1"): f for f in range(3)}
+    fault_of_key = {fault_key(doc(1, failures=[fault_failure(f, 0, "N1")])): f for f in range(3)}
 
     def check(notification: Notification | None, expect_login: bool | None = None) -> None:
         if notification is not None:
@@ -615,8 +686,8 @@ def test_any_sequence_of_events_follows_the_rules(sequence: list[Action]) -> Non
             assert isinstance(n, int) and isinstance(status, str)
             assert isinstance(fault, int) and isinstance(client, int)
             number = f"N{n}"
-            message = fault_message(fault, client, number) if status == "error" else None
-            notifier.on_documents([doc(n, status, message, number=number)])
+            failures = [fault_failure(fault, client, number)] if status == "error" else []
+            notifier.on_documents([doc(n, status, failures, number=number)])
             if status == "error":
                 model.failing[n] = fault
                 if model.first_import:
@@ -644,7 +715,7 @@ def test_any_sequence_of_events_follows_the_rules(sequence: list[Action]) -> Non
             elif state in (EngineState.UP_TO_DATE, EngineState.ERRORS):
                 model.login_armed = True
         elif action[0] == "login":
-            check(notifier.on_login_needed("refused"), expect_login=model.login_armed)
+            check(notifier.on_login_needed(LOGIN_NEEDED), expect_login=model.login_armed)
             model.login_armed = False
         else:
             seconds = action[1]

@@ -309,6 +309,7 @@ def test_context_menu_acts_on_the_row_under_the_mouse(
     assert texts == [
         "Send to integrations",
         "Retry",
+        "Deliver again here",
         "Open file",
         "Open folder",
         "Copy error",

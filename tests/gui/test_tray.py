@@ -14,10 +14,12 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
+from app.core.failures import Failure, FailureCode
 from app.engine.messages import (
     DocumentChanged,
     EngineState,
     Event,
+    FailureInfo,
     LoginNeededEvent,
     RunFinished,
     RunStarted,
@@ -28,9 +30,21 @@ from app.gui.icons import SIZES, render_state_pixmap
 from app.gui.notifications import ErrorNotifier
 from app.gui.tray import TOOLTIP_LIMIT, TrayController
 
-PERMISSION = (
-    "Winbooks: Ferry may not write in D:\\Compta\\{client}\\2026 (the system said: Permission "
-    "denied); give the account that runs Ferry permission to write there"
+
+def permission(client: str) -> FailureInfo:
+    return FailureInfo.of(
+        Failure.of(
+            FailureCode.PERMISSION,
+            destination="Winbooks",
+            folder=f"D:\\Compta\\{client}\\2026",
+            root="D:\\Compta",
+            said="Permission denied",
+        )
+    )
+
+
+DISK_FULL = FailureInfo.of(
+    Failure.of(FailureCode.DISK_FULL, destination="Archive", folder="/srv/a", root="/srv")
 )
 
 
@@ -268,7 +282,8 @@ def error_document(n: int, client: str = "Client") -> DocumentChanged:
         number=f"INV-2026-{n:03}",
         issue_date="2026-03-09",
         status="error",
-        message=PERMISSION.format(client=f"{client} {n} BV"),
+        message="English, for the log only",
+        failures=[permission(f"{client} {n} BV")],
     )
 
 
@@ -312,11 +327,7 @@ def test_a_burst_of_errors_is_one_notification_and_never_repeated(
     assert tray.tooltip().startswith("Ferry — 40 documents in error · last sync ")
     # A new fault after it: five documents in one run, one notification.
     for n in range(14, 19):
-        bridge.post(
-            error_document(n).model_copy(
-                update={"message": "Archive: the disk holding /srv/a is full"}
-            )
-        )
+        bridge.post(error_document(n).model_copy(update={"failures": [DISK_FULL]}))
     post_run(bridge, 2, [])
     qtbot.waitUntil(lambda: len(shown) == 1)
     qtbot.wait(200)
@@ -324,7 +335,7 @@ def test_a_burst_of_errors_is_one_notification_and_never_repeated(
         (
             "5 documents could not be delivered",
             "Invoice INV-2026-014 and 4 other documents could not be delivered: "
-            "Archive: the disk holding /srv/a is full",
+            "Archive: The disk holding /srv/a is full; free some space on it.",
         )
     ]
     # The same faults again, in other folders: not again.
