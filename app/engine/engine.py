@@ -558,6 +558,7 @@ class Engine:
         failures: list[Failure],
         locations: list[str],
         next_try: float | None,
+        moved: list[str] | None = None,
     ) -> None:
         if self._on_event is None:  # building the event costs, with nobody to tell
             return
@@ -575,6 +576,7 @@ class Engine:
                 locations=locations,
                 failures=[FailureInfo.of(failure) for failure in failures],
                 next_try=next_try,
+                moved=moved or [],
             )
         )
 
@@ -888,20 +890,13 @@ class Engine:
         record = self.store.document(document.id)
         if record is None:
             return
-        self._emit(
-            DocumentChanged(
-                document_id=document.id,
-                client_id=document.client_id,
-                kind=document.kind.value,
-                number=document.number,
-                issue_date=document.issue_date.isoformat(),
-                amount=None if document.amount is None else format(document.amount, "f"),
-                currency=document.currency,
-                status=record["status"],
-                message=record["message"],
-                locations=record["locations"],
-                moved=record["moved"],
-            )
+        self._tell(
+            document,
+            DeliveryStatus(record["status"]),
+            [Failure.from_json(item) for item in record["failures"]],
+            record["locations"],
+            record["next_try"],
+            record["moved"],
         )
 
     async def deliver_again(self, document_ids: Sequence[str], destination: str | None) -> None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,7 @@ from typing import Any
 from app.api.models import Document
 from app.engine.engine import Engine, RunSummary
 from app.settings import Destination
+from tests.conftest import REPO
 from tests.engine.conftest import Office
 
 TEMPORARY = ".~ferry-*.partial"
@@ -108,3 +112,21 @@ def one_destination(office: Office, documents: int, kind: str = "purchase") -> l
         [Destination(name="Books", general_path=f"{office.root}/books")], {client.id: ["Books"]}
     )
     return added
+
+
+def ferry(office: Office, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``ferry ARGS`` on the office's home, in a process of its own as a server runs it."""
+    return ferry_in(office.home.settings_dir.parent, *args, timeout=timeout)
+
+
+def ferry_in(home: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``ferry --home HOME ARGS`` in a process of its own, as a person types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "app", "--home", str(home), *args],
+        cwd=REPO,
+        env={**os.environ, "LANG": "C.UTF-8"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -13,18 +13,7 @@ from app.core.kinds import DocumentKind
 from app.settings import Destination
 from tests.conftest import REPO
 from tests.engine.conftest import Office
-
-
-def ferry(office: Office, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "--home", str(office.home.settings_dir.parent), *args],
-        cwd=REPO,
-        env={**os.environ, "LANG": "C.UTF-8"},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+from tests.engine.helpers import ferry
 
 
 def test_configure_link_sync_status_resend_retry(office: Office) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,24 +18,11 @@ from app.engine.messages import DocumentChanged, Event
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import SandboxAdmin
 from app.settings import Destination
-from tests.conftest import REPO
 from tests.engine.conftest import Office, logged_in_home
-from tests.engine.helpers import files_under, running
+from tests.engine.helpers import ferry, ferry_in, files_under, running
 
 # Words that give English away in a French or Dutch line.
 ENGLISH = ("the ", " folder", "cannot", "try again", "file ", "Waiting", "Forwarded", " in error")
-
-
-def ferry(office: Office, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", "--home", str(office.home.settings_dir.parent), *args],
-        cwd=REPO,
-        env={**os.environ, "LANG": "C.UTF-8"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def share_down(monkeypatch: pytest.MonkeyPatch, share: Path) -> None:
@@ -218,18 +203,7 @@ def test_status_words_every_failure_kind_in_the_persons_language(tmp_path: Path)
         )
     store.close()
     for language in Language:
-        done = subprocess.run(
-            [
-                *(sys.executable, "-m", "app", "--home", str(home.settings_dir.parent)),
-                *("--language", language.value, "status"),
-            ],
-            cwd=REPO,
-            env={**os.environ, "LANG": "C.UTF-8"},
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = ferry_in(home.settings_dir.parent, "--language", language.value, "status")
         assert done.returncode == 0, done.stderr
         lines = {line.split()[0]: line for line in done.stdout.splitlines() if line.strip()}
         for document_id, failure in failures.items():

@@ -20,7 +20,7 @@ from app.engine.engine import Engine
 from app.engine.messages import DocumentChanged, Event, RunFinished
 from app.settings import Destination
 from tests.engine.conftest import Office
-from tests.engine.helpers import files_under, running, temporaries
+from tests.engine.helpers import ferry, files_under, running, temporaries
 
 
 def _written(office: Office, folder: Path, document: Document) -> Path:
@@ -181,7 +181,7 @@ async def test_a_file_put_back_by_a_person_is_no_longer_reported(office: Office)
 
 
 def test_the_command_line_reports_moved_files_and_delivers_them_again(office: Office) -> None:
-    from tests.engine.test_engine_failure_words import ferry
+
 
     client = office.new_client("Command Line BV")
     document = office.add(client, "receipt")
