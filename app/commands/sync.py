@@ -108,6 +108,11 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     again.add_argument(
         "--moved", action="store_true", help="every document whose files were picked up or moved"
     )
+    again.add_argument(
+        "--all",
+        action="store_true",
+        help="with --destination: every document delivered there (after its path changed)",
+    )
     again.add_argument("--destination", metavar="NAME", help="only into this destination")
     again.set_defaults(handler=run_deliver_again)
 
@@ -182,7 +187,7 @@ def run_destination_add(args: argparse.Namespace) -> int:
         print(
             "The new paths apply to documents from now on; those already delivered stay where "
             "they are. To write them into the new paths too: "
-            f"ferry deliver-again --destination {args.name!r} DOC_ID... (see 'ferry status')."
+            f"ferry deliver-again --destination {args.name!r} --all (or DOC_ID...)."
         )
     return 0
 
@@ -413,8 +418,10 @@ def run_deliver_again(args: argparse.Namespace) -> int:
     destinations they went to; a person's act, since the accounting software may import them
     a second time."""
     home: FerryHome = args.ferry_home
-    if bool(args.moved) == bool(args.document_ids):
-        return _fail("name the documents to deliver again, or --moved", EXIT_USAGE)
+    if [bool(args.moved), bool(args.all), bool(args.document_ids)].count(True) != 1:
+        return _fail("name the documents to deliver again, or --moved, or --all", EXIT_USAGE)
+    if args.all and not args.destination:
+        return _fail("--all needs --destination NAME", EXIT_USAGE)
     settings = _settings(home)
     if isinstance(settings, str):
         return _fail(settings)
@@ -432,14 +439,16 @@ def run_deliver_again(args: argparse.Namespace) -> int:
                     if args.destination in (None, moved.destination)
                 )
             )
-            if not ids:
-                return None
+        elif args.all:
+            ids = engine.store.delivered_to(args.destination)
+        if not ids:
+            return None
         await engine.deliver_again(ids, args.destination)
         return await engine.sync_once("incremental")
 
     result = _with_engine(home, work)
     if result is None:
-        print("No document's files were picked up or moved.")
+        print("No document to deliver again.")
         return 0
     if isinstance(result, int):
         return result

@@ -467,6 +467,16 @@ class StateStore:
             for r in rows
         ]
 
+    def delivered_to(self, destination: str) -> list[str]:
+        """The documents Ferry delivered to ``destination``, oldest first (to write them again
+        after its path changed)."""
+        rows = self._read(
+            "SELECT document_id FROM deliveries WHERE destination = ? AND state = 'delivered' "
+            "ORDER BY updated, document_id",
+            (destination,),
+        )
+        return [str(row["document_id"]) for row in rows]
+
     def mark_gone(self, deliveries: Sequence[tuple[str, str]], when: float) -> None:
         """``(document_id, destination)`` pairs whose files are no longer where Ferry wrote
         them; the first time seen is kept."""

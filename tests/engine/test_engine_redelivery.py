@@ -208,5 +208,32 @@ def test_the_command_line_reports_moved_files_and_delivers_them_again(office: Of
     assert path.read_bytes() == office.uploaded[document.id][document.files[0].id]
     assert ferry(office, "status", "--moved").stdout.count(document.id) == 0
     nothing = ferry(office, "deliver-again", "--moved")
-    assert nothing.returncode == 0 and "No document's files were picked up" in nothing.stdout
+    assert nothing.returncode == 0 and "No document to deliver again" in nothing.stdout
     assert files_under(office.root) == {path}
+
+
+def test_a_changed_path_applies_to_new_documents_and_old_ones_on_request(office: Office) -> None:
+    client = office.new_client("New Path BV")
+    old_document = office.add(client, "receipt")
+    old_folder, new_folder = office.root / "old", office.root / "new"
+    office.configure([Destination(name="W", general_path=str(old_folder))], {client.id: ["W"]})
+    assert ferry(office, "sync", "--once").returncode == 0
+    changed = ferry(office, "destination", "add", "W", "--path", str(new_folder), "--replace")
+    assert changed.returncode == 0, changed.stderr
+    assert "ferry deliver-again --destination 'W' --all" in changed.stdout
+    new_document = office.add(client, "receipt")
+    assert ferry(office, "sync", "--full").returncode == 0
+    assert files_under(office.root) == {
+        _written(office, old_folder, old_document),
+        _written(office, new_folder, new_document),
+    }
+    needs = ferry(office, "deliver-again", "--all")
+    assert needs.returncode == 2 and "--all needs --destination" in needs.stderr
+    again = ferry(office, "deliver-again", "--all", "--destination", "W")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "2 delivered" in again.stdout  # the new one was there already: recognised, not copied
+    assert files_under(office.root) == {
+        _written(office, old_folder, old_document),
+        _written(office, new_folder, old_document),
+        _written(office, new_folder, new_document),
+    }
