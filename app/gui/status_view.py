@@ -238,6 +238,7 @@ class StatusView(QWidget):
         self.model = model if model is not None else DocumentsModel(self, language=language)
         self.details_dialog: DocumentDetails | None = None
         self.deliver_again_question: QMessageBox | None = None
+        self._deliver_again_ids: list[str] = []
 
         self._build_filter_bar()
         self._build_table()
@@ -641,7 +642,9 @@ class StatusView(QWidget):
         if not ids:
             return None
         if self.deliver_again_question is not None:
-            self.deliver_again_question.close()
+            old, self.deliver_again_question = self.deliver_again_question, None
+            old.close()
+            old.deleteLater()
         count = len(ids)
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -668,19 +671,25 @@ class StatusView(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(QMessageBox.StandardButton.Cancel)
         box.setObjectName("deliver-again-confirmation")
-
-        def answered(_result: int) -> None:
-            if self.deliver_again_question is box:
-                self.deliver_again_question = None
-            # Which button, not the result code: Escape and the title bar's close mean Cancel.
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self.deliver_again_requested.emit(ids)
-            box.deleteLater()
-
-        box.finished.connect(answered)
+        box.finished.connect(self._on_deliver_again_answer)
         self.deliver_again_question = box
+        self._deliver_again_ids = ids
         box.open()  # never exec(): the event loop keeps running
         return box
+
+    @Slot(int)
+    def _on_deliver_again_answer(self, _result: int) -> None:
+        box = self.sender()
+        if not isinstance(box, QMessageBox) or box is not self.deliver_again_question:
+            return  # a question replaced by a newer one: its answer no longer counts
+        self.deliver_again_question = None
+        ids, self._deliver_again_ids = self._deliver_again_ids, []
+        # Which button, not the result code: Escape and the title bar's close mean Cancel.
+        clicked = box.clickedButton()
+        yes = clicked is not None and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
+        box.deleteLater()
+        if yes:
+            self.deliver_again_requested.emit(ids)
 
     @Slot()
     def _open_files(self) -> None:
@@ -755,13 +764,16 @@ class StatusView(QWidget):
             self.details_dialog.close()
         dialog = DocumentDetails(self.model.row_at(view_row), self.model, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        # A bound slot, not a lambda holding the dialog: a closure that outlives the Qt object
+        # it refers to crashed the deferred delete (SIGBUS in ~QObject).
+        dialog.finished.connect(self._forget_dialog)
         self.details_dialog = dialog
         dialog.open()
         return dialog
 
-    def _forget_dialog(self, dialog: DocumentDetails) -> None:
-        if self.details_dialog is dialog:
+    @Slot(int)
+    def _forget_dialog(self, _result: int) -> None:
+        if self.details_dialog is not None and self.sender() is self.details_dialog:
             self.details_dialog = None
 
 
