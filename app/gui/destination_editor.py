@@ -344,14 +344,16 @@ class DestinationEditor(QDialog):
             self,
         )
         self.archive_note.setWordWrap(True)
+        self.archive_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.archive_note.setStyleSheet("color: palette(placeholder-text);")
-        archive = QWidget(self)
-        archive_layout = QVBoxLayout(archive)
-        archive_layout.setContentsMargins(0, 0, 0, 0)
-        archive_layout.setSpacing(2)
-        archive_layout.addWidget(self.archive)
-        archive_layout.addWidget(self.archive_note)
-        form.addRow("", archive)
+        # under the check box's text, not its box
+        style = self.archive.style()
+        indent = style.pixelMetric(style.PixelMetric.PM_IndicatorWidth) + style.pixelMetric(
+            style.PixelMetric.PM_CheckBoxLabelSpacing
+        )
+        self.archive_note.setContentsMargins(indent, 0, 0, 0)
+        form.addRow("", self.archive)
+        form.addRow("", self.archive_note)
 
         self.preview_model = PreviewModel(language)
         self.preview = QTableView(self)

@@ -54,7 +54,7 @@ from app.core.failures import Failure
 from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
-from app.gui.failure_words import failures_of, words
+from app.gui.failure_words import failures_of, without_foreign_words, words
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,7 +160,9 @@ class DocumentRow:
     next_try: float | None = None
     # Destinations its files were picked up or moved from after Ferry delivered them.
     moved: list[str] = field(default_factory=list)
-    # The message column's words in the model's language (set by the model).
+    # The message column's words in the model's language (set by the model): without the
+    # system's own words, which are in the system's language and make the line long (the
+    # tooltip, the details and Copy error have them: see DocumentsModel.full_text).
     text: str = ""
 
     @property
@@ -735,13 +737,22 @@ class DocumentsModel(QAbstractTableModel):
     def amount_text(self, row: DocumentRow) -> str:
         return format_amount(row.amount, row.currency, self._locale)
 
-    def message_text(self, row: DocumentRow) -> str:
-        """The message column: the failures in the model's language (a waiting document's
-        with its next try), where a forwarded document's files were picked up or moved from,
-        or, for a row that carries no failures (older data), its stored message."""
+    def full_text(self, row: DocumentRow) -> str:
+        """The whole message, for the tooltip, the details and Copy error: as the message
+        column, with what the system or the platform said (the words a technician needs)."""
         if row.failures:
             next_try = row.next_try if row.waiting else None
             return words(row.failures, self._language, next_try=next_try)
+        return row.text
+
+    def message_text(self, row: DocumentRow) -> str:
+        """The message column: the failures in the model's language (a waiting document's
+        with its next try) without what the system or the platform said in their own words,
+        where a forwarded document's files were picked up or moved from, or, for a row that
+        carries no failures (older data), its stored message."""
+        if row.failures:
+            next_try = row.next_try if row.waiting else None
+            return words(without_foreign_words(row.failures), self._language, next_try=next_try)
         if row.moved and row.status == DeliveryStatus.FORWARDED.value:
             return moved_words(row.moved)
         return row.message or ""
@@ -759,7 +770,7 @@ class DocumentsModel(QAbstractTableModel):
         if column == Column.DESTINATION:
             return "\n".join(row.locations) or None
         if column in (Column.MESSAGE, Column.STATUS):
-            return row.text or None
+            return self.full_text(row) or None
         if column == Column.CLIENT:
             return f"{self._client_name(row)} ({row.client_id})"
         return None

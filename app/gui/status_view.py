@@ -77,11 +77,11 @@ NOTICE_MS = 10_000
 # Column widths in average characters; the last column stretches to the window's edge.
 _WIDTHS = {
     Column.CLIENT: 24,
-    Column.KIND: 16,
+    Column.KIND: 19,
     Column.NUMBER: 15,
     Column.DATE: 11,
     Column.AMOUNT: 14,
-    Column.STATUS: 14,
+    Column.STATUS: 16,
     Column.DESTINATION: 40,
     Column.MESSAGE: 44,
     Column.LAST_ATTEMPT: 16,
@@ -165,7 +165,7 @@ class DocumentDetails(QDialog):
         self.locations.itemDoubleClicked.connect(lambda _item: self._open_file())
         form.addRow(QCoreApplication.translate("DocumentDetails", "Written to"), self.locations)
 
-        self.message = QPlainTextEdit(row.text)
+        self.message = QPlainTextEdit(model.full_text(row))
         self.message.setReadOnly(True)
         self.message.setMaximumHeight(140)
         form.addRow(QCoreApplication.translate("DocumentDetails", "Message"), self.message)
@@ -397,7 +397,7 @@ class StatusView(QWidget):
         )
         self.retry_action.triggered.connect(self._retry)
         self.deliver_again_action = action(
-            style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown), ["Ctrl+D"]
+            style.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), ["Ctrl+D"]
         )
         self.deliver_again_action.triggered.connect(self.ask_deliver_again)
         self.open_file_action = action(
@@ -714,9 +714,11 @@ class StatusView(QWidget):
         if not rows:
             return
         if len(rows) == 1:
-            text = rows[0].text
+            text = self.model.full_text(rows[0])
         else:
-            text = "\n".join(f"{row.number} ({row.client_name}): {row.text}" for row in rows)
+            text = "\n".join(
+                f"{row.number} ({row.client_name}): {self.model.full_text(row)}" for row in rows
+            )
         QGuiApplication.clipboard().setText(text)
         self._notify(
             QCoreApplication.translate("StatusView", "Copied")

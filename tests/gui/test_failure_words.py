@@ -591,3 +591,30 @@ def test_the_activity_tab_shows_what_failed_and_what_was_picked_up(
         "1 récupéré ou déplacé depuis Archive; 2 récupérés ou déplacés depuis Winbooks"
     )
     assert what[8] == describe([busy], Language.FR)
+
+
+def test_the_system_s_own_words_stay_out_of_the_line_and_in_the_details(
+    qtbot: QtBot, speak: object
+) -> None:
+    """What the system said is in the system's language (English on many servers): the table's
+    line leaves it out, so a French line stays French; the tooltip, the details and Copy error
+    keep it for whoever fixes the folder."""
+    said = KINDS["permission"].with_params(said="Read-only file system")
+    view = shown_view(qtbot)
+    view.apply_changes([failed(said)])
+    speak(Language.FR)  # type: ignore[operator]
+    model = view.model
+    qtbot.waitUntil(lambda: model.index(0, Column.STATUS).data() == "Erreur")
+    line = str(model.index(0, Column.MESSAGE).data())
+    assert "Read-only" not in line and english_words(line) == []
+    assert line == describe([KINDS["permission"]], Language.FR)
+    whole = describe([said], Language.FR)
+    assert "« Read-only file system »" in whole
+    assert model.index(0, Column.MESSAGE).data(Qt.ItemDataRole.ToolTipRole) == whole
+    view.table.selectRow(0)
+    view.copy_error_action.trigger()
+    assert QGuiApplication.clipboard().text() == whole
+    details = view.show_details(0)
+    assert details.message.toPlainText() == whole
+    details.close()
+    qtbot.waitUntil(lambda: view.details_dialog is None)
