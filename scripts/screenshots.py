@@ -1,13 +1,18 @@
 """Take the README's screenshots from the running desktop app on its demo sandbox.
 
-Run: .venv/bin/python scripts/screenshots.py [--only NAME...] [--out DIR]
-(writes docs/screenshots/*.png). The app runs as ``python -m app --demo`` runs it, on a private
-virtual X screen (Xvfb, with the trayer tray host, so the tray and its menu are the real ones)
-when Xvfb is installed; otherwise on Qt's offscreen platform, without the tray shot.
+Run: .venv/bin/python scripts/screenshots.py [--only NAME...] [--out DIR] [--language en|fr|nl]
+(writes docs/screenshots/*.png: the README's, in English; French and Dutch ones are for checking
+the translations, e.g. ``--language fr --out /tmp/fr``; the wizard's stay English). The app
+runs as ``python -m app --demo`` runs it, on a private virtual X screen (Xvfb, with the trayer
+tray host, so the tray and its menu are the real ones) when Xvfb is installed; otherwise on
+Qt's offscreen platform, without the tray shot.
 ``QT_QPA_PLATFORM`` set by the caller is used as it is.
 
 Nothing is painted for the pictures: the errors are real deliveries refused by a read-only
-folder, the preview is the editor's own. Each screenshot is one function taking the
+folder, the waiting documents real deliveries to a folder the system says does not exist (a
+procfs, where nothing can be made: what a network share that is down answers), the documents
+picked up or moved really had their files taken away before a full sync, the preview is the
+editor's own. Each screenshot is one function taking the
 :class:`Shots` context, listed in ``SHOTS`` in the order they are taken (later ones may change
 the app's state, e.g. the errors); adding a screen is adding a function and a line there.
 
@@ -46,6 +51,7 @@ from bench.bench_gui_sync import virtual_screen  # noqa: E402 - a screen before 
 
 OUT = ROOT / "docs" / "screenshots"
 LOCKED_DESTINATION = "Winbooks"
+DOWN_DESTINATION = "Server"
 MEMORY_KEYRING = "app.demo_setup.MemoryKeyring"
 """The keyring backend of this whole run (and of any process it starts): in memory only."""
 
@@ -60,6 +66,11 @@ class Shots:
     work: Path  # scratch folder of this run (the Ferry home is under it)
     wanted: Callable[[str], bool] = lambda _name: True  # pictures to write (the rest: steps)
     browser: Browser | None = None  # the wizard's stand-in for the system browser
+
+    @property
+    def down(self) -> Path:
+        """A folder on a "share that is down": the system answers that it does not exist."""
+        return self.work / "network-share" / "accounting"
 
     def wait(self, test: Callable[[], object], seconds: float, what: str = "") -> None:
         """Run the event loop until ``test()`` holds; fail with ``what`` after ``seconds``."""
@@ -318,7 +329,10 @@ def status_table(shots: Shots) -> None:
 
 
 def activity(shots: Shots) -> None:
+    """The runs: the first sync, the full sync that found files picked up, the sends to the
+    integrations whose deliveries failed or wait."""
     window = shots.ferry.window  # type: ignore[attr-defined]
+    window.resize(1280, 640)
     window.tabs.setCurrentWidget(window.activity_view)
     shots.settle(0.3)
     shots.save(window, "activity")
@@ -339,9 +353,10 @@ def destination_editor(shots: Shots) -> None:
     editor.per_kind[kinds[0]].set_text(r"\\server\winbooks\Data\[identifiant_entreprise]\inbound")
     editor.per_kind[kinds[1]].set_text(r"\\server\winbooks\Data\[identifiant_entreprise]\outbound")
     editor.per_kind[kinds[2]].set_text(r"\\server\coda\[accounting_file_id]\[year")
+    editor.archive.setChecked(False)  # an import folder: the software takes files away
     editor.target = TargetOS.WINDOWS
     editor.check_now()
-    editor.resize(1000, 760)
+    editor.resize(1000, 820)
     shots.settle(0.3)
     shots.save(editor, "destination-editor")
     editor.close()
@@ -428,6 +443,84 @@ def status_errors(shots: Shots) -> None:
     details.close()
 
 
+def status_kinds(shots: Shots) -> None:
+    """Every kind of row at once, sorted by status: in Error (the read-only Winbooks folder),
+    Waiting (a destination on a share that is down, tried again later), and Forwarded
+    documents whose files the accounting software picked up or moved (found by a full sync
+    after their files were taken away, and not delivered again)."""
+    from PySide6.QtCore import QItemSelectionModel, Qt
+
+    from app.gui.documents_model import WAITING, Column
+    from app.settings import Destination, load_settings, save_settings
+
+    ferry = shots.ferry
+    window = ferry.window  # type: ignore[attr-defined]
+    view = window.status_view
+    model = view.model
+    home = ferry.home  # type: ignore[attr-defined]
+    rows = all_rows(model)
+    by_client = Counter(r.client_id for r in rows if r.status == "forwarded" and r.locations)
+    errors = {r.client_id for r in rows if r.status == "error"}
+    others = [client_id for client_id, _ in by_client.most_common() if client_id not in errors]
+    if not others:
+        raise RuntimeError("no client left without errors for the waiting and moved rows")
+    waiting_client, moved_client = others[0], others[-1]
+
+    # The accounting software imports two documents and moves their files away.
+    taken = [r for r in rows if r.client_id == moved_client and r.status == "forwarded"][:2]
+    for document in taken:
+        for location in document.locations:
+            Path(location).unlink(missing_ok=True)
+    ferry._full_sync()  # type: ignore[attr-defined]  # what the tray's Full sync… does, confirmed
+    shots.wait(
+        lambda: all(model.document(r.id) and model.document(r.id).moved for r in taken),
+        90,
+        "the full sync's picked-up documents",
+    )
+
+    # A destination on a share that is down, for one client: its documents wait.
+    settings = load_settings(home.settings_dir)
+    links = [
+        link.model_copy(update={"destinations": [*link.destinations, DOWN_DESTINATION]})
+        if link.client_id == waiting_client
+        else link
+        for link in settings.links
+    ]
+    down = Destination(
+        name=DOWN_DESTINATION, general_path=str(shots.down / "[enterprise_name]" / "[year]")
+    )
+    save_settings(
+        home.settings_dir,
+        settings.model_copy(
+            update={"destinations": [*settings.destinations, down], "links": links}
+        ),
+    )
+    selection = view.table.selectionModel()
+    selection.clearSelection()
+    wanted = [r for r in range(model.rowCount()) if model.row_at(r).client_id == waiting_client]
+    for r in wanted[:3]:
+        selection.select(
+            model.index(r, 0),
+            QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+        )
+    view.send_action.trigger()  # Send to integrations: delivered again, to Server too
+    shots.wait(lambda: model.count(WAITING) >= min(3, len(wanted)), 90, "waiting documents")
+
+    window.resize(1900, 560)
+    window.move(0, 40)
+    window.show()
+    view.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    view.table.setColumnHidden(Column.DESTINATION, True)  # the message is what matters here
+    view.table.setColumnHidden(Column.DATE, True)
+    view.table.setColumnWidth(Column.CLIENT, 170)
+    view.table.setColumnWidth(Column.MESSAGE, 1290)
+    view.table.clearSelection()
+    shots.settle(0.5)
+    shots.save(window, "status-kinds")
+    view.table.setColumnHidden(Column.DESTINATION, False)
+    view.table.setColumnHidden(Column.DATE, False)
+
+
 def tray_menu(shots: Shots) -> None:
     """The tray icon's menu, as a right-click on the icon opens it (state words on top)."""
     from PySide6.QtCore import QPoint, QRect
@@ -450,10 +543,11 @@ def tray_menu(shots: Shots) -> None:
 
 SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("status-table", status_table),
-    ("activity", activity),
     ("destination-editor", destination_editor),
     ("settings", settings),
     ("status-errors", status_errors),
+    ("status-kinds", status_kinds),
+    ("activity", activity),  # after them: the full sync's picked-up files, the failed resends
     ("tray-menu", tray_menu),
 ]
 
@@ -486,12 +580,38 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
         folder.chmod(0o700)
 
 
+@contextlib.contextmanager
+def share_that_is_down(folder: Path) -> Iterator[Path]:
+    """A folder in which nothing can be made and that says it does not exist (ENOENT), as a
+    network share that is down answers: a procfs mounted there as root, else a link into
+    /proc (which refuses the same way)."""
+    mount, umount = shutil.which("mount"), shutil.which("umount")
+    if os.geteuid() == 0 and mount and umount:
+        folder.mkdir(parents=True, exist_ok=True)
+        command = [mount, "-t", "proc", "proc", str(folder)]
+        if subprocess.run(command, check=False).returncode == 0:  # noqa: S603 - fixed words
+            try:
+                yield folder
+            finally:
+                subprocess.run([umount, "-l", str(folder)], check=False)  # noqa: S603
+            return
+        folder.rmdir()
+    folder.symlink_to("/proc")
+    try:
+        yield folder
+    finally:
+        folder.unlink()
+
+
 def main() -> int:
     names = [name for name, _ in (*WIZARD_SHOTS, *SHOTS)]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=names, help="take only these")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--screen", choices=("auto", "xvfb", "offscreen"), default="auto")
+    parser.add_argument(
+        "--language", choices=("en", "fr", "nl"), default="en", help="the app's language"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["PYTHON_KEYRING_BACKEND"] = MEMORY_KEYRING  # before anything asks for a keyring
@@ -500,7 +620,10 @@ def main() -> int:
         tempfile.TemporaryDirectory(prefix="ferry-") as scratch,
     ):
         work = Path(scratch)
-        with read_only_folder(work / LOCKED_DESTINATION):
+        with (
+            read_only_folder(work / LOCKED_DESTINATION),
+            share_that_is_down(work / "network-share"),
+        ):
             return take(args, screen, work)
 
 
@@ -518,7 +641,7 @@ def take(args: argparse.Namespace, screen: str, work: Path) -> int:
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Ferry")
     app.setQuitOnLastWindowClosed(False)
-    install_translator(app, Language.EN, cache_dir=work / "translations")
+    install_translator(app, Language(args.language), cache_dir=work / "translations")
     # The wizard's login is a coroutine on this loop; the waits below run it by spinning Qt's
     # events (made the running loop by hand, as tests/gui/test_wizard.py does).
     loop = qasync.QEventLoop(app)
@@ -598,7 +721,7 @@ def take_demo(
     from app.gui.app import FerryApp
     from app.home import FerryHome
 
-    ferry = FerryApp(FerryHome.under(work / "home"), language=Language.EN, demo=True)
+    ferry = FerryApp(FerryHome.under(work / "home"), language=Language(args.language), demo=True)
     if not ferry.start():
         raise RuntimeError("another Ferry runs for this home")
     shots = Shots(app, ferry, args.out, work)

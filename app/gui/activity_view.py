@@ -115,9 +115,11 @@ class ActivityModel(QAbstractTableModel):
                 kind = _KINDS.get(row.kind)
                 return translated(kind) if kind is not None else row.kind
             if column == 2:
-                if row.started and row.finished:
+                if row.finished is None:
+                    return QCoreApplication.translate("ActivityView", "running")
+                if row.started:
                     return f"{row.finished - row.started:.1f} s"
-                return QCoreApplication.translate("ActivityView", "running")
+                return ""  # its start was not seen (it began before the window opened)
             if column == 3:
                 return row.documents
             if column == 4:
