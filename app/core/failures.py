@@ -758,5 +758,6 @@ def describe(
     for failure in dict.fromkeys(failures):
         sentence = failure.message(language, now=now, zone=zone)
         destination = failure.param("destination")
-        parts.append(f"{destination}: {sentence}" if destination else sentence)
+        colon = " : " if language is Language.FR else ": "  # French sets its colon apart
+        parts.append(f"{destination}{colon}{sentence}" if destination else sentence)
     return " ".join(parts)

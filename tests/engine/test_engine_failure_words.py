@@ -148,7 +148,7 @@ async def test_the_error_sent_to_the_platform_is_in_the_offices_language(
         assert row is not None and row["status"] == "error", engine.store.documents("error")
     message = office.on_platform(document.id).status_message or ""
     failure = Failure.from_json(row["failures"][0])
-    assert message == f"Winbooks: {failure.message(Language.FR)}"
+    assert message == f"Winbooks : {failure.message(Language.FR)}"
     assert "dossier" in message and "Ferry réessaiera" in message
     assert row["message"] == f"Winbooks: {failure.message()}"  # the log's words: English
 
