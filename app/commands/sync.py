@@ -84,7 +84,17 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     sync = subparsers.add_parser("sync", help="one sync pass")
     mode = sync.add_mutually_exclusive_group(required=True)
     mode.add_argument("--once", action="store_true", help="one incremental pass")
-    mode.add_argument("--full", action="store_true", help="reconcile everything, re-deliver gaps")
+    mode.add_argument(
+        "--full",
+        action="store_true",
+        help="reconcile everything: deliver what was never acknowledged or failed",
+    )
+    sync.add_argument(
+        "--new-destinations",
+        action="store_true",
+        help="with --full: documents delivered elsewhere also go to destinations newly added "
+        "to their client's link",
+    )
     sync.set_defaults(handler=run_sync)
 
     run = subparsers.add_parser("run", help="sync continuously until Ctrl-C or SIGTERM")
@@ -305,7 +315,11 @@ def run_sync(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
 
     async def work(engine: Engine) -> RunSummary:
-        summary = await (engine.full_sync() if args.full else engine.sync_once())
+        summary = await (
+            engine.full_sync(new_destinations=args.new_destinations)
+            if args.full
+            else engine.sync_once()
+        )
         errors = engine.store.documents(DeliveryStatus.ERROR.value)
         if errors and not summary.failed:
             summary.failed = len(errors)

@@ -219,7 +219,7 @@ class Engine:
         self._login_needed: str | None = None
         self._state: EngineState = EngineState.STARTING
         self._last_sync: dt.datetime | None = None
-        self._full_requested: str | None = None
+        self._full_requested: tuple[str | None, bool] | None = None
         self._office_language: Language = FALLBACK
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -769,7 +769,9 @@ class Engine:
                 return
             await asyncio.sleep(max(0.0, upcoming - time.time()))
 
-    async def full_sync(self, client_id: str | None = None) -> RunSummary:
+    async def full_sync(
+        self, client_id: str | None = None, *, new_destinations: bool = False
+    ) -> RunSummary:
         """Reconcile what the platform holds for linked clients with the disk; re-deliver gaps."""
         summary = RunSummary("full")
         run_id = self.store.start_run("full")
@@ -790,7 +792,9 @@ class Engine:
                     page = await self.client.documents_page(
                         client_id=link.client_id, cursor=cursor, limit=LISTING_PAGE
                     )
-                    missing.extend(await self._reconcile(page.items, link, summary))
+                    missing.extend(
+                        await self._reconcile(page.items, link, summary, new_destinations)
+                    )
                     if not page.next_cursor:
                         break
                     cursor = page.next_cursor
@@ -814,7 +818,11 @@ class Engine:
         return summary
 
     async def _reconcile(
-        self, documents: Sequence[Document], link: ClientLink, summary: RunSummary
+        self,
+        documents: Sequence[Document],
+        link: ClientLink,
+        summary: RunSummary,
+        new_destinations: bool = False,
     ) -> list[tuple[str, str]]:
         """What a full sync does with one page of a client's documents; the ones to deliver.
 
@@ -825,7 +833,9 @@ class Engine:
         again would have it booked twice, so it is only counted and shown, and delivering it
         again is a person's act (*Deliver again here*, *Resend to integrations*). Only a
         destination marked as an archive gets its missing files back. A destination a client
-        was linked to after the document was forwarded receives it only when a person asks.
+        was linked to after the document was forwarded receives it only when a person asks:
+        ``new_destinations`` (a person ticked it for that client) delivers the client's
+        documents that Ferry delivered elsewhere to the destinations that have none of them.
         """
         wanted: list[tuple[str, str]] = []
         forwarded: list[Document] = []
@@ -847,6 +857,9 @@ class Engine:
                 wanted.append((document.id, "full_sync"))
                 self._listed[document.id] = document
                 continue
+            if new_destinations and mine and set(link.destinations) - set(mine):
+                wanted.append((document.id, "full_sync"))  # and the others are looked at too
+                self._listed[document.id] = document
             checked.extend(
                 (document, row) for name, row in mine.items() if name in link.destinations
             )
@@ -1021,7 +1034,7 @@ class Engine:
         elif isinstance(command, DeliverAgain):
             await self.deliver_again(command.document_ids, command.destination)
         elif isinstance(command, FullSync):
-            self._full_requested = command.client_id or "*"
+            self._full_requested = (command.client_id, command.new_destinations)
         elif isinstance(command, SyncNow):
             pass
         self._wake.set()
@@ -1038,9 +1051,10 @@ class Engine:
                     self._wake.clear()
                     continue
                 requested = self._full_requested
-                if requested or self.full_sync_due():
+                if requested is not None or self.full_sync_due():
                     self._full_requested = None
-                    await self.full_sync(None if requested in (None, "*") else requested)
+                    client_id, new_destinations = requested or (None, False)
+                    await self.full_sync(client_id, new_destinations=new_destinations)
                 elif first or self.catch_up_due():
                     # At start and each night: documents in error are tried again too.
                     kind = "incremental" if first else "catch-up"

@@ -29,6 +29,9 @@ class SyncNow(_Message):
 class FullSync(_Message):
     type: Literal["full_sync"] = "full_sync"
     client_id: str | None = None
+    #: A person gave the client's link a destination: documents Ferry delivered elsewhere go
+    #: there too (a scheduled full sync never writes a Forwarded document anywhere again).
+    new_destinations: bool = False
 
 
 class Pause(_Message):

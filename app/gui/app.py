@@ -411,7 +411,7 @@ class FerryApp(QObject):
         """Links that start earlier (or gained a destination): the feed never brings older
         documents back, so those clients get a full sync of their own."""
         for client_id in client_ids:
-            self._send(FullSync(client_id=client_id))
+            self._send(FullSync(client_id=client_id, new_destinations=True))
 
     # -- login needed --------------------------------------------------------------------------
 

@@ -237,3 +237,28 @@ def test_a_changed_path_applies_to_new_documents_and_old_ones_on_request(office:
         _written(office, new_folder, old_document),
         _written(office, new_folder, new_document),
     }
+
+
+async def test_a_destination_added_to_a_link_gets_old_documents_only_when_asked(
+    office: Office,
+) -> None:
+    client = office.new_client("Second Package BV")
+    document = office.add(client, "receipt")
+    first, second = office.root / "first", office.root / "second"
+    destinations = [
+        Destination(name="First", general_path=str(first)),
+        Destination(name="Second", general_path=str(second)),
+    ]
+    office.configure(destinations, {client.id: ["First"]})
+    async with running(office) as engine:
+        await engine.sync_once()
+    _importer_takes(_written(office, first, document), None)  # First imported it
+    office.configure(destinations, {client.id: ["First", "Second"]})
+    async with running(office) as engine:
+        assert (await engine.full_sync()).delivered == 0  # the monthly one: nothing new
+        assert files_under(office.root) == set()
+        # a person ticked Second for this client (the Clients tab sends this full sync)
+        summary = await engine.full_sync(client.id, new_destinations=True)
+        assert summary.delivered == 1 and summary.moved == {"First": 1}
+    assert files_under(office.root) == {_written(office, second, document)}  # First: not again
+    assert str(_written(office, second, document)) in office.on_platform(document.id).locations

@@ -182,3 +182,13 @@ def test_offline_is_a_state_and_comes_back(office: Office, tmp_path: Path) -> No
     finally:
         if engine.running:
             engine.stop()
+
+
+def test_the_clients_tab_asks_new_destinations_to_be_filled() -> None:
+    """The Clients tab's catch-up is a person's act: its FullSync says so, and the command
+    survives the pipe between the window and the engine's process."""
+    from app.engine.messages import COMMANDS, FullSync
+
+    command = FullSync(client_id="c1", new_destinations=True)
+    assert COMMANDS.validate_json(command.model_dump_json()) == command
+    assert FullSync().new_destinations is False  # the scheduled one never fills

@@ -519,7 +519,8 @@ async def test_linking_in_the_view_makes_the_engine_deliver(
         with qtbot.waitSignal(view.catch_up_requested, timeout=10_000) as catch_up:
             _save(qtbot, view)
         assert catch_up.args[0] == [linked.id]
-        summary = await engine.full_sync(linked.id)  # what FerryApp sends as FullSync(client_id)
+        # what FerryApp sends: FullSync(client_id, new_destinations=True)
+        summary = await engine.full_sync(linked.id, new_destinations=True)
         assert summary.failed == 0
         assert (root / "Winbooks" / "L1" / "older.pdf").read_bytes() == b"%PDF-1.4 old"
     finally:

@@ -347,7 +347,7 @@ def test_a_waiting_row_shows_waiting_with_its_reason_and_next_try(
         lambda: model.index(model.view_row_of("d1") or 0, Column.STATUS).data() == "En attente"
     )
     french = str(model.index(model.view_row_of("d1") or 0, Column.MESSAGE).data())
-    assert french.startswith("Winbooks: Le dossier \\\\server\\compta est inaccessible")
+    assert french.startswith("Winbooks : Le dossier \\\\server\\compta est inaccessible")
     assert french.endswith("Ferry réessaiera à 23:59.")
     assert view.status_filter.itemText(view.status_filter.findData(WAITING)) == "En attente"
     assert "1 en attente" in view.summary.text()
