@@ -173,3 +173,26 @@ def test_deliver_again_forgets_one_destination_and_queues(tmp_path: Path) -> Non
     (item,) = store.due(10)
     assert (item.document_id, item.reason) == ("d1", "deliver_again")
     assert store.moved() == []
+
+
+def test_a_run_keeps_its_failures_and_moved_counts_as_data(tmp_path: Path) -> None:
+    from app.core.failures import Failure, FailureCode
+
+    store = StateStore(tmp_path / "state.db")
+    busy = Failure.of(FailureCode.PLATFORM_BUSY, action="wait_changes")
+    run = store.start_run("full")
+    store.finish_run(
+        run,
+        documents=3,
+        delivered=1,
+        failed=0,
+        message=busy.message(),
+        failures=[busy.to_json()],
+        moved={"Winbooks": 2},
+    )
+    (row,) = store.runs()
+    assert [Failure.from_json(item) for item in row.failures] == [busy]
+    assert row.moved == {"Winbooks": 2}
+    older = store.start_run("incremental")  # finished by a version that kept only words
+    store.finish_run(older, documents=0, delivered=0, failed=0, message=None)
+    assert (store.runs(1)[0].failures, store.runs(1)[0].moved) == ([], {})

@@ -925,6 +925,8 @@ class Engine:
             delivered=summary.delivered,
             failed=summary.failed,
             message=message,
+            failures=[failure.to_json() for failure in dict.fromkeys(summary.errors)],
+            moved=summary.moved,
         )
         self._last_sync = dt.datetime.now(dt.UTC)
         self._emit(

@@ -113,11 +113,19 @@ def _failures_as_data(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN next_try REAL")
 
 
+def _runs_as_data(db: sqlite3.Connection) -> None:
+    """4: what stopped a run as failures (codes and parameters) and what a full sync found
+    picked up or moved per destination, so the Activity tab words old runs in today's language."""
+    db.execute("ALTER TABLE runs ADD COLUMN failures TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE runs ADD COLUMN moved TEXT NOT NULL DEFAULT '{}'")
+
+
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
 _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
     _files_gone,
     _failures_as_data,
+    _runs_as_data,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -210,6 +218,10 @@ class RunRow:
     delivered: int
     failed: int
     message: str | None
+    #: ``Failure.to_json()`` of what stopped it (see app.core.failures).
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    #: Per destination: forwarded documents whose files a full sync found gone.
+    moved: dict[str, int] = field(default_factory=dict)
 
 
 class StateStore:
@@ -583,13 +595,30 @@ class StateStore:
             return int(cursor.lastrowid or 0)
 
     def finish_run(
-        self, run_id: int, *, documents: int, delivered: int, failed: int, message: str | None
+        self,
+        run_id: int,
+        *,
+        documents: int,
+        delivered: int,
+        failed: int,
+        message: str | None,
+        failures: Sequence[dict[str, Any]] = (),
+        moved: dict[str, int] | None = None,
     ) -> None:
         with self._write() as db:
             db.execute(
                 "UPDATE runs SET finished = ?, documents = ?, delivered = ?, failed = ?, "
-                "message = ? WHERE id = ?",
-                (time.time(), documents, delivered, failed, message, run_id),
+                "message = ?, failures = ?, moved = ? WHERE id = ?",
+                (
+                    time.time(),
+                    documents,
+                    delivered,
+                    failed,
+                    message,
+                    json.dumps(list(failures)),
+                    json.dumps(moved or {}),
+                    run_id,
+                ),
             )
 
     def runs(self, limit: int = 100) -> list[RunRow]:
@@ -604,6 +633,8 @@ class StateStore:
                 r["delivered"],
                 r["failed"],
                 r["message"],
+                json.loads(r["failures"] or "[]"),
+                json.loads(r["moved"] or "{}"),
             )
             for r in rows
         ]

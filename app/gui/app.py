@@ -26,7 +26,7 @@ from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
 from app.commands.account import end_login
-from app.core.failures import describe
+from app.core.failures import Failure, describe
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
@@ -246,6 +246,8 @@ class FerryApp(QObject):
                         r.delivered,
                         r.failed,
                         r.message,
+                        dict(r.moved),
+                        tuple(Failure.from_json(item) for item in r.failures),
                     )
                     for r in store.runs(200)
                 ]
