@@ -1,4 +1,4 @@
-"""The countries Ferry can log in to, read from ``resources/regions.json``.
+"""The countries Ferry can log in to, read from ``app/resources/regions.json``.
 
 Which platform serves which country is data, not code: a new country or a moved server is an
 edit of the file, and the file is validated when loaded so a typo fails loudly at start-up
@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -18,7 +19,9 @@ from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, 
 
 from app.core.language import Language
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+#: The data that ships inside the package (``app/resources``), found wherever the package is:
+#: a checkout, an installed wheel or a frozen build.
+RESOURCES = Path(str(files("app") / "resources"))
 REGIONS_FILE = RESOURCES / "regions.json"
 
 

@@ -1,6 +1,6 @@
 """The desktop app's language: Qt translators for Ferry's words and Qt's own dialog buttons.
 
-Translations live as Qt ``.ts`` sources in ``resources/translations`` (``scripts/translations``
+Translations live as Qt ``.ts`` sources in ``app/resources/translations`` (``scripts/translations``
 updates them from the code); Qt loads only compiled ``.qm`` files. Set-up and the packaged build
 compile them (``scripts/translations --compile``), but a checkout installed with plain pip has
 none, or stale ones after a pull: then the ``.qm`` is compiled here, once per version of the
@@ -25,10 +25,11 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from app.core.language import FALLBACK, Language, parse_language
 from app.home import APP_AUTHOR, APP_NAME
+from app.regions import RESOURCES
 
 log = logging.getLogger(__name__)
 
-TRANSLATIONS = Path(__file__).resolve().parent.parent.parent / "resources" / "translations"
+TRANSLATIONS = RESOURCES / "translations"
 """The ``.ts`` sources (in the repository) and, after set-up, their compiled ``.qm`` files."""
 
 COMPILE_TIMEOUT_S = 60
