@@ -88,7 +88,7 @@ def test_deliveries_and_documents_survive_a_reopen(tmp_path: Path) -> None:
     assert again.document("d1")["status"] == "forwarded"  # type: ignore[index]
     assert again.documents("forwarded")[0]["locations"] == ["/a/INV-1.xml"]
     assert "/a" in again.delivered_folders()
-    again.forget_deliveries("d1")
+    again.deliver_again(["d1"], None, "deliver_again")  # every destination forgotten, queued
     assert again.deliveries("d1") == []
 
 

@@ -572,11 +572,6 @@ class StateStore:
                 (document_id, destination, code, message, next_retry, time.time()),
             )
 
-    def forget_deliveries(self, document_id: str) -> None:
-        """A resend: the document goes out again, to every destination."""
-        with self._write() as db:
-            db.execute("DELETE FROM deliveries WHERE document_id = ?", (document_id,))
-
     def delivered_folders(self) -> list[str]:
         rows = self._read("SELECT paths FROM deliveries")
         folders: set[str] = set()
