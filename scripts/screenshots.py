@@ -567,11 +567,11 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
     mount, umount = shutil.which("mount"), shutil.which("umount")
     if os.geteuid() == 0 and mount and umount:
         read_only = [mount, "-t", "tmpfs", "-o", "size=1m,ro", "tmpfs", str(folder)]
-        if subprocess.run(read_only, check=False).returncode == 0:  # noqa: S603 - fixed words
+        if subprocess.run(read_only, check=False).returncode == 0:
             try:
                 yield folder
             finally:
-                subprocess.run([umount, "-l", str(folder)], check=False)  # noqa: S603
+                subprocess.run([umount, "-l", str(folder)], check=False)
             return
     folder.chmod(0o500)
     try:
@@ -589,11 +589,11 @@ def share_that_is_down(folder: Path) -> Iterator[Path]:
     if os.geteuid() == 0 and mount and umount:
         folder.mkdir(parents=True, exist_ok=True)
         command = [mount, "-t", "proc", "proc", str(folder)]
-        if subprocess.run(command, check=False).returncode == 0:  # noqa: S603 - fixed words
+        if subprocess.run(command, check=False).returncode == 0:
             try:
                 yield folder
             finally:
-                subprocess.run([umount, "-l", str(folder)], check=False)  # noqa: S603
+                subprocess.run([umount, "-l", str(folder)], check=False)
             return
         folder.rmdir()
     folder.symlink_to("/proc")

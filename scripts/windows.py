@@ -173,10 +173,20 @@ def build_standin(name: str, source: Path, exports: list[str] | None = None) -> 
         definition = source.with_suffix(".def")
         if exports is not None:
             definition = Path(work) / f"{name}.def"
-            definition.write_text(f"LIBRARY {name}.dll\nEXPORTS\n" + "".join(f"    {e}\n" for e in exports))
+            definition.write_text(
+                f"LIBRARY {name}.dll\nEXPORTS\n" + "".join(f"    {e}\n" for e in exports)
+            )
         subprocess.run(
-            ["x86_64-w64-mingw32-gcc", "-shared", "-O2", "-o", str(target), str(source),
-             str(definition), "-ladvapi32"],
+            [
+                "x86_64-w64-mingw32-gcc",
+                "-shared",
+                "-O2",
+                "-o",
+                str(target),
+                str(source),
+                str(definition),
+                "-ladvapi32",
+            ],
             check=True,
         )
     stamp.write_text(digest)
@@ -185,7 +195,10 @@ def build_standin(name: str, source: Path, exports: list[str] | None = None) -> 
 def icu_imports(qt_core: Path) -> list[str]:
     """The functions Qt6Core.dll imports from icuuc.dll, read from its import table."""
     dump = subprocess.run(
-        ["x86_64-w64-mingw32-objdump", "-p", str(qt_core)], capture_output=True, text=True, check=True
+        ["x86_64-w64-mingw32-objdump", "-p", str(qt_core)],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     names: list[str] = []
     inside = False
@@ -227,8 +240,18 @@ def pip_download(requirement: str, *extra: str) -> Path:
     say(f"downloading {requirement}")
     env = {k: v for k, v in os.environ.items() if k != "PIP_FIND_LINKS"}
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(DOWNLOADS),
-         requirement, *extra],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "-q",
+            "--no-deps",
+            "-d",
+            str(DOWNLOADS),
+            requirement,
+            *extra,
+        ],
         check=True,
         env=env,
     )
@@ -241,8 +264,15 @@ def pip_download(requirement: str, *extra: str) -> Path:
 def verify_signature(path: Path) -> None:
     """Refuse a Windows binary that the Python Software Foundation did not sign."""
     result = subprocess.run(
-        ["osslsigncode", "verify", "-ignore-crl", "-CAfile", "/etc/ssl/certs/ca-certificates.crt",
-         "-in", str(path)],
+        [
+            "osslsigncode",
+            "verify",
+            "-ignore-crl",
+            "-CAfile",
+            "/etc/ssl/certs/ca-certificates.crt",
+            "-in",
+            str(path),
+        ],
         capture_output=True,
         text=True,
         check=False,
@@ -285,7 +315,7 @@ def ensure_python() -> None:
     # pip goes in by unzipping its wheel: the embeddable Python has no ensurepip.
     wheel = pip_download("pip", "--only-binary", ":all:")
     with zipfile.ZipFile(wheel) as pip_wheel:
-        pip_wheel.extractall(site_packages)
+        pip_wheel.extractall(site_packages)  # noqa: S202 - pip's own wheel, from PyPI
     (CACHE / "python.stamp").write_text(PYTHON_EMBED)
 
 
@@ -294,7 +324,9 @@ def windows_requirements() -> list[str]:
     ``pyproject.toml`` (the same ranges as on Linux)."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = list(project["dependencies"]) + list(extras["packaging"]) + list(extras.get("windows", []))
+    wanted = (
+        list(project["dependencies"]) + list(extras["packaging"]) + list(extras.get("windows", []))
+    )
     by_name = {re.split(r"[\[=<>~! ]", r)[0].lower(): r for r in extras["test"]}
     wanted += [by_name[name] for name in WINDOWS_TEST_TOOLS]
     return wanted
@@ -309,7 +341,9 @@ def ensure_packages() -> None:
     say(f"installing {len(requirements)} Python packages into the Windows Python")
     listing = CACHE / "requirements.txt"
     listing.write_text("\n".join(requirements) + "\n")
-    run_python(["-m", "pip", "install", "-q", "--no-warn-script-location", "-r", windows_path(listing)])
+    run_python(
+        ["-m", "pip", "install", "-q", "--no-warn-script-location", "-r", windows_path(listing)]
+    )
     stamp.write_text(digest)
 
 
