@@ -10,10 +10,10 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import account, demo, preview_path, sync
+from app.commands import account, demo, preview_path, self_check, sync
 from app.core.language import Language, parse_language
 from app.demo_setup import demo_home_default
-from app.home import HOME_ENV, FerryHome
+from app.home import HOME_ENV, FerryHome, HomeFolderError
 from app.logs import setup_logging
 from app.sandbox import cli as sandbox_cli
 
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.add_parsers(subparsers)
     demo.add_parser(subparsers)
     sandbox_cli.add_parser(subparsers)
+    self_check.add_parser(subparsers)
     return parser
 
 
@@ -94,8 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         home.ensure()
         setup_logging(home.log_dir, level=logging.DEBUG if args.verbose else logging.INFO)
     except OSError as error:
+        # The folder Ferry wanted, not the error's first file name (on Windows a refused
+        # rename names its source there, not its target).
+        folder = error.folder if isinstance(error, HomeFolderError) else home.log_dir
         print(
-            f"ferry: cannot use the folders under {error.filename}: {error.strerror}",
+            f"ferry: cannot use the folder {folder} for Ferry's files: {error.strerror or error}",
             file=sys.stderr,
         )
         return 2

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import keyring.backend
+from keyring.compat import properties
 
 from app.auth.account import StoredLogin, save_login
 from app.auth.secret_store import SecretStore
@@ -34,7 +35,12 @@ DEMO_DESTINATION = "Demo"
 class MemoryKeyring(keyring.backend.KeyringBackend):
     """Secrets of the demo's throw-away platform: in this process's memory, nowhere else."""
 
-    priority = 0  # never chosen by keyring itself
+    @properties.classproperty
+    def priority(self) -> float:
+        """Not viable for keyring's own choice: every imported backend class is a candidate,
+        and with a priority of 0 this one tied with (and beat) the fail backend, so a machine
+        with no password store would have kept a real login in memory instead of refusing."""
+        raise RuntimeError("the demo's keyring is handed over explicitly, never chosen")
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
