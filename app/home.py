@@ -50,6 +50,19 @@ class FerryHome:
         return cls.under(Path(chosen)) if chosen else cls.standard()
 
     def ensure(self) -> FerryHome:
+        """Make the four folders; :class:`HomeFolderError` names the one that cannot be."""
         for folder in (self.settings_dir, self.state_dir, self.log_dir, self.data_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise HomeFolderError(folder, error) from error
         return self
+
+
+class HomeFolderError(OSError):
+    """One of Ferry's own folders cannot be made: ``folder`` says which (the path Ferry
+    wanted, rather than whichever the system named), ``strerror`` what the system said."""
+
+    def __init__(self, folder: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror or str(error), str(folder))
+        self.folder = folder

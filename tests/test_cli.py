@@ -168,7 +168,9 @@ def test_unusable_home_is_a_plain_error(run_ferry: RunFerry, tmp_path: Path) -> 
     blocker.write_text("not a folder")
     done = run_ferry("--home", str(blocker / "home"), "preview-path", "/x", "--name", "X")
     assert done.returncode == 2
-    assert "cannot use the folders" in done.stderr and "Traceback" not in done.stderr
+    assert "cannot use the folder" in done.stderr and "Traceback" not in done.stderr
+    # the folder Ferry wanted (not whichever path the system's error named first)
+    assert str(blocker / "home" / "settings") in done.stderr
 
 
 def test_whoami_without_a_login_exits_3(run_ferry: RunFerry) -> None:
