@@ -1,15 +1,25 @@
-"""Fixtures shared by every test suite."""
+"""Fixtures shared by every test suite.
+
+The suite runs on Linux; the tests marked ``windows`` also run on the official Windows
+CPython (under Wine here, see scripts/test-windows), so this file imports and works there
+too: the Linux-only parts (Xvfb, D-Bus, gnome-keyring, mounts, ``os.geteuid``) have their
+Windows counterparts (Qt's offscreen platform, the real Credential Manager, real share
+modes) or say why they cannot run.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +28,8 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+WINDOWS = sys.platform == "win32"
+ONLY_ON_WINDOWS = "Windows only (real Windows APIs): scripts/test-windows runs it under Wine"
 
 
 @pytest.fixture
@@ -72,12 +84,18 @@ def _mount_tmpfs(folder: Path, options: str) -> None:
     subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], check=True)
 
 
+def _is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 @pytest.fixture
 def read_only_folder(tmp_path: Path) -> Iterator[Path]:
     """A folder nobody may write in: a read-only mount as root (root ignores modes), else 0o500."""
+    if WINDOWS:
+        pytest.skip("a folder Ferry may not write in needs an ACL, which Wine does not enforce")
     folder = tmp_path / "read-only"
     folder.mkdir()
-    if os.geteuid() == 0:
+    if _is_root():
         _mount_tmpfs(folder, "size=1m,ro")
         try:
             yield folder
@@ -94,8 +112,8 @@ def read_only_folder(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 def small_filesystem(tmp_path: Path) -> Iterator[Path]:
     """A 256 KiB file system, to fill up for real."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small file system needs root (CI runs as root)")
+    if not _is_root():
+        pytest.skip("mounting a small file system needs Linux and root (CI runs as root)")
     folder = tmp_path / "small"
     folder.mkdir()
     _mount_tmpfs(folder, "size=256k")
@@ -111,7 +129,14 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
 
     Yields the environment variables that point a process at it; this test process uses it
     too, for the duration of the session.
+
+    On Windows the vault is the account's real Credential Manager (keyring's WinVaultKeyring),
+    shared with whatever else the account keeps there: a test names its own keyring service
+    (:func:`keyring_service`), never Ferry's.
     """
+    if WINDOWS:
+        yield from _credential_manager()
+        return
     for tool in ("dbus-daemon", "gnome-keyring-daemon"):
         assert shutil.which(tool), f"{tool} is missing: run scripts/setup"
     root = tmp_path_factory.mktemp("secret-service")
@@ -161,6 +186,155 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
             process.wait(10)
 
 
+def _credential_manager() -> Iterator[dict[str, str]]:
+    """Windows: the account's real Credential Manager, nothing to start. Named outright, as
+    the Secret Service is on Linux: keyring's own choice would chain in every backend class a
+    test module defines."""
+    import keyring
+    from keyring.backends import Windows
+
+    env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.Windows.WinVaultKeyring"}
+    saved_env = os.environ.get("PYTHON_KEYRING_BACKEND")
+    saved_backend = keyring.get_keyring()
+    os.environ.update(env)
+    keyring.set_keyring(Windows.WinVaultKeyring())
+    try:
+        yield env
+    finally:
+        keyring.set_keyring(saved_backend)
+        if saved_env is None:
+            os.environ.pop("PYTHON_KEYRING_BACKEND", None)
+        else:
+            os.environ["PYTHON_KEYRING_BACKEND"] = saved_env
+
+
+@pytest.fixture
+def keyring_service(secret_service: dict[str, str]) -> Iterator[str]:
+    """A keyring service name of this test's own in the real vault, emptied afterwards.
+
+    On Windows the vault is the account's own Credential Manager: a test must never touch
+    Ferry's real entries, nor leave any of its own behind.
+    """
+    service = f"Ferry-test-{secrets.token_hex(6)}"
+    try:
+        yield service
+    finally:
+        if WINDOWS:
+            for target in credential_targets(service):
+                _delete_credential(target)
+
+
+def credential_targets(service: str) -> list[str]:
+    """Windows: the Credential Manager entries keyring keeps for ``service`` (``service``
+    itself and ``user@service`` for its other users)."""
+    from win32ctypes.pywin32 import pywintypes, win32cred
+
+    try:
+        credentials = win32cred.CredEnumerate(None, 0)
+    except pywintypes.error as error:
+        if error.winerror == 1168:  # ERROR_NOT_FOUND: the vault is empty
+            return []
+        raise
+    names = [str(c["TargetName"]) for c in credentials]
+    return [n for n in names if n == service or n.endswith(f"@{service}")]
+
+
+def credential_blob(target: str) -> bytes:
+    """Windows: the raw bytes the Credential Manager holds for ``target``."""
+    from win32ctypes.pywin32 import win32cred
+
+    credential: dict[str, Any] = win32cred.CredRead(target, win32cred.CRED_TYPE_GENERIC)
+    blob = credential["CredentialBlob"]
+    return blob if isinstance(blob, bytes) else str(blob).encode("utf-16-le")
+
+
+def _delete_credential(target: str) -> None:
+    from win32ctypes.pywin32 import pywintypes, win32cred
+
+    with contextlib.suppress(pywintypes.error):
+        win32cred.CredDelete(target, win32cred.CRED_TYPE_GENERIC)
+
+
+# -- a file another program holds open (Windows' sharing violations, for real) ---------------------
+
+
+class HeldFile:
+    """A handle on a file opened with share mode 0, as antivirus tools and some importers
+    open files: until it closes, Windows refuses to rename, replace, delete or open it."""
+
+    def __init__(self, path: Path) -> None:
+        from ctypes import wintypes
+
+        kernel32 = _kernel32()
+        handle = kernel32.CreateFileW(str(path), 0x80000000, 0, None, 3, 0x80, None)
+        if handle is None or handle == wintypes.HANDLE(-1).value:
+            raise OSError(None, "CreateFileW failed", str(path), _last_error())
+        self.path = path
+        self._handle: int | None = handle
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._handle is not None:
+                _kernel32().CloseHandle(self._handle)
+                self._handle = None
+
+    def close_after(self, seconds: float) -> threading.Timer:
+        timer = threading.Timer(seconds, self.close)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    @property
+    def open(self) -> bool:
+        return self._handle is not None
+
+
+def _kernel32() -> Any:
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateFileW.argtypes = (
+        wintypes.LPCWSTR,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.LPVOID,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.HANDLE,
+    )
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    kernel32.CloseHandle.restype = wintypes.BOOL
+    return kernel32
+
+
+def _last_error() -> int:
+    import ctypes
+
+    return int(ctypes.get_last_error())  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def hold_open() -> Iterator[Callable[[Path], HeldFile]]:
+    """Open files as another program would, with share mode 0; all closed after the test."""
+    if not WINDOWS:
+        pytest.skip(f"share modes: {ONLY_ON_WINDOWS}")
+    held: list[HeldFile] = []
+
+    def hold(path: Path) -> HeldFile:
+        handle = HeldFile(path)
+        held.append(handle)
+        return handle
+
+    try:
+        yield hold
+    finally:
+        for handle in held:
+            handle.close()
+
+
 def _wait_for_secret_service(login_keyring: Path, timeout: float = 20) -> None:
     """Wait until the daemon has made and unlocked its login keyring, then until it serves.
 
@@ -202,8 +376,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """Give the GUI tests a real X screen (Xvfb) with a tray host (trayer), like a desktop.
 
     Qt picks its platform once per process, when the QApplication is made, so this happens
-    before any test runs. Without Xvfb (a developer's desktop) the real display is used.
+    before any test runs. Without Xvfb (a developer's desktop) the real display is used. On
+    Windows (under Wine, which shows no windows), Qt's offscreen platform.
     """
+    if WINDOWS:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        return
     if os.environ.get("FERRY_TEST_DISPLAY") == "keep" or not shutil.which("Xvfb"):
         return
     read, write = os.pipe()
