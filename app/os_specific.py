@@ -10,14 +10,17 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import functools
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 WINDOWS = sys.platform == "win32"
 
 FILE_ATTRIBUTE_HIDDEN = 0x2
+_FILE_ATTRIBUTE_NORMAL = 0x80
+_INVALID_FILE_ATTRIBUTES = 0xFFFFFFFF
 
 # Windows error codes that mean "someone else has the file open right now".
 _WINDOWS_SHARING_VIOLATION = 32
@@ -27,22 +30,74 @@ _WINDOWS_ACCESS_DENIED = 5
 
 def hide_file(path: Path) -> None:
     """Make ``path`` hidden: its dot-name already hides it on POSIX; Windows needs the attribute."""
-    if WINDOWS:  # pragma: no cover - exercised on Windows builds
-        windll = ctypes.windll  # type: ignore[attr-defined]
-        windll.kernel32.SetFileAttributesW(str(path), FILE_ATTRIBUTE_HIDDEN)
+    if sys.platform == "win32":  # pragma: no cover - run by the Windows test subset
+        _kernel32().SetFileAttributesW(str(path), FILE_ATTRIBUTE_HIDDEN)
+
+
+def show_file(path: Path) -> None:
+    """Undo :func:`hide_file` before the file takes its final name.
+
+    Windows keeps a file's attributes through a rename: a document renamed from a hidden
+    temporary file would stay hidden (Explorer does not show it, some importers skip it).
+    Nothing to do on POSIX, where the name alone hides. Raises OSError (with ``winerror``,
+    32 while another program holds the file) when the attribute cannot be changed.
+    """
+    if sys.platform != "win32":
+        return
+    kernel32 = _kernel32()  # pragma: no cover - run by the Windows test subset
+    attributes = kernel32.GetFileAttributesW(str(path))
+    if attributes == _INVALID_FILE_ATTRIBUTES:
+        raise _windows_error(path)
+    if attributes & FILE_ATTRIBUTE_HIDDEN:
+        visible = attributes & ~FILE_ATTRIBUTE_HIDDEN or _FILE_ATTRIBUTE_NORMAL
+        if not kernel32.SetFileAttributesW(str(path), visible):
+            raise _windows_error(path)
+
+
+def _windows_error(path: Path) -> OSError:
+    """The calling thread's last Windows error as an OSError naming ``path``."""
+    code = ctypes.get_last_error()  # type: ignore[attr-defined]  # Windows only
+    return OSError(None, ctypes.FormatError(code), str(path), code)  # type: ignore[attr-defined]
 
 
 def is_locked_error(error: OSError) -> bool:
-    """Whether ``error`` means the file is held open by another program (antivirus, importer).
+    """Whether ``error`` may mean the file is held open by another program (antivirus,
+    importer): worth trying again in a moment.
 
-    On Windows a rename onto or from a file another program holds fails with a sharing
-    violation, or with access denied while an antivirus scans it; both pass in seconds.
-    POSIX has no mandatory locks, so there only "busy" counts.
+    On Windows a rename from a file another program holds fails with a sharing violation
+    (WinError 32), a replace of one with access denied (WinError 5), as does any change to a
+    file an antivirus is scanning; all pass in seconds. POSIX has no mandatory locks, so there
+    only "busy" counts.
     """
     winerror = getattr(error, "winerror", None)
     if winerror in (_WINDOWS_SHARING_VIOLATION, _WINDOWS_LOCK_VIOLATION, _WINDOWS_ACCESS_DENIED):
         return True
     return error.errno in (errno.EBUSY, errno.ETXTBSY)
+
+
+def is_sharing_violation(error: OSError) -> bool:
+    """Whether ``error`` says for sure that another program holds the file (Windows' sharing
+    or lock violation), unlike access denied, which may also be a missing permission."""
+    return getattr(error, "winerror", None) in (
+        _WINDOWS_SHARING_VIOLATION,
+        _WINDOWS_LOCK_VIOLATION,
+    )
+
+
+def naming(error: OSError, path: Path | str) -> OSError:
+    """``error`` (same class, errno and Windows code) naming ``path`` as its file.
+
+    The system names the first path a call was given: for a rename the *source*, Ferry's
+    temporary file, which means nothing to a person (and on Windows, where a refused rename
+    names ``filename=source, filename2=target``, a message built from ``filename`` names the
+    wrong file). Messages name the file the person knows instead.
+    """
+    winerror = getattr(error, "winerror", None)
+    if winerror is not None:
+        return OSError(error.errno, error.strerror, str(path), winerror)
+    if error.errno is None:
+        return error
+    return OSError(error.errno, error.strerror, str(path))
 
 
 def fsync_directory(folder: Path) -> None:
@@ -64,8 +119,11 @@ def rename_no_replace(source: Path, target: Path) -> None:
     the file system lacks it, a hard link then an unlink never replaces either (two directory
     changes instead of one); file systems without hard links get a look, then a rename.
     """
-    if WINDOWS:  # pragma: no cover
-        source.rename(target)
+    if WINDOWS:  # pragma: no cover - run by the Windows test subset
+        try:
+            source.rename(target)  # MoveFileExW without REPLACE_EXISTING: never replaces
+        except FileExistsError as error:  # it names the source first: name the target
+            raise naming(error, target) from None
         return
     if _renameat2_no_replace(source, target):
         return
@@ -132,6 +190,71 @@ def _link_then_unlink(source: Path, target: Path) -> None:
         source.rename(target)
         return
     source.unlink()
+
+
+_GENERIC_READ = 0x80000000
+_FILE_SHARE_ALL = 0x1 | 0x2 | 0x4  # FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE
+_OPEN_EXISTING = 3
+_FILE_FLAG_SEQUENTIAL_SCAN = 0x08000000
+
+
+def open_for_reading(path: Path) -> BinaryIO:
+    """``path`` opened to read, without stopping other programs from moving it meanwhile.
+
+    On Windows ``open()`` denies others the right to delete or rename the file while it is
+    open (no ``FILE_SHARE_DELETE``), so accounting software moving a file Ferry is comparing
+    would fail; and its errors carry no Windows code, so a file another program holds could
+    not be told from one Ferry may not read. Here a held file fails with ``winerror`` 32.
+    """
+    if sys.platform != "win32":
+        return path.open("rb")
+    import msvcrt  # pragma: no cover - run by the Windows test subset
+    from ctypes import wintypes
+
+    kernel32 = _kernel32()
+    handle = kernel32.CreateFileW(
+        str(path),
+        _GENERIC_READ,
+        _FILE_SHARE_ALL,
+        None,
+        _OPEN_EXISTING,
+        _FILE_FLAG_SEQUENTIAL_SCAN,
+        None,
+    )
+    if handle is None or handle == wintypes.HANDLE(-1).value:
+        raise _windows_error(path)
+    try:
+        descriptor = msvcrt.open_osfhandle(handle, os.O_RDONLY | os.O_BINARY)
+    except OSError:
+        kernel32.CloseHandle(handle)
+        raise
+    return os.fdopen(descriptor, "rb")
+
+
+@functools.cache
+def _kernel32() -> Any:
+    """kernel32 with the signatures Ferry calls (its own instance: ``ctypes.windll``'s is
+    shared with every other library in the process)."""
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.CreateFileW.argtypes = (
+        wintypes.LPCWSTR,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.LPVOID,
+        wintypes.DWORD,
+        wintypes.DWORD,
+        wintypes.HANDLE,
+    )
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    kernel32.CloseHandle.restype = wintypes.BOOL
+    kernel32.GetFileAttributesW.argtypes = (wintypes.LPCWSTR,)
+    kernel32.GetFileAttributesW.restype = wintypes.DWORD
+    kernel32.SetFileAttributesW.argtypes = (wintypes.LPCWSTR, wintypes.DWORD)
+    kernel32.SetFileAttributesW.restype = wintypes.BOOL
+    return kernel32
 
 
 class AlreadyLocked(Exception):

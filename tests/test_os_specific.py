@@ -1,22 +1,26 @@
-"""The OS seams that run here: a rename that never replaces, both ways Linux offers it."""
+"""The OS seams that run here: a rename that never replaces, both ways Linux offers it, and
+Windows' own (MoveFileExW without REPLACE_EXISTING) on the Windows CPython."""
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import sys
 from pathlib import Path
 
 import pytest
 
 from app import os_specific
 from app.os_specific import rename_no_replace
+from tests.conftest import WINDOWS
 
-WAYS = ["renameat2", "link then unlink"]
+WAYS = ["MoveFileExW"] if WINDOWS else ["renameat2", "link then unlink"]
 
 
 @pytest.fixture(params=WAYS)
 def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Each test runs with renameat2 (when this kernel has it) and with the older way."""
+    """Each test runs with renameat2 (when this kernel has it) and with the older way; on
+    Windows with Windows' own rename."""
     if request.param == "renameat2" and os_specific._renameat2 is None:
         pytest.skip("this C library has no renameat2")
     if request.param == "link then unlink":
@@ -24,6 +28,7 @@ def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     return str(request.param)
 
 
+@pytest.mark.windows
 def test_a_free_name_is_taken_and_the_source_is_gone(tmp_path: Path, way: str) -> None:
     source, target = tmp_path / ".~ferry-1.partial", tmp_path / "INV-1.xml"
     source.write_bytes(b"<Invoice/>")
@@ -32,6 +37,7 @@ def test_a_free_name_is_taken_and_the_source_is_gone(tmp_path: Path, way: str) -
     assert sorted(p.name for p in tmp_path.iterdir()) == ["INV-1.xml"]
 
 
+@pytest.mark.windows
 def test_a_taken_name_is_refused_and_both_files_stay(tmp_path: Path, way: str) -> None:
     source, target = tmp_path / ".~ferry-1.partial", tmp_path / "INV-1.xml"
     source.write_bytes(b"ours")
@@ -43,6 +49,7 @@ def test_a_taken_name_is_refused_and_both_files_stay(tmp_path: Path, way: str) -
     assert source.read_bytes() == b"ours"
 
 
+@pytest.mark.windows
 def test_a_missing_source_is_the_systems_own_error(tmp_path: Path, way: str) -> None:
     with pytest.raises(FileNotFoundError) as raised:
         rename_no_replace(tmp_path / "gone.partial", tmp_path / "INV-1.xml")
@@ -50,6 +57,7 @@ def test_a_missing_source_is_the_systems_own_error(tmp_path: Path, way: str) -> 
     assert not (tmp_path / "INV-1.xml").exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 def test_a_file_system_that_cannot_refuse_falls_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,7 +30,15 @@ from typing import BinaryIO, TypeVar
 
 from app.core.failures import Failure
 from app.core.failures import FailureCode as FailureCode  # the name callers import from here
-from app.os_specific import fsync_directory, hide_file, is_locked_error, rename_no_replace
+from app.os_specific import (
+    fsync_directory,
+    hide_file,
+    is_locked_error,
+    is_sharing_violation,
+    open_for_reading,
+    rename_no_replace,
+    show_file,
+)
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +106,11 @@ def numbered_names(name: str) -> Iterator[str]:
 
 
 def file_digest(path: Path) -> tuple[int, str]:
-    """Size and SHA-256 of a file on disk."""
+    """Size and SHA-256 of a file on disk (read without stopping another program from moving
+    it meanwhile; a file another program holds fails with a sharing violation)."""
     digest = hashlib.sha256()
     size = 0
-    with path.open("rb") as stream:
+    with open_for_reading(path) as stream:
         while chunk := stream.read(_READ_CHUNK):
             digest.update(chunk)
             size += len(chunk)
@@ -136,14 +145,43 @@ def is_temporary(name: str) -> bool:
 
 
 def remove_stale_temporaries(folder: Path) -> int:
-    """Remove temporary files a killed run left in ``folder``; returns how many."""
+    """Remove temporary files a killed run left in ``folder``; returns how many.
+
+    Each file on its own: one that another program holds (an antivirus scanning it) or that
+    Ferry may not remove stays for the next start, and the others go. A folder that cannot be
+    read now (a share that is down) is left alone: the deliveries say why.
+    """
     removed = 0
-    with contextlib.suppress(FileNotFoundError, NotADirectoryError, PermissionError):
-        for entry in os.scandir(folder):
-            if entry.is_file(follow_symlinks=False) and is_temporary(entry.name):
-                with contextlib.suppress(FileNotFoundError):
+    left: list[str] = []
+    said = ""
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not is_temporary(entry.name):
+                    continue
+                try:
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
                     Path(entry.path).unlink()
-                    removed += 1
+                except FileNotFoundError:
+                    continue  # gone meanwhile
+                except OSError as error:
+                    left.append(entry.name)
+                    said = error.strerror or str(error)
+                    continue
+                removed += 1
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError as error:
+        log.info("cannot look for unfinished temporary files in %s: %s", folder, error)
+    if left:
+        log.info(
+            "left %d unfinished temporary file(s) in %s for the next start (%s): %s",
+            len(left),
+            folder,
+            said,
+            ", ".join(left[:5]) + (", ..." if len(left) > 5 else ""),
+        )
     return removed
 
 
@@ -312,31 +350,41 @@ class StagedFile:
         try:
             deadline = time.monotonic() + self._lock_retry_s
             pause = 0.2
+            waited = False
             while True:
                 try:
-                    return await run_io(self._commit_once, expected_size, expected_sha256)
+                    delivered = await run_io(self._commit_once, expected_size, expected_sha256)
                 except OSError as error:
-                    if not self._held(error, deadline):
+                    if not is_locked_error(error) or time.monotonic() >= deadline:
                         raise explain(error, self.folder) from None
+                    if not waited:
+                        log.info(
+                            "%s is held by another program; retrying the rename for up to "
+                            "%.0f s (%s: %s)",
+                            self.name,
+                            self._lock_retry_s,
+                            self.folder,
+                            error.strerror or error,
+                        )
+                        waited = True
+                else:
+                    if waited:
+                        log.info("%s delivered once the other program let go", self.name)
+                    return delivered
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 5.0)
         finally:
             if not self._published:
                 await run_io(self.discard)
 
-    def _held(self, error: OSError, deadline: float) -> bool:
-        """Whether ``error`` is another program holding the file, with time left to wait."""
-        if is_locked_error(error) and time.monotonic() < deadline:
-            log.info("%s is held by another program; retrying the rename", self.name)
-            return True
-        return False
-
     def _publish_once(self) -> Delivered:
         """One attempt at the first free or identical name; OSError when the rename fails.
 
         The rename comes first and refuses to replace: a free name (nearly always) costs one
-        directory change and no look; a taken one is then compared with ours.
+        directory change and no look; a taken one is then compared with ours. The temporary
+        file is shown first (Windows keeps the hidden attribute through a rename).
         """
+        show_file(self.temporary)
         for candidate in numbered_names(self.name):
             target = self.folder / candidate
             try:
@@ -360,14 +408,21 @@ class StagedFile:
 
 
 def _identical(path: Path, size: int, sha256: str) -> bool | None:
-    """True: the same bytes are there; False: other bytes are; None: nothing is."""
+    """True: the same bytes are there; False: other bytes are; None: nothing is.
+
+    A file of the same size that another program holds (the accounting software importing
+    it) cannot be read now: the sharing violation goes up, so the commit waits and looks
+    again instead of writing a numbered copy of what may be the same document.
+    """
     try:
         if path.stat().st_size != size:
             return False
         return file_digest(path)[1] == sha256
     except FileNotFoundError:
         return None
-    except OSError:
+    except OSError as error:
+        if is_sharing_violation(error):
+            raise
         return False
 
 
@@ -378,8 +433,14 @@ _UNREACHABLE = (errno.ENOENT, errno.EHOSTDOWN, errno.ENETUNREACH, errno.EIO)
 
 
 def failure_code(error: OSError) -> FailureCode:
-    """What an OS error means for a delivery."""
+    """What an OS error means for a delivery.
+
+    A sharing violation is a PermissionError on Windows, but no permission is missing:
+    another program holds the file (LOCKED, which passes by itself).
+    """
     number = error.errno
+    if is_sharing_violation(error):
+        return FailureCode.LOCKED
     if isinstance(error, PermissionError) or number in (errno.EACCES, errno.EPERM, errno.EROFS):
         return FailureCode.PERMISSION
     if number in (errno.ENOSPC, errno.EDQUOT):
