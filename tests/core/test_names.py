@@ -1,8 +1,12 @@
 import ntpath
+import os
 import posixpath
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from app.core.names import (
@@ -12,8 +16,13 @@ from app.core.names import (
     is_reserved_windows_name,
     name_issues,
     name_length,
+    running_target,
     safe_name,
 )
+
+# The rules are the target's, never the running OS's: they run on Linux and on the Windows
+# CPython alike (scripts/test-windows), where the file system below checks them for real.
+pytestmark = pytest.mark.windows
 
 W, P = TargetOS.WINDOWS, TargetOS.POSIX
 
@@ -146,3 +155,35 @@ def test_any_value_becomes_one_valid_portable_name_or_nothing(value: str) -> Non
 def test_keep_extension_is_also_always_valid(value: str, target: TargetOS) -> None:
     name = safe_name(value + ".xml", target, keep_extension=True)
     assert name == "" or name_issues(name, target) == []
+
+
+# -- on this computer's own file system ----------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(st.text(), st.sampled_from(HOSTILE), st.lists(st.sampled_from(HOSTILE)).map("".join))
+)
+def test_a_safe_name_is_kept_exactly_by_this_file_system(value: str) -> None:
+    """What Ferry makes of a value is stored under exactly that name here: on Windows no
+    trailing dot or space dropped, no device name swallowing the file, no character refused."""
+    name = safe_name(value, running_target())
+    # Wine keeps Windows names on a Linux file system, whose limit is 255 bytes of UTF-8
+    # (NTFS's is 255 UTF-16 units, which the rules count)
+    assume(name and len(name.encode("utf-8", "surrogatepass")) <= 255)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / name).mkdir()
+        (Path(folder) / name / "INV-1.xml").write_bytes(b"<Invoice/>")
+        assert os.listdir(folder) == [name]
+        assert os.listdir(Path(folder) / name) == ["INV-1.xml"]
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows' own name rules, for real")
+@pytest.mark.parametrize("name", ["end.", "end ", "end . .", "nul", "NUL.xml", "nul .txt"])
+def test_windows_really_alters_the_names_the_rules_refuse(tmp_path: Path, name: str) -> None:
+    """The dangers the rules guard against are real: Windows drops trailing dots and spaces,
+    and a device name writes to the device instead of a file."""
+    assert name_issues(name, W) != [] or is_reserved_windows_name(name)
+    assert safe_name(name, W) != name
+    (tmp_path / name).write_bytes(b"<Invoice/>")
+    assert os.listdir(tmp_path) != [name]

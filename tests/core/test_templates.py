@@ -1,15 +1,17 @@
 import ntpath
+import os
 import posixpath
+import tempfile
 from datetime import date
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from app.core.kinds import DocumentKind
 from app.core.language import Language
-from app.core.names import NameIssue, TargetOS, name_issues
+from app.core.names import NameIssue, TargetOS, name_issues, running_target
 from app.core.problems import Problem, ProblemCode
 from app.core.templates import (
     ClientValues,
@@ -18,6 +20,10 @@ from app.core.templates import (
     render_path,
 )
 from app.core.variables import VARIABLES, VariableKey, closest_spelling, find_variable
+
+# The rules are the target's, never the running OS's: they run on Linux (ntpath for Windows
+# targets) and on the Windows CPython (scripts/test-windows), where os.path IS ntpath.
+pytestmark = pytest.mark.windows
 
 W, P = TargetOS.WINDOWS, TargetOS.POSIX
 PEETERS = ClientValues(
@@ -444,7 +450,8 @@ def _assert_valid_and_inside(path: str, prefix: str, target: TargetOS) -> None:
     if target is W:
         pure = PureWindowsPath(path)
         assert pure.is_absolute()
-        assert ntpath.normpath(path) == path.rstrip("\\") or path.endswith(":\\")
+        # normalised; a drive or a share root keeps its last backslash
+        assert ntpath.normpath(path) == path.rstrip("\\") or path == pure.anchor
         assert len(path) < 260
         names = pure.parts[1:]
     else:
@@ -494,6 +501,7 @@ path_text = st.lists(st.sampled_from(PIECES), max_size=20).map("".join)
 
 @settings(max_examples=400)
 @given(template=path_text, target=st.sampled_from([W, P]), client=clients)
+@example(template="\\\\C\\C", target=W, client=ClientValues())  # a share's root: \\C\C\
 def test_any_template_text_is_refused_with_a_problem_or_lands_inside(
     template: str, target: TargetOS, client: ClientValues
 ) -> None:
@@ -504,3 +512,31 @@ def test_any_template_text_is_refused_with_a_problem_or_lands_inside(
         return
     if result.path is not None:
         _assert_valid_and_inside(result.path, checked.parsed.fixed_prefix, target)
+
+
+@settings(max_examples=100, deadline=None)
+@given(client=clients, kind=st.sampled_from(list(DocumentKind)), on=st.dates())
+def test_a_rendered_path_is_made_as_rendered_on_this_computer(
+    client: ClientValues, kind: DocumentKind, on: date
+) -> None:
+    """A path rendered for this OS, under a real folder: the OS's own path functions agree it
+    is inside, and the folders made are exactly the names rendered."""
+    with tempfile.TemporaryDirectory() as root:
+        template = os.sep.join(
+            [root, "[enterprise_name]", "[document_type] [year]-[month]", "[enterprise_identifier]"]
+        )
+        result = render_path(template, client, kind, on, running_target())
+        if result.path is None:
+            assert result.problems
+            return
+        assert os.path.isabs(result.path) and os.path.normpath(result.path) == result.path
+        assert os.path.commonpath([root, result.path]) == root
+        parts = Path(result.path).relative_to(root).parts
+        assert len(parts) == 3
+        # Wine keeps Windows names on a Linux file system: at most 255 bytes of UTF-8 each
+        assume(all(len(part.encode("utf-8", "surrogatepass")) <= 255 for part in parts))
+        Path(result.path).mkdir(parents=True)
+        here = Path(root)
+        for part in parts:
+            assert os.listdir(here) == [part]
+            here = here / part
