@@ -5,12 +5,15 @@ launching the entry Ferry wrote."""
 
 from __future__ import annotations
 
+import json
 import os
 import plistlib
+import secrets
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,7 @@ from app.autostart import (
     windows_command_line,
 )
 from app.home import FerryHome
+from tests.conftest import ONLY_ON_WINDOWS, WINDOWS
 
 HOSTILE = [
     '/opt/My Apps/Ferry "beta"/bin/ferry',
@@ -81,6 +85,7 @@ def os_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 # -- Windows ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.windows
 def test_windows_run_key_round_trip() -> None:
     registry = MemoryRegistry()
     command = [r"C:\Program Files\Ferry\Ferry.exe", "--home", 'D:\\Ferry data\\kantoor "A"\\']
@@ -100,6 +105,7 @@ def test_windows_run_key_round_trip() -> None:
     disable(Platform.WINDOWS, registry=registry)  # twice is harmless
 
 
+@pytest.mark.windows
 def test_windows_task_manager_switch_counts_and_enabling_switches_it_back_on() -> None:
     registry = MemoryRegistry()
     enable([r"C:\Ferry\Ferry.exe"], Platform.WINDOWS, registry=registry)
@@ -116,6 +122,7 @@ def test_windows_task_manager_switch_counts_and_enabling_switches_it_back_on() -
     assert registry.values == {}
 
 
+@pytest.mark.windows
 def test_windows_refuses_a_command_line_over_260_characters() -> None:
     registry = MemoryRegistry()
     command = ["C:\\" + "Very long folder\\" * 15 + "Ferry.exe"]
@@ -125,6 +132,7 @@ def test_windows_refuses_a_command_line_over_260_characters() -> None:
     assert registry.values == {}
 
 
+@pytest.mark.windows
 @pytest.mark.parametrize(
     ("line", "arguments"),
     [  # Microsoft's examples in "Parsing C++ command-line arguments"
@@ -141,6 +149,7 @@ def test_windows_command_lines_split_as_the_c_runtime_does(line: str, arguments:
     assert split_windows_command_line(line) == arguments
 
 
+@pytest.mark.windows
 @given(st.lists(ARGUMENT, min_size=1, max_size=6))
 def test_windows_quoting_reads_back_exactly(arguments: list[str]) -> None:
     assert split_windows_command_line(windows_command_line(arguments)) == arguments
@@ -316,6 +325,7 @@ def test_the_command_for_this_app(tmp_path: Path) -> None:
         command_for_this_app(odd)
 
 
+@pytest.mark.windows
 def test_windows_starts_python_without_a_console(tmp_path: Path) -> None:
     python = tmp_path / "python.exe"
     python.write_text("")
@@ -331,15 +341,27 @@ def test_windows_starts_python_without_a_console(tmp_path: Path) -> None:
     ] == str(python)
 
 
+@pytest.mark.windows
 def test_the_command_really_starts_this_ferry_with_its_home(tmp_path: Path) -> None:
-    """Run at login from another folder, without FERRY_HOME: the command alone must suffice."""
+    """Run at login from another folder, without FERRY_HOME: the command alone must suffice
+    (on Windows through pythonw.exe, which has no console and prints nothing)."""
     home = FerryHome.under(tmp_path / "Ferry home")
     command = command_for_this_app(home, frozen=False)
     environment = {k: v for k, v in os.environ.items() if k != "FERRY_HOME"}
+    installed = subprocess.run(
+        [command[0], "-c", "import app"],
+        cwd=tmp_path,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+    )
+    if installed.returncode != 0:
+        pytest.skip(f"Ferry is not installed in {command[0]} (pip install -e .)")
     done = subprocess.run(
         [*command, "destination", "list"],
         cwd=tmp_path,
         env=environment,
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=60,
@@ -349,6 +371,105 @@ def test_the_command_really_starts_this_ferry_with_its_home(tmp_path: Path) -> N
     assert (tmp_path / "Ferry home" / "logs").is_dir()  # it used the home it was given
 
 
+@pytest.mark.windows
+def test_the_command_for_this_checkout_and_for_a_frozen_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What this very process would register: ``python -m app`` from a checkout (pythonw.exe
+    on Windows), the executable alone when frozen (``sys.frozen``, as PyInstaller sets it)."""
+    root = tmp_path / "Ferry 'office' home"
+    home = FerryHome.under(root)
+    source = command_for_this_app(home)
+    python = Path(source[0])
+    if WINDOWS:
+        assert python.name.lower() == "pythonw.exe"
+        assert python.parent == Path(sys.executable).parent
+    else:
+        assert source[0] == sys.executable
+    assert source[1:] == ["-m", "app", "--home", str(root)]
+    program = tmp_path / "Program Files" / "Ferry" / ("Ferry.exe" if WINDOWS else "ferry")
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", str(program))
+    frozen = command_for_this_app(home)
+    assert frozen == [str(program), "--home", str(root)]
+    for command in (source, frozen):
+        assert split_windows_command_line(windows_command_line(command)) == command
+
+
+# -- Windows, for real: the Run key in this account's registry ------------------------------------
+
+
+@pytest.fixture
+def run_value(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A Run value of this test's own (never the account's real ``Ferry``), removed after."""
+    if not WINDOWS:
+        pytest.skip(f"the registry: {ONLY_ON_WINDOWS}")
+    name = f"Ferry test {secrets.token_hex(4)}"
+    monkeypatch.setattr(autostart, "VALUE_NAME", name)
+    registry = autostart.WindowsRegistry()
+    try:
+        yield name
+    finally:
+        registry.delete(RUN_KEY, name)
+        registry.delete(APPROVED_KEY, name)
+
+
+def _raw_value(key: str, name: str) -> tuple[object, int] | None:
+    import winreg
+
+    try:
+        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
+            value, kind = winreg.QueryValueEx(handle, name)
+    except FileNotFoundError:
+        return None
+    return value, kind
+
+
+@pytest.mark.windows
+def test_windows_the_run_key_for_real(run_value: str) -> None:
+    import winreg
+
+    command = [r"C:\Program Files\Ferry\Ferry.exe", "--home", 'D:\\Ferry data\\kantoor "A"\\']
+    assert not is_enabled() and registered_command() is None
+    enable(command)
+    assert _raw_value(RUN_KEY, run_value) == (
+        r'"C:\Program Files\Ferry\Ferry.exe" --home "D:\Ferry data\kantoor \"A\"\\"',
+        winreg.REG_SZ,
+    )
+    assert is_enabled() and registered_command() == command
+    # Task Manager's Startup tab switches it off beside the Run key, and on again
+    with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, APPROVED_KEY, 0, winreg.KEY_SET_VALUE) as key:
+        winreg.SetValueEx(key, run_value, 0, winreg.REG_BINARY, b"\x03" + bytes(11))
+    assert not is_enabled() and registered_command() == command
+    enable(command)  # switched on again, in Task Manager too
+    assert _raw_value(APPROVED_KEY, run_value) is None and is_enabled()
+    disable()
+    assert _raw_value(RUN_KEY, run_value) is None and not is_enabled()
+    disable()  # twice is harmless
+
+
+@pytest.mark.windows
+def test_windows_the_registered_line_starts_a_program_with_exactly_its_arguments(
+    run_value: str, tmp_path: Path
+) -> None:
+    """Windows starts a Run entry from its command line as stored: the program must get back
+    each argument as Ferry wrote it, however it is quoted."""
+    record = tmp_path / "arguments.json"
+    script = tmp_path / "record.py"
+    script.write_text(
+        "import json, pathlib, sys\n"
+        "pathlib.Path(sys.argv[0]).with_name('arguments.json').write_text(json.dumps(sys.argv[1:]))\n"
+    )
+    arguments = ["--home", 'D:\\Ferry "A"\\', "a\\\\b c", "", "%USERPROFILE%", "tab\there", "é ü"]
+    enable([sys.executable, str(script), *arguments])
+    line = _raw_value(RUN_KEY, run_value)
+    assert line is not None and isinstance(line[0], str)
+    started = subprocess.run(line[0], stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert json.loads(record.read_text()) == arguments
+
+
+@pytest.mark.windows
 def test_the_running_platform_is_one_of_the_three() -> None:
     expected = {"win32": Platform.WINDOWS, "darwin": Platform.MACOS}.get(
         sys.platform, Platform.LINUX
