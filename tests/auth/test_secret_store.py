@@ -13,7 +13,7 @@ import pytest
 from keyring.backends import SecretService, fail
 
 from app.auth.secret_store import SecretStore, SecretStoreError, is_secure
-from tests.conftest import REPO
+from tests.conftest import ONLY_ON_WINDOWS, REPO, WINDOWS, credential_blob, credential_targets
 
 WINDOWS_BLOB_LIMIT = 2560  # CRED_MAX_CREDENTIAL_BLOB_SIZE, in bytes of UTF-16
 
@@ -48,6 +48,7 @@ class SizeLimitedKeyring(keyring.backend.KeyringBackend):
 LONG_TOKEN = "eyJ" + "x" * 6000  # a refresh token longer than any single vault entry allows
 
 
+@pytest.mark.windows
 def test_a_long_secret_survives_a_size_limited_vault() -> None:
     vault = SizeLimitedKeyring()
     store = SecretStore(vault)
@@ -59,6 +60,7 @@ def test_a_long_secret_survives_a_size_limited_vault() -> None:
     assert all(len(v.encode("utf-16-le")) <= WINDOWS_BLOB_LIMIT for v in vault.entries.values())
 
 
+@pytest.mark.windows
 def test_rotation_replaces_chunks_and_leaves_no_orphans() -> None:
     vault = SizeLimitedKeyring()
     store = SecretStore(vault)
@@ -72,6 +74,7 @@ def test_rotation_replaces_chunks_and_leaves_no_orphans() -> None:
     assert vault.entries == {} and store.load("k") is None
 
 
+@pytest.mark.windows
 @pytest.mark.parametrize("failing_write", range(1, 9))
 def test_a_failed_save_never_leaves_a_torn_secret(failing_write: int) -> None:
     vault = SizeLimitedKeyring()
@@ -86,6 +89,7 @@ def test_a_failed_save_never_leaves_a_torn_secret(failing_write: int) -> None:
     assert store.load("k") in (LONG_TOKEN, new)
 
 
+@pytest.mark.windows
 def test_a_damaged_chunk_reads_as_no_login() -> None:
     vault = SizeLimitedKeyring()
     store = SecretStore(vault)
@@ -105,6 +109,7 @@ def test_no_backend_is_refused_in_plain_words() -> None:
         store.load("k")
 
 
+@pytest.mark.windows
 def test_plain_text_backends_are_not_secure() -> None:
     class PlaintextKeyring(SizeLimitedKeyring):
         pass
@@ -137,6 +142,72 @@ def test_real_secret_service_round_trip(secret_service: dict[str, str]) -> None:
     assert done.stdout.strip() == "True"
     store.delete("refresh-token:test:round-trip")
     assert store.load("refresh-token:test:round-trip") is None
+
+
+@pytest.mark.windows
+@pytest.mark.skipif(not WINDOWS, reason=f"Credential Manager: {ONLY_ON_WINDOWS}")
+def test_windows_credential_manager_keeps_a_long_secret_in_pieces(
+    secret_service: dict[str, str], keyring_service: str
+) -> None:
+    """The real vault: a refresh token longer than one entry may hold is kept in entries of at
+    most 2,560 bytes, read back whole (by another process too), and leaves nothing behind.
+
+    Wine's Credential Manager accepts longer entries than Windows (which refuses them): the
+    refusal itself is SizeLimitedKeyring's, the sizes written here are the real vault's.
+    """
+    from keyring.backends.Windows import WinVaultKeyring
+
+    assert isinstance(keyring.get_keyring(), WinVaultKeyring)
+    store = SecretStore(service=keyring_service)
+    name = "refresh-token:be:alice"
+    store.save(name, LONG_TOKEN)
+    assert store.load(name) == LONG_TOKEN
+    entries = credential_targets(keyring_service)
+    assert len(entries) == 1 + -(-len(LONG_TOKEN) // 1000)  # the header and its chunks
+    assert all(len(credential_blob(target)) <= WINDOWS_BLOB_LIMIT for target in entries)
+    # another process (the engine's, the service's) reads the same vault
+    read_back = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from app.auth.secret_store import SecretStore; "
+        "print(len(SecretStore(service=sys.argv[2]).load(sys.argv[3]) or ''))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", read_back, str(REPO), keyring_service, name],
+        env={**os.environ, **secret_service},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(len(LONG_TOKEN))
+    # a rotated, shorter token leaves no orphan chunk; deleting leaves nothing
+    store.save(name, "short")
+    assert store.load(name) == "short"
+    assert set(credential_targets(keyring_service)) <= {
+        keyring_service,
+        f"{name}@{keyring_service}",
+    }
+    store.delete(name)
+    assert store.load(name) is None and credential_targets(keyring_service) == []
+
+
+@pytest.mark.windows
+@pytest.mark.skipif(not WINDOWS, reason=f"Credential Manager: {ONLY_ON_WINDOWS}")
+@pytest.mark.xfail(
+    strict=True,
+    reason="keyring's WinVaultKeyring keeps a replaced value under 'name@service' until the "
+    "name is deleted: the previous refresh token stays in the vault after a rotation",
+)
+def test_windows_a_rotated_secret_leaves_no_old_copy_in_the_vault(
+    secret_service: dict[str, str], keyring_service: str
+) -> None:
+    store = SecretStore(service=keyring_service)
+    store.save("refresh-token:be:alice", "the old refresh token")
+    store.save("refresh-token:be:alice", "the new refresh token")
+    blobs = [credential_blob(target) for target in credential_targets(keyring_service)]
+    assert not any("the old refresh token".encode("utf-16-le") in blob for blob in blobs)
 
 
 def test_cli_without_any_keyring_says_what_to_install(tmp_path) -> None:  # type: ignore[no-untyped-def]
