@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from app.cli import main
 from app.home import FerryHome
 from tests.conftest import RunFerry
 
@@ -171,6 +172,20 @@ def test_unusable_home_is_a_plain_error(run_ferry: RunFerry, tmp_path: Path) -> 
     assert "cannot use the folder" in done.stderr and "Traceback" not in done.stderr
     # the folder Ferry wanted (not whichever path the system's error named first)
     assert str(blocker / "home" / "settings") in done.stderr
+
+
+@pytest.mark.windows
+def test_unusable_home_names_the_folder_on_this_os(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In this process, so it runs on the Windows CPython too, where the system's error
+    names another path (the file in the way) than the folder Ferry wanted."""
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert main(["--home", str(blocker / "home"), "preview-path", "/x", "--name", "X"]) == 2
+    said = capsys.readouterr().err
+    assert said.startswith(f"ferry: cannot use the folder {blocker / 'home' / 'settings'} ")
+    assert "Traceback" not in said
 
 
 def test_whoami_without_a_login_exits_3(run_ferry: RunFerry) -> None:
