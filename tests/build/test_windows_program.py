@@ -3,15 +3,14 @@ PyInstaller under Wine and wraps it in the installer; here it is installed silen
 fresh Windows (a Wine prefix of its own), asked for what it carries, made to sync, and
 uninstalled.
 
-The build takes about four minutes, so it is made once and reused while nothing it is made of
-has changed (``dist/windows/.sources``: a digest of app/, the spec, the installer and the
-build script); a developer who changed none of those pays only for the checks. Everything
+The build takes about five minutes, so it is made once and reused while nothing it is made of
+has changed (:mod:`tests.build.ferry_build`); a developer who changed none of it pays only for
+the checks. Everything
 here runs the frozen program itself, never Python from the checkout.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from app import __version__
+from tests.build.ferry_build import ensure_built
 from tests.build.ferry_setup import DEFAULT_FOLDER, install, uninstall
 from tests.build.wine import (
     REPO,
@@ -33,22 +33,7 @@ from tests.build.wine import (
 )
 
 SETUP_EXE = REPO / "dist" / f"Ferry-Setup-{__version__}.exe"
-SOURCES_STAMP = REPO / "dist" / "windows" / ".sources"
 FERRY = DEFAULT_FOLDER + r"\Ferry.exe"
-#: What the build is made of: when none of it changed, the last build is this build.
-BUILD_INPUTS = ("app", "build_spec", "installer", "scripts/build", "scripts/sign", "pyproject.toml")
-
-
-def sources_digest() -> str:
-    digest = hashlib.sha256()
-    for top in BUILD_INPUTS:
-        root = REPO / top
-        files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
-        for path in files:
-            if "__pycache__" in path.parts or path.suffix == ".qm":
-                continue
-            digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -56,21 +41,7 @@ def setup_exe() -> Path:
     """The installer of this checkout's Ferry, built now unless the last build still is."""
     missing = missing_tools()
     assert not missing, f"missing {', '.join(missing)}: run `python3 scripts/windows.py setup`"
-    wanted = sources_digest()
-    current = SOURCES_STAMP.read_text() if SOURCES_STAMP.is_file() else None
-    if current != wanted or not SETUP_EXE.is_file():
-        built = subprocess.run(
-            [str(REPO / "scripts" / "build"), "--windows"],
-            cwd=REPO,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=1200,
-            check=False,
-        )
-        assert built.returncode == 0, built.stdout[-4000:] + built.stderr[-4000:]
-        assert SETUP_EXE.is_file(), built.stdout[-4000:]
-        SOURCES_STAMP.write_text(wanted)
+    ensure_built("--windows", REPO / "dist" / "windows" / ".sources", SETUP_EXE)
     return SETUP_EXE
 
 
