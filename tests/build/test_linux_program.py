@@ -17,6 +17,8 @@ from app import __version__
 from tests.build.ferry_build import ensure_built
 from tests.build.wine import REPO
 
+#: The first test waits for the build (about five minutes under Wine, one natively).
+pytestmark = pytest.mark.timeout(1800)
 FERRY = REPO / "dist" / "linux" / "Ferry" / "Ferry"
 
 

@@ -33,6 +33,8 @@ from tests.build.wine import (
 )
 
 SETUP_EXE = REPO / "dist" / f"Ferry-Setup-{__version__}.exe"
+#: The first test waits for the build (about five minutes under Wine, one natively).
+pytestmark = pytest.mark.timeout(1800)
 FERRY = DEFAULT_FOLDER + r"\Ferry.exe"
 
 
