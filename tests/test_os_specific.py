@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from app import os_specific
-from app.os_specific import rename_no_replace
-from tests.conftest import WINDOWS
+from app.os_specific import AlreadyLocked, lock_exclusively, rename_no_replace
+from tests.conftest import REPO, WINDOWS
 
 WAYS = ["MoveFileExW"] if WINDOWS else ["renameat2", "link then unlink"]
 
@@ -77,3 +78,37 @@ def test_a_file_system_that_cannot_refuse_falls_back(
     rename_no_replace(source, target)
     assert calls == [(bytes(source), bytes(target))]
     assert target.read_bytes() == b"x" and not source.exists()
+
+
+TRY_THE_LOCK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from app.os_specific import AlreadyLocked, lock_exclusively
+try:
+    lock_exclusively(Path(sys.argv[2]))
+except AlreadyLocked:
+    print("refused")
+else:
+    print("taken")
+"""
+
+
+@pytest.mark.windows
+def test_the_engine_lock_has_one_holder_at_a_time(tmp_path: Path) -> None:
+    """One engine per home: flock on POSIX, a byte-range lock (msvcrt) on Windows."""
+    path = tmp_path / "state" / "engine.lock"
+    held = lock_exclusively(path)
+    with pytest.raises(AlreadyLocked):
+        lock_exclusively(path)
+    other = subprocess.run(
+        [sys.executable, "-c", TRY_THE_LOCK, str(REPO), str(path)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert other.stdout.strip() == "refused"
+    held.close()  # type: ignore[attr-defined]  # as when the engine's process ends
+    lock_exclusively(path).close()  # type: ignore[attr-defined]
