@@ -1,0 +1,416 @@
+; Ferry's Windows installer (NSIS 3), built on Linux:
+;
+;   makensis -V2 -DVERSION=0.1.0 -DSOURCE="$PWD/dist/windows/Ferry" \
+;            -DOUTFILE="$PWD/dist/Ferry-Setup-0.1.0.exe" installer/ferry.nsi
+;
+; SOURCE is PyInstaller's one-folder build (Ferry.exe, ferry-cli.exe, _internal\); makensis
+; works in installer/, so relative SOURCE and OUTFILE paths are read from there. Optional:
+; -DVERSION_NUMERIC=1.2.3.4 when VERSION is not plain X.Y.Z (the exe's version resource takes
+; four numbers); -DPUBLISHER="..."; -DNO_SIGN to leave the uninstaller unsigned without asking
+; scripts/sign (which signs only when the environment gives a key, see scripts/sign).
+;
+; What it does (per machine, for every user of the computer, as an administrator):
+;   - Ferry in $PROGRAMFILES64\Ferry (or /D=), a Start-menu entry, an Add/Remove Programs entry;
+;   - optionally starts Ferry at every user's login (HKLM ...\Run, value "Ferry");
+;   - the uninstaller removes all that and keeps each user's settings, state and logs unless
+;     asked (the box on its components page, or /PURGE=1).
+;
+; Silent use (IT partners):
+;   Ferry-Setup-X.exe /S [/AUTOSTART=1|0] [/D=C:\path\without\quotes]   (/D= must come last)
+;   "C:\Program Files\Ferry\Uninstall.exe" /S [/PURGE=1]
+; An install over an existing one upgrades it in place and keeps its start-at-login choice
+; unless /AUTOSTART= is given. A running Ferry is closed first (asked when interactive).
+
+Unicode true
+Target amd64-unicode ; Ferry is a 64-bit program: a 64-bit installer sees the 64-bit registry
+ManifestDPIAware true
+RequestExecutionLevel admin
+!define /ifndef COMPRESSOR "/SOLID lzma" ; -DCOMPRESSOR=zlib builds a quarter larger installer five times faster
+SetCompressor ${COMPRESSOR}
+
+!ifndef VERSION
+  !error "give the version: makensis -DVERSION=X.Y.Z -DSOURCE=<one-folder build> ferry.nsi"
+!endif
+!ifndef SOURCE
+  !error "give the one-folder build: makensis -DSOURCE=<absolute path of dist/windows/Ferry> ..."
+!endif
+!define /ifndef OUTFILE "Ferry-Setup-${VERSION}.exe"
+!define /ifndef PUBLISHER "Ferry"
+!ifndef VERSION_NUMERIC
+  ; "0.1.0" -> 0.1.0.0; a version with a suffix (0.2.0rc1) needs -DVERSION_NUMERIC
+  !searchparse /noerrors "${VERSION}" "" VERSION_MAJOR "." VERSION_MINOR "." VERSION_PATCH
+  !define VERSION_NUMERIC "${VERSION_MAJOR}.${VERSION_MINOR}.${VERSION_PATCH}.0"
+!endif
+
+!define PRODUCT "Ferry"
+!define EXE "Ferry.exe"
+!define CLI_EXE "ferry-cli.exe"
+!define UNINSTALLER "Uninstall.exe"
+!define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Ferry"
+; The same Run value that app/autostart.py writes per user (HKCU), here for every user (HKLM).
+!define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
+!define APPROVED_KEY "Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
+!define RUN_VALUE "Ferry"
+
+; What the uninstaller removes from the program folder: the build's own top-level entries,
+; listed now by contents.py (never RMDir /r of a folder the person chose with /D=).
+; makensis works in this script's folder (unless /NOCD), where a relative ${__FILEDIR__}
+; no longer leads: HERE is this folder either way. A relative SOURCE is read from here too.
+!if /FileExists "${__FILEDIR__}/contents.py"
+  !define HERE "${__FILEDIR__}"
+!else
+  !define HERE "."
+!endif
+!tempfile PROGRAM_FILES_LIST
+!system 'python3 "${HERE}/contents.py" "${SOURCE}" "${PROGRAM_FILES_LIST}"' = 0
+!include /CHARSET=UTF8 "${PROGRAM_FILES_LIST}"
+!delfile "${PROGRAM_FILES_LIST}"
+!undef PROGRAM_FILES_LIST
+
+; The uninstaller is written at compile time and embedded: sign it then (scripts/sign says
+; UNSIGNED and succeeds when the environment gives no key). The build signs the installer.
+!ifndef NO_SIGN
+  !define /ifndef SIGN_COMMAND "${HERE}/../scripts/sign"
+  !uninstfinalize '"${SIGN_COMMAND}" --name "${UNINSTALLER}" "%1"' = 0
+!endif
+
+Name "${PRODUCT}"
+OutFile "${OUTFILE}"
+InstallDir "$PROGRAMFILES64\${PRODUCT}"
+; an upgrade goes where the previous version is (unless /D= says otherwise)
+InstallDirRegKey HKLM "${UNINSTALL_KEY}" "InstallLocation"
+BrandingText "${PRODUCT} ${VERSION}"
+
+VIProductVersion "${VERSION_NUMERIC}"
+VIFileVersion "${VERSION_NUMERIC}"
+
+!include MUI2.nsh
+!include LogicLib.nsh
+!include FileFunc.nsh
+!include Sections.nsh
+!include WinVer.nsh
+
+!define MUI_ABORTWARNING
+!define MUI_COMPONENTSPAGE_NODESC
+!define MUI_UNCOMPONENTSPAGE_NODESC
+
+!insertmacro MUI_PAGE_WELCOME
+!insertmacro MUI_PAGE_DIRECTORY
+!insertmacro MUI_PAGE_COMPONENTS
+!insertmacro MUI_PAGE_INSTFILES
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_FUNCTION LaunchFerry
+!insertmacro MUI_PAGE_FINISH
+
+!insertmacro MUI_UNPAGE_CONFIRM
+!insertmacro MUI_UNPAGE_COMPONENTS
+!insertmacro MUI_UNPAGE_INSTFILES
+
+; NSIS picks the one that matches Windows' display language, English otherwise.
+!insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "French"
+!insertmacro MUI_LANGUAGE "Dutch"
+
+VIAddVersionKey /LANG=${LANG_ENGLISH} "ProductName" "${PRODUCT}"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "CompanyName" "${PUBLISHER}"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "FileDescription" "${PRODUCT} ${VERSION} Setup"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "FileVersion" "${VERSION}"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "ProductVersion" "${VERSION}"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "LegalCopyright" "${PUBLISHER}"
+VIAddVersionKey /LANG=${LANG_ENGLISH} "OriginalFilename" "Ferry-Setup-${VERSION}.exe"
+
+LangString SecProgramName ${LANG_ENGLISH} "Ferry"
+LangString SecProgramName ${LANG_FRENCH} "Ferry"
+LangString SecProgramName ${LANG_DUTCH} "Ferry"
+LangString SecAutostartName ${LANG_ENGLISH} "Start Ferry when I log in (every user of this computer)"
+LangString SecAutostartName ${LANG_FRENCH} "Démarrer Ferry à l'ouverture de session (chaque utilisateur de cet ordinateur)"
+LangString SecAutostartName ${LANG_DUTCH} "Ferry starten bij het aanmelden (elke gebruiker van deze computer)"
+LangString UnSecProgramName ${LANG_ENGLISH} "Ferry (program, Start menu, start at login)"
+LangString UnSecProgramName ${LANG_FRENCH} "Ferry (programme, menu Démarrer, démarrage à l'ouverture de session)"
+LangString UnSecProgramName ${LANG_DUTCH} "Ferry (programma, Startmenu, starten bij aanmelden)"
+LangString UnSecDataName ${LANG_ENGLISH} "Also delete Ferry's settings, state and logs"
+LangString UnSecDataName ${LANG_FRENCH} "Supprimer aussi les paramètres, l'état et les journaux de Ferry"
+LangString UnSecDataName ${LANG_DUTCH} "Ook de instellingen, status en logboeken van Ferry verwijderen"
+LangString FerryRunning ${LANG_ENGLISH} "Ferry is running. It will be closed to continue."
+LangString FerryRunning ${LANG_FRENCH} "Ferry est en cours d'exécution. Il sera fermé pour continuer."
+LangString FerryRunning ${LANG_DUTCH} "Ferry is actief. Het wordt afgesloten om verder te gaan."
+LangString FerryStillRunning ${LANG_ENGLISH} "Ferry could not be closed. Quit it from its tray icon, then choose Retry."
+LangString FerryStillRunning ${LANG_FRENCH} "Ferry n'a pas pu être fermé. Quittez-le depuis son icône de la barre des tâches, puis choisissez Réessayer."
+LangString FerryStillRunning ${LANG_DUTCH} "Ferry kon niet worden afgesloten. Sluit het af via het pictogram in het systeemvak en kies daarna Opnieuw."
+LangString NeedsAdmin ${LANG_ENGLISH} "Ferry installs for every user of this computer: run Setup as an administrator."
+LangString NeedsAdmin ${LANG_FRENCH} "Ferry s'installe pour tous les utilisateurs de cet ordinateur : lancez l'installation en tant qu'administrateur."
+LangString NeedsAdmin ${LANG_DUTCH} "Ferry wordt voor alle gebruikers van deze computer geïnstalleerd: start Setup als beheerder."
+LangString NeedsWindows10 ${LANG_ENGLISH} "Ferry needs Windows 10 or later."
+LangString NeedsWindows10 ${LANG_FRENCH} "Ferry nécessite Windows 10 ou plus récent."
+LangString NeedsWindows10 ${LANG_DUTCH} "Ferry vereist Windows 10 of nieuwer."
+LangString DataKept ${LANG_ENGLISH} "Ferry's settings, state and logs were kept (%APPDATA%\Ferry, %LOCALAPPDATA%\Ferry, %ProgramData%\Ferry)."
+LangString DataKept ${LANG_FRENCH} "Les paramètres, l'état et les journaux de Ferry ont été conservés (%APPDATA%\Ferry, %LOCALAPPDATA%\Ferry, %ProgramData%\Ferry)."
+LangString DataKept ${LANG_DUTCH} "De instellingen, status en logboeken van Ferry zijn bewaard (%APPDATA%\Ferry, %LOCALAPPDATA%\Ferry, %ProgramData%\Ferry)."
+
+Var PreviousLocation ; where an installed Ferry is, empty on a first install
+
+; Ask one program to close (WM_CLOSE to its windows), give it two seconds, then end it.
+; Ending it is safe: Ferry finishes or redoes any delivery after a kill at any instant.
+!macro FERRY_CLOSE_IMAGE IMAGE
+  nsExec::Exec '"$SYSDIR\taskkill.exe" /IM "${IMAGE}"'
+  Pop $1 ; 0: it was running and was asked; 128: not running
+  ${If} $1 == 0
+    Sleep 2000
+    nsExec::Exec '"$SYSDIR\taskkill.exe" /F /IM "${IMAGE}"'
+    Pop $1
+    Sleep 500
+  ${EndIf}
+!macroend
+
+; -- shared by the installer and the uninstaller ---------------------------------------------------
+
+!macro FERRY_SHARED_FUNCTIONS un
+
+; The Run command line for $INSTDIR\Ferry.exe, exactly as app/autostart.py writes it for a
+; frozen Ferry: subprocess.list2cmdline([exe]), i.e. quoted only when the path holds a space
+; or a tab, and no arguments (the standard home needs no --home). Result in $R9.
+Function ${un}FerryCommand
+  Push $0
+  Push $1
+  StrCpy $R9 "$INSTDIR\${EXE}"
+  StrCpy $0 0
+  ${Do}
+    StrCpy $1 $R9 1 $0
+    ${If} $1 == ""
+      ${Break}
+    ${ElseIf} $1 == " "
+    ${OrIf} $1 == "$\t"
+      StrCpy $R9 '"$R9"'
+      ${Break}
+    ${EndIf}
+    IntOp $0 $0 + 1
+  ${Loop}
+  Pop $1
+  Pop $0
+FunctionEnd
+
+; $0 = 1 when one of our programs in $INSTDIR is running (Windows keeps a running exe open
+; without write sharing, so it cannot be opened for writing), else 0.
+Function ${un}FerryInUse
+  StrCpy $0 0
+  ${If} ${FileExists} "$INSTDIR\${EXE}"
+    ClearErrors
+    FileOpen $1 "$INSTDIR\${EXE}" a
+    ${If} ${Errors}
+      StrCpy $0 1
+    ${Else}
+      FileClose $1
+    ${EndIf}
+  ${EndIf}
+  ${If} ${FileExists} "$INSTDIR\${CLI_EXE}"
+    ClearErrors
+    FileOpen $1 "$INSTDIR\${CLI_EXE}" a
+    ${If} ${Errors}
+      StrCpy $0 1
+    ${Else}
+      FileClose $1
+    ${EndIf}
+  ${EndIf}
+FunctionEnd
+
+; Close a running Ferry before its files are replaced or removed. Interactive: say so when
+; Ferry runs from this folder (OK/Cancel), and offer Retry when it will not close. Silent:
+; close any Ferry.exe and ferry-cli.exe (taskkill /IM) and go on.
+Function ${un}CloseFerry
+  Push $0
+  Push $1
+  ${IfNot} ${Silent}
+    Call ${un}FerryInUse
+    ${If} $0 == 0
+      Goto done
+    ${EndIf}
+    MessageBox MB_OKCANCEL|MB_ICONINFORMATION "$(FerryRunning)" IDOK close
+    Abort
+  ${EndIf}
+  close:
+  !insertmacro FERRY_CLOSE_IMAGE "${EXE}"
+  !insertmacro FERRY_CLOSE_IMAGE "${CLI_EXE}"
+  ${IfNot} ${Silent}
+    Call ${un}FerryInUse
+    ${If} $0 == 1
+      MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(FerryStillRunning)" IDRETRY close
+      Abort
+    ${EndIf}
+  ${EndIf}
+  done:
+  Pop $1
+  Pop $0
+FunctionEnd
+
+; Start at login, for every user, off: the Run value and Task Manager's switch for it.
+Function ${un}RemoveMachineAutostart
+  DeleteRegValue HKLM "${RUN_KEY}" "${RUN_VALUE}"
+  DeleteRegValue HKLM "${APPROVED_KEY}" "${RUN_VALUE}"
+FunctionEnd
+
+; Only an administrator can write Program Files and HKLM.
+Function ${un}CheckAdmin
+  UserInfo::GetAccountType
+  Pop $0
+  ${If} $0 != "Admin"
+    MessageBox MB_OK|MB_ICONSTOP "$(NeedsAdmin)" /SD IDOK
+    SetErrorLevel 740 ; ERROR_ELEVATION_REQUIRED
+    Quit
+  ${EndIf}
+FunctionEnd
+
+!macroend
+
+!insertmacro FERRY_SHARED_FUNCTIONS ""
+!insertmacro FERRY_SHARED_FUNCTIONS "un."
+
+; -- install --------------------------------------------------------------------------------------
+
+Section "$(SecProgramName)" SecProgram
+  SectionIn RO
+  Call CloseFerry
+
+  ; moved with /D=: the previous folder's uninstaller removes it first (keeping user data)
+  ${If} $PreviousLocation != ""
+  ${AndIf} $PreviousLocation != $INSTDIR
+  ${AndIf} ${FileExists} "$PreviousLocation\${UNINSTALLER}"
+    DetailPrint "Removing the previous Ferry from $PreviousLocation"
+    ExecWait '"$PreviousLocation\${UNINSTALLER}" /S _?=$PreviousLocation'
+    Delete "$PreviousLocation\${UNINSTALLER}"
+    RMDir "$PreviousLocation"
+  ${EndIf}
+
+  ; an upgrade replaces the program whole: no module of the old version stays behind
+  ${If} ${FileExists} "$INSTDIR\${UNINSTALLER}"
+    !insertmacro FERRY_REMOVE_PROGRAM_FILES
+  ${EndIf}
+  SetOutPath "$INSTDIR"
+  File /r "${SOURCE}/*"
+  WriteUninstaller "$INSTDIR\${UNINSTALLER}"
+
+  CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
+
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayName" "${PRODUCT}"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "Publisher" "${PUBLISHER}"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "DisplayIcon" "$INSTDIR\${EXE},0"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "InstallLocation" "$INSTDIR"
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "UninstallString" '"$INSTDIR\${UNINSTALLER}"'
+  WriteRegStr HKLM "${UNINSTALL_KEY}" "QuietUninstallString" '"$INSTDIR\${UNINSTALLER}" /S'
+  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoModify" 1
+  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "NoRepair" 1
+  ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
+  WriteRegDWORD HKLM "${UNINSTALL_KEY}" "EstimatedSize" $0
+SectionEnd
+
+; How this relates to Ferry's own "Start Ferry when I log in" setting (app/autostart.py): Ferry
+; writes the value "Ferry" under HKCU\...\Run for the person who ticks it; this writes the
+; same value name with the same command line under HKLM\...\Run, for everyone. Windows runs
+; both hives' Run values (the shared name does not merge them), so a person who has both
+; gets a second launch at login; Ferry's single-instance guard (app/gui/single_instance.py)
+; keeps one Ferry per home and the second launch only asks the first to show itself. The
+; shared name and command mean that Task Manager's Startup tab lists the same "Ferry" twice
+; rather than two programs, and either entry starts the same installed program.
+Section /o "$(SecAutostartName)" SecAutostart
+  Call FerryCommand
+  WriteRegStr HKLM "${RUN_KEY}" "${RUN_VALUE}" "$R9"
+SectionEnd
+
+Section "-Autostart off"
+  ${IfNot} ${SectionIsSelected} ${SecAutostart}
+    Call RemoveMachineAutostart
+  ${EndIf}
+SectionEnd
+
+Function .onInit
+  SetShellVarContext all
+  SetRegView 64
+  Call CheckAdmin
+  ; Python 3.11 and Qt 6 need Windows 10 (Wine 8.0's prefixes say Windows 7 until
+  ; `winecfg /v win10`)
+  ${IfNot} ${AtLeastWin10}
+    MessageBox MB_OK|MB_ICONSTOP "$(NeedsWindows10)" /SD IDOK
+    SetErrorLevel 1150 ; ERROR_OLD_WIN_VERSION
+    Quit
+  ${EndIf}
+  ReadRegStr $PreviousLocation HKLM "${UNINSTALL_KEY}" "InstallLocation"
+
+  ; start at login: /AUTOSTART=1 or 0 when given, else what the installed Ferry has (off on a
+  ; first install)
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/AUTOSTART=" $R1
+  ${If} ${Errors}
+    ReadRegStr $R1 HKLM "${RUN_KEY}" "${RUN_VALUE}"
+    ${If} $PreviousLocation != ""
+    ${AndIf} $R1 != ""
+      StrCpy $R1 1
+    ${Else}
+      StrCpy $R1 0
+    ${EndIf}
+  ${EndIf}
+  ${If} $R1 == 1
+    !insertmacro SelectSection ${SecAutostart}
+  ${Else}
+    !insertmacro UnselectSection ${SecAutostart}
+  ${EndIf}
+FunctionEnd
+
+; Ferry runs as the person, not elevated like Setup: Explorer starts it.
+Function LaunchFerry
+  Exec '"$WINDIR\explorer.exe" "$INSTDIR\${EXE}"'
+FunctionEnd
+
+; -- uninstall ------------------------------------------------------------------------------------
+
+Section "un.$(UnSecProgramName)" UnSecProgram
+  SectionIn RO
+  Call un.CloseFerry
+
+  Call un.RemoveMachineAutostart
+  ; the uninstalling person's own start-at-login entry (app/autostart.py), when it starts
+  ; this Ferry: it would point at a program that is gone
+  Call un.FerryCommand
+  ReadRegStr $0 HKCU "${RUN_KEY}" "${RUN_VALUE}"
+  ${If} $0 == $R9
+  ${OrIf} $0 == "$INSTDIR\${EXE}"
+  ${OrIf} $0 == '"$INSTDIR\${EXE}"'
+    DeleteRegValue HKCU "${RUN_KEY}" "${RUN_VALUE}"
+    DeleteRegValue HKCU "${APPROVED_KEY}" "${RUN_VALUE}"
+  ${EndIf}
+
+  Delete "$SMPROGRAMS\${PRODUCT}.lnk"
+  !insertmacro FERRY_REMOVE_PROGRAM_FILES
+  Delete "$INSTDIR\${UNINSTALLER}"
+  RMDir "$INSTDIR" ; only when empty: it may be a folder the person chose with /D=
+  DeleteRegKey HKLM "${UNINSTALL_KEY}"
+SectionEnd
+
+; Settings (%APPDATA%\Ferry), state and logs (%LOCALAPPDATA%\Ferry) of the person who
+; uninstalls, and the computer's (%ProgramData%\Ferry). Other accounts' folders are theirs.
+Section /o "un.$(UnSecDataName)" UnSecData
+  SetShellVarContext current
+  RMDir /r "$APPDATA\${PRODUCT}"
+  RMDir /r "$LOCALAPPDATA\${PRODUCT}"
+  SetShellVarContext all
+  RMDir /r "$APPDATA\${PRODUCT}" ; all users' application data: %ProgramData%
+SectionEnd
+
+Section "-un.Data kept"
+  ${IfNot} ${SectionIsSelected} ${UnSecData}
+    DetailPrint "$(DataKept)"
+  ${EndIf}
+SectionEnd
+
+Function un.onInit
+  SetShellVarContext all
+  SetRegView 64
+  Call un.CheckAdmin
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/PURGE=" $R1
+  ${IfNot} ${Errors}
+  ${AndIf} $R1 == 1
+    !insertmacro SelectSection ${UnSecData}
+  ${EndIf}
+FunctionEnd
