@@ -9,21 +9,20 @@ import logging
 import sys
 import webbrowser
 
-import httpx
-
-from app.auth.account import StoredLogin, forget_login, load_login, save_login
+from app.application.account import end_login, session_for, stored_proxy
+from app.auth.account import StoredLogin, load_login, save_login
 from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
 from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
-from app.auth.session import LoginNeeded, LogoutOutcome, TokenSession
+from app.auth.session import LoginNeeded, LogoutOutcome
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
 from app.regions import RegionKind, RegionsError, redirect_ports_problem, regions
 from app.sandbox.defaults import DEFAULT_PORT
-from app.settings import ProxySettings, SettingsError, load_settings
+from app.settings import ProxySettings
 
 log = logging.getLogger(__name__)
 
@@ -115,14 +114,6 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
     )
 
 
-def _proxy(home: FerryHome) -> ProxySettings | str:
-    """The proxy chosen in the home's settings, or why the settings cannot be read."""
-    try:
-        return load_settings(home.settings_dir).proxy
-    except SettingsError as error:
-        return str(error)
-
-
 def _describe(login: StoredLogin) -> str:
     office = f" for {login.office_name}" if login.office_name else ""
     return f"Logged in as {login.who}{office} (region {login.region}, {login.issuer})"
@@ -133,7 +124,7 @@ def run_login(args: argparse.Namespace) -> int:
     if isinstance(target, str):
         return _fail(target, EXIT_USAGE)
     home: FerryHome = args.ferry_home
-    proxy = _proxy(home)
+    proxy = stored_proxy(home)
     if isinstance(proxy, str):
         return _fail(proxy)
     target = dataclasses.replace(target, proxy=proxy)
@@ -176,26 +167,12 @@ async def _login(
         return stored
 
 
-def _session_for(
-    stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient, proxy: ProxySettings
-) -> TokenSession:
-    target = LoginTarget(
-        stored.region,
-        stored.issuer,
-        stored.api_url,
-        stored.client_id,
-        proxy=proxy,
-        redirect_ports=stored.redirect_ports,
-    )
-    return TokenSession(target, store=store, secret_name=stored.secret_name, http=http)
-
-
 def run_whoami(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
     stored = load_login(home.settings_dir)
     if stored is None:
         return _fail("login needed: Ferry is not logged in; run 'ferry login'", EXIT_LOGIN_NEEDED)
-    proxy = _proxy(home)
+    proxy = stored_proxy(home)
     if isinstance(proxy, str):
         return _fail(proxy)
     store = SecretStore()
@@ -213,7 +190,7 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 async def _whoami(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> StoredLogin:
     async with make_http_client(proxy=proxy) as http:
-        session = _session_for(stored, store, http, proxy)
+        session = session_for(stored, store, http, proxy)
         await session.access_token()
         if not stored.api_url:
             return stored
@@ -250,28 +227,3 @@ LOGOUT_WORDS: dict[LogoutOutcome, str] = {
     LogoutOutcome.NO_TOKEN: "The platform was not told: Ferry no longer held this login's "
     "token, so there was nothing to end there.",
 }
-
-
-def end_login(
-    home: FerryHome, stored: StoredLogin, store: SecretStore | None = None
-) -> LogoutOutcome:
-    """Log out (blocking): revoke the login at the platform (best effort: an unreachable
-    platform or one that publishes no revocation endpoint only logs a warning), then forget
-    its refresh token and ``login.json``. One way for ``ferry logout`` and the app's *Log
-    out*; returns what the platform was told, for each to say in its own words. Raises
-    SecretStoreError if the keyring is locked (then nothing is forgotten, so the person can
-    unlock it and try again)."""
-    proxy = _proxy(home)
-    if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
-        log.warning("%s; revoking the login through the system's proxy settings", proxy)
-        proxy = ProxySettings()
-    store = store or SecretStore()
-    store.check()
-    outcome = asyncio.run(_logout(stored, store, proxy))
-    forget_login(home.settings_dir)
-    return outcome
-
-
-async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
-    async with make_http_client(proxy=proxy) as http:
-        return await _session_for(stored, store, http, proxy).revoke()

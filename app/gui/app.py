@@ -21,11 +21,11 @@ from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.application.account import end_login
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
-from app.commands.account import end_login
 from app.core.failures import Failure, describe
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo

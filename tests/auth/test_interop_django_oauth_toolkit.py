@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.application.account import end_login
 from app.auth.account import LOGIN_FILE, save_login
 from app.auth.authlib_httpx import OAuthError
 from app.auth.login import Login, LoginTarget, Tokens, oauth_client
@@ -22,7 +23,6 @@ from app.auth.loopback import LoginCancelled
 from app.auth.oidc import find_revocation_endpoint, oauth_metadata_urls
 from app.auth.secret_store import SecretStore
 from app.auth.session import BearerAuth, LoginNeeded, LogoutOutcome, TokenSession
-from app.commands.account import end_login
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.client import make_http_client

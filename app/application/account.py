@@ -1,0 +1,67 @@
+"""The login's end, one way for every face: the app's *Log out* and ``ferry logout``."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import httpx
+
+from app.auth.account import StoredLogin, forget_login
+from app.auth.login import LoginTarget
+from app.auth.secret_store import SecretStore
+from app.auth.session import LogoutOutcome, TokenSession
+from app.home import FerryHome
+from app.platform.client import make_http_client
+from app.settings import ProxySettings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def stored_proxy(home: FerryHome) -> ProxySettings | str:
+    """The proxy chosen in the home's settings, or why the settings cannot be read."""
+    try:
+        return load_settings(home.settings_dir).proxy
+    except SettingsError as error:
+        return str(error)
+
+
+def session_for(
+    stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient, proxy: ProxySettings
+) -> TokenSession:
+    """The token session of a stored login."""
+    target = LoginTarget(
+        stored.region,
+        stored.issuer,
+        stored.api_url,
+        stored.client_id,
+        proxy=proxy,
+        redirect_ports=stored.redirect_ports,
+    )
+    return TokenSession(target, store=store, secret_name=stored.secret_name, http=http)
+
+
+def end_login(
+    home: FerryHome, stored: StoredLogin, store: SecretStore | None = None
+) -> LogoutOutcome:
+    """Log out (blocking): revoke the login at the platform (best effort: an unreachable
+    platform or one that publishes no revocation endpoint only logs a warning), then forget
+    its refresh token and ``login.json``. One way for ``ferry logout`` and the app's *Log
+    out*; returns what the platform was told, for each to say in its own words. Raises
+    SecretStoreError if the keyring is locked (then nothing is forgotten, so the person can
+    unlock it and try again). The settings (destinations, links) are kept for the next login.
+    """
+    proxy = stored_proxy(home)
+    if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
+        log.warning("%s; revoking the login through the system's proxy settings", proxy)
+        proxy = ProxySettings()
+    store = store or SecretStore()
+    store.check()
+    outcome = asyncio.run(_logout(stored, store, proxy))
+    forget_login(home.settings_dir)
+    return outcome
+
+
+async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
+    async with make_http_client(proxy=proxy) as http:
+        return await session_for(stored, store, http, proxy).revoke()
