@@ -39,7 +39,7 @@ def write_text_atomic(path: Path, text: str, *, retry_s: float = REPLACE_RETRY_S
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        _replace(Path(temporary), path, retry_s)
+        replace_when_free(Path(temporary), path, retry_s=retry_s)
     except BaseException as error:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
@@ -48,8 +48,10 @@ def write_text_atomic(path: Path, text: str, *, retry_s: float = REPLACE_RETRY_S
         raise
 
 
-def _replace(source: Path, target: Path, retry_s: float) -> None:
-    """``source.replace(target)``, tried again while another program holds ``target``."""
+def replace_when_free(source: Path, target: Path, *, retry_s: float = REPLACE_RETRY_S) -> None:
+    """``source.replace(target)``, tried again for up to ``retry_s`` while another program
+    holds ``target`` (or ``source``) open; blocks meanwhile, so never on the GUI thread.
+    The error, when it still fails, is the system's (naming ``source`` first)."""
     deadline = time.monotonic() + retry_s
     pause = 0.02
     waited = False
