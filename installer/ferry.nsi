@@ -91,8 +91,7 @@ VIFileVersion "${VERSION_NUMERIC}"
 !include WinVer.nsh
 
 !define MUI_ABORTWARNING
-!define MUI_COMPONENTSPAGE_NODESC
-!define MUI_UNCOMPONENTSPAGE_NODESC
+!define MUI_COMPONENTSPAGE_SMALLDESC
 
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -122,15 +121,27 @@ VIAddVersionKey /LANG=${LANG_ENGLISH} "OriginalFilename" "Ferry-Setup-${VERSION}
 LangString SecProgramName ${LANG_ENGLISH} "Ferry"
 LangString SecProgramName ${LANG_FRENCH} "Ferry"
 LangString SecProgramName ${LANG_DUTCH} "Ferry"
-LangString SecAutostartName ${LANG_ENGLISH} "Start Ferry when I log in (every user of this computer)"
-LangString SecAutostartName ${LANG_FRENCH} "Démarrer Ferry à l'ouverture de session (chaque utilisateur de cet ordinateur)"
-LangString SecAutostartName ${LANG_DUTCH} "Ferry starten bij het aanmelden (elke gebruiker van deze computer)"
-LangString UnSecProgramName ${LANG_ENGLISH} "Ferry (program, Start menu, start at login)"
-LangString UnSecProgramName ${LANG_FRENCH} "Ferry (programme, menu Démarrer, démarrage à l'ouverture de session)"
-LangString UnSecProgramName ${LANG_DUTCH} "Ferry (programma, Startmenu, starten bij aanmelden)"
-LangString UnSecDataName ${LANG_ENGLISH} "Also delete Ferry's settings, state and logs"
-LangString UnSecDataName ${LANG_FRENCH} "Supprimer aussi les paramètres, l'état et les journaux de Ferry"
-LangString UnSecDataName ${LANG_DUTCH} "Ook de instellingen, status en logboeken van Ferry verwijderen"
+LangString SecAutostartName ${LANG_ENGLISH} "Start Ferry when anyone logs in"
+LangString SecAutostartName ${LANG_FRENCH} "Démarrer Ferry à chaque connexion"
+LangString SecAutostartName ${LANG_DUTCH} "Ferry starten bij elke aanmelding"
+LangString UnSecProgramName ${LANG_ENGLISH} "Ferry"
+LangString UnSecProgramName ${LANG_FRENCH} "Ferry"
+LangString UnSecProgramName ${LANG_DUTCH} "Ferry"
+LangString UnSecDataName ${LANG_ENGLISH} "Ferry's settings, state and logs"
+LangString UnSecDataName ${LANG_FRENCH} "Paramètres, état et journaux de Ferry"
+LangString UnSecDataName ${LANG_DUTCH} "Instellingen, status en logboeken van Ferry"
+LangString SecProgramDesc ${LANG_ENGLISH} "Ferry in the chosen folder, in the Start menu and in Apps & features."
+LangString SecProgramDesc ${LANG_FRENCH} "Ferry dans le dossier choisi, dans le menu Démarrer et dans Applications et fonctionnalités."
+LangString SecProgramDesc ${LANG_DUTCH} "Ferry in de gekozen map, in het Startmenu en in Apps en onderdelen."
+LangString SecAutostartDesc ${LANG_ENGLISH} "Ferry starts whenever anyone logs in to this computer. Each person can also switch this on for themselves in Ferry's settings."
+LangString SecAutostartDesc ${LANG_FRENCH} "Ferry démarre chaque fois que quelqu'un ouvre une session sur cet ordinateur. Chacun peut aussi l'activer pour lui-même dans les paramètres de Ferry."
+LangString SecAutostartDesc ${LANG_DUTCH} "Ferry start telkens wanneer iemand zich op deze computer aanmeldt. Iedereen kan dit ook voor zichzelf inschakelen in de instellingen van Ferry."
+LangString UnSecProgramDesc ${LANG_ENGLISH} "The program, its Start-menu entry and its start at login."
+LangString UnSecProgramDesc ${LANG_FRENCH} "Le programme, son raccourci du menu Démarrer et son démarrage à l'ouverture de session."
+LangString UnSecProgramDesc ${LANG_DUTCH} "Het programma, de snelkoppeling in het Startmenu en het starten bij aanmelden."
+LangString UnSecDataDesc ${LANG_ENGLISH} "Unticked, your settings, state and logs stay for a later install. Ticked, they are deleted: yours and the computer's."
+LangString UnSecDataDesc ${LANG_FRENCH} "Non cochée, vos paramètres, l'état et les journaux restent pour une installation ultérieure. Cochée, ils sont supprimés : les vôtres et ceux de l'ordinateur."
+LangString UnSecDataDesc ${LANG_DUTCH} "Niet aangevinkt blijven uw instellingen, status en logboeken bewaard voor een latere installatie. Aangevinkt worden ze verwijderd: die van u en van de computer."
 LangString FerryRunning ${LANG_ENGLISH} "Ferry is running. It will be closed to continue."
 LangString FerryRunning ${LANG_FRENCH} "Ferry est en cours d'exécution. Il sera fermé pour continuer."
 LangString FerryRunning ${LANG_DUTCH} "Ferry is actief. Het wordt afgesloten om verder te gaan."
@@ -322,6 +333,11 @@ Section "-Autostart off"
   ${EndIf}
 SectionEnd
 
+!insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
+  !insertmacro MUI_DESCRIPTION_TEXT ${SecProgram} "$(SecProgramDesc)"
+  !insertmacro MUI_DESCRIPTION_TEXT ${SecAutostart} "$(SecAutostartDesc)"
+!insertmacro MUI_FUNCTION_DESCRIPTION_END
+
 Function .onInit
   SetShellVarContext all
   SetRegView 64
@@ -401,6 +417,11 @@ Section "-un.Data kept"
     DetailPrint "$(DataKept)"
   ${EndIf}
 SectionEnd
+
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecProgram} "$(UnSecProgramDesc)"
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecData} "$(UnSecDataDesc)"
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_END
 
 Function un.onInit
   SetShellVarContext all
