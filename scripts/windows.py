@@ -153,12 +153,17 @@ def ensure_debian_packages() -> None:
 
 
 def ensure_prefix() -> None:
-    if (PREFIX / "system.reg").exists():
+    """A Wine prefix that reports Windows 10: Wine 8.0's default is Windows 7, which Python
+    3.11 and Qt 6 do not support and Ferry's installer refuses."""
+    stamp = CACHE / "prefix.stamp"
+    if (PREFIX / "system.reg").exists() and stamp.exists():
         return
-    say(f"making a Wine prefix in {PREFIX}")
+    say(f"making a Wine prefix in {PREFIX} (Windows 10)")
     PREFIX.mkdir(parents=True, exist_ok=True)
     subprocess.run(["wineboot", "-i"], env=wine_environment(), check=True)
+    subprocess.run(["wine", "winecfg", "/v", "win10"], env=wine_environment(), check=True)
     subprocess.run(["wineserver", "-w"], env=wine_environment(), check=True)
+    stamp.write_text("win10")
 
 
 def build_standin(name: str, source: Path, exports: list[str] | None = None) -> None:
