@@ -327,7 +327,11 @@ def load_settings(settings_dir: Path) -> Settings:
 
 
 def save_settings(settings_dir: Path, settings: Settings) -> None:
-    """Write atomically, keeping the previous file as a backup."""
+    """Write atomically, keeping the previous file as a backup.
+
+    The low-level writer: faces change settings through
+    :func:`app.application.settings_changes.change_settings`, which calls this (and a test
+    checks that nothing else in ``app/`` does)."""
     path = settings_path(settings_dir)
     Settings.model_validate(settings.model_dump())  # never write what could not be read back
     if path.exists():

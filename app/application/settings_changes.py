@@ -1,0 +1,373 @@
+"""Every change to Ferry's settings, one rule each, for every face.
+
+The decisions are pure: each takes the settings as they are and returns them changed, or
+raises :class:`SettingsRefused` with the problems as data (a :class:`SettingsProblemCode` and
+its values; :meth:`SettingsProblem.message` words them in the reader's language). No disk, no
+Qt: the wizard applies them to the set-up it holds in memory, the other faces through
+:func:`change_settings`, the one function that reads the settings file, applies a change to
+what is on disk *now* (never to a copy a window read minutes ago) and writes it atomically
+(:func:`app.settings.save_settings`, which keeps the previous file as a backup).
+
+A destination is known by its name everywhere: client links list the names they deliver to.
+Renaming one (:func:`edit_destination`, :func:`rename_destination`) therefore renames it in
+every link, so its clients keep being delivered there; the old name is gone everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from app.core.language import FALLBACK, Language
+from app.settings import (
+    ClientLink,
+    Destination,
+    ProxySettings,
+    Settings,
+    SettingsError,
+    load_settings,
+    save_settings,
+    settings_path,
+)
+
+log = logging.getLogger(__name__)
+
+
+class SettingsProblemCode(StrEnum):
+    """Why a change to the settings is refused."""
+
+    UNKNOWN_DESTINATION = "unknown_destination"  # name, known
+    NAME_TAKEN = "name_taken"  # name
+    STILL_LINKED = "still_linked"  # name, count
+    NO_CLIENTS = "no_clients"
+    INVALID = "invalid"  # detail (the settings model's own words)
+
+
+_MESSAGES: dict[SettingsProblemCode, dict[Language, str]] = {
+    SettingsProblemCode.UNKNOWN_DESTINATION: {
+        Language.EN: "There is no destination named '{name}' (known: {known}).",
+        Language.FR: "Aucune destination ne s'appelle « {name} » (connues : {known}).",
+        Language.NL: "Er is geen bestemming met de naam '{name}' (bekend: {known}).",
+    },
+    SettingsProblemCode.NAME_TAKEN: {
+        Language.EN: "Another destination is already named '{name}'.",
+        Language.FR: "Une autre destination s'appelle déjà « {name} ».",
+        Language.NL: "Een andere bestemming heet al '{name}'.",
+    },
+    SettingsProblemCode.STILL_LINKED: {
+        Language.EN: "'{name}' still receives the documents of {count} client(s): unlink them "
+        "first, or remove the destination with its links.",
+        Language.FR: "« {name} » reçoit encore les documents de {count} client(s) : retirez "
+        "d'abord ces liens, ou supprimez la destination avec ses liens.",
+        Language.NL: "'{name}' ontvangt nog de documenten van {count} klant(en): ontkoppel ze "
+        "eerst, of verwijder de bestemming samen met haar koppelingen.",
+    },
+    SettingsProblemCode.NO_CLIENTS: {
+        Language.EN: "No client was named.",
+        Language.FR: "Aucun client n'a été indiqué.",
+        Language.NL: "Er werd geen klant opgegeven.",
+    },
+    SettingsProblemCode.INVALID: {
+        Language.EN: "These settings cannot be kept: {detail}",
+        Language.FR: "Ces paramètres ne peuvent pas être gardés : {detail}",
+        Language.NL: "Deze instellingen kunnen niet bewaard worden: {detail}",
+    },
+}
+_NONE_YET = {Language.EN: "none yet", Language.FR: "aucune", Language.NL: "nog geen"}
+
+
+@dataclass(frozen=True)
+class SettingsProblem:
+    """One reason a change is refused: a code and the values its sentence needs."""
+
+    code: SettingsProblemCode
+    params: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, code: SettingsProblemCode, **params: str) -> SettingsProblem:
+        return cls(code, tuple(sorted(params.items())))
+
+    def param(self, name: str) -> str | None:
+        return dict(self.params).get(name)
+
+    def message(self, language: Language = FALLBACK) -> str:
+        values = dict(self.params)
+        if "known" in values and not values["known"]:
+            values["known"] = _NONE_YET[language]
+        return _MESSAGES[self.code][language].format(**values)
+
+    def __str__(self) -> str:
+        return self.message()
+
+
+class SettingsRefused(ValueError):
+    """A change that cannot be made; ``problems`` say why, as data."""
+
+    def __init__(self, *problems: SettingsProblem) -> None:
+        super().__init__("; ".join(problem.message() for problem in problems))
+        self.problems = problems
+
+    def message(self, language: Language = FALLBACK) -> str:
+        return " ".join(problem.message(language) for problem in self.problems)
+
+
+def _refuse(code: SettingsProblemCode, **params: str) -> SettingsRefused:
+    return SettingsRefused(SettingsProblem.of(code, **params))
+
+
+def validated(settings: Settings) -> Settings:
+    """``settings`` checked as a whole (names used once, links to known destinations...), as
+    loading them would check them; a refusal says why."""
+    try:
+        return Settings.model_validate(settings.model_dump())
+    except ValidationError as error:
+        detail = "; ".join(
+            str(item["msg"]).removeprefix("Value error, ") for item in error.errors()
+        )
+        raise _refuse(SettingsProblemCode.INVALID, detail=detail) from None
+
+
+def _unknown(settings: Settings, name: str) -> SettingsRefused:
+    known = ", ".join(destination.name for destination in settings.destinations)
+    return _refuse(SettingsProblemCode.UNKNOWN_DESTINATION, name=name, known=known)
+
+
+# -- destinations ----------------------------------------------------------------------------------
+
+
+def add_destination(settings: Settings, destination: Destination) -> Settings:
+    """A new destination, under a name no other has; nothing is linked to it yet."""
+    if settings.destination(destination.name) is not None:
+        raise _refuse(SettingsProblemCode.NAME_TAKEN, name=destination.name)
+    return validated(
+        settings.model_copy(update={"destinations": [*settings.destinations, destination]})
+    )
+
+
+def edit_destination(settings: Settings, name: str, destination: Destination) -> Settings:
+    """The destination called ``name`` becomes ``destination``, in its place in the list.
+
+    When ``destination`` has another name, it is a rename: every client link to ``name`` now
+    names the new one, so its clients keep being delivered there, and the old name is gone.
+    The new name must not be another destination's.
+    """
+    if settings.destination(name) is None:
+        raise _unknown(settings, name)
+    if destination.name != name and settings.destination(destination.name) is not None:
+        raise _refuse(SettingsProblemCode.NAME_TAKEN, name=destination.name)
+    destinations = [destination if d.name == name else d for d in settings.destinations]
+    links = [
+        link.model_copy(
+            update={
+                "destinations": [destination.name if n == name else n for n in link.destinations]
+            }
+        )
+        for link in settings.links
+    ]
+    return validated(settings.model_copy(update={"destinations": destinations, "links": links}))
+
+
+def rename_destination(settings: Settings, old: str, new: str) -> Settings:
+    """Only the name changes; the paths, the format and every client link stay."""
+    current = settings.destination(old)
+    if current is None:
+        raise _unknown(settings, old)
+    if old == new:
+        return settings
+    try:
+        renamed = Destination.model_validate({**current.model_dump(), "name": new})
+    except ValidationError as error:
+        raise _refuse(SettingsProblemCode.INVALID, detail=str(error.errors()[0]["msg"])) from None
+    return edit_destination(settings, old, renamed)
+
+
+def save_destination(
+    settings: Settings, destination: Destination, previous: str | None = None
+) -> Settings:
+    """What the destination editor's *Save* means: a new destination (``previous`` None), or
+    the one that was called ``previous`` changed (renamed when the names differ)."""
+    if previous is None:
+        return add_destination(settings, destination)
+    return edit_destination(settings, previous, destination)
+
+
+def remove_destination(settings: Settings, name: str, *, unlink: bool = False) -> Settings:
+    """The destination called ``name`` removed.
+
+    While clients are linked to it, it is refused (``STILL_LINKED``, with how many) unless
+    ``unlink``: then it is also removed from their links, and a client it was the only
+    destination of is no longer linked at all (its documents wait on the platform, *To
+    fetch*, until it is linked again). Nothing on disk is touched: files already delivered
+    there stay where they are.
+    """
+    if settings.destination(name) is None:
+        raise _unknown(settings, name)
+    linked = [link for link in settings.links if name in link.destinations]
+    if linked and not unlink:
+        raise _refuse(SettingsProblemCode.STILL_LINKED, name=name, count=str(len(linked)))
+    destinations = [d for d in settings.destinations if d.name != name]
+    links = []
+    for link in settings.links:
+        kept = [n for n in link.destinations if n != name]
+        if kept:
+            links.append(link.model_copy(update={"destinations": kept}))
+    return validated(settings.model_copy(update={"destinations": destinations, "links": links}))
+
+
+# -- client links ----------------------------------------------------------------------------------
+
+
+def link_clients(
+    settings: Settings,
+    client_ids: Iterable[str],
+    destination: str,
+    *,
+    now: dt.datetime,
+    file_ids: Mapping[str, str | None] | None = None,
+    since: dt.datetime | None = None,
+) -> Settings:
+    """Deliver each client's documents to ``destination`` too.
+
+    A client not linked yet is delivered from ``since``, or from ``now`` (documents created
+    before are not delivered by themselves); an existing link keeps its start unless ``since``
+    is given, and its other destinations. ``file_ids`` gives the accounting file id per client
+    (a missing or empty one keeps the link's).
+    """
+    ids = list(dict.fromkeys(client_ids))
+    if not ids:
+        raise _refuse(SettingsProblemCode.NO_CLIENTS)
+    if settings.destination(destination) is None:
+        raise _unknown(settings, destination)
+    file_ids = file_ids or {}
+    links = {link.client_id: link for link in settings.links}
+    for client_id in ids:
+        current = links.get(client_id)
+        file_id = file_ids.get(client_id) or (current.accounting_file_id if current else None)
+        links[client_id] = ClientLink(
+            client_id=client_id,
+            destinations=[*(current.destinations if current else []), destination],
+            accounting_file_id=file_id or None,
+            since=since or (current.since if current else now),
+        )
+    return validated(settings.model_copy(update={"links": list(links.values())}))
+
+
+def unlink_clients(
+    settings: Settings, client_ids: Iterable[str], destination: str | None = None
+) -> Settings:
+    """Stop delivering each client's documents to ``destination`` (to every destination when
+    None); a client left with no destination is no longer linked."""
+    ids = set(client_ids)
+    if not ids:
+        raise _refuse(SettingsProblemCode.NO_CLIENTS)
+    if destination is not None and settings.destination(destination) is None:
+        raise _unknown(settings, destination)
+    links = []
+    for link in settings.links:
+        if link.client_id in ids:
+            kept = [n for n in link.destinations if destination is not None and n != destination]
+            if not kept:
+                continue
+            link = link.model_copy(update={"destinations": kept})
+        links.append(link)
+    return validated(settings.model_copy(update={"links": links}))
+
+
+def apply_links(settings: Settings, changed: Mapping[str, ClientLink | None]) -> Settings:
+    """The client links screen's edits: each changed client's new link (None: unlinked).
+
+    Only the changed clients are touched, so a destination added or a client linked elsewhere
+    meanwhile stays. A destination removed meanwhile is dropped from the edited link; a link
+    left without any destination is no link.
+    """
+    names = {destination.name for destination in settings.destinations}
+    links = {link.client_id: link for link in settings.links}
+    for client_id, link in changed.items():
+        kept = [name for name in link.destinations if name in names] if link else []
+        if link is None or not kept:
+            links.pop(client_id, None)
+        else:
+            links[client_id] = link.model_copy(update={"destinations": kept})
+    return validated(settings.model_copy(update={"links": list(links.values())}))
+
+
+def replace_setup(
+    settings: Settings, destinations: Iterable[Destination], links: Iterable[ClientLink]
+) -> Settings:
+    """What the first-run wizard (or the demo) sets up: these destinations and links, the
+    preferences chosen before (a proxy, the language) kept."""
+    return validated(
+        settings.model_copy(update={"destinations": list(destinations), "links": list(links)})
+    )
+
+
+# -- preferences -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What the Settings dialog chooses; ``language`` None means *the system's language*."""
+
+    language: Language | None
+    notifications: bool
+    full_sync_every_days: int
+    proxy: ProxySettings
+
+
+def change_preferences(settings: Settings, preferences: Preferences) -> Settings:
+    """The Settings dialog's choices; destinations and links stay as they are."""
+    return validated(
+        settings.model_copy(
+            update={
+                "language": preferences.language,
+                "notifications": preferences.notifications,
+                "full_sync_every_days": preferences.full_sync_every_days,
+                "proxy": preferences.proxy,
+            }
+        )
+    )
+
+
+# -- the settings file -----------------------------------------------------------------------------
+
+_WRITING = threading.Lock()
+
+
+def change_settings(
+    settings_dir: Path,
+    change: Callable[[Settings], Settings],
+    *,
+    replace_unreadable: bool = False,
+) -> Settings:
+    """Read the settings file, apply ``change`` to what it holds now, write the result
+    atomically (keeping the previous file as a backup) and return it.
+
+    The one writer of the settings file. Blocking: a GUI calls it off its thread. Raises
+    :class:`~app.settings.SettingsError` when the file cannot be read (it is never replaced
+    by defaults then), :class:`SettingsRefused` when the change is refused (nothing is
+    written), and ``OSError`` when it cannot be written. Within a process, changes are made
+    one at a time, so two never undo each other.
+
+    ``replace_unreadable``: a file that cannot be read is replaced, the change applied to the
+    default settings (the first-run wizard, which sets everything up again, does this).
+    """
+    with _WRITING:
+        try:
+            current = load_settings(settings_dir)
+        except SettingsError as error:
+            if not replace_unreadable:
+                raise
+            log.warning("starting from default settings: %s", error)
+            current = Settings()
+        updated = validated(change(current))
+        if updated != current or not settings_path(settings_dir).exists():
+            settings_dir.mkdir(parents=True, exist_ok=True)
+            save_settings(settings_dir, updated)
+        return updated
