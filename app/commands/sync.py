@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import functools
 import json
 import signal
 import sys
@@ -13,6 +14,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.application import settings_changes
 from app.auth.session import LoginNeeded
 from app.core import notes
 from app.core.failures import Failure, FailureCode, describe
@@ -25,15 +27,7 @@ from app.engine.messages import DocumentChanged, Event, RunFinished, StateChange
 from app.engine.state import StateStore, StateTooNew
 from app.home import FerryHome
 from app.platform.errors import PlatformError
-from app.settings import (
-    ClientLink,
-    DeliveryFormat,
-    Destination,
-    Settings,
-    SettingsError,
-    load_settings,
-    save_settings,
-)
+from app.settings import DeliveryFormat, Destination, Settings, SettingsError, load_settings
 
 EXIT_ERRORS = 1
 EXIT_USAGE = 2
@@ -70,6 +64,22 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
     add.set_defaults(handler=run_destination_add)
     listing = actions.add_parser("list", help="list the destinations")
     listing.set_defaults(handler=run_destination_list)
+    rename = actions.add_parser(
+        "rename", help="rename a destination; its client links follow the new name"
+    )
+    rename.add_argument("old", metavar="OLD")
+    rename.add_argument("new", metavar="NEW")
+    rename.set_defaults(handler=run_destination_rename)
+    remove = actions.add_parser(
+        "remove", help="remove a destination (refused while clients are linked, unless --unlink)"
+    )
+    remove.add_argument("name")
+    remove.add_argument(
+        "--unlink",
+        action="store_true",
+        help="also remove it from its clients' links (a client linked only there is unlinked)",
+    )
+    remove.set_defaults(handler=run_destination_remove)
 
     link = subparsers.add_parser("link", help="deliver clients to a destination")
     link.add_argument("client_ids", nargs="*", metavar="CLIENT_ID")
@@ -80,6 +90,13 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         "--since", help="deliver documents created from this date on (default: now), YYYY-MM-DD"
     )
     link.set_defaults(handler=run_link)
+
+    unlink = subparsers.add_parser("unlink", help="stop delivering clients' documents")
+    unlink.add_argument("client_ids", nargs="+", metavar="CLIENT_ID")
+    unlink.add_argument(
+        "--from", dest="source", metavar="NAME", help="only from this destination (default: all)"
+    )
+    unlink.set_defaults(handler=run_unlink)
 
     sync = subparsers.add_parser("sync", help="one sync pass")
     mode = sync.add_mutually_exclusive_group(required=True)
@@ -141,6 +158,25 @@ def _fail(message: str, code: int = EXIT_ERRORS) -> int:
     return code
 
 
+def _change(
+    home: FerryHome,
+    change: Callable[[Settings], Settings],
+    language: Language,
+    refused_code: int = EXIT_ERRORS,
+) -> int | None:
+    """Apply ``change`` to the settings file (the application layer's one writer); None when
+    done, else the exit code after saying why."""
+    try:
+        settings_changes.change_settings(home.settings_dir, change)
+    except settings_changes.SettingsRefused as refused:
+        return _fail(refused.message(language), refused_code)
+    except SettingsError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot write the settings: {error}")
+    return None
+
+
 def _settings(home: FerryHome) -> Settings | str:
     try:
         return load_settings(home.settings_dir)
@@ -188,10 +224,15 @@ def run_destination_add(args: argparse.Namespace) -> int:
     existing = settings.destination(args.name)
     if existing is not None and not args.replace:
         return _fail(f"a destination named {args.name!r} exists; add --replace to change it")
-    others = [d for d in settings.destinations if d.name != args.name]
-    save_settings(
-        home.settings_dir, settings.model_copy(update={"destinations": [*others, destination]})
-    )
+    if existing is None:
+        change = functools.partial(settings_changes.add_destination, destination=destination)
+    else:
+        change = functools.partial(
+            settings_changes.edit_destination, name=args.name, destination=destination
+        )
+    failed = _change(home, change, args.language)
+    if failed is not None:
+        return failed
     print(f"Destination {args.name!r} {'changed' if existing else 'added'}.")
     if existing is not None and existing.templates != destination.templates:
         print(
@@ -216,6 +257,34 @@ def run_destination_list(args: argparse.Namespace) -> int:
             print(f"  {label:<11} {template}")
             if destination.general_path:
                 break
+    return 0
+
+
+def run_destination_rename(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    failed = _change(
+        home,
+        lambda settings: settings_changes.rename_destination(settings, args.old, args.new),
+        args.language,
+    )
+    if failed is not None:
+        return failed
+    print(f"Destination {args.old!r} renamed {args.new!r}; its client links follow.")
+    return 0
+
+
+def run_destination_remove(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    failed = _change(
+        home,
+        lambda settings: settings_changes.remove_destination(
+            settings, args.name, unlink=args.unlink
+        ),
+        args.language,
+    )
+    if failed is not None:
+        return failed
+    print(f"Destination {args.name!r} removed; files delivered there stay where they are.")
     return 0
 
 
@@ -252,21 +321,53 @@ def run_link(args: argparse.Namespace) -> int:
     unknown = [client_id for client_id in wanted if client_id not in by_id]
     if unknown:
         return _fail(f"the platform knows no client {', '.join(unknown)}", EXIT_USAGE)
-    links = {link.client_id: link for link in settings.links}
-    for client_id in wanted:
-        current = links.get(client_id)
-        file_id = args.file_id or (current.accounting_file_id if current else None)
-        file_id = file_id or by_id[client_id].accounting_file_id or None
-        destinations = [*(current.destinations if current else []), args.to]
-        links[client_id] = ClientLink(
-            client_id=client_id,
-            destinations=destinations,
-            accounting_file_id=file_id,
-            since=current.since if current and not args.since else since,
-        )
-    save_settings(home.settings_dir, settings.model_copy(update={"links": list(links.values())}))
+    file_ids = {
+        client_id: args.file_id or by_id[client_id].accounting_file_id or None
+        for client_id in wanted
+    }
+    if not args.file_id:  # an existing link keeps the file id it was given
+        for link in settings.links:
+            if link.client_id in file_ids and link.accounting_file_id:
+                file_ids[link.client_id] = link.accounting_file_id
+    failed = _change(
+        home,
+        lambda current: settings_changes.link_clients(
+            current,
+            wanted,
+            args.to,
+            now=dt.datetime.now(dt.UTC),
+            file_ids=file_ids,
+            since=since if args.since else None,
+        ),
+        args.language,
+        EXIT_USAGE,
+    )
+    if failed is not None:
+        return failed
     for client_id in wanted:
         print(f"Linked {by_id[client_id].name} ({client_id}) to {args.to!r}.")
+    return 0
+
+
+def run_unlink(args: argparse.Namespace) -> int:
+    home: FerryHome = args.ferry_home
+    settings = _settings(home)
+    if isinstance(settings, str):
+        return _fail(settings)
+    unknown = [client_id for client_id in args.client_ids if settings.link(client_id) is None]
+    if unknown:
+        return _fail(f"not linked: {', '.join(unknown)}", EXIT_USAGE)
+    failed = _change(
+        home,
+        lambda current: settings_changes.unlink_clients(current, args.client_ids, args.source),
+        args.language,
+        EXIT_USAGE,
+    )
+    if failed is not None:
+        return failed
+    where = f"from {args.source!r}" if args.source else "from every destination"
+    for client_id in args.client_ids:
+        print(f"Unlinked {client_id} {where}.")
     return 0
 
 
