@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 import keyring.backend
 from keyring.compat import properties
 
+from app.application.settings_changes import change_settings, replace_setup
 from app.auth.account import StoredLogin, save_login
 from app.auth.secret_store import SecretStore
 from app.home import FerryHome
-from app.settings import ClientLink, DeliveryFormat, Destination, Settings, save_settings
+from app.settings import ClientLink, DeliveryFormat, Destination
 
 if TYPE_CHECKING:
     from app.sandbox.server import SandboxServer
@@ -106,24 +107,22 @@ def start_demo(home: FerryHome, *, seed_documents: int = 12, trickle_s: float = 
         save_login(home.settings_dir, login)
         clients = SandboxAdmin(url).clients(DEMO_REALM)
         template = str(output / "[enterprise_name]" / "[document_type]" / "[year]")
-        save_settings(
+        destination = Destination(
+            name=DEMO_DESTINATION, general_path=template, format=DeliveryFormat.UBL_PDF
+        )
+        links = [
+            ClientLink(
+                client_id=client.id,
+                destinations=[DEMO_DESTINATION],
+                since=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
+            )
+            for client in clients
+            if client.shares_documents
+        ]
+        change_settings(
             home.settings_dir,
-            Settings(
-                destinations=[
-                    Destination(
-                        name=DEMO_DESTINATION, general_path=template, format=DeliveryFormat.UBL_PDF
-                    )
-                ],
-                links=[
-                    ClientLink(
-                        client_id=client.id,
-                        destinations=[DEMO_DESTINATION],
-                        since=dt.datetime(2000, 1, 1, tzinfo=dt.UTC),
-                    )
-                    for client in clients
-                    if client.shares_documents
-                ],
-            ),
+            lambda current: replace_setup(current, [destination], links),
+            replace_unreadable=True,
         )
     except BaseException:
         sandbox.stop()

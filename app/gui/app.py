@@ -17,11 +17,16 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.application.account import end_login
+from app.application.settings_changes import (
+    SettingsRefused,
+    change_settings,
+    save_destination,
+)
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
@@ -62,7 +67,7 @@ from app.gui.wizard import SetupResult, SetupWizard, WizardOptions
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, for_stored_login
 from app.regions import RegionsError
-from app.settings import Destination, Settings, SettingsError, load_settings, save_settings
+from app.settings import Destination, Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
@@ -388,18 +393,28 @@ class FerryApp(QObject):
             language=self.language,
             parent=self.window,
         )
-        editor.saved.connect(self._destination_saved)
+        previous = destination.name if destination is not None else None
+        editor.saved.connect(lambda saved: self._destination_saved(previous, saved))
         self._editor = editor
         editor.open()  # never exec(): the event loop keeps running
 
-    @Slot(object)
-    def _destination_saved(self, destination: Destination) -> None:
-        settings = load_settings(self.home.settings_dir)
-        others = [d for d in settings.destinations if d.name != destination.name]
-        save_settings(
-            self.home.settings_dir,
-            settings.model_copy(update={"destinations": [*others, destination]}),
-        )
+    def _destination_saved(self, previous: str | None, destination: Destination) -> None:
+        """The editor's *Save*: a new destination, or the one called ``previous`` changed; a
+        rename keeps its client links (the application layer renames them too)."""
+        try:
+            change_settings(
+                self.home.settings_dir,
+                lambda settings: save_destination(settings, destination, previous),
+            )
+        except (SettingsRefused, SettingsError, OSError) as error:
+            why = (
+                error.message(language_now()) if isinstance(error, SettingsRefused) else str(error)
+            )
+            words = QCoreApplication.translate("SettingsDialog", "The settings were not saved: %1")
+            self._warn(words.replace("%1", why), "")
+            return
+        if previous is not None and previous != destination.name:
+            self.window.clients_view.rename_destination(previous, destination.name)
         self._show_settings()
 
     # -- client links --------------------------------------------------------------------------

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.api.models import Client
+from app.application.settings_changes import apply_links, change_settings
 from app.core.language import FALLBACK, Language
 from app.engine.messages import ClientInfo
 from app.gui.background import Background
@@ -64,7 +65,7 @@ from app.gui.client_links_model import (
     Column,
     start_of_day,
 )
-from app.settings import ClientLink, Settings, load_settings, save_settings
+from app.settings import ClientLink, Settings
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,24 +84,11 @@ _WIDTHS = {
 }
 
 
-def apply_links(
+def save_links(
     settings_dir: Path, pending: dict[str, ClientLink | None]
 ) -> Settings:  # runs on a worker thread
     """Apply the changed clients' links to the settings file as it is now, and write it."""
-    current = load_settings(settings_dir)
-    names = {destination.name for destination in current.destinations}
-    links = {link.client_id: link for link in current.links}
-    for client_id, link in pending.items():
-        kept = [name for name in link.destinations if name in names] if link else []
-        if link is None or not kept:
-            links.pop(client_id, None)
-        else:
-            links[client_id] = link.model_copy(update={"destinations": kept})
-    updated = Settings.model_validate(
-        {**current.model_dump(), "links": [link.model_dump() for link in links.values()]}
-    )
-    save_settings(settings_dir, updated)
-    return updated
+    return change_settings(settings_dir, lambda current: apply_links(current, pending))
 
 
 class _StartDelegate(QStyledItemDelegate):
@@ -337,6 +325,11 @@ class ClientLinksView(QWidget):
         self.model.set_settings(settings)
         self._reshaped()
 
+    def rename_destination(self, old: str, new: str) -> None:
+        """A destination was renamed: its column and what is ticked in it (saved or not) follow."""
+        self.model.rename_destination(old, new)
+        self._reshaped()
+
     def set_settings_dir(self, path: Path) -> None:
         """Where *Save* writes ``settings.json``."""
         self.settings_dir = path
@@ -360,7 +353,7 @@ class ClientLinksView(QWidget):
         self._set_saving(True)
         folder = self.settings_dir
         self.background.run(
-            lambda: apply_links(folder, pending),
+            lambda: save_links(folder, pending),
             self._saved,
             self._save_failed,
             name="ferry-save-links",

@@ -379,6 +379,21 @@ class ClientLinksModel(QAbstractTableModel):
                 due.append(row.id)
         return due
 
+    def rename_destination(self, old: str, new: str) -> None:
+        """A destination was renamed: its column, the saved links and the edits in progress
+        follow the new name, so nothing ticked for it is lost."""
+        if old not in self._destinations or old == new:
+            return
+        self.beginResetModel()
+        self._destinations = [new if name == old else name for name in self._destinations]
+        for row in self._rows:
+            if old in row.destinations:
+                row.destinations = (row.destinations - {old}) | {new}
+            if row.saved is not None and old in row.saved.destinations:
+                renamed = [new if name == old else name for name in row.saved.destinations]
+                row.saved = row.saved.model_copy(update={"destinations": renamed})
+        self.endResetModel()
+
     def pending_count(self) -> int:
         known = set(self._destinations)
         return sum(1 for row in self._rows if row.changed(known))

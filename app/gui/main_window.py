@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QPushButton,
     QTabWidget,
@@ -93,14 +94,15 @@ class DestinationsView(QWidget):
                 f"{kind.folder_word}: {path}" for kind, path in destination.paths.items()
             )
             clients = self.tr("%n client(s)", "", linked)
-            self.list.addItem(
-                f"{destination.name}  ({destination.format.value}, {clients})  {where}"
+            item = QListWidgetItem(
+                f"{destination.name}  ({destination.format.value}, {clients})  {where}", self.list
             )
+            item.setData(Qt.ItemDataRole.UserRole, destination.name)
 
     def _edit(self) -> None:
         item = self.list.currentItem()
         if item is not None:
-            self.edit_requested.emit(item.text().split("  ", 1)[0])
+            self.edit_requested.emit(str(item.data(Qt.ItemDataRole.UserRole)))
 
 
 class MainWindow(QMainWindow):

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import autostart
+from app.application.settings_changes import Preferences, change_preferences, change_settings
 from app.auth.account import StoredLogin
 from app.autostart import AutostartError, Platform, Registry
 from app.core.language import Language
@@ -46,9 +47,7 @@ from app.settings import (
     ProxyProblem,
     ProxySettings,
     Settings,
-    load_settings,
     proxy_url_problem,
-    save_settings,
     socks_supported,
 )
 
@@ -407,17 +406,17 @@ class SettingsDialog(QDialog):
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def _changes(self) -> dict[str, object] | None:
+    def _changes(self) -> Preferences | None:
         proxy = self.proxy()
         if proxy is None:
             return None
         code = self.language.currentData()
-        return {
-            "language": Language(code) if code else None,
-            "notifications": self.notifications.isChecked(),
-            "full_sync_every_days": self.full_sync_days.value(),
-            "proxy": proxy,
-        }
+        return Preferences(
+            language=Language(code) if code else None,
+            notifications=self.notifications.isChecked(),
+            full_sync_every_days=self.full_sync_days.value(),
+            proxy=proxy,
+        )
 
     def _login_start_change(self) -> bool | None:
         """True to enable (or point at this Ferry), False to disable, None to leave it."""
@@ -447,10 +446,10 @@ class SettingsDialog(QDialog):
                 autostart.enable(command, platform, registry=registry)
             elif login_start is False:
                 autostart.disable(platform, registry=registry)
-            current = load_settings(settings_dir)  # destinations and links as they are now
-            updated = Settings.model_validate(current.model_copy(update=changes).model_dump())
-            save_settings(settings_dir, updated)
-            return updated
+            # applied to the file as it is now: destinations and links edited meanwhile stay
+            return change_settings(
+                settings_dir, lambda current: change_preferences(current, changes)
+            )
 
         self._set_saving(True)
         self.error.hide()

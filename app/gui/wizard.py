@@ -25,6 +25,11 @@ import httpx
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from app.application.settings_changes import (
+    SettingsRefused,
+    remove_destination,
+    save_destination,
+)
 from app.auth.account import StoredLogin
 from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
 from app.auth.secret_store import SecretStore
@@ -47,7 +52,6 @@ from app.platform.client import make_http_client
 from app.regions import Region, RegionKind, RegionsFile, regions
 from app.sandbox.defaults import DEFAULT_PORT, DEFAULT_SEED_DOCUMENTS
 from app.settings import (
-    ClientLink,
     Destination,
     ProxySettings,
     Settings,
@@ -61,20 +65,6 @@ log = logging.getLogger(__name__)
 def _os_keyring() -> SecretStore:
     """The OS keyring (finding its backend may talk to D-Bus: not on the GUI thread)."""
     return SecretStore()
-
-
-def _with_the_rest_kept(
-    home: FerryHome, destinations: list[Destination], links: list[ClientLink]
-) -> Settings:
-    """The wizard chooses destinations and links; what was chosen before it ran (a proxy, the
-    language, notifications: say after a logout) is kept. Blocking: reads the file."""
-    try:
-        stored = load_settings(home.settings_dir)
-    except SettingsError as error:
-        log.warning("the wizard starts from default settings: %s", error)
-        stored = Settings()
-    rest = stored.model_dump(exclude={"destinations", "links"})
-    return Settings.model_validate({**rest, "destinations": destinations, "links": links})
 
 
 def _stored_proxy(home: FerryHome) -> ProxySettings:
@@ -411,13 +401,41 @@ class SetupWizard(QWidget):
         self.editor = editor
         editor.open()  # never exec(): the event loop (and the login's coroutines) keep running
 
+    def _draft(self) -> Settings:
+        """The set-up so far, as settings: the destinations, and the links kept from an
+        earlier set-up (the links screen holds the person's own ticks)."""
+        names = {destination.name for destination in self.destinations}
+        kept = [
+            link.model_copy(update={"destinations": [n for n in link.destinations if n in names]})
+            for link in self._initial_links
+        ]
+        return Settings(
+            destinations=self.destinations, links=[link for link in kept if link.destinations]
+        )
+
     def _destination_saved(self, previous: str | None, destination: Destination) -> None:
-        kept = [d for d in self.destinations if d.name not in (previous, destination.name)]
-        self._set_destinations([*kept, destination])
+        """The same rule as the main window's (the application layer's): a rename keeps the
+        destination's links, those kept from before and those ticked on the links screen."""
+        try:
+            draft = save_destination(self._draft(), destination, previous)
+        except SettingsRefused as refused:  # the editor refuses a name in use before this
+            log.warning("the wizard did not keep the destination: %s", refused)
+            return
+        self._initial_links = list(draft.links)
+        if previous is not None and previous != destination.name:
+            self.links_page.links.rename_destination(previous, destination.name)
+        self._set_destinations(list(draft.destinations))
 
     @Slot(str)
     def _remove_destination(self, name: str) -> None:
-        self._set_destinations([d for d in self.destinations if d.name != name])
+        """Its place in links goes with it (the application layer's rule)."""
+        try:
+            draft = remove_destination(self._draft(), name, unlink=True)
+        except SettingsRefused as refused:
+            log.warning("the wizard did not remove the destination: %s", refused)
+            return
+        self._initial_links = list(draft.links)
+        self._set_destinations(list(draft.destinations))
 
     def _set_destinations(self, destinations: list[Destination]) -> None:
         self.destinations = destinations
@@ -440,12 +458,12 @@ class SetupWizard(QWidget):
         assert self.logged_in is not None
         try:
             settings = await asyncio.to_thread(
-                _with_the_rest_kept,
+                save_setup,
                 self.home,
+                self.logged_in.login,
                 list(self.destinations),
                 self.links_page.links.links(),
             )
-            await asyncio.to_thread(save_setup, self.home, self.logged_in.login, settings)
         except Exception as error:
             log.error("the wizard could not save the settings: %s", error)
             self.links_page.show_failure(

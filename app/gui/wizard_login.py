@@ -15,6 +15,7 @@ import httpx
 from PySide6.QtCore import QCoreApplication
 
 from app.api.models import Client
+from app.application.settings_changes import change_settings, replace_setup
 from app.auth.account import StoredLogin, save_login
 from app.auth.login import LoginTarget, Tokens
 from app.auth.loopback import LoginCancelled, LoginTimedOut
@@ -24,7 +25,7 @@ from app.auth.session import LoginNeeded
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.errors import PlatformError, PlatformUnreachable
-from app.settings import Settings, save_settings
+from app.settings import ClientLink, Destination, Settings
 
 
 class SetupError(Exception):
@@ -122,12 +123,24 @@ async def complete_login(
     return LoggedIn(login, await platform.all_clients())
 
 
-def save_setup(home: FerryHome, login: StoredLogin, settings: Settings) -> None:
-    """Write what the wizard set (blocking: run off the GUI thread); the login last, since a
+def save_setup(
+    home: FerryHome,
+    login: StoredLogin,
+    destinations: list[Destination],
+    links: list[ClientLink],
+) -> Settings:
+    """Write what the wizard set (blocking: run off the GUI thread): its destinations and
+    links, with what was chosen before it ran (a proxy, the language, notifications: say after
+    a logout) kept, or the defaults when the file could not be read. The login last, since a
     stored login is what tells the next start that Ferry is set up."""
     home.ensure()
-    save_settings(home.settings_dir, settings)
+    settings = change_settings(
+        home.settings_dir,
+        lambda current: replace_setup(current, destinations, links),
+        replace_unreadable=True,
+    )
     save_login(home.settings_dir, login)
+    return settings
 
 
 # -- failures in words ----------------------------------------------------------------------------
