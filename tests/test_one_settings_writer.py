@@ -56,3 +56,32 @@ def test_the_check_finds_each_way_of_reaching_the_writer(tmp_path: Path) -> None
         "getattr(s, 'save_settings')(d, x)\n"
     )
     assert _calls_or_imports_save_settings(sample) == [1, 3, 4]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_no_face_reaches_behind_another_and_the_application_layer_knows_no_face() -> None:
+    app = REPO / "app"
+    gui_on_cli = {
+        str(path.relative_to(REPO)): sorted(
+            m for m in _imports(path) if m.startswith("app.commands")
+        )
+        for path in sorted((app / "gui").rglob("*.py"))
+    }
+    assert {path: found for path, found in gui_on_cli.items() if found} == {}
+    for path in sorted((app / "application").rglob("*.py")):
+        faces = {
+            m
+            for m in _imports(path)
+            if m.startswith(("app.gui", "app.commands", "app.cli", "PySide6"))
+        }
+        assert not faces, f"{path.relative_to(REPO)} imports {faces}"
