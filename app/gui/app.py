@@ -400,22 +400,26 @@ class FerryApp(QObject):
 
     def _destination_saved(self, previous: str | None, destination: Destination) -> None:
         """The editor's *Save*: a new destination, or the one called ``previous`` changed; a
-        rename keeps its client links (the application layer renames them too)."""
-        try:
-            change_settings(
-                self.home.settings_dir,
-                lambda settings: save_destination(settings, destination, previous),
+        rename keeps its client links (the application layer renames them too). Written on a
+        worker thread, to the file as it is then."""
+        folder = self.home.settings_dir
+
+        def work() -> Settings:
+            return change_settings(
+                folder, lambda settings: save_destination(settings, destination, previous)
             )
-        except (SettingsRefused, SettingsError, OSError) as error:
-            why = (
-                error.message(language_now()) if isinstance(error, SettingsRefused) else str(error)
-            )
-            words = QCoreApplication.translate("SettingsDialog", "The settings were not saved: %1")
-            self._warn(words.replace("%1", why), "")
-            return
-        if previous is not None and previous != destination.name:
-            self.window.clients_view.rename_destination(previous, destination.name)
-        self._show_settings()
+
+        def done(_settings: Settings) -> None:
+            if previous is not None and previous != destination.name:
+                self.window.clients_view.rename_destination(previous, destination.name)
+            self._show_settings()
+
+        self.background.run(work, done, self._destination_not_saved, name="ferry-destination")
+
+    def _destination_not_saved(self, error: BaseException) -> None:
+        why = error.message(language_now()) if isinstance(error, SettingsRefused) else str(error)
+        words = QCoreApplication.translate("SettingsDialog", "The settings were not saved: %1")
+        self._warn(words.replace("%1", why), "")
 
     # -- client links --------------------------------------------------------------------------
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.api.models import Client
+from app.application.settings_changes import change_settings, remove_destination
 from app.auth.account import StoredLogin, load_login
 from app.core.language import Language
 from app.gui.app import FerryApp
@@ -105,6 +106,7 @@ def test_a_rename_from_the_destinations_tab_keeps_the_links(qtbot: QtBot, ferry:
     view.list.setCurrentRow(0)
     qtbot.mouseClick(view.edit, Qt.MouseButton.LeftButton)
     _rename_in(qtbot, ferry._editor, "Winbooks 2026")
+    qtbot.waitUntil(lambda: view.list.item(0).text().startswith("Winbooks 2026"))
 
     stored = load_settings(ferry.home.settings_dir)
     assert "Winbooks" not in _names(stored)
@@ -149,10 +151,36 @@ def test_a_new_destination_from_the_tab_does_not_take_another_s_place(
     save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
     qtbot.waitUntil(save.isEnabled, timeout=10_000)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.list.count() == 3)
     stored = load_settings(ferry.home.settings_dir)
     assert [d.name for d in stored.destinations] == ["Winbooks", "Archive", "Adsolut"]
     assert stored.links == _settings(tmp_path / "out").links
     assert view.list.count() == 3
+
+
+def test_a_destination_removed_meanwhile_is_not_brought_back_by_the_editor(
+    qtbot: QtBot, ferry: FerryApp
+) -> None:
+    ferry._show_settings()
+    view = ferry.window.destinations_view
+    view.list.setCurrentRow(0)
+    qtbot.mouseClick(view.edit, Qt.MouseButton.LeftButton)
+    # while the editor is open, the command line removes it (ferry destination remove --unlink)
+    change_settings(
+        ferry.home.settings_dir, lambda s: remove_destination(s, "Winbooks", unlink=True)
+    )
+    _rename_in(qtbot, ferry._editor, "Winbooks 2026")
+
+    def said() -> str:
+        boxes = [box for box in ferry.window.findChildren(QMessageBox) if box.isVisible()]
+        return boxes[0].text() if boxes else ""
+
+    qtbot.waitUntil(lambda: bool(said()))
+    assert said() == (
+        "The settings were not saved: There is no destination named 'Winbooks' (known: Archive)."
+    )
+    stored = load_settings(ferry.home.settings_dir)
+    assert [d.name for d in stored.destinations] == ["Archive"]
 
 
 def test_a_rename_in_the_wizard_keeps_the_links(
