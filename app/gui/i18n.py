@@ -23,6 +23,7 @@ from typing import ClassVar
 import platformdirs
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from app.atomic_files import replace_when_free
 from app.core.language import FALLBACK, Language, parse_language
 from app.home import APP_AUTHOR, APP_NAME
 from app.regions import RESOURCES
@@ -63,7 +64,10 @@ def lrelease_command() -> list[str] | None:
 def compile_ts(ts: Path, qm: Path) -> None:
     """``lrelease ts -qm qm``, written beside and then moved, so a reader never sees half a file.
 
-    Raises ``OSError`` (or ``subprocess`` errors) when the tool is missing or fails.
+    On Windows the move is refused while another program holds ``qm`` open (another Ferry's
+    Qt loads it, an antivirus scans it): it is tried again for a few seconds
+    (:func:`~app.atomic_files.replace_when_free`). Raises ``OSError`` (or ``subprocess``
+    errors) when the tool is missing or fails, or ``qm`` stays held.
     """
     command = lrelease_command()
     if command is None:
@@ -81,7 +85,7 @@ def compile_ts(ts: Path, qm: Path) -> None:
             creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
         )
         Path(temporary).chmod(0o644)  # mkstemp's 0600 would hide it from other accounts
-        Path(temporary).replace(qm)
+        replace_when_free(Path(temporary), qm)
     finally:
         Path(temporary).unlink(missing_ok=True)
 

@@ -6,6 +6,7 @@ language is followed.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -20,12 +22,15 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
+from app.atomic_files import replace_when_free
 from app.core.language import Language
 from app.gui import i18n
 from app.gui.activity_view import ActivityView
 from app.gui.documents_model import Column, DocumentsModel
 from app.gui.i18n import install_translator, pick_language, qm_file
 from app.gui.status_view import StatusView
+from app.os_specific import is_locked_error
+from tests.conftest import WINDOWS
 
 from .test_documents_model import CLIENTS
 from .test_status_view import sample_rows
@@ -357,6 +362,63 @@ def test_a_built_qm_beats_english_when_the_ts_cannot_be_compiled(
     assert qm_file(Language.FR, folder=tmp_path, cache_dir=cache) == built
     assert install_translator(qapp, Language.FR, folder=tmp_path, cache_dir=cache) is Language.FR
     assert QCoreApplication.translate("StatusView", "Retry") == "Réessayer"
+
+
+def _refuse_replacing(monkeypatch: pytest.MonkeyPatch, target: Path, times: int) -> list[int]:
+    """Linux's stand-in for another program holding ``target``: the next ``times`` moves onto
+    it fail as a busy file does (POSIX has no share modes). Returns the count of refusals."""
+    refused: list[int] = []
+    real = Path.replace
+
+    def replace(self: Path, destination: str | os.PathLike[str]) -> Path:
+        if Path(destination) == target and len(refused) < times:
+            refused.append(1)
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(self))
+        return real(self, destination)
+
+    monkeypatch.setattr(Path, "replace", replace)
+    return refused
+
+
+@pytest.mark.windows
+def test_a_qm_held_open_elsewhere_is_replaced_once_it_is_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Another Ferry's Qt (or an antivirus) holds the .qm open: Windows refuses to replace it
+    until that handle closes, and the compiled one goes in then, with no temporary left."""
+    qm = tmp_path / "ferry_fr.qm"
+    qm.write_bytes(b"an older translation")
+    if WINDOWS:
+        request.getfixturevalue("hold_open")(qm).close_after(0.5)
+        with pytest.raises(PermissionError):
+            qm.read_bytes()  # held with share mode 0, for real
+    else:
+        refused = _refuse_replacing(monkeypatch, qm, times=3)
+    i18n.compile_ts(i18n.TRANSLATIONS / "ferry_fr.ts", qm)
+    if not WINDOWS:
+        assert len(refused) == 3
+    assert qm.stat().st_size > 1000 and qm.read_bytes() != b"an older translation"
+    assert [path.name for path in tmp_path.iterdir()] == [qm.name]
+
+
+@pytest.mark.windows
+def test_a_qm_held_for_too_long_keeps_the_old_one_and_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    qm = tmp_path / "ferry_fr.qm"
+    qm.write_bytes(b"an older translation")
+    monkeypatch.setattr(i18n, "replace_when_free", partial(replace_when_free, retry_s=0.3))
+    if WINDOWS:
+        held = request.getfixturevalue("hold_open")(qm)
+    else:
+        _refuse_replacing(monkeypatch, qm, times=1000)
+    with pytest.raises(OSError) as refused:
+        i18n.compile_ts(i18n.TRANSLATIONS / "ferry_fr.ts", qm)
+    assert is_locked_error(refused.value)
+    if WINDOWS:
+        held.close()
+    assert qm.read_bytes() == b"an older translation"
+    assert [path.name for path in tmp_path.iterdir()] == [qm.name]
 
 
 def test_without_a_translation_ferry_speaks_english(
