@@ -90,6 +90,11 @@ VIFileVersion "${VERSION_NUMERIC}"
 !include Sections.nsh
 !include WinVer.nsh
 
+; Ferry's icon (scripts/build paints it from app/gui/icons.py); NSIS's own without one
+!ifdef ICON
+  !define MUI_ICON "${ICON}"
+  !define MUI_UNICON "${ICON}"
+!endif
 !define MUI_ABORTWARNING
 !define MUI_COMPONENTSPAGE_SMALLDESC
 

@@ -9,9 +9,10 @@ arrows (syncing), bars (paused), a slash (offline), a padlock (login needed), "!
 
 from __future__ import annotations
 
+import struct
 from functools import cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from app.engine.messages import EngineState
@@ -186,3 +187,51 @@ def _draw_badge(painter: QPainter, colour: QColor, symbol: str, size: int) -> No
         painter.setBrush(solid)
         painter.drawRect(QRectF(x - s * 0.75, y - s * 0.75, s * 1.5, s * 1.5))
     painter.restore()
+
+
+#: The sizes of the program's own icon (Explorer, Start menu, the installer, the taskbar).
+APP_ICON_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
+
+
+def render_app_pixmap(size: int) -> QPixmap:
+    """Ferry's own icon: the ferry on its blue disc, without a state badge."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(size / 32.0, size / 32.0)
+        _draw_ferry(painter, _BRAND, size <= 24)
+    finally:
+        painter.end()
+    return pixmap
+
+
+def ico_bytes(images: list[tuple[int, bytes]]) -> bytes:
+    """A Windows .ico holding PNG images (Windows Vista and later read PNG entries).
+
+    ``images``: (size in pixels, PNG bytes), one per size. Qt's own ICO writer stores one
+    image per file, and Windows picks the size it needs from the file, so the file is
+    written here: a 6-byte header, a 16-byte entry per image, then the images.
+    """
+    header = struct.pack("<HHH", 0, 1, len(images))
+    offset = len(header) + 16 * len(images)
+    entries, blobs = [], []
+    for size, png in images:
+        side = 0 if size >= 256 else size  # 0 means 256 in an ICO entry
+        entries.append(struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(png), offset))
+        blobs.append(png)
+        offset += len(png)
+    return header + b"".join(entries) + b"".join(blobs)
+
+
+def app_icon_ico() -> bytes:
+    """Ferry's icon as an .ico, every size painted on its own (needs a QGuiApplication)."""
+    images = []
+    for size in APP_ICON_SIZES:
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not render_app_pixmap(size).save(buffer, "PNG"):
+            raise OSError(f"Qt could not encode the {size} px icon as PNG")
+        images.append((size, bytes(buffer.data().data())))
+    return ico_bytes(images)
