@@ -1,11 +1,19 @@
 """Secrets in the OS keyring only, whatever their size.
 
 Windows Credential Manager refuses a secret over 2,560 bytes (1,280 UTF-16 characters), and
-refresh tokens from some providers are longer. A long secret is therefore split into chunks,
-each its own vault entry, under a header entry naming the chunk set and its checksum. A new
-chunk set is written before the header points at it, so a crash mid-save leaves the old
-secret readable, never a torn one. Nothing is ever written in plain text outside the vault:
-where no real keyring exists, Ferry refuses and says what to install.
+refresh tokens from some providers are longer. A secret is therefore kept in chunks, each its
+own vault entry named after its generation, under a header entry naming the chunk set and its
+checksum. A save writes the new chunk set, then points the header at it, then deletes the old
+set: a crash mid-save leaves the old secret readable, never a torn one, and no moment is
+without a valid secret.
+
+A secret is written once under a name of its own and never overwritten, because a vault may
+keep what an entry held before: keyring's Windows backend (WinVaultKeyring) has one
+Credential Manager entry per service and moves the value it replaces to ``user@service``,
+where it stays until that user's entry is deleted. Overwriting the header leaves only a
+pointer there; deleting an old chunk deletes both of its places. Nothing is ever written in
+plain text outside the vault: where no real keyring exists, Ferry refuses and says what to
+install.
 """
 
 from __future__ import annotations
@@ -89,40 +97,44 @@ class SecretStore:
             raise SecretStoreError(unavailable_message())
 
     def save(self, name: str, secret: str) -> None:
+        """Keep ``secret`` as ``name``: the new chunks, then the header pointing at them, then
+        the previous chunks deleted. Raises :class:`SecretStoreError` (the previous secret
+        then still reads back whole)."""
         self.check()
         previous = self._get(name)
-        if len(secret) <= self._chunk:
-            self._set(name, _SINGLE + secret)
-        else:
+        old = _parse(previous)
+        generation = secrets.token_hex(4)
+        while old is not None and generation == old[0]:
             generation = secrets.token_hex(4)
-            pieces = [secret[i : i + self._chunk] for i in range(0, len(secret), self._chunk)]
-            for index, piece in enumerate(pieces):
-                self._set(_chunk_name(name, generation, index), piece)
-            digest = hashlib.sha256(secret.encode()).hexdigest()[:32]
-            self._set(name, f"{_CHUNKED}{generation}:{len(pieces)}:{digest}")
+        pieces = [secret[i : i + self._chunk] for i in range(0, len(secret), self._chunk)]
+        for index, piece in enumerate(pieces):
+            self._set(_chunk_name(name, generation, index), piece)
+        digest = hashlib.sha256(secret.encode()).hexdigest()[:32]
+        header = f"{_CHUNKED}{generation}:{len(pieces)}:{digest}"
+        self._set(name, header)
+        if previous is not None and previous.startswith(_SINGLE):
+            # The header of an older Ferry held the secret itself, and WinVaultKeyring has
+            # just moved it to "name@service": writing the header again replaces that copy.
+            self._set(name, header)
         self._delete_chunks(name, previous)
 
     def load(self, name: str) -> str | None:
         """The secret, or None when there is none (or only a damaged one)."""
         self.check()
         header = self._get(name)
-        if header is None:
-            return None
-        if header.startswith(_SINGLE):
-            return header[len(_SINGLE) :]
-        if not header.startswith(_CHUNKED):
-            log.warning("ignoring a keyring entry for %s in an unknown format", name)
-            return None
-        generation, count, digest = header[len(_CHUNKED) :].split(":")
-        pieces = [self._get(_chunk_name(name, generation, i)) for i in range(int(count))]
-        if any(piece is None for piece in pieces):
-            log.warning("the keyring entry for %s is incomplete; a new login is needed", name)
-            return None
-        secret = "".join(piece or "" for piece in pieces)
-        if hashlib.sha256(secret.encode()).hexdigest()[:32] != digest:
-            log.warning("the keyring entry for %s is damaged; a new login is needed", name)
-            return None
-        return secret
+        problem = ""
+        for _attempt in range(3):
+            if header is None:
+                return None
+            secret, problem = self._read(name, header)
+            if secret is not None:
+                return secret
+            again = self._get(name)
+            if again == header:
+                break
+            header = again  # another process saved meanwhile and deleted what we were reading
+        log.warning("the keyring entry for %s is %s; a new login is needed", name, problem)
+        return None
 
     def delete(self, name: str) -> None:
         self.check()
@@ -131,6 +143,22 @@ class SecretStore:
         if header is not None:
             with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 self._backend.delete_password(self._service, name)
+
+    def _read(self, name: str, header: str) -> tuple[str | None, str]:
+        """The secret ``header`` points at, or None and what is wrong with it."""
+        if header.startswith(_SINGLE):  # written by an older Ferry
+            return header[len(_SINGLE) :], ""
+        parsed = _parse(header)
+        if parsed is None:
+            return None, "in an unknown format"
+        generation, count, digest = parsed
+        pieces = [self._get(_chunk_name(name, generation, i)) for i in range(count)]
+        if any(piece is None for piece in pieces):
+            return None, "incomplete"
+        secret = "".join(piece or "" for piece in pieces)
+        if hashlib.sha256(secret.encode()).hexdigest()[:32] != digest:
+            return None, "damaged"
+        return secret, ""
 
     # -- raw vault access with plain-words errors ---------------------------------------------
 
@@ -152,12 +180,23 @@ class SecretStore:
             ) from None
 
     def _delete_chunks(self, name: str, header: str | None) -> None:
-        if header is None or not header.startswith(_CHUNKED):
+        parsed = _parse(header)
+        if parsed is None:
             return
-        generation, count, _ = header[len(_CHUNKED) :].split(":")
-        for index in range(int(count)):
+        generation, count, _ = parsed
+        for index in range(count):
             with contextlib.suppress(keyring.errors.PasswordDeleteError):
                 self._backend.delete_password(self._service, _chunk_name(name, generation, index))
+
+
+def _parse(header: str | None) -> tuple[str, int, str] | None:
+    """A header's chunk set (generation, count, digest), or None when it names none."""
+    if header is None or not header.startswith(_CHUNKED):
+        return None
+    parts = header[len(_CHUNKED) :].split(":")
+    if len(parts) != 3 or not parts[1].isdigit():
+        return None
+    return parts[0], int(parts[1]), parts[2]
 
 
 def _chunk_name(name: str, generation: str, index: int) -> str:

@@ -69,7 +69,7 @@ def test_rotation_replaces_chunks_and_leaves_no_orphans() -> None:
     assert store.load("k") == LONG_TOKEN.replace("x", "y")
     store.save("k", "short")
     assert store.load("k") == "short"
-    assert list(vault.entries) == [("Ferry", "k")]
+    assert [name.split("#")[0] for _, name in sorted(vault.entries)] == ["k", "k"]  # + 1 chunk
     store.delete("k")
     assert vault.entries == {} and store.load("k") is None
 
@@ -99,6 +99,77 @@ def test_a_damaged_chunk_reads_as_no_login() -> None:
     assert store.load("k") is None
     del vault.entries[chunk]
     assert store.load("k") is None
+
+
+class OneSlotKeyring(SizeLimitedKeyring):
+    """Keeps values as keyring's WinVaultKeyring does in Credential Manager: one entry per
+    service (the last value written) and, for every other user, ``user@service``; a value
+    that is replaced moves to ``user@service`` first and stays there."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        slot = self.entries.get((service, "*"))
+        if slot is not None and slot.startswith(f"{username}\0"):
+            return slot.split("\0", 1)[1]
+        return self.entries.get((service, f"{username}@"))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        slot = self.entries.get((service, "*"))
+        if slot is not None:
+            user, value = slot.split("\0", 1)
+            super().set_password(service, f"{user}@", value)
+        super().set_password(service, "*", f"{username}\0{password}")
+
+    def delete_password(self, service: str, username: str) -> None:
+        deleted = False
+        slot = self.entries.get((service, "*"))
+        if slot is not None and slot.startswith(f"{username}\0"):
+            deleted = bool(self.entries.pop((service, "*")))
+        deleted = self.entries.pop((service, f"{username}@"), None) is not None or deleted
+        if not deleted:
+            raise keyring.errors.PasswordDeleteError("not found")
+
+
+@pytest.mark.windows
+@pytest.mark.parametrize("old", ["the old token", LONG_TOKEN, "ferry-secret:1:the old token"])
+def test_a_vault_that_keeps_replaced_values_keeps_no_old_secret(old: str) -> None:
+    vault = OneSlotKeyring()
+    store = SecretStore(vault)
+    if old.startswith("ferry-secret:1:"):  # as an older Ferry wrote a short one
+        vault.set_password("Ferry", "k", old)
+        old = old.removeprefix("ferry-secret:1:")
+    else:
+        store.save("k", old)
+    store.save("other", "another login's token")  # moves k's header out of the one slot
+    assert store.load("k") == old
+    store.save("k", "the new token")
+    assert store.load("k") == "the new token" and store.load("other") == "another login's token"
+    assert not any(old[:20] in value for value in vault.entries.values())
+    store.delete("k")
+    store.delete("other")
+    assert vault.entries == {}
+
+
+@pytest.mark.windows
+def test_a_reader_during_a_save_gets_the_old_secret_or_the_new_one() -> None:
+    """Another process (the engine, the service) loads while this one rotates the token: the
+    header it read may point at chunks deleted meanwhile; it reads the new header then."""
+    vault = SizeLimitedKeyring()
+    store = SecretStore(vault)
+    store.save("k", "the old token")
+    header = vault.entries[("Ferry", "k")]
+    real_get = vault.get_password
+    saved: list[str] = []
+
+    def get_password(service: str, username: str) -> str | None:
+        value = real_get(service, username)
+        if username == "k" and not saved:  # the save happens right after the header is read
+            saved.append("yes")
+            SecretStore(vault).save("k", "the new token")
+        return value
+
+    vault.get_password = get_password  # type: ignore[method-assign]
+    assert store.load("k") == "the new token"
+    assert saved and vault.entries[("Ferry", "k")] != header
 
 
 def test_no_backend_is_refused_in_plain_words() -> None:
@@ -185,29 +256,45 @@ def test_windows_credential_manager_keeps_a_long_secret_in_pieces(
     # a rotated, shorter token leaves no orphan chunk; deleting leaves nothing
     store.save(name, "short")
     assert store.load(name) == "short"
-    assert set(credential_targets(keyring_service)) <= {
-        keyring_service,
-        f"{name}@{keyring_service}",
-    }
+    left = credential_targets(keyring_service)
+    assert len([t for t in left if "#" in t]) == 1  # the new token's one chunk
+    assert not any(b"x" * 100 in credential_blob(target) for target in left)
     store.delete(name)
     assert store.load(name) is None and credential_targets(keyring_service) == []
 
 
 @pytest.mark.windows
 @pytest.mark.skipif(not WINDOWS, reason=f"Credential Manager: {ONLY_ON_WINDOWS}")
-@pytest.mark.xfail(
-    strict=True,
-    reason="keyring's WinVaultKeyring keeps a replaced value under 'name@service' until the "
-    "name is deleted: the previous refresh token stays in the vault after a rotation",
-)
 def test_windows_a_rotated_secret_leaves_no_old_copy_in_the_vault(
     secret_service: dict[str, str], keyring_service: str
 ) -> None:
+    """WinVaultKeyring moves a value it replaces to ``user@service`` and keeps it there: a
+    refresh token is therefore never overwritten, but written anew and the old one deleted."""
     store = SecretStore(service=keyring_service)
     store.save("refresh-token:be:alice", "the old refresh token")
     store.save("refresh-token:be:alice", "the new refresh token")
+    assert store.load("refresh-token:be:alice") == "the new refresh token"
     blobs = [credential_blob(target) for target in credential_targets(keyring_service)]
     assert not any("the old refresh token".encode("utf-16-le") in blob for blob in blobs)
+    assert any("the new refresh token".encode("utf-16-le") in blob for blob in blobs)
+    store.delete("refresh-token:be:alice")
+    assert credential_targets(keyring_service) == []
+
+
+@pytest.mark.windows
+@pytest.mark.skipif(not WINDOWS, reason=f"Credential Manager: {ONLY_ON_WINDOWS}")
+def test_windows_an_older_ferry_s_single_entry_leaves_no_copy_after_the_next_save(
+    secret_service: dict[str, str], keyring_service: str
+) -> None:
+    """An older Ferry kept a short token in the header itself ("ferry-secret:1:..."): it
+    still reads, and the first save after the update leaves no copy of it either."""
+    keyring.get_keyring().set_password(keyring_service, "k", "ferry-secret:1:the old token")
+    store = SecretStore(service=keyring_service)
+    assert store.load("k") == "the old token"
+    store.save("k", "the new token")
+    assert store.load("k") == "the new token"
+    blobs = [credential_blob(target) for target in credential_targets(keyring_service)]
+    assert not any("the old token".encode("utf-16-le") in blob for blob in blobs)
 
 
 def test_cli_without_any_keyring_says_what_to_install(tmp_path) -> None:  # type: ignore[no-untyped-def]
