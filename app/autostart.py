@@ -3,7 +3,12 @@
 - **Windows**: the value ``Ferry`` under ``HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run``
   (a command line of at most 260 characters, quoted as Windows' C runtime splits it). Task
   Manager's *Startup* tab can switch an entry off without removing it (``StartupApproved``);
-  that counts as off, and enabling again switches it back on.
+  that counts as off, and enabling again switches it back on. The installer can set the same
+  value under ``HKLM`` for every user of the computer (``/AUTOSTART=1``); Windows runs both
+  hives' entries, shared name or not, so Ferry reads both: it is on when either is (and not
+  switched off, each in its own hive's ``StartupApproved``), it writes no per-user entry that
+  would start the same program a second time, and it cannot switch the machine's entry off
+  (only an administrator can: :func:`machine_wide` tells the settings so).
 - **Linux and other XDG desktops**: ``ferry.desktop`` in ``$XDG_CONFIG_HOME/autostart``, with
   its ``Exec`` line quoted per the Desktop Entry specification. A copy installed system-wide
   (``/etc/xdg/autostart``) is switched off with a user entry that says ``Hidden=true``.
@@ -28,7 +33,7 @@ import subprocess
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 from xml.parsers.expat import ExpatError
 
 from app.atomic_files import write_text_atomic
@@ -103,10 +108,15 @@ def command_for_this_app(
 
 
 class Registry(Protocol):
-    """The few operations on HKEY_CURRENT_USER that start at login needs."""
+    """The few operations on the registry that start at login needs: HKEY_CURRENT_USER, and
+    HKEY_LOCAL_MACHINE for reading only (writing it is the installer's job, as an
+    administrator)."""
 
     def read(self, key: str, name: str) -> str | bytes | None:
-        """The value's data, or None when the key or the value does not exist."""
+        """The value's data (HKCU), or None when the key or the value does not exist."""
+
+    def read_machine(self, key: str, name: str) -> str | bytes | None:
+        """The value's data in HKLM (its 64-bit view, where the installer writes), or None."""
 
     def write_string(self, key: str, name: str, value: str) -> None:
         """Set a REG_SZ value, creating the key when needed."""
@@ -122,9 +132,15 @@ class WindowsRegistry:
         self._winreg: Any = importlib.import_module("winreg")
 
     def read(self, key: str, name: str) -> str | bytes | None:
+        return self._read(self._winreg.HKEY_CURRENT_USER, key, name, 0)
+
+    def read_machine(self, key: str, name: str) -> str | bytes | None:
+        return self._read(self._winreg.HKEY_LOCAL_MACHINE, key, name, self._winreg.KEY_WOW64_64KEY)
+
+    def _read(self, hive: int, key: str, name: str, view: int) -> str | bytes | None:
         winreg = self._winreg
         try:
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
+            with winreg.OpenKey(hive, key, 0, winreg.KEY_READ | view) as handle:
                 value, _kind = winreg.QueryValueEx(handle, name)
         except FileNotFoundError:
             return None
@@ -192,10 +208,47 @@ def split_windows_command_line(line: str) -> list[str]:
     return arguments
 
 
-def _windows_switched_off(registry: Registry) -> bool:
-    """Whether Task Manager's Startup tab switched the entry off (odd first byte)."""
-    approved = registry.read(APPROVED_KEY, VALUE_NAME)
+def _switched_off(approved: str | bytes | None) -> bool:
+    """Whether Task Manager's Startup tab switched an entry off (odd first byte)."""
     return isinstance(approved, bytes) and bool(approved) and bool(approved[0] & 1)
+
+
+class _WindowsEntry(NamedTuple):
+    """One hive's Run entry for Ferry."""
+
+    command: list[str] | None  # None: no entry
+    on: bool  # there, and not switched off in Task Manager
+
+
+def _windows_entries(registry: Registry) -> tuple[_WindowsEntry, _WindowsEntry]:
+    """This user's entry (HKCU) and the one for every user (HKLM), each with its own switch
+    in its own hive's ``StartupApproved``."""
+    entries = []
+    for read in (registry.read, registry.read_machine):
+        line = read(RUN_KEY, VALUE_NAME)
+        command = split_windows_command_line(line) if isinstance(line, str) else None
+        on = command is not None and not _switched_off(read(APPROVED_KEY, VALUE_NAME))
+        entries.append(_WindowsEntry(command, on))
+    return entries[0], entries[1]
+
+
+def _same_windows_command(first: list[str] | None, second: list[str] | None) -> bool:
+    """Whether two command lines start the same program with the same arguments (Windows
+    paths are case-insensitive, and ``C:\\Ferry\\.\\Ferry.exe`` is ``C:\\Ferry\\Ferry.exe``)."""
+    if not first or not second or len(first) != len(second):
+        return False
+
+    def program(path: str) -> str:
+        return ntpath.normcase(ntpath.normpath(path))
+
+    return program(first[0]) == program(second[0]) and first[1:] == second[1:]
+
+
+MACHINE_WIDE_WORDS = (
+    "Ferry starts at login for every user of this computer, as set when it was installed; "
+    "only an administrator can turn that off (by installing again with /AUTOSTART=0, or in "
+    "Task Manager's Startup tab)"
+)
 
 
 # -- XDG: a desktop entry in the autostart folder ----------------------------------------------
@@ -357,8 +410,9 @@ def registered_command(
     """The command the OS is set to start at login for Ferry (on or off), or None."""
     platform = platform or running_platform()
     if platform is Platform.WINDOWS:
-        value = (registry or WindowsRegistry()).read(RUN_KEY, VALUE_NAME)
-        return split_windows_command_line(value) if isinstance(value, str) else None
+        # an entry that starts Ferry before one switched off; this user's before the machine's
+        entries = sorted(_windows_entries(registry or WindowsRegistry()), key=lambda e: not e.on)
+        return next((entry.command for entry in entries if entry.command is not None), None)
     if platform is Platform.MACOS:
         agent = _read_launch_agent()
         arguments = agent.get("ProgramArguments") if agent is not None else None
@@ -376,13 +430,12 @@ def registered_command(
 
 
 def is_enabled(platform: Platform | None = None, *, registry: Registry | None = None) -> bool:
-    """Whether the OS will start Ferry at the next login."""
+    """Whether the OS will start Ferry at the next login (on Windows: for this user, or for
+    every user of the computer)."""
     platform = platform or running_platform()
     if platform is Platform.WINDOWS:
-        registry = registry or WindowsRegistry()
-        return isinstance(registry.read(RUN_KEY, VALUE_NAME), str) and not _windows_switched_off(
-            registry
-        )
+        user, machine = _windows_entries(registry or WindowsRegistry())
+        return user.on or machine.on
     if platform is Platform.MACOS:
         agent = _read_launch_agent()
         return agent is not None and agent.get("Disabled") is not True
@@ -390,10 +443,27 @@ def is_enabled(platform: Platform | None = None, *, registry: Registry | None = 
     return keys is not None and _desktop_entry_on(keys)
 
 
+def machine_wide(platform: Platform | None = None, *, registry: Registry | None = None) -> bool:
+    """Whether Ferry starts at login for every user of this computer, set by its installer
+    (Windows: the ``HKLM`` Run entry, not switched off), which this user cannot turn off.
+
+    Elsewhere always False: a system-wide XDG entry is switched off per user, and a
+    LaunchAgent is the user's own.
+    """
+    platform = platform or running_platform()
+    if platform is not Platform.WINDOWS:
+        return False
+    return _windows_entries(registry or WindowsRegistry())[1].on
+
+
 def enable(
     command: list[str], platform: Platform | None = None, *, registry: Registry | None = None
 ) -> None:
-    """Start ``command`` at every login from now on (replacing an older Ferry entry)."""
+    """Start ``command`` at every login from now on (replacing an older Ferry entry).
+
+    On Windows nothing is written for this user when the machine's entry (the installer's)
+    already starts the same command, and this user's duplicate of it is removed: Windows
+    would start Ferry twice."""
     if not command or not command[0]:
         raise AutostartError("there is no program to start at login")
     platform = platform or running_platform()
@@ -407,7 +477,11 @@ def enable(
                     "Ferry (or keep its home) in a folder with a shorter path"
                 )
             registry = registry or WindowsRegistry()
-            registry.write_string(RUN_KEY, VALUE_NAME, line)
+            machine = _windows_entries(registry)[1]
+            if machine.on and _same_windows_command(machine.command, command):
+                registry.delete(RUN_KEY, VALUE_NAME)
+            else:
+                registry.write_string(RUN_KEY, VALUE_NAME, line)
             registry.delete(APPROVED_KEY, VALUE_NAME)  # switched on again in Task Manager too
         elif platform is Platform.MACOS:
             agent = {
@@ -425,13 +499,19 @@ def enable(
 
 
 def disable(platform: Platform | None = None, *, registry: Registry | None = None) -> None:
-    """Do not start Ferry at login any more; nothing when it was not set."""
+    """Do not start Ferry at login any more; nothing when it was not set.
+
+    On Windows this user's entry is removed; when the machine's entry (the installer's) still
+    starts Ferry for every user, :class:`AutostartError` says so and who can turn it off.
+    """
     platform = platform or running_platform()
     try:
         if platform is Platform.WINDOWS:
             registry = registry or WindowsRegistry()
             registry.delete(RUN_KEY, VALUE_NAME)
             registry.delete(APPROVED_KEY, VALUE_NAME)
+            if _windows_entries(registry)[1].on:
+                raise AutostartError(MACHINE_WIDE_WORDS)
         elif platform is Platform.MACOS:
             launch_agent_path().unlink(missing_ok=True)
         else:

@@ -24,6 +24,7 @@ from app import autostart
 from app.autostart import (
     APPROVED_KEY,
     LAUNCH_AGENT_LABEL,
+    MACHINE_WIDE_WORDS,
     RUN_KEY,
     VALUE_NAME,
     AutostartError,
@@ -35,6 +36,7 @@ from app.autostart import (
     enable,
     is_enabled,
     launch_agent_path,
+    machine_wide,
     registered_command,
     split_desktop_exec,
     split_windows_command_line,
@@ -56,13 +58,18 @@ ARGUMENT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_charact
 
 
 class MemoryRegistry:
-    """HKEY_CURRENT_USER as a dict: the only OS API these tests cannot run for real."""
+    """HKEY_CURRENT_USER (``values``) and HKEY_LOCAL_MACHINE (``machine``, which Ferry only
+    reads) as dicts: the only OS API these tests cannot run for real on Linux."""
 
     def __init__(self) -> None:
         self.values: dict[tuple[str, str], str | bytes] = {}
+        self.machine: dict[tuple[str, str], str | bytes] = {}
 
     def read(self, key: str, name: str) -> str | bytes | None:
         return self.values.get((key.lower(), name.lower()))
+
+    def read_machine(self, key: str, name: str) -> str | bytes | None:
+        return self.machine.get((key.lower(), name.lower()))
 
     def write_string(self, key: str, name: str, value: str) -> None:
         self.values[(key.lower(), name.lower())] = value
@@ -130,6 +137,91 @@ def test_windows_refuses_a_command_line_over_260_characters() -> None:
     with pytest.raises(AutostartError, match="at most 260 characters"):
         enable(command, Platform.WINDOWS, registry=registry)
     assert registry.values == {}
+
+
+# -- Windows: the installer's entry for every user (HKLM) beside this user's own (HKCU) ------------
+
+INSTALLED = [r"C:\Program Files\Ferry\Ferry.exe"]
+SWITCHED_OFF = b"\x03" + bytes(11)  # Task Manager's Startup tab → Disable
+SWITCHED_ON = b"\x02" + bytes(11)
+
+
+def _installed_for_everyone(registry: MemoryRegistry, command: list[str] = INSTALLED) -> None:
+    """What ``Ferry-Setup.exe /AUTOSTART=1`` writes (installer/ferry.nsi)."""
+    registry.machine[(RUN_KEY.lower(), VALUE_NAME.lower())] = windows_command_line(command)
+
+
+@pytest.mark.windows
+def test_windows_the_installer_s_entry_for_every_user_counts_as_on() -> None:
+    registry = MemoryRegistry()
+    assert not machine_wide(Platform.WINDOWS, registry=registry)
+    _installed_for_everyone(registry)
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    assert machine_wide(Platform.WINDOWS, registry=registry)
+    assert registered_command(Platform.WINDOWS, registry=registry) == INSTALLED
+    assert not machine_wide(Platform.LINUX, registry=registry)  # a Windows notion only
+
+
+@pytest.mark.windows
+def test_windows_enabling_what_the_installer_starts_writes_no_second_entry() -> None:
+    """Windows runs both hives' Run values: a per-user copy would start Ferry twice."""
+    registry = MemoryRegistry()
+    _installed_for_everyone(registry)
+    enable(INSTALLED, Platform.WINDOWS, registry=registry)
+    assert registry.values == {}
+    # a duplicate made before the installer set it for everyone (or by an older Ferry) goes,
+    # paths compared as Windows does (case, "." and "..")
+    registry.values[(RUN_KEY.lower(), VALUE_NAME.lower())] = windows_command_line(INSTALLED)
+    registry.values[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = SWITCHED_ON
+    enable([r"c:\PROGRAM FILES\Ferry\.\bin\..\Ferry.exe"], Platform.WINDOWS, registry=registry)
+    assert registry.values == {}
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+
+
+@pytest.mark.windows
+def test_windows_another_program_for_everyone_still_gets_this_user_s_own_entry() -> None:
+    """Another command (this user's Ferry with its own home, a checkout) is not a duplicate."""
+    registry = MemoryRegistry()
+    _installed_for_everyone(registry)
+    mine = [*INSTALLED, "--home", r"D:\Ferry kantoor"]
+    enable(mine, Platform.WINDOWS, registry=registry)
+    assert registry.read(RUN_KEY, VALUE_NAME) == windows_command_line(mine)
+    assert registered_command(Platform.WINDOWS, registry=registry) == mine  # this user's first
+
+
+@pytest.mark.windows
+def test_windows_disabling_cannot_turn_off_the_installer_s_entry_and_says_who_can() -> None:
+    registry = MemoryRegistry()
+    _installed_for_everyone(registry)
+    enable([*INSTALLED, "--home", r"D:\Ferry"], Platform.WINDOWS, registry=registry)
+    with pytest.raises(AutostartError) as refused:
+        disable(Platform.WINDOWS, registry=registry)
+    assert str(refused.value) == MACHINE_WIDE_WORDS
+    for words in ("every user of this computer", "installed", "administrator", "/AUTOSTART=0"):
+        assert words in str(refused.value)
+    assert registry.values == {}  # this user's own entry is gone all the same
+    assert is_enabled(Platform.WINDOWS, registry=registry)  # what Windows will really do
+
+
+@pytest.mark.windows
+def test_windows_each_hive_s_entry_has_its_own_task_manager_switch() -> None:
+    registry = MemoryRegistry()
+    _installed_for_everyone(registry)
+    # switched off for everyone (HKLM's StartupApproved): off, and this user may switch it on
+    registry.machine[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = SWITCHED_OFF
+    assert not is_enabled(Platform.WINDOWS, registry=registry)
+    assert not machine_wide(Platform.WINDOWS, registry=registry)
+    assert registered_command(Platform.WINDOWS, registry=registry) == INSTALLED
+    disable(Platform.WINDOWS, registry=registry)  # nothing to refuse: it is off
+    enable(INSTALLED, Platform.WINDOWS, registry=registry)
+    assert registry.read(RUN_KEY, VALUE_NAME) == windows_command_line(INSTALLED)
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    assert registry.machine[(APPROVED_KEY.lower(), VALUE_NAME.lower())] == SWITCHED_OFF
+    # this user's switch (HKCU's StartupApproved) says nothing about the machine's entry
+    registry.machine.pop((APPROVED_KEY.lower(), VALUE_NAME.lower()))
+    registry.values[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = SWITCHED_OFF
+    assert is_enabled(Platform.WINDOWS, registry=registry)
+    assert machine_wide(Platform.WINDOWS, registry=registry)
 
 
 @pytest.mark.windows
@@ -446,6 +538,74 @@ def test_windows_the_run_key_for_real(run_value: str) -> None:
     disable()
     assert _raw_value(RUN_KEY, run_value) is None and not is_enabled()
     disable()  # twice is harmless
+
+
+@pytest.fixture
+def machine_run_value(run_value: str) -> Iterator[str]:
+    """The same test-only value name in HKLM, as the installer writes it for every user
+    (Wine's user is an administrator); removed after."""
+    import winreg
+
+    def remove() -> None:
+        for key in (RUN_KEY, APPROVED_KEY):
+            try:
+                with winreg.OpenKey(
+                    winreg.HKEY_LOCAL_MACHINE,
+                    key,
+                    0,
+                    winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY,
+                ) as handle:
+                    winreg.DeleteValue(handle, run_value)
+            except FileNotFoundError:
+                pass
+
+    try:
+        yield run_value
+    finally:
+        remove()
+
+
+def _write_machine(key: str, name: str, value: str | bytes) -> None:
+    import winreg
+
+    kind = winreg.REG_SZ if isinstance(value, str) else winreg.REG_BINARY
+    try:
+        with winreg.CreateKeyEx(
+            winreg.HKEY_LOCAL_MACHINE, key, 0, winreg.KEY_SET_VALUE | winreg.KEY_WOW64_64KEY
+        ) as handle:
+            winreg.SetValueEx(handle, name, 0, kind, value)
+    except PermissionError:
+        pytest.skip("writing HKLM needs an administrator, as the installer is")
+
+
+@pytest.mark.windows
+def test_windows_the_installer_s_entry_in_hklm_for_real(machine_run_value: str) -> None:
+    """HKLM's Run value read with winreg beside HKCU's: on when either starts Ferry, no
+    second entry for the same program, and a refusal in words to switch the machine's off."""
+    import winreg
+
+    assert not machine_wide() and not is_enabled()
+    _write_machine(RUN_KEY, machine_run_value, windows_command_line(INSTALLED))
+    assert machine_wide() and is_enabled() and registered_command() == INSTALLED
+    enable(INSTALLED)
+    assert _raw_value(RUN_KEY, machine_run_value) is None  # nothing for this user
+    with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
+        winreg.SetValueEx(key, machine_run_value, 0, winreg.REG_SZ, f'"{INSTALLED[0]}"')
+    enable(INSTALLED)
+    assert _raw_value(RUN_KEY, machine_run_value) is None  # this user's duplicate went
+    with pytest.raises(AutostartError, match="every user of this computer"):
+        disable()
+    # Task Manager switched the machine's entry off (HKLM's StartupApproved)
+    _write_machine(APPROVED_KEY, machine_run_value, SWITCHED_OFF)
+    assert not is_enabled() and not machine_wide() and registered_command() == INSTALLED
+    enable(INSTALLED)
+    assert _raw_value(RUN_KEY, machine_run_value) == (
+        windows_command_line(INSTALLED),
+        winreg.REG_SZ,
+    )
+    assert is_enabled()
+    disable()
+    assert not is_enabled() and _raw_value(RUN_KEY, machine_run_value) is None
 
 
 @pytest.mark.windows
