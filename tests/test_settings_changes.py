@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import time
 from pathlib import Path
 
 import pytest
 
+from app.application import settings_changes
 from app.application.settings_changes import (
     Preferences,
     SettingsProblemCode,
@@ -27,6 +30,7 @@ from app.application.settings_changes import (
 )
 from app.core.kinds import DocumentKind
 from app.core.language import Language
+from app.os_specific import lock_exclusively
 from app.settings import (
     BACKUP_SUFFIX,
     ClientLink,
@@ -250,3 +254,52 @@ def test_the_first_change_creates_the_file(tmp_path: Path) -> None:
     folder = tmp_path / "settings"
     change_settings(folder, lambda s: add_destination(s, Destination(name="A", general_path="/a")))
     assert [d.name for d in load_settings(folder).destinations] == ["A"]
+
+
+def _add_many(settings_dir: str, prefix: str, count: int) -> None:  # in another process
+    for n in range(count):
+        destination = Destination(name=f"{prefix}-{n}", general_path=f"/srv/{prefix}/{n}")
+        change_settings(Path(settings_dir), lambda s, d=destination: add_destination(s, d))
+
+
+def test_processes_changing_the_settings_at_once_lose_no_change(tmp_path: Path) -> None:
+    """The app and the command line (here: four processes) each read, change and write; none
+    writes over a change another made meanwhile."""
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_add_many, args=(str(tmp_path), f"p{i}", 15)) for i in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    names = {d.name for d in load_settings(tmp_path).destinations}
+    assert names == {f"p{i}-{n}" for i in range(4) for n in range(15)}
+
+
+def test_a_writer_that_never_lets_go_is_said_in_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings_changes, "LOCK_WAIT_S", 0.2)
+    context = multiprocessing.get_context("spawn")
+    holder = context.Process(target=_hold_the_lock, args=(str(tmp_path),))
+    holder.start()
+    try:
+        deadline = time.monotonic() + 30
+        lock = tmp_path / settings_changes.LOCK_FILE
+        while not (lock.exists() and lock.read_bytes()):  # the holder wrote its pid
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        with pytest.raises(TimeoutError, match="another Ferry has been changing the settings"):
+            change_settings(tmp_path, lambda s: s)
+    finally:
+        holder.kill()
+        holder.join()
+    change_settings(tmp_path, lambda s: s)  # a dead holder's lock is gone with it
+
+
+def _hold_the_lock(settings_dir: str) -> None:  # in another process
+    held = lock_exclusively(Path(settings_dir) / settings_changes.LOCK_FILE)
+    time.sleep(60)
+    print(held)

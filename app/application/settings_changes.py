@@ -15,17 +15,21 @@ every link, so its clients keep being delivered there; the old name is gone ever
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO, cast
 
 from pydantic import ValidationError
 
 from app.core.language import FALLBACK, Language
+from app.os_specific import AlreadyLocked, lock_exclusively
 from app.settings import (
     ClientLink,
     Destination,
@@ -338,6 +342,32 @@ def change_preferences(settings: Settings, preferences: Preferences) -> Settings
 # -- the settings file -----------------------------------------------------------------------------
 
 _WRITING = threading.Lock()
+LOCK_FILE = "settings.lock"
+LOCK_WAIT_S = 10.0
+
+
+@contextlib.contextmanager
+def _only_writer(settings_dir: Path) -> Iterator[None]:
+    """This process and thread alone change the settings until the block ends: the command
+    line and the app (or two commands) never undo each other's change. The OS frees the lock
+    of a process that dies, however it dies."""
+    with _WRITING:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                handle = cast(BinaryIO, lock_exclusively(settings_dir / LOCK_FILE))
+                break
+            except AlreadyLocked:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(
+                        f"another Ferry has been changing the settings in {settings_dir} for "
+                        f"{LOCK_WAIT_S:.0f} seconds; try again"
+                    ) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            handle.close()
 
 
 def change_settings(
@@ -352,13 +382,14 @@ def change_settings(
     The one writer of the settings file. Blocking: a GUI calls it off its thread. Raises
     :class:`~app.settings.SettingsError` when the file cannot be read (it is never replaced
     by defaults then), :class:`SettingsRefused` when the change is refused (nothing is
-    written), and ``OSError`` when it cannot be written. Within a process, changes are made
-    one at a time, so two never undo each other.
+    written), and ``OSError`` when it cannot be written (``TimeoutError`` when another
+    process kept changing them for :data:`LOCK_WAIT_S`). Changes are made one at a time, by
+    every thread and process of this settings folder, so two never undo each other.
 
     ``replace_unreadable``: a file that cannot be read is replaced, the change applied to the
     default settings (the first-run wizard, which sets everything up again, does this).
     """
-    with _WRITING:
+    with _only_writer(settings_dir):
         try:
             current = load_settings(settings_dir)
         except SettingsError as error:
