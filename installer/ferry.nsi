@@ -95,9 +95,16 @@ VIFileVersion "${VERSION_NUMERIC}"
   !define MUI_ICON "${ICON}"
   !define MUI_UNICON "${ICON}"
 !endif
+; the welcome and finish pages' side panel, painted beside the icon (-DPANEL=...bmp)
+!ifdef PANEL
+  !define MUI_WELCOMEFINISHPAGE_BITMAP "${PANEL}"
+  !define MUI_UNWELCOMEFINISHPAGE_BITMAP "${PANEL}"
+!endif
 !define MUI_ABORTWARNING
 !define MUI_COMPONENTSPAGE_SMALLDESC
 
+; Ferry's own words: NSIS's stock text speaks of rebooting, which installing Ferry never needs
+!define MUI_WELCOMEPAGE_TEXT "$(WelcomeText)"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
 !insertmacro MUI_PAGE_COMPONENTS
@@ -123,6 +130,9 @@ VIAddVersionKey /LANG=${LANG_ENGLISH} "ProductVersion" "${VERSION}"
 VIAddVersionKey /LANG=${LANG_ENGLISH} "LegalCopyright" "${PUBLISHER}"
 VIAddVersionKey /LANG=${LANG_ENGLISH} "OriginalFilename" "Ferry-Setup-${VERSION}.exe"
 
+LangString WelcomeText ${LANG_ENGLISH} "Setup will install Ferry ${VERSION} for every user of this computer.$\r$\n$\r$\nFerry delivers your clients' documents from the document platform into the folders your accounting software imports from.$\r$\n$\r$\nIf Ferry is running, it will be closed; its settings and what it has delivered are kept.$\r$\n$\r$\nClick Next to continue."
+LangString WelcomeText ${LANG_FRENCH} "L'installation va installer Ferry ${VERSION} pour tous les utilisateurs de cet ordinateur.$\r$\n$\r$\nFerry dépose les documents de vos clients, depuis la plateforme documentaire, dans les dossiers d'où votre logiciel comptable les importe.$\r$\n$\r$\nSi Ferry est en cours d'exécution, il sera fermé ; ses paramètres et ce qu'il a déjà livré sont conservés.$\r$\n$\r$\nCliquez sur Suivant pour continuer."
+LangString WelcomeText ${LANG_DUTCH} "Setup installeert Ferry ${VERSION} voor alle gebruikers van deze computer.$\r$\n$\r$\nFerry levert de documenten van uw klanten vanaf het documentplatform af in de mappen waaruit uw boekhoudpakket ze importeert.$\r$\n$\r$\nAls Ferry actief is, wordt het afgesloten; de instellingen en wat het al heeft afgeleverd blijven bewaard.$\r$\n$\r$\nKlik op Volgende om verder te gaan."
 LangString SecProgramName ${LANG_ENGLISH} "Ferry"
 LangString SecProgramName ${LANG_FRENCH} "Ferry"
 LangString SecProgramName ${LANG_DUTCH} "Ferry"

@@ -235,3 +235,26 @@ def app_icon_ico() -> bytes:
             raise OSError(f"Qt could not encode the {size} px icon as PNG")
         images.append((size, bytes(buffer.data().data())))
     return ico_bytes(images)
+
+
+def render_installer_panel(width: int = 164, height: int = 314) -> QPixmap:
+    """The installer's welcome and finish pages' side panel (NSIS wants 164 × 314): Ferry's
+    blue with the ferry on a white disc, in place of NSIS's stock picture."""
+    pixmap = QPixmap(width, height)
+    pixmap.fill(_BRAND)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        side = int(width * 0.7)
+        painter.translate((width - side) / 2, height * 0.18)
+        painter.scale(side / 32.0, side / 32.0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(_WHITE))
+        painter.drawEllipse(QRectF(1, 1, 30, 30))
+        painter.translate(16, 16)
+        painter.scale(0.8, 0.8)
+        painter.translate(-16, -16)
+        _draw_ferry(painter, _BRAND, False)
+    finally:
+        painter.end()
+    return pixmap

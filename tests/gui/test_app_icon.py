@@ -46,3 +46,11 @@ def test_the_icon_is_the_ferry_on_its_blue_disc(qapp) -> None:
     assert image.pixelColor(32, 4) == QColor("#1565c0")  # the disc, above the ferry
     assert image.pixelColor(0, 0).alpha() == 0  # round: the corners are transparent
     assert image.pixelColor(32, 38) == QColor("#ffffff")  # the hull
+
+
+def test_the_installer_panel_is_the_size_nsis_wants(qapp) -> None:
+    from app.gui.icons import render_installer_panel
+
+    image = render_installer_panel().toImage()
+    assert (image.width(), image.height()) == (164, 314)
+    assert image.pixelColor(5, 300) == QColor("#1565c0")
