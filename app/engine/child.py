@@ -25,7 +25,7 @@ from app.auth.secret_store import SecretStore
 from app.engine.messages import COMMANDS, Event, Stop
 from app.engine.thread import EngineThread
 from app.home import FerryHome
-from app.logs import BACKUP_COUNT, FORMAT, MAX_BYTES, ScrubbingFormatter
+from app.logs import BACKUP_COUNT, FORMAT, MAX_BYTES, RotatingLogHandler, ScrubbingFormatter
 from app.os_specific import lower_own_priority
 
 log = logging.getLogger(__name__)
@@ -93,12 +93,10 @@ def setup_child_logging(home: FerryHome, level: int) -> None:
     rotating one file is unsafe (on Windows a file held open by another process cannot be
     renamed)."""
     home.log_dir.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        home.log_dir / CHILD_LOG_FILE_NAME,
-        maxBytes=MAX_BYTES,
-        backupCount=BACKUP_COUNT,
-        encoding="utf-8",
-        delay=True,
+    # the same handler as ferry.log's: a rotation refused because an antivirus or a backup
+    # tool holds the file is postponed, and no record is lost
+    handler = RotatingLogHandler(
+        home.log_dir / CHILD_LOG_FILE_NAME, max_bytes=MAX_BYTES, backup_count=BACKUP_COUNT
     )
     handler.setFormatter(ScrubbingFormatter(FORMAT))
     root = logging.getLogger()
