@@ -332,11 +332,10 @@ SectionEnd
 ; How this relates to Ferry's own "Start Ferry when I log in" setting (app/autostart.py): Ferry
 ; writes the value "Ferry" under HKCU\...\Run for the person who ticks it; this writes the
 ; same value name with the same command line under HKLM\...\Run, for everyone. Windows runs
-; both hives' Run values (the shared name does not merge them), so a person who has both
-; gets a second launch at login; Ferry's single-instance guard (app/gui/single_instance.py)
-; keeps one Ferry per home and the second launch only asks the first to show itself. The
-; shared name and command mean that Task Manager's Startup tab lists the same "Ferry" twice
-; rather than two programs, and either entry starts the same installed program.
+; both hives' Run values (the shared name does not merge them), so Ferry reads both: while
+; this machine-wide entry starts it, ticking the setting writes nothing per user (and removes
+; a per-user duplicate), the setting shows it on for everyone, and unticking it says that
+; only an administrator can turn it off (/AUTOSTART=0, or Task Manager's Startup tab).
 Section /o "$(SecAutostartName)" SecAutostart
   Call FerryCommand
   WriteRegStr HKLM "${RUN_KEY}" "${RUN_VALUE}" "$R9"
