@@ -29,6 +29,7 @@ from typing import BinaryIO, cast
 from pydantic import ValidationError
 
 from app.core.language import FALLBACK, Language
+from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.settings import (
     ClientLink,
@@ -402,3 +403,36 @@ def change_settings(
             settings_dir.mkdir(parents=True, exist_ok=True)
             save_settings(settings_dir, updated)
         return updated
+
+
+def change_settings_renaming(
+    home: FerryHome,
+    old: str,
+    new: str,
+    change: Callable[[Settings], Settings],
+) -> Settings:
+    """:func:`change_settings` for a change that renames destination ``old`` to ``new`` (the
+    editor's *Save* under another name, ``destination rename``): the engine's record of what
+    it delivered there follows the name in the same step, so the renamed destination keeps
+    its history (what was picked up or moved is never written again) and nothing is
+    delivered twice.
+
+    The state's transaction is held while the settings are written and rolled back when the
+    change is refused or cannot be written. Without a state yet (nothing delivered), only the
+    settings change. An engine running in another process sees the new name at its next
+    settings read; a delivery it finishes in between is recorded under the old name.
+    """
+    from app.engine.engine import STATE_FILE
+    from app.engine.state import StateStore
+
+    path = home.state_dir / STATE_FILE
+    if old == new or not path.exists():
+        return change_settings(home.settings_dir, change)
+    store = StateStore(path)
+    try:
+        with store.renaming_destination(old, new) as moved:
+            updated = change_settings(home.settings_dir, change)
+            log.info("destination %r renamed %r; %d deliveries follow it", old, new, moved)
+            return updated
+    finally:
+        store.close()

@@ -163,11 +163,16 @@ def _change(
     change: Callable[[Settings], Settings],
     language: Language,
     refused_code: int = EXIT_ERRORS,
+    renaming: tuple[str, str] | None = None,
 ) -> int | None:
     """Apply ``change`` to the settings file (the application layer's one writer); None when
-    done, else the exit code after saying why."""
+    done, else the exit code after saying why. ``renaming``: (old, new) destination names,
+    whose delivery records follow the name in the same step."""
     try:
-        settings_changes.change_settings(home.settings_dir, change)
+        if renaming is not None:
+            settings_changes.change_settings_renaming(home, *renaming, change)
+        else:
+            settings_changes.change_settings(home.settings_dir, change)
     except settings_changes.SettingsRefused as refused:
         return _fail(refused.message(language), refused_code)
     except SettingsError as error:
@@ -266,6 +271,7 @@ def run_destination_rename(args: argparse.Namespace) -> int:
         home,
         lambda settings: settings_changes.rename_destination(settings, args.old, args.new),
         args.language,
+        renaming=(args.old, args.new),
     )
     if failed is not None:
         return failed

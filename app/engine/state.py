@@ -489,6 +489,24 @@ class StateStore:
         )
         return [str(row["document_id"]) for row in rows]
 
+    @contextlib.contextmanager
+    def renaming_destination(self, old: str, new: str) -> Iterator[int]:
+        """What Ferry delivered to destination ``old`` is recorded under ``new``, in a write
+        transaction held while the block runs (the settings write): both land or neither.
+
+        Deliveries are recorded by destination name, so without this a renamed destination
+        would look empty: files the accounting software already took would count as never
+        delivered there, and a catch-up would write them again. Rows a removed destination
+        once called ``new`` left behind give way to the renamed one's. Yields how many
+        deliveries moved.
+        """
+        with self._write() as db:
+            moved = db.execute(
+                "UPDATE OR REPLACE deliveries SET destination = ? WHERE destination = ?",
+                (new, old),
+            ).rowcount
+            yield moved
+
     def mark_gone(self, deliveries: Sequence[tuple[str, str]], when: float) -> None:
         """``(document_id, destination)`` pairs whose files are no longer where Ferry wrote
         them; the first time seen is kept."""

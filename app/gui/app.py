@@ -25,6 +25,7 @@ from app.application.account import end_login
 from app.application.settings_changes import (
     SettingsRefused,
     change_settings,
+    change_settings_renaming,
     save_destination,
 )
 from app.auth.account import StoredLogin, load_login
@@ -402,12 +403,16 @@ class FerryApp(QObject):
         """The editor's *Save*: a new destination, or the one called ``previous`` changed; a
         rename keeps its client links (the application layer renames them too). Written on a
         worker thread, to the file as it is then."""
-        folder = self.home.settings_dir
+        home = self.home
 
         def work() -> Settings:
-            return change_settings(
-                folder, lambda settings: save_destination(settings, destination, previous)
-            )
+            def change(settings: Settings) -> Settings:
+                return save_destination(settings, destination, previous)
+
+            if previous is not None and previous != destination.name:
+                # what was delivered there follows the new name: never written twice
+                return change_settings_renaming(home, previous, destination.name, change)
+            return change_settings(home.settings_dir, change)
 
         def done(_settings: Settings) -> None:
             if previous is not None and previous != destination.name:
