@@ -5,7 +5,10 @@ starts at login lives in the OS (a registry value, a desktop entry, a LaunchAgen
 settings file may sit on a slow disk. *Save* re-reads the settings file on the worker and
 changes only this dialog's fields, so destinations and client links saved meanwhile by another
 window or the command line are kept. Start at login is applied first: if the OS refuses, the
-dialog says why next to the checkbox and nothing is saved.
+dialog says why next to the checkbox and nothing is saved. When the installer set Ferry to start
+at login for every user of the computer (Windows' machine-wide Run entry), the box is shown ticked
+and greyed out with a note saying so: only an administrator can turn that off, and *Save* leaves
+start at login as it is.
 
 It is opened with ``open()``, never ``exec()`` (a nested event loop re-enters qasync's
 coroutines), and announces the new settings through ``saved``; the application applies them.
@@ -67,6 +70,7 @@ class _LoginStart:
     registered: list[str] | None  # what the OS starts (even when switched off there)
     command: list[str] | None  # this Ferry's command; None when it cannot start at login
     problem: str = ""  # why it cannot
+    machine_wide: bool = False  # started for every user by the installer: not this person's
 
 
 class SettingsDialog(QDialog):
@@ -222,15 +226,22 @@ class SettingsDialog(QDialog):
                 autostart.registered_command(platform, registry=registry),
                 command,
                 problem,
+                autostart.machine_wide(platform, registry=registry),
             )
 
         self._background.run(read, self._login_start_read, self._login_start_unreadable)
 
     def _login_start_read(self, state: _LoginStart) -> None:
         self._login_start = state
-        self.start_at_login.setChecked(state.enabled)
-        self.start_at_login.setEnabled(state.command is not None and not self._saving)
+        self.start_at_login.setChecked(state.enabled or state.machine_wide)
+        self.start_at_login.setEnabled(self._login_start_changeable() and not self._saving)
         self._show_start_note()
+
+    def _login_start_changeable(self) -> bool:
+        """Whether this person can change start at login here: the OS answered, this Ferry can
+        start at login, and no installer set it for every user (only an administrator can)."""
+        state = self._login_start
+        return state is not None and state.command is not None and not state.machine_wide
 
     def _login_start_unreadable(self, error: BaseException) -> None:
         self._login_start_failure = str(error)
@@ -283,6 +294,11 @@ class SettingsDialog(QDialog):
             )
         elif state is None:
             note = self.tr("Checking…")
+        elif state.machine_wide:
+            note = self.tr(
+                "Ferry starts at login for everyone on this computer (set when it was "
+                "installed). Only an administrator can turn this off."
+            )
         elif state.problem:
             note = self.tr("Ferry cannot start at login from here: %1").replace("%1", state.problem)
         elif state.registered is not None and not state.enabled:
@@ -419,9 +435,11 @@ class SettingsDialog(QDialog):
         )
 
     def _login_start_change(self) -> bool | None:
-        """True to enable (or point at this Ferry), False to disable, None to leave it."""
+        """True to enable (or point at this Ferry), False to disable, None to leave it (always
+        when the installer set it for every user: disabling cannot turn that off, and would
+        fail the whole save)."""
         state = self._login_start
-        if state is None or state.command is None:
+        if state is None or state.command is None or state.machine_wide:
             return None
         wanted = self.start_at_login.isChecked()
         if wanted and (not state.enabled or state.registered != state.command):
@@ -466,9 +484,7 @@ class SettingsDialog(QDialog):
             self.proxy_manual,
         ):
             widget.setEnabled(not saving)
-        self.start_at_login.setEnabled(
-            not saving and self._login_start is not None and self._login_start.command is not None
-        )
+        self.start_at_login.setEnabled(not saving and self._login_start_changeable())
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setEnabled(not saving)
         self.check_now()
 

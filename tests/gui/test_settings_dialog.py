@@ -267,6 +267,83 @@ def test_windows_task_manager_switch_is_shown_and_undone(qtbot: QtBot, home: Fer
     assert registry.read(autostart.RUN_KEY, VALUE_NAME) == '"C:\\Program Files\\Ferry\\Ferry.exe"'
 
 
+MACHINE_WIDE_NOTE = (
+    "Ferry starts at login for everyone on this computer (set when it was installed). Only an "
+    "administrator can turn this off."
+)
+INSTALLED = [r"C:\Program Files\Ferry\Ferry.exe"]
+
+
+def _installed_for_everyone() -> MemoryRegistry:
+    """A registry where the installer set Ferry to start for every user (``/AUTOSTART=1``)."""
+    registry = MemoryRegistry()
+    line = autostart.windows_command_line(INSTALLED)
+    registry.machine[(autostart.RUN_KEY.lower(), VALUE_NAME.lower())] = line
+    return registry
+
+
+def test_start_at_login_set_by_the_installer_is_ticked_greyed_out_and_kept(
+    qtbot: QtBot, home: FerryHome
+) -> None:
+    registry = _installed_for_everyone()
+    machine_before = dict(registry.machine)
+    dialog = _dialog(qtbot, home, platform=Platform.WINDOWS, registry=registry, command=INSTALLED)
+    assert dialog.start_at_login.isChecked() and not dialog.start_at_login.isEnabled()
+    assert dialog.start_note.isVisible() and dialog.start_note.text() == MACHINE_WIDE_NOTE
+    _tick(qtbot, dialog.start_at_login)  # greyed out: a click changes nothing
+    assert dialog.start_at_login.isChecked()
+    _tick(qtbot, dialog.notifications)
+    saved = _save(qtbot, dialog)
+    assert saved.notifications is False
+    assert load_settings(home.settings_dir).notifications is False
+    assert registry.machine == machine_before and registry.values == {}  # nothing written
+    assert autostart.is_enabled(Platform.WINDOWS, registry=registry)
+
+
+def test_saving_never_tries_to_switch_off_what_the_installer_set(
+    qtbot: QtBot, home: FerryHome, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = _installed_for_everyone()
+    autostart.enable([r"C:\Users\anna\Ferry\Ferry.exe"], Platform.WINDOWS, registry=registry)
+    user_before = dict(registry.values)  # the person's own entry, from before the install
+    calls: list[object] = []
+    monkeypatch.setattr(autostart, "disable", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(autostart, "enable", lambda *a, **k: calls.append(a))
+    dialog = _dialog(qtbot, home, platform=Platform.WINDOWS, registry=registry, command=INSTALLED)
+    assert dialog.start_note.text() == MACHINE_WIDE_NOTE
+    assert not dialog.start_at_login.isEnabled()
+    dialog.start_at_login.setChecked(False)  # even unticked by other means than a click
+    _tick(qtbot, dialog.notifications)
+    assert _save(qtbot, dialog).notifications is False  # the other changes are saved
+    assert calls == [] and registry.values == user_before
+    assert dialog.problems() == []
+
+
+def test_the_installer_s_note_follows_a_language_change(
+    qtbot: QtBot, home: FerryHome, shouting: QTranslator
+) -> None:
+    registry = _installed_for_everyone()
+    dialog = _dialog(qtbot, home, platform=Platform.WINDOWS, registry=registry, command=INSTALLED)
+    QApplication.installTranslator(shouting)
+    QCoreApplication.postEvent(QApplication.instance(), QEvent(QEvent.Type.LanguageChange))
+    qtbot.waitUntil(lambda: dialog.start_note.text() == MACHINE_WIDE_NOTE.upper())
+    assert not dialog.start_at_login.isEnabled() and dialog.start_at_login.isChecked()
+
+
+def test_on_linux_a_system_wide_entry_stays_the_person_s_to_switch_off(
+    qtbot: QtBot, home: FerryHome, tmp_path: Path
+) -> None:
+    system = tmp_path / "etc-xdg" / "autostart"
+    system.mkdir(parents=True)
+    (system / autostart.DESKTOP_FILE).write_text(autostart.desktop_entry_text(FERRY))
+    dialog = _dialog(qtbot, home)
+    assert dialog.start_at_login.isChecked() and dialog.start_at_login.isEnabled()
+    assert dialog.start_note.isHidden()
+    _tick(qtbot, dialog.start_at_login)
+    _save(qtbot, dialog)
+    assert not autostart.is_enabled(Platform.LINUX)
+
+
 def test_when_the_os_refuses_nothing_is_saved_and_the_dialog_says_why(
     qtbot: QtBot, home: FerryHome, tmp_path: Path
 ) -> None:

@@ -1016,6 +1016,10 @@
         <translation>Vérification…</translation>
     </message>
     <message>
+        <source>Ferry starts at login for everyone on this computer (set when it was installed). Only an administrator can turn this off.</source>
+        <translation>Ferry démarre à l&apos;ouverture de session pour tous les utilisateurs de cet ordinateur (réglé lors de son installation). Seul un administrateur peut désactiver ce réglage.</translation>
+    </message>
+    <message>
         <source>Ferry cannot start at login from here: %1</source>
         <translation>Ferry ne peut pas démarrer à l&apos;ouverture de session depuis cet emplacement : %1</translation>
     </message>

@@ -1016,6 +1016,10 @@
         <translation>Controleren…</translation>
     </message>
     <message>
+        <source>Ferry starts at login for everyone on this computer (set when it was installed). Only an administrator can turn this off.</source>
+        <translation>Ferry start bij het aanmelden voor iedereen op deze computer (ingesteld bij de installatie). Alleen een beheerder kan dit uitschakelen.</translation>
+    </message>
+    <message>
         <source>Ferry cannot start at login from here: %1</source>
         <translation>Ferry kan van hieruit niet bij het aanmelden starten: %1</translation>
     </message>
