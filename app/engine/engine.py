@@ -168,6 +168,18 @@ class RunSummary:
 
 
 @dataclass(frozen=True)
+class RetryOutcome:
+    """What :meth:`Engine.retry` did, as data (worded by whoever shows it, in its language)."""
+
+    #: Documents queued to be tried again now: in Error, or waiting on a destination.
+    queued: list[str] = field(default_factory=list)
+    #: Ids Ferry has no record of (never seen, or a typing mistake): nothing queued.
+    unknown: list[str] = field(default_factory=list)
+    #: Documents Ferry knows that are neither in Error nor waiting: nothing to try again.
+    not_failed: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class _Outcome:
     delivered: bool
     failed: bool
@@ -912,10 +924,74 @@ class Engine:
             record["moved"],
         )
 
-    async def deliver_again(self, document_ids: Sequence[str], destination: str | None) -> None:
+    # -- a person's acts on documents: the GUI's commands and the command line's -------------
+
+    async def retry(
+        self, document_ids: Sequence[str] | None = None, *, all_errors: bool = False
+    ) -> RetryOutcome:
+        """*Retry*: try failed documents again now instead of at their next scheduled attempt.
+
+        The one place that says what retrying is, for the GUI's ``Retry`` and ``ferry retry``:
+        ``all_errors`` queues every document in Error (and ``document_ids`` too, if any);
+        named documents are queued when they are in Error or wait on a destination. The
+        next drain delivers them; what was unknown or had not failed is said, not queued.
+        """
+        outcome = RetryOutcome()
+        ids = list(dict.fromkeys(document_ids or ()))
+        if all_errors:
+            ids = list(dict.fromkeys([*self._error_ids(), *ids]))
+        for document_id in ids:
+            record = self.store.document(document_id)
+            if record is None:
+                outcome.unknown.append(document_id)
+            elif record["status"] == DeliveryStatus.ERROR.value or (
+                record["status"] == DeliveryStatus.TO_FETCH.value and record["failures"]
+            ):
+                outcome.queued.append(document_id)
+            else:
+                outcome.not_failed.append(document_id)
+        if outcome.queued:
+            self.store.enqueue([(document_id, "retry") for document_id in outcome.queued])
+        return outcome
+
+    async def resend(self, document_ids: Sequence[str]) -> None:
+        """*Send to integrations* (again): the platform puts the documents back to To fetch
+        and the changes feed brings them here to be delivered anew. A platform that refuses
+        raises :class:`PlatformError` (or :class:`LoginNeeded`), with its failure as data."""
+        await self.client.resend(list(document_ids))
+
+    async def deliver_again(
+        self,
+        document_ids: Sequence[str] | None,
+        destination: str | None,
+        *,
+        moved: bool = False,
+    ) -> list[str]:
         """*Deliver again here*: forget what was delivered (to ``destination``, or to every
-        destination) and queue the documents; the next drain writes them again."""
-        self.store.deliver_again(list(document_ids), destination, "deliver_again")
+        destination) and queue the documents; the next drain writes them again.
+
+        ``document_ids`` None lets the engine pick them: with ``moved``, every document whose
+        files were picked up or moved (from ``destination``, or from any); without, every
+        document delivered to ``destination`` (into its new path after its path changed).
+        Returns the documents queued (none: nothing to deliver again).
+        """
+        if document_ids is not None:
+            ids = list(dict.fromkeys(document_ids))
+        elif moved:
+            ids = list(
+                dict.fromkeys(
+                    gone.document_id
+                    for gone in self.store.moved()
+                    if destination in (None, gone.destination)
+                )
+            )
+        elif destination is not None:
+            ids = self.store.delivered_to(destination)
+        else:
+            raise ValueError("name the documents, or moved=True, or a destination")
+        if ids:
+            self.store.deliver_again(ids, destination, "deliver_again")
+        return ids
 
     def _finish(self, run_id: int, summary: RunSummary) -> None:
         message = describe(summary.errors) if summary.errors else None
@@ -1024,13 +1100,17 @@ class Engine:
                 None if self._session and not self._session.login_needed else self._login_needed
             )
         elif isinstance(command, Retry):
-            ids = command.document_ids
-            if command.all_errors:
-                ids = [d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)]
-            self.store.enqueue([(doc_id, "retry") for doc_id in ids])
+            outcome = await self.retry(command.document_ids, all_errors=command.all_errors)
+            if outcome.unknown or outcome.not_failed:
+                log.info(
+                    "retry: %d queued; unknown %s; not failed %s",
+                    len(outcome.queued),
+                    outcome.unknown,
+                    outcome.not_failed,
+                )
         elif isinstance(command, Resend):
             try:
-                await self.client.resend(command.document_ids)
+                await self.resend(command.document_ids)
             except (PlatformError, LoginNeeded) as error:
                 log.warning("resend failed: %s", error)
         elif isinstance(command, DeliverAgain):
