@@ -22,7 +22,7 @@ from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import Language
 from app.core.names import running_target
 from app.core.templates import check_template
-from app.engine.engine import Engine, EngineError, RunSummary
+from app.engine.engine import Engine, EngineError, RetryOutcome, RunSummary
 from app.engine.messages import DocumentChanged, Event, RunFinished, StateChanged, Stop
 from app.engine.state import StateStore, StateTooNew
 from app.home import FerryHome
@@ -537,7 +537,7 @@ def _why_or_where(document: dict[str, Any], language: Language) -> str:
 def run_deliver_again(args: argparse.Namespace) -> int:
     """*Deliver again here*: documents Ferry delivered, written again (once) into the
     destinations they went to; a person's act, since the accounting software may import them
-    a second time."""
+    a second time. The engine picks the documents for ``--moved`` and ``--all``."""
     home: FerryHome = args.ferry_home
     if [bool(args.moved), bool(args.all), bool(args.document_ids)].count(True) != 1:
         return _fail("name the documents to deliver again, or --moved, or --all", EXIT_USAGE)
@@ -551,20 +551,11 @@ def run_deliver_again(args: argparse.Namespace) -> int:
         return _fail(f"no destination named {args.destination!r} (known: {known})", EXIT_USAGE)
 
     async def work(engine: Engine) -> RunSummary | None:
-        ids = list(args.document_ids)
-        if args.moved:
-            ids = list(
-                dict.fromkeys(
-                    moved.document_id
-                    for moved in engine.store.moved()
-                    if args.destination in (None, moved.destination)
-                )
-            )
-        elif args.all:
-            ids = engine.store.delivered_to(args.destination)
-        if not ids:
+        queued = await engine.deliver_again(
+            args.document_ids or None, args.destination, moved=args.moved
+        )
+        if not queued:
             return None
-        await engine.deliver_again(ids, args.destination)
         return await engine.sync_once("incremental")
 
     result = _with_engine(home, work)
@@ -580,7 +571,7 @@ def run_resend(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
 
     async def work(engine: Engine) -> RunSummary:
-        await engine.client.resend(args.document_ids)
+        await engine.resend(args.document_ids)
         return await engine.sync_once("resend")
 
     result = _with_engine(home, work)
@@ -589,19 +580,39 @@ def run_resend(args: argparse.Namespace) -> int:
     return _print_summary(result, args.language)
 
 
+_RETRY_UNKNOWN: dict[Language, str] = {
+    Language.EN: "Ferry knows no document {ids}: nothing to retry",
+    Language.FR: "Ferry ne connaît aucun document {ids} : rien à réessayer",
+    Language.NL: "Ferry kent geen document {ids}: niets om opnieuw te proberen",
+}
+_RETRY_NOT_FAILED: dict[Language, str] = {
+    Language.EN: "Not in error and not waiting, so not tried again: {ids}",
+    Language.FR: "Ni en erreur ni en attente, donc pas réessayé : {ids}",
+    Language.NL: "Niet in fout en niet wachtend, dus niet opnieuw geprobeerd: {ids}",
+}
+
+
+def _print_retry(outcome: RetryOutcome, language: Language) -> None:
+    """What :meth:`Engine.retry` left out, in ``language`` (what it queued, the summary says)."""
+    if outcome.unknown:
+        print(_RETRY_UNKNOWN[language].format(ids=", ".join(outcome.unknown)))
+    if outcome.not_failed:
+        print(_RETRY_NOT_FAILED[language].format(ids=", ".join(outcome.not_failed)))
+
+
 def run_retry(args: argparse.Namespace) -> int:
+    """``ferry retry``: the engine's own retry (the GUI's *Retry*), then a retry pass."""
     home: FerryHome = args.ferry_home
     if bool(args.all_errors) == bool(args.document_ids):
         return _fail("name the documents to retry, or --all-errors", EXIT_USAGE)
 
-    async def work(engine: Engine) -> RunSummary:
-        ids = args.document_ids or [
-            d["id"] for d in engine.store.documents(DeliveryStatus.ERROR.value)
-        ]
-        engine.store.enqueue([(doc_id, "retry") for doc_id in ids])
-        return await engine.sync_once("retry")
+    async def work(engine: Engine) -> tuple[RetryOutcome, RunSummary]:
+        outcome = await engine.retry(args.document_ids, all_errors=args.all_errors)
+        return outcome, await engine.sync_once("retry")
 
     result = _with_engine(home, work)
     if isinstance(result, int):
         return result
-    return _print_summary(result, args.language)
+    outcome, summary = result
+    _print_retry(outcome, args.language)
+    return _print_summary(summary, args.language)
