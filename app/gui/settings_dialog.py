@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QTime, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDate, QEvent, QLocale, QTime, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -43,6 +43,7 @@ from app.application.settings_changes import Preferences, change_preferences, ch
 from app.auth.account import StoredLogin
 from app.autostart import AutostartError, Platform, Registry
 from app.core.language import Language
+from app.gui import i18n
 from app.gui.background import Background
 from app.home import FerryHome
 from app.settings import (
@@ -340,6 +341,9 @@ class SettingsDialog(QDialog):
 
     @Slot()
     def _grow_to_fit(self) -> None:
+        # A note that wraps onto more lines reaches the dialog's own hints only once its group's
+        # layout has taken it in (one more round of posted layout requests): take it in now.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         needed = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
         needed = max(needed, self.sizeHint().height(), self.minimumSizeHint().height())
         if needed > self.height():
@@ -505,14 +509,27 @@ class SettingsDialog(QDialog):
         self._fit.start()
 
 
+def _locale() -> QLocale:
+    """The system's regional formats in Ferry's language: a French sentence never names an
+    English month, even on a computer set up in English (the system's country is kept)."""
+    system = QLocale()
+    language = i18n.current_language()
+    if language is None:
+        return system
+    wanted = QLocale(language.value).language()
+    if system.language() == wanted:
+        return system
+    return QLocale(wanted, system.territory())  # Qt picks the language's own country if unknown
+
+
 def _moment(moment: dt.datetime) -> str:
     local = moment.astimezone() if moment.tzinfo else moment
-    time = QLocale().toString(QTime(local.hour, local.minute), "HH:mm")
+    time = _locale().toString(QTime(local.hour, local.minute), "HH:mm")
     return f"{_day(local)} {time}"
 
 
 def _day(moment: dt.datetime) -> str:
     local = moment.astimezone() if moment.tzinfo else moment
-    return QLocale().toString(
+    return _locale().toString(
         QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat
     )

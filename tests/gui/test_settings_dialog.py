@@ -18,6 +18,7 @@ from app import autostart
 from app.autostart import APPROVED_KEY, VALUE_NAME, Platform
 from app.core.kinds import DocumentKind
 from app.core.language import Language
+from app.gui.i18n import install_translator
 from app.gui.settings_dialog import SettingsDialog
 from app.home import FerryHome
 from app.settings import (
@@ -328,6 +329,51 @@ def test_the_installer_s_note_follows_a_language_change(
     QCoreApplication.postEvent(QApplication.instance(), QEvent(QEvent.Type.LanguageChange))
     qtbot.waitUntil(lambda: dialog.start_note.text() == MACHINE_WIDE_NOTE.upper())
     assert not dialog.start_at_login.isEnabled() and dialog.start_at_login.isChecked()
+    # longer words (French, Dutch; here capitals) wrap onto more lines: shown whole
+    note, layout = dialog.start_note, dialog.layout()
+    qtbot.waitUntil(
+        lambda: (
+            dialog.height() >= layout.totalHeightForWidth(dialog.width())
+            and note.height() >= note.heightForWidth(note.width())
+        )
+    )
+
+
+@pytest.fixture
+def french(qapp: QApplication, tmp_path: Path) -> Iterator[None]:
+    install_translator(qapp, Language.FR, cache_dir=tmp_path / "qm")
+    try:
+        yield
+    finally:
+        install_translator(qapp, Language.EN, cache_dir=tmp_path / "qm")
+
+
+def test_the_installer_s_note_and_the_dates_are_shown_whole_in_french(
+    qtbot: QtBot, home: FerryHome, french: None
+) -> None:
+    # French words make the dialog wider than its minimum; the note, two lines there, once
+    # came out clipped to the height the dialog had while it said "Vérification…".
+    registry = _installed_for_everyone()
+    last = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    dialog = _dialog(
+        qtbot,
+        home,
+        platform=Platform.WINDOWS,
+        registry=registry,
+        command=INSTALLED,
+        last_full_sync=last,
+    )
+    # the last and next full sync in French words too, whatever language the system speaks
+    assert "mars 2026" in dialog.full_sync_note.text()
+    note, layout = dialog.start_note, dialog.layout()
+    qtbot.waitUntil(lambda: note.text().startswith("Ferry démarre à l'ouverture de session pour"))
+    assert note.text().endswith("Seul un administrateur peut désactiver ce réglage.")
+    qtbot.waitUntil(
+        lambda: (
+            dialog.height() >= layout.totalHeightForWidth(dialog.width())
+            and note.height() >= note.heightForWidth(note.width())
+        )
+    )
 
 
 def test_on_linux_a_system_wide_entry_stays_the_person_s_to_switch_off(
