@@ -26,6 +26,7 @@ from app.application.settings_changes import (
     SettingsRefused,
     change_settings,
     change_settings_renaming,
+    remove_destination,
     save_destination,
 )
 from app.auth.account import StoredLogin, load_login
@@ -139,6 +140,7 @@ class FerryApp(QObject):
         self.instance.show_requested.connect(self.window.bring_forward)
         self.window.destinations_view.add_requested.connect(self._add_destination)
         self.window.destinations_view.edit_requested.connect(self._edit_destination)
+        self.window.destinations_view.remove_requested.connect(self._remove_destination)
         links = self.window.clients_view
         links.set_settings_dir(self.home.settings_dir)
         links.saved.connect(self._links_saved)
@@ -418,6 +420,25 @@ class FerryApp(QObject):
             if previous is not None and previous != destination.name:
                 self.window.clients_view.rename_destination(previous, destination.name)
             self._show_settings()
+
+        self.background.run(work, done, self._destination_not_saved, name="ferry-destination")
+
+    @Slot(str)
+    def _remove_destination(self, name: str) -> None:
+        """The Destinations tab's *Remove…*, confirmed: the destination goes, and with it its
+        place in every client link (a client it was the only destination of is no longer
+        linked); files delivered there stay. Written on a worker thread, to the file as it is
+        then; both tabs show what was written."""
+        settings_dir = self.home.settings_dir
+
+        def work() -> Settings:
+            return change_settings(
+                settings_dir, lambda settings: remove_destination(settings, name, unlink=True)
+            )
+
+        def done(settings: Settings) -> None:
+            self.window.destinations_view.show_settings(settings)
+            self.window.clients_view.set_settings(settings)
 
         self.background.run(work, done, self._destination_not_saved, name="ferry-destination")
 

@@ -58,6 +58,27 @@
             <numerusform>%n clients</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
+        <translation>
+            <numerusform>%n client linked to it: their documents will no longer be delivered there.</numerusform>
+            <numerusform>%n clients linked to it: their documents will no longer be delivered there.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It is their only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>It is their only destination: their documents will wait on the platform until they are linked again.</numerusform>
+            <numerusform>It is their only destination: their documents will wait on the platform until they are linked again.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>For %n of them it is the only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>For %n of them it is the only destination: their documents will wait on the platform until they are linked again.</numerusform>
+            <numerusform>For %n of them it is the only destination: their documents will wait on the platform until they are linked again.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -522,12 +522,57 @@
         <source>Edit…</source>
         <translation>Modifier…</translation>
     </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Supprimer…</translation>
+    </message>
     <message numerus="yes">
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n client</numerusform>
             <numerusform>%n clients</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
+        <translation>
+            <numerusform>%n client y est lié : ses documents n&apos;y seront plus livrés.</numerusform>
+            <numerusform>%n clients y sont liés : leurs documents n&apos;y seront plus livrés.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It is their only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>C&apos;est sa seule destination : ses documents attendront sur la plateforme jusqu&apos;à ce qu&apos;il soit à nouveau lié.</numerusform>
+            <numerusform>C&apos;est leur seule destination : leurs documents attendront sur la plateforme jusqu&apos;à ce qu&apos;ils soient à nouveau liés.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>For %n of them it is the only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>Pour %n d&apos;entre eux, c&apos;est la seule destination : ses documents attendront sur la plateforme jusqu&apos;à ce qu&apos;il soit à nouveau lié.</numerusform>
+            <numerusform>Pour %n d&apos;entre eux, c&apos;est la seule destination : leurs documents attendront sur la plateforme jusqu&apos;à ce qu&apos;ils soient à nouveau liés.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Files already delivered there stay where they are.</source>
+        <translation>Les fichiers déjà livrés y restent.</translation>
+    </message>
+    <message>
+        <source>Remove destination</source>
+        <translation>Supprimer la destination</translation>
+    </message>
+    <message>
+        <source>Remove the destination &quot;{name}&quot;?</source>
+        <translation>Supprimer la destination « {name} » ?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Supprimer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
     </message>
 </context>
 <context>

@@ -522,12 +522,57 @@
         <source>Edit…</source>
         <translation>Wijzigen…</translation>
     </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Verwijderen…</translation>
+    </message>
     <message numerus="yes">
         <source>%n client(s)</source>
         <translation>
             <numerusform>%n klant</numerusform>
             <numerusform>%n klanten</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
+        <translation>
+            <numerusform>%n klant is eraan gekoppeld: de documenten van die klant worden er niet meer geleverd.</numerusform>
+            <numerusform>%n klanten zijn eraan gekoppeld: hun documenten worden er niet meer geleverd.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>It is their only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>Het is de enige bestemming van die klant: de documenten wachten op het platform tot de klant opnieuw gekoppeld wordt.</numerusform>
+            <numerusform>Het is hun enige bestemming: hun documenten wachten op het platform tot ze opnieuw gekoppeld worden.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>For %n of them it is the only destination: their documents will wait on the platform until they are linked again.</source>
+        <translation>
+            <numerusform>Voor %n van hen is het de enige bestemming: de documenten van die klant wachten op het platform tot de klant opnieuw gekoppeld wordt.</numerusform>
+            <numerusform>Voor %n van hen is het de enige bestemming: hun documenten wachten op het platform tot ze opnieuw gekoppeld worden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Files already delivered there stay where they are.</source>
+        <translation>Bestanden die er al geleverd zijn, blijven waar ze staan.</translation>
+    </message>
+    <message>
+        <source>Remove destination</source>
+        <translation>Bestemming verwijderen</translation>
+    </message>
+    <message>
+        <source>Remove the destination &quot;{name}&quot;?</source>
+        <translation>De bestemming “{name}” verwijderen?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Verwijderen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
     </message>
 </context>
 <context>
