@@ -517,7 +517,9 @@ def _locale() -> QLocale:
     if language is None:
         return system
     wanted = QLocale(language.value).language()
-    if system.language() == wanted:
+    if system.language() == wanted or (
+        system.language() == QLocale.Language.C and language is Language.EN
+    ):  # the C locale (no locale set up) writes English already
         return system
     return QLocale(wanted, system.territory())  # Qt picks the language's own country if unknown
 
