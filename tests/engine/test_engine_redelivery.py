@@ -182,7 +182,6 @@ async def test_a_file_put_back_by_a_person_is_no_longer_reported(office: Office)
 
 def test_the_command_line_reports_moved_files_and_delivers_them_again(office: Office) -> None:
 
-
     client = office.new_client("Command Line BV")
     document = office.add(client, "receipt")
     inbox = office.root / "inbox"
