@@ -196,3 +196,24 @@ def test_a_run_keeps_its_failures_and_moved_counts_as_data(tmp_path: Path) -> No
     older = store.start_run("incremental")  # finished by a version that kept only words
     store.finish_run(older, documents=0, delivered=0, failed=0, message=None)
     assert (store.runs(1)[0].failures, store.runs(1)[0].moved) == ([], {})
+
+
+def test_a_persons_act_stays_the_queue_reason_until_handled(tmp_path: Path) -> None:
+    """The feed or a full sync queueing a document that a person asked for (deliver again)
+    must not turn it into an ordinary change, which the client's link date could skip."""
+    from app.engine.state import _QUEUE_UPSERT, PERSONS_ACTS
+
+    store = StateStore(tmp_path / "state.db")
+    try:
+        store.deliver_again(["old-1"], None, "deliver_again")
+        store.enqueue([("old-1", "changes"), ("d2", "changes")])
+        store.enqueue([("d2", "full")])
+        store.enqueue([("d3", "changes")])
+        store.enqueue([("d3", "restore")])  # a person's act replaces an ordinary reason
+        store.enqueue([("d3", "full")])
+        reasons = {item.document_id: item.reason for item in store.due(10)}
+        assert reasons == {"old-1": "deliver_again", "d2": "full", "d3": "restore"}
+    finally:
+        store.close()
+    for act in PERSONS_ACTS:  # the SQL names every one of them
+        assert f"'{act}'" in _QUEUE_UPSERT

@@ -71,6 +71,7 @@ from app.engine.messages import (
 )
 from app.engine.reporter import PendingReport, Reporter
 from app.engine.state import (
+    PERSONS_ACTS,
     Completion,
     DeliveryOutcome,
     DeliveryRow,
@@ -104,8 +105,6 @@ TRANSIENT_MAX_S = 300.0
 PERMANENT_BASE_S = 25.0
 PERMANENT_MAX_S = 24 * 3600.0
 CATCH_UP_HOUR = 2
-#: Queue reasons that a person's act put there (*Deliver again here*, an archive's restore).
-PERSONS_ACTS = frozenset({"deliver_again", "restore"})
 
 
 class EngineError(Exception):

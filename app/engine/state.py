@@ -224,6 +224,20 @@ class RunRow:
     moved: dict[str, int] = field(default_factory=dict)
 
 
+#: Queue reasons that a person's act put there (*Deliver again here*, an archive's restore of
+#: what Ferry delivered before): such a document is delivered whatever its date.
+PERSONS_ACTS = frozenset({"deliver_again", "restore"})
+
+#: Queue a document (again): due at once. A person's act stays the reason until the document
+#: is handled; the feed or a full sync queueing it meanwhile must not turn it into an ordinary
+#: change, which the client's link date could then skip, dropping what the person asked for.
+_QUEUE_UPSERT = (
+    "INSERT INTO queue (document_id, reason, enqueued_at) VALUES (?, ?, ?) "
+    "ON CONFLICT (document_id) DO UPDATE SET not_before = 0, reason = CASE WHEN queue.reason IN "
+    "('deliver_again', 'restore') THEN queue.reason ELSE excluded.reason END"  # PERSONS_ACTS
+)
+
+
 class StateStore:
     """The engine's SQLite state; use from one thread, or under the store's own lock."""
 
@@ -322,8 +336,7 @@ class StateStore:
         now = time.time()
         with self._write() as db:
             db.executemany(
-                "INSERT INTO queue (document_id, reason, enqueued_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (document_id) DO UPDATE SET reason = excluded.reason, not_before = 0",
+                _QUEUE_UPSERT,
                 [(document_id, reason, now) for document_id, reason in items],
             )
             if cursor_key is not None and cursor is not None:
@@ -541,8 +554,7 @@ class StateStore:
                         (document_id, destination),
                     )
             db.executemany(
-                "INSERT INTO queue (document_id, reason, enqueued_at) VALUES (?, ?, ?) "
-                "ON CONFLICT (document_id) DO UPDATE SET reason = excluded.reason, not_before = 0",
+                _QUEUE_UPSERT,
                 [(document_id, reason, now) for document_id in document_ids],
             )
 
