@@ -456,6 +456,29 @@ def machine_wide(platform: Platform | None = None, *, registry: Registry | None 
     return _windows_entries(registry or WindowsRegistry())[1].on
 
 
+def drop_duplicate(platform: Platform | None = None, *, registry: Registry | None = None) -> bool:
+    """Remove this user's own entry when the machine's (the installer's) starts the same
+    program: Windows runs both, so Ferry would start twice at every login and the second
+    start would pop the first one's window up. True when one was removed.
+
+    For a person who ticked *Start Ferry when I log in* before an IT partner installed Ferry
+    for everyone (``/AUTOSTART=1``); the desktop app calls it as it starts. Nothing elsewhere.
+    """
+    platform = platform or running_platform()
+    if platform is not Platform.WINDOWS:
+        return False
+    registry = registry or WindowsRegistry()
+    user, machine = _windows_entries(registry)
+    if not (machine.on and user.command and _same_windows_command(machine.command, user.command)):
+        return False
+    try:
+        registry.delete(RUN_KEY, VALUE_NAME)
+        registry.delete(APPROVED_KEY, VALUE_NAME)
+    except OSError as error:
+        raise AutostartError(_os_words(error)) from None
+    return True
+
+
 def enable(
     command: list[str], platform: Platform | None = None, *, registry: Registry | None = None
 ) -> None:

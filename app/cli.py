@@ -31,8 +31,14 @@ def system_language() -> Language:
 
 def _desktop_app(args: argparse.Namespace) -> int:
     """No command: the desktop app (imported only then: Qt is large)."""
+    from app import autostart
     from app.gui.app import run_gui
 
+    try:  # a few registry reads, before any window: never a reason not to start
+        if autostart.drop_duplicate():
+            log.info("start at login: this user's entry removed, the installer's starts Ferry")
+    except autostart.AutostartError as error:
+        log.warning("start at login: this user's duplicate entry cannot be removed: %s", error)
     return run_gui(args)
 
 

@@ -33,6 +33,7 @@ from app.autostart import (
     desktop_entry_path,
     desktop_exec,
     disable,
+    drop_duplicate,
     enable,
     is_enabled,
     launch_agent_path,
@@ -635,3 +636,33 @@ def test_the_running_platform_is_one_of_the_three() -> None:
         sys.platform, Platform.LINUX
     )
     assert autostart.running_platform() is expected
+
+
+@pytest.mark.windows
+def test_a_users_own_entry_gives_way_to_the_installers() -> None:
+    """Ticked before the IT partner installed Ferry for everyone: Windows would run both
+    entries, so the desktop app removes this user's copy as it starts."""
+    registry = MemoryRegistry()
+    exe = r"C:\Program Files\Ferry\Ferry.exe"
+    registry.values[(RUN_KEY.lower(), VALUE_NAME.lower())] = f'"{exe.lower()}"'
+    registry.machine[(RUN_KEY.lower(), VALUE_NAME.lower())] = f'"{exe}"'
+    assert drop_duplicate(Platform.WINDOWS, registry=registry) is True
+    assert registry.read(RUN_KEY, VALUE_NAME) is None
+    assert is_enabled(Platform.WINDOWS, registry=registry)  # the installer's still starts it
+    assert drop_duplicate(Platform.WINDOWS, registry=registry) is False
+
+
+@pytest.mark.windows
+def test_a_users_entry_for_another_program_or_beside_a_switched_off_one_stays() -> None:
+    registry = MemoryRegistry()
+    registry.values[(RUN_KEY.lower(), VALUE_NAME.lower())] = r'"D:\Ferry\Ferry.exe" --home D:\x'
+    registry.machine[(RUN_KEY.lower(), VALUE_NAME.lower())] = r'"C:\Program Files\Ferry\Ferry.exe"'
+    assert drop_duplicate(Platform.WINDOWS, registry=registry) is False
+    same = MemoryRegistry()
+    line = r'"C:\Program Files\Ferry\Ferry.exe"'
+    same.values[(RUN_KEY.lower(), VALUE_NAME.lower())] = line
+    same.machine[(RUN_KEY.lower(), VALUE_NAME.lower())] = line
+    same.machine[(APPROVED_KEY.lower(), VALUE_NAME.lower())] = b"\x03" + bytes(11)  # off
+    assert drop_duplicate(Platform.WINDOWS, registry=same) is False
+    assert same.read(RUN_KEY, VALUE_NAME) == line
+    assert drop_duplicate(Platform.LINUX, registry=same) is False
