@@ -192,3 +192,19 @@ def system_language() -> Language:
     Windows it names locales like ``French_Belgium``.
     """
     return pick_language(QLocale.system().uiLanguages())
+
+
+def ferry_locale() -> QLocale:
+    """The system's regional formats in Ferry's language: a French sentence never names an
+    English month, even on a computer set up in English (the system's country is kept).
+    Every date and number the desktop app writes into its words goes through this."""
+    system = QLocale()
+    language = current_language()
+    if language is None:
+        return system
+    wanted = QLocale(language.value).language()
+    if system.language() == wanted or (
+        system.language() == QLocale.Language.C and language is Language.EN
+    ):  # the C locale (no locale set up) writes English already
+        return system
+    return QLocale(wanted, system.territory())  # Qt picks the language's own country if unknown

@@ -509,29 +509,14 @@ class SettingsDialog(QDialog):
         self._fit.start()
 
 
-def _locale() -> QLocale:
-    """The system's regional formats in Ferry's language: a French sentence never names an
-    English month, even on a computer set up in English (the system's country is kept)."""
-    system = QLocale()
-    language = i18n.current_language()
-    if language is None:
-        return system
-    wanted = QLocale(language.value).language()
-    if system.language() == wanted or (
-        system.language() == QLocale.Language.C and language is Language.EN
-    ):  # the C locale (no locale set up) writes English already
-        return system
-    return QLocale(wanted, system.territory())  # Qt picks the language's own country if unknown
-
-
 def _moment(moment: dt.datetime) -> str:
     local = moment.astimezone() if moment.tzinfo else moment
-    time = _locale().toString(QTime(local.hour, local.minute), "HH:mm")
+    time = i18n.ferry_locale().toString(QTime(local.hour, local.minute), "HH:mm")
     return f"{_day(local)} {time}"
 
 
 def _day(moment: dt.datetime) -> str:
     local = moment.astimezone() if moment.tzinfo else moment
-    return _locale().toString(
+    return i18n.ferry_locale().toString(
         QDate(local.year, local.month, local.day), QLocale.FormatType.LongFormat
     )

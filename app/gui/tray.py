@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QObject, QTime, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDate, QObject, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon
 
@@ -33,6 +33,7 @@ from app.engine.messages import (
 )
 from app.gui.bridge import EngineBridge
 from app.gui.failure_words import failure_of, language_now, without_foreign_words
+from app.gui.i18n import ferry_locale
 from app.gui.icons import state_icon
 from app.gui.notifications import (
     TEXT_LIMIT,
@@ -177,7 +178,7 @@ class TrayController(QObject):
             parts.append(self.tr("1 document today"))
         else:
             parts.append(
-                self.tr("%1 documents today").replace("%1", QLocale().toString(self._today))
+                self.tr("%1 documents today").replace("%1", ferry_locale().toString(self._today))
             )
         reason = self.reason()
         if reason:
@@ -305,7 +306,8 @@ class TrayController(QObject):
             if errors == 1:
                 return self.tr("1 document in error")
             if errors > 1:
-                return self.tr("%1 documents in error").replace("%1", QLocale().toString(errors))
+                count = ferry_locale().toString(errors)
+                return self.tr("%1 documents in error").replace("%1", count)
             return self.tr("Errors")
         if state is EngineState.STOPPED:
             return self.tr("Stopped")
@@ -314,7 +316,7 @@ class TrayController(QObject):
     def _moment(self, moment: dt.datetime) -> str:
         """A sync time as people read it: "14:02" today, "9 Mar 14:02" before."""
         local = moment.astimezone() if moment.tzinfo else moment
-        locale = QLocale()
+        locale = ferry_locale()  # "9 mars" in a French tooltip, whatever the system's language
         time = locale.toString(QTime(local.hour, local.minute), "HH:mm")
         if local.date() == dt.datetime.now().astimezone().date():
             return time

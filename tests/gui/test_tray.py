@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QLocale, QTranslator
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
@@ -414,3 +415,27 @@ def test_without_a_tray_nothing_is_shown_and_nothing_breaks(
     with qtbot.waitSignal(tray.quit_requested):
         tray.quit_action.trigger()
     tray.hide()
+
+
+def test_an_older_sync_is_dated_in_ferry_s_language(
+    qapp: QApplication, tray: TrayController, tmp_path: Path
+) -> None:
+    """A French tooltip names a French month, whatever language the system speaks."""
+    from app.core.language import Language
+    from app.gui.i18n import install_translator
+
+    moment = at_local(9, 30, days_ago=40)
+    install_translator(qapp, Language.FR, cache_dir=tmp_path / "qm")
+    try:
+        tray.show_state(StateChanged(state=EngineState.OFFLINE, last_sync=moment))
+        french = QLocale(QLocale.Language.French).monthName(
+            moment.astimezone().month, QLocale.FormatType.ShortFormat
+        )
+        assert french in tray.tooltip()
+        english = QLocale(QLocale.Language.English).monthName(
+            moment.astimezone().month, QLocale.FormatType.ShortFormat
+        )
+        if english != french:
+            assert english not in tray.tooltip()
+    finally:
+        install_translator(qapp, Language.EN, cache_dir=tmp_path / "qm")
