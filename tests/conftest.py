@@ -291,23 +291,10 @@ class HeldFile:
 
 
 def _kernel32() -> Any:
-    import ctypes
-    from ctypes import wintypes
+    """The app's own kernel32, with the signatures set (CreateFileW, CloseHandle)."""
+    from app.os_specific import _kernel32 as app_kernel32
 
-    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
-    kernel32.CreateFileW.argtypes = (
-        wintypes.LPCWSTR,
-        wintypes.DWORD,
-        wintypes.DWORD,
-        wintypes.LPVOID,
-        wintypes.DWORD,
-        wintypes.DWORD,
-        wintypes.HANDLE,
-    )
-    kernel32.CreateFileW.restype = wintypes.HANDLE
-    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
-    kernel32.CloseHandle.restype = wintypes.BOOL
-    return kernel32
+    return app_kernel32()
 
 
 def _last_error() -> int:

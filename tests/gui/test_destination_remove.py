@@ -5,7 +5,6 @@ already delivered stay, and both tabs follow."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,51 +13,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from app.api.models import Client
 from app.application.settings_changes import change_settings, remove_destination
 from app.core.language import Language
 from app.gui.app import FerryApp
 from app.gui.main_window import DestinationsView
 from app.home import FerryHome
-from app.settings import (
-    ClientLink,
-    Destination,
-    ProxyMode,
-    ProxySettings,
-    Settings,
-    load_settings,
-    save_settings,
-)
-
-SINCE = dt.datetime(2025, 3, 1, tzinfo=dt.UTC)
-CLIENTS = [
-    Client(
-        id=f"c{n}",
-        name=f"Client {n} BV",
-        vat_number="",
-        country="BE",
-        accounting_file_id=f"F{n}",
-        shares_documents=True,
-    )
-    for n in (1, 2, 3)
-]
+from app.settings import Destination, ProxyMode, Settings, load_settings, save_settings
+from tests.gui.test_destination_rename import CLIENTS
+from tests.gui.test_destination_rename import _settings as _two_destinations
 
 
 def _settings(root: Path) -> Settings:
-    return Settings(
-        destinations=[
-            Destination(name="Winbooks", general_path=str(root / "wb" / "[accounting_file_id]")),
-            Destination(name="Archive", general_path=str(root / "archive")),
-            Destination(name="Spare", general_path=str(root / "spare")),
-        ],
-        links=[
-            ClientLink(
-                client_id="c1", destinations=["Winbooks"], accounting_file_id="F1", since=SINCE
-            ),
-            ClientLink(client_id="c2", destinations=["Archive", "Winbooks"], since=SINCE),
-        ],
-        proxy=ProxySettings(mode=ProxyMode.NONE),
-    )
+    """The rename tests' two destinations, and a spare that no client is linked to."""
+    two = _two_destinations(root)
+    spare = Destination(name="Spare", general_path=str(root / "spare"))
+    return two.model_copy(update={"destinations": [*two.destinations, spare]})
 
 
 @pytest.fixture
