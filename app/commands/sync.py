@@ -9,6 +9,7 @@ import functools
 import json
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,8 +23,19 @@ from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import Language
 from app.core.names import running_target
 from app.core.templates import check_template
+from app.engine import attached
+from app.engine.channel import ChannelError, DocumentsQuery, PassRequest, PassSummary, Reply
 from app.engine.engine import Engine, EngineError, RetryOutcome, RunSummary
-from app.engine.messages import DocumentChanged, Event, RunFinished, StateChanged, Stop
+from app.engine.host import EngineHost, HostKind, run_summary
+from app.engine.messages import (
+    DeliverAgain,
+    DocumentChanged,
+    Event,
+    Resend,
+    Retry,
+    RunFinished,
+    StateChanged,
+)
 from app.engine.state import StateStore, StateTooNew
 from app.home import FerryHome
 from app.platform.errors import PlatformError
@@ -409,6 +421,47 @@ def _with_engine(
         return _fail(str(error))
 
 
+def _running(home: FerryHome, language: Language) -> attached.AttachedEngine | int | None:
+    """The engine running for ``home`` (the service's, ``ferry run``'s, the tray app's), to go
+    through instead of opening its database behind its back; None when none runs; an exit
+    code after saying why when one runs that this command may not use."""
+    try:
+        return attached.attach(home, face="cli")
+    except ChannelError as error:
+        return _fail(attached.describe(error, language))
+
+
+def _answer(reply: Reply, language: Language) -> Any:
+    """A reply's result, or the exit code after saying why the engine could not do it."""
+    if reply.failure is not None:
+        failure = reply.failure.failure()
+        if failure.code is FailureCode.LOGIN_NEEDED:
+            return _fail(f"{failure.message(language)}; run 'ferry login'", EXIT_LOGIN_NEEDED)
+        return _fail(failure.message(language))
+    if reply.error is not None:
+        return _fail(reply.error)
+    return reply.result
+
+
+def _ask(engine: attached.AttachedEngine, body: Any, language: Language) -> Any:
+    """Ask the running engine and wait; a result, or an exit code after saying why not."""
+    try:
+        reply = engine.request(body)
+    except ChannelError as error:
+        return _fail(attached.describe(error, language))
+    return _answer(reply, language)
+
+
+def _pass_through(
+    engine: attached.AttachedEngine, kind: str, language: Language, new_destinations: bool = False
+) -> int:
+    """One pass by the running engine, said as ``ferry sync`` says its own."""
+    result = _ask(engine, PassRequest(kind=kind, new_destinations=new_destinations), language)
+    if isinstance(result, int):
+        return result
+    return _print_summary(run_summary(PassSummary.model_validate(result)), language)
+
+
 def _print_summary(summary: RunSummary, language: Language) -> int:
     print(summary.line(language))
     for error in dict.fromkeys(summary.errors):
@@ -420,17 +473,18 @@ def _print_summary(summary: RunSummary, language: Language) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
+    kind = "full" if args.full else "incremental"
+    running = _running(home, args.language)
+    if isinstance(running, int):
+        return running
+    if running is not None:
+        try:
+            return _pass_through(running, kind, args.language, args.new_destinations)
+        finally:
+            running.stop()
 
     async def work(engine: Engine) -> RunSummary:
-        summary = await (
-            engine.full_sync(new_destinations=args.new_destinations)
-            if args.full
-            else engine.sync_once()
-        )
-        errors = engine.store.documents(DeliveryStatus.ERROR.value)
-        if errors and not summary.failed:
-            summary.failed = len(errors)
-        return summary
+        return await engine.run_pass(kind, new_destinations=args.new_destinations)
 
     result = _with_engine(home, work)
     if isinstance(result, int):
@@ -439,6 +493,8 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def run_continuously(args: argparse.Namespace) -> int:
+    """``ferry run``: this home's engine, kept until Ctrl-C or SIGTERM (what systemd and
+    launchd send), with the tray app and other commands free to attach to it."""
     home: FerryHome = args.ferry_home
 
     def show(event: Event) -> None:
@@ -458,18 +514,21 @@ def run_continuously(args: argparse.Namespace) -> int:
             why = event.failure.failure().message(language) if event.failure else None
             print(f"-- {event.state.value}" + (f": {why}" if why else ""), flush=True)
 
-    async def work(engine: Engine) -> int:
-        loop = asyncio.get_running_loop()
-        commands = engine.command_queue()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, commands.put_nowait, Stop())
-        print(f"Ferry is syncing (home {home.state_dir.parent}); Ctrl-C stops.", flush=True)
-        await engine.run()
-        print("Ferry stopped.", flush=True)
-        return 0
-
-    result = _with_engine(home, work, on_event=show)
-    return int(result)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    host = EngineHost(home, host=HostKind.RUN, on_event=show)
+    try:
+        host.start()
+    except EngineError as error:
+        return _fail(str(error))
+    print(f"Ferry is syncing (home {home.state_dir.parent}); Ctrl-C stops.", flush=True)
+    try:
+        host.wait(stop)
+    finally:
+        host.stop()
+    print("Ferry stopped.", flush=True)
+    return 0
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -477,18 +536,31 @@ def run_status(args: argparse.Namespace) -> int:
     language: Language = args.language
     from app.engine.engine import STATE_FILE
 
-    path = home.state_dir / STATE_FILE
-    if not path.exists():
-        print("Ferry has not synced yet.")
-        return 0
-    try:
-        store = StateStore(path)
-    except StateTooNew as error:
-        return _fail(str(error))
-    try:
-        documents = store.documents(_STATUS_OPTIONS.get(args.status or ""))
-    finally:
-        store.close()
+    status = _STATUS_OPTIONS.get(args.status or "")
+    running = _running(home, language)
+    if isinstance(running, int):
+        return running
+    if running is not None:
+        try:
+            result = _ask(running, DocumentsQuery(status=status), language)
+        finally:
+            running.stop()
+        if isinstance(result, int):
+            return result
+        documents: list[dict[str, Any]] = result
+    else:
+        path = home.state_dir / STATE_FILE
+        if not path.exists():
+            print("Ferry has not synced yet.")
+            return 0
+        try:
+            store = StateStore(path)
+        except StateTooNew as error:
+            return _fail(str(error))
+        try:
+            documents = store.documents(status)
+        finally:
+            store.close()
     if args.moved:
         documents = [document for document in documents if document.get("moved")]
     for document in documents:
@@ -550,6 +622,24 @@ def run_deliver_again(args: argparse.Namespace) -> int:
         known = ", ".join(d.name for d in settings.destinations) or "none yet"
         return _fail(f"no destination named {args.destination!r} (known: {known})", EXIT_USAGE)
 
+    running = _running(home, args.language)
+    if isinstance(running, int):
+        return running
+    if running is not None:
+        try:
+            asked = DeliverAgain(
+                document_ids=args.document_ids, destination=args.destination, moved=args.moved
+            )
+            queued = _ask(running, asked, args.language)
+            if isinstance(queued, int):
+                return queued
+            if not queued:
+                print("No document to deliver again.")
+                return 0
+            return _pass_through(running, "incremental", args.language)
+        finally:
+            running.stop()
+
     async def work(engine: Engine) -> RunSummary | None:
         queued = await engine.deliver_again(
             args.document_ids or None, args.destination, moved=args.moved
@@ -569,6 +659,17 @@ def run_deliver_again(args: argparse.Namespace) -> int:
 
 def run_resend(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
+    running = _running(home, args.language)
+    if isinstance(running, int):
+        return running
+    if running is not None:
+        try:
+            sent = _ask(running, Resend(document_ids=args.document_ids), args.language)
+            if isinstance(sent, int):
+                return sent
+            return _pass_through(running, "resend", args.language)
+        finally:
+            running.stop()
 
     async def work(engine: Engine) -> RunSummary:
         await engine.resend(args.document_ids)
@@ -605,6 +706,20 @@ def run_retry(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
     if bool(args.all_errors) == bool(args.document_ids):
         return _fail("name the documents to retry, or --all-errors", EXIT_USAGE)
+
+    running = _running(home, args.language)
+    if isinstance(running, int):
+        return running
+    if running is not None:
+        try:
+            asked = Retry(document_ids=args.document_ids, all_errors=args.all_errors)
+            result = _ask(running, asked, args.language)
+            if isinstance(result, int):
+                return result
+            _print_retry(RetryOutcome(**result), args.language)
+            return _pass_through(running, "retry", args.language)
+        finally:
+            running.stop()
 
     async def work(engine: Engine) -> tuple[RetryOutcome, RunSummary]:
         outcome = await engine.retry(args.document_ids, all_errors=args.all_errors)

@@ -231,6 +231,9 @@ class Engine:
         self._state: EngineState = EngineState.STARTING
         self._last_sync: dt.datetime | None = None
         self._full_requested: tuple[str | None, bool] | None = None
+        #: Passes a face asked for and waits on (``ferry sync --once`` beside a running
+        #: engine): run by the feed loop between its own, never beside them.
+        self._passes: list[tuple[str, bool, asyncio.Future[RunSummary]]] = []
         self._office_language: Language = FALLBACK
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -1087,6 +1090,45 @@ class Engine:
             feed.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await feed
+            for _, _, waiting in self._passes:
+                waiting.cancel()
+            self._passes.clear()
+
+    async def run_pass(self, kind: str, *, new_destinations: bool = False) -> RunSummary:
+        """One pass a person asked for (``ferry sync``, ``retry``, ``resend``): a full sync
+        for ``kind`` "full", else an incremental pass of that kind. Documents still in Error
+        count as failed, so that its exit code says whether anything is left to fix."""
+        if kind == "full":
+            summary = await self.full_sync(new_destinations=new_destinations)
+        else:
+            summary = await self.sync_once(kind)
+        if not summary.failed:
+            summary.failed = len(self._error_ids())
+        return summary
+
+    async def request_pass(self, kind: str, *, new_destinations: bool = False) -> RunSummary:
+        """:meth:`run_pass` on the running engine's feed loop, between its own passes (two
+        passes side by side would deliver the same documents twice over); even when paused,
+        since a person asked for it. Cancelled when the engine stops first."""
+        future: asyncio.Future[RunSummary] = asyncio.get_running_loop().create_future()
+        self._passes.append((kind, new_destinations, future))
+        if self._wake is not None:
+            self._wake.set()
+        return await future
+
+    async def _run_requested_pass(self) -> None:
+        kind, new_destinations, future = self._passes.pop(0)
+        if future.done():  # the face that asked is gone
+            return
+        try:
+            summary = await self.run_pass(kind, new_destinations=new_destinations)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except Exception as error:  # the face is told; the engine goes on
+            future.set_exception(error)
+        else:
+            future.set_result(summary)
 
     async def _handle(self, command: Command) -> None:
         assert self._wake is not None
@@ -1112,8 +1154,12 @@ class Engine:
                 await self.resend(command.document_ids)
             except (PlatformError, LoginNeeded) as error:
                 log.warning("resend failed: %s", error)
-        elif isinstance(command, DeliverAgain):
-            await self.deliver_again(command.document_ids, command.destination)
+        elif isinstance(command, DeliverAgain) and (
+            command.document_ids or command.moved or command.destination
+        ):
+            await self.deliver_again(
+                command.document_ids or None, command.destination, moved=command.moved
+            )
         elif isinstance(command, FullSync):
             self._full_requested = (command.client_id, command.new_destinations)
         elif isinstance(command, SyncNow):
@@ -1127,6 +1173,9 @@ class Engine:
         first = True
         while True:
             try:
+                if self._passes:
+                    await self._run_requested_pass()
+                    continue
                 if self._paused or self._login_needed:
                     await self._wake.wait()
                     self._wake.clear()

@@ -1,21 +1,70 @@
 """One Ferry home's engine, hosted for as long as something keeps it: ``ferry run``, the
 Windows service, or the desktop app's engine process. Faces (the tray app, the command line)
-attach to it over the local channel instead of opening its database behind its back."""
+attach to it over the local channel (:mod:`app.engine.channel`) instead of opening its
+database behind its back; any number of them, coming and going: none of them owns the engine.
+
+Every face gets every event, and on arrival the latest state and client list, so that a tray
+app attached an hour later shows what one attached from the start shows. Requests (commands
+whose outcome the face waits for, queries of what the engine knows) run on the engine's own
+loop, where its state may be touched, and are answered when done.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
+import dataclasses
 import logging
+import os
+import queue
 import threading
 from collections.abc import Callable
 from enum import StrEnum
+from multiprocessing.connection import Client, Connection, Listener
+from typing import Any
 
+from pydantic import ValidationError
+
+from app import __version__
 from app.auth.secret_store import SecretStore
-from app.engine.engine import EngineError
-from app.engine.messages import Event
+from app.auth.session import LoginNeeded
+from app.core.failures import Failure, FailureCode
+from app.engine import channel
+from app.engine.channel import (
+    FACE_SAYS,
+    PROTOCOL,
+    DocumentsQuery,
+    Hello,
+    PassRequest,
+    PassSummary,
+    Refused,
+    Reply,
+    Request,
+    RunsQuery,
+    Welcome,
+)
+from app.engine.engine import Engine, EngineError, RunSummary
+from app.engine.messages import (
+    ClientsLoaded,
+    Command,
+    DeliverAgain,
+    Event,
+    FailureInfo,
+    Resend,
+    Retry,
+    StateChanged,
+    Stop,
+    SyncNow,
+)
 from app.engine.thread import EngineThread
 from app.home import FerryHome
+from app.platform.errors import PlatformError
 
 log = logging.getLogger(__name__)
+
+#: Events a face may fall behind by before it is let go (it attaches again and reloads).
+FACE_BACKLOG = 20_000
 
 
 class HostKind(StrEnum):
@@ -24,6 +73,289 @@ class HostKind(StrEnum):
     DESKTOP = "desktop"  # the tray app's engine process: it ends with the app
     RUN = "run"  # ``ferry run`` in a terminal or under systemd/launchd
     SERVICE = "service"  # the Windows service
+
+
+RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest
+
+
+class _Face:
+    """One attached face: its connection and the events and replies waiting for it, written
+    by a thread of its own so that a slow face never holds up the engine or the others."""
+
+    def __init__(self, connection: Connection, name: str) -> None:
+        self.connection = connection
+        self.name = name
+        self.outbox: queue.Queue[bytes | None] = queue.Queue(FACE_BACKLOG)
+        self.gone = threading.Event()
+        self.writer = threading.Thread(target=self._write, name=f"ferry-face-{name}", daemon=True)
+
+    def put(self, data: bytes) -> None:
+        try:
+            self.outbox.put_nowait(data)
+        except queue.Full:
+            log.warning("a face (%s) fell too far behind: letting it go", self.name)
+            self.close()
+
+    def close(self) -> None:
+        self.gone.set()
+        with contextlib.suppress(queue.Full):
+            self.outbox.put_nowait(None)
+        with contextlib.suppress(OSError):
+            self.connection.close()
+
+    def _write(self) -> None:
+        while not self.gone.is_set():
+            data = self.outbox.get()
+            if data is None:
+                break
+            try:
+                self.connection.send_bytes(data)
+            except (OSError, ValueError):
+                break
+        self.close()
+
+
+class EngineHost:
+    """Run one home's engine and let faces attach to it."""
+
+    def __init__(
+        self,
+        home: FerryHome,
+        *,
+        host: HostKind,
+        secrets: SecretStore | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        long_poll_s: float | None = None,
+    ) -> None:
+        self.home = home
+        self.kind = host
+        self._on_event = on_event
+        self._engine = EngineThread(home, self._publish, secrets=secrets, long_poll_s=long_poll_s)
+        self._faces: list[_Face] = []
+        self._faces_lock = threading.Lock()
+        self._latest: dict[type, Event] = {}
+        self._listener: Listener | None = None
+        self._accepting: threading.Thread | None = None
+        self._key = b""
+        self._closing = False
+
+    @property
+    def running(self) -> bool:
+        return self._engine.running
+
+    @property
+    def faces(self) -> int:
+        with self._faces_lock:
+            return sum(1 for face in self._faces if not face.gone.is_set())
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Open the engine (it takes the home's lock), then the channel. Raises
+        :class:`EngineError` in plain words when the engine cannot start."""
+        self._engine.start(timeout, wait=True)
+        if self._engine.error is not None or not self._engine.running:
+            self._engine.stop()
+            raise EngineError(self._engine.error or "the engine did not start")
+        try:
+            self._key = channel.make_key(self.home)
+            self._listener = channel.listen(self.home)
+        except (OSError, channel.ChannelError) as error:
+            # The engine runs without faces rather than not at all; the log says why.
+            log.error("the local channel could not open: %s", error)
+            return
+        self._accepting = threading.Thread(target=self._accept, name="ferry-channel", daemon=True)
+        self._accepting.start()
+        log.info("engine hosted by %s, channel open", self.kind.value)
+
+    def send(self, command: Command) -> None:
+        self._engine.send(command)
+
+    def request(self, body: RequestBody) -> concurrent.futures.Future[Reply]:
+        """Run a request on the engine's loop; the future holds its reply (id 0)."""
+        return self._engine.submit(lambda engine: _answer(engine, 0, body))
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop the engine; attached faces see it stop, then lose the channel."""
+        self._engine.stop(timeout)
+        self._close_channel()
+
+    def wait(self, stop: threading.Event) -> None:
+        """Until ``stop`` is set or the engine ends by itself."""
+        while self._engine.running and not stop.wait(0.5):
+            pass
+
+    # -- events ------------------------------------------------------------------------------
+
+    def _publish(self, event: Event) -> None:
+        """On the engine's thread: to the host's own callback, then to every face."""
+        if isinstance(event, StateChanged | ClientsLoaded):
+            self._latest[type(event)] = event
+        if self._on_event is not None:
+            try:
+                self._on_event(event)
+            except Exception:
+                log.exception("the host's event callback failed")
+        data = event.model_dump_json().encode()
+        with self._faces_lock:
+            self._faces = [face for face in self._faces if not face.gone.is_set()]
+            for face in self._faces:
+                face.put(data)
+
+    # -- the channel -------------------------------------------------------------------------
+
+    def _accept(self) -> None:
+        listener = self._listener
+        assert listener is not None
+        while not self._closing:
+            try:
+                connection = listener.accept()
+            except OSError:
+                if self._closing:
+                    return
+                log.exception("the channel could not accept a face")
+                continue
+            if self._closing:
+                connection.close()
+                return
+            threading.Thread(
+                target=self._serve, args=(connection,), name="ferry-channel-face", daemon=True
+            ).start()
+
+    def _serve(self, connection: Connection) -> None:
+        """One face, from its handshake to its leaving."""
+        try:
+            channel.prove_host(connection, self._key)
+            if not connection.poll(5.0):
+                raise channel.ChannelError("not_allowed")
+            hello = FACE_SAYS.validate_json(connection.recv_bytes(1 << 16))
+        except (channel.ChannelError, EOFError, OSError, ValidationError):
+            log.warning("a process that could not prove it may use Ferry's engine was refused")
+            with contextlib.suppress(OSError):
+                connection.close()
+            return
+        if not isinstance(hello, Hello) or hello.protocol != PROTOCOL:
+            with contextlib.suppress(OSError):
+                connection.send_bytes(
+                    Refused(protocol=PROTOCOL, version=__version__).model_dump_json().encode()
+                )
+                connection.close()
+            log.warning("a face of another channel version was refused")
+            return
+        face = _Face(connection, hello.face)
+        welcome = Welcome(protocol=PROTOCOL, version=__version__, host=self.kind, pid=os.getpid())
+        face.put(welcome.model_dump_json().encode())
+        with self._faces_lock:  # the latest state first, then everything after it, in order
+            for event in list(self._latest.values()):
+                face.put(event.model_dump_json().encode())
+            self._faces.append(face)
+        face.writer.start()
+        log.info("a face attached (%s)", hello.face)
+        try:
+            while not face.gone.is_set():
+                message = FACE_SAYS.validate_json(connection.recv_bytes())
+                if isinstance(message, Request):
+                    self._dispatch(face, message)
+        except (EOFError, OSError):
+            pass
+        except ValidationError:
+            log.warning("a face (%s) sent what Ferry does not understand", hello.face)
+        finally:
+            face.close()
+            log.info("a face left (%s)", hello.face)
+
+    def _dispatch(self, face: _Face, request: Request) -> None:
+        future = self._engine.submit(lambda engine: _answer(engine, request.id, request.body))
+
+        def done(finished: concurrent.futures.Future[Reply]) -> None:
+            try:
+                reply = finished.result()
+            except BaseException as error:  # the engine stopped under it
+                reply = Reply(id=request.id, error=str(error) or type(error).__name__)
+            face.put(reply.model_dump_json().encode())
+
+        future.add_done_callback(done)
+
+    def _close_channel(self) -> None:
+        self._closing = True
+        listener = self._listener
+        if listener is not None:
+            with contextlib.suppress(OSError, EOFError):  # wake the accepting thread
+                Client(channel.address(self.home), channel.family()).close()
+            with contextlib.suppress(OSError):
+                listener.close()
+        if self._accepting is not None:
+            self._accepting.join(5)
+        with self._faces_lock:
+            for face in self._faces:
+                face.close()
+            self._faces = []
+
+
+async def _answer(engine: Engine, request_id: int, body: RequestBody) -> Reply:
+    """Do what a face asked, on the engine's loop; its failure as data."""
+    try:
+        result = await _execute(engine, body)
+    except LoginNeeded:
+        return Reply(id=request_id, failure=FailureInfo.of(Failure.of(FailureCode.LOGIN_NEEDED)))
+    except PlatformError as error:
+        return Reply(id=request_id, failure=FailureInfo.of(error.failure))
+    except asyncio.CancelledError:
+        return Reply(id=request_id, error="the engine stopped before it was done")
+    except (EngineError, ValueError) as error:
+        return Reply(id=request_id, error=str(error))
+    return Reply(id=request_id, result=result)
+
+
+async def _execute(engine: Engine, body: RequestBody) -> Any:
+    wake = engine.command_queue().put_nowait
+    if isinstance(body, DocumentsQuery):
+        return engine.store.documents(body.status)
+    if isinstance(body, RunsQuery):
+        return [dataclasses.asdict(run) for run in engine.store.runs(body.limit)]
+    if isinstance(body, PassRequest):
+        summary = await engine.request_pass(body.kind, new_destinations=body.new_destinations)
+        return pass_summary(summary).model_dump(mode="json")
+    if isinstance(body, Retry):
+        outcome = await engine.retry(body.document_ids, all_errors=body.all_errors)
+        wake(SyncNow())
+        return dataclasses.asdict(outcome)
+    if isinstance(body, Resend):
+        await engine.resend(body.document_ids)
+        wake(SyncNow())
+        return None
+    if isinstance(body, DeliverAgain):
+        ids = await engine.deliver_again(
+            body.document_ids or None, body.destination, moved=body.moved
+        )
+        wake(SyncNow())
+        return ids
+    if isinstance(body, Stop):
+        raise ValueError("a face cannot stop the engine; stop what hosts it")
+    wake(body)
+    return None
+
+
+def pass_summary(summary: RunSummary) -> PassSummary:
+    return PassSummary(
+        kind=summary.kind,
+        documents=summary.documents,
+        delivered=summary.delivered,
+        failed=summary.failed,
+        skipped=summary.skipped,
+        errors=[FailureInfo.of(error) for error in summary.errors],
+        moved=dict(summary.moved),
+    )
+
+
+def run_summary(summary: PassSummary) -> RunSummary:
+    return RunSummary(
+        summary.kind,
+        summary.documents,
+        summary.delivered,
+        summary.failed,
+        summary.skipped,
+        [info.failure() for info in summary.errors],
+        dict(summary.moved),
+    )
 
 
 def run_host(
@@ -35,21 +367,16 @@ def run_host(
     on_event: Callable[[Event], None] | None = None,
     long_poll_s: float | None = None,
 ) -> None:
-    """Run ``home``'s engine until ``stop`` is set (or the engine ends by itself).
+    """Run ``home``'s engine, faces attached, until ``stop`` is set (or it ends by itself).
 
     Raises :class:`EngineError` in plain words when it cannot start: another engine already
     runs for this home, nobody logged in, a state file from a newer Ferry.
     """
-    engine = EngineThread(
-        home, on_event or (lambda event: None), secrets=secrets, long_poll_s=long_poll_s
+    engine = EngineHost(
+        home, host=host, secrets=secrets, on_event=on_event, long_poll_s=long_poll_s
     )
-    engine.start(wait=True)
-    if engine.error is not None:
-        engine.stop()
-        raise EngineError(engine.error)
-    log.info("engine hosted by %s for %s", host.value, home.state_dir.parent)
+    engine.start()
     try:
-        while engine.running and not stop.wait(0.5):
-            pass
+        engine.wait(stop)
     finally:
         engine.stop()

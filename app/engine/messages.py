@@ -62,8 +62,11 @@ class DeliverAgain(_Message):
     software took away) to be written again, to one destination or to all of theirs."""
 
     type: Literal["deliver_again"] = "deliver_again"
-    document_ids: list[str]
+    #: None of them: the engine picks, with ``moved`` those whose files were picked up or
+    #: moved, else every document delivered to ``destination``.
+    document_ids: list[str] = Field(default_factory=list)
     destination: str | None = None
+    moved: bool = False
 
 
 class Stop(_Message):

@@ -9,9 +9,11 @@ does that) and never touch the engine's state directly.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from app.auth.secret_store import SecretStore
 from app.engine.engine import LONG_POLL_S, Engine, EngineError
@@ -19,6 +21,8 @@ from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
 from app.home import FerryHome
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class EngineThread:
@@ -62,6 +66,16 @@ class EngineThread:
             return
         queue = engine.command_queue()
         loop.call_soon_threadsafe(queue.put_nowait, command)
+
+    def submit(self, work: Callable[[Engine], Awaitable[T]]) -> concurrent.futures.Future[T]:
+        """Run ``work`` on the engine's loop (where its state may be touched), from any
+        thread; its result or exception arrive through the future."""
+        loop, engine = self._loop, self._engine
+        if loop is None or engine is None or loop.is_closed():
+            failed: concurrent.futures.Future[T] = concurrent.futures.Future()
+            failed.set_exception(EngineError("the engine is not running"))
+            return failed
+        return asyncio.run_coroutine_threadsafe(work(engine), loop)  # type: ignore[arg-type]
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the engine to stop, and wait for its thread."""

@@ -106,8 +106,10 @@ def test_run_continuously_and_stop_cleanly_on_sigterm(office: Office) -> None:
     try:
         assert process.stdout is not None
         assert "Ferry is syncing" in process.stdout.readline()
-        second = ferry(office, "sync", "--once")
+        second = ferry(office, "run")  # one engine per home
         assert second.returncode == 1 and "already running" in second.stderr
+        through = ferry(office, "sync", "--once")  # goes through the running engine
+        assert "incremental sync:" in through.stdout, through.stderr
         document = office.add(client, "other")
         target = office.root / "live" / document.files[0].name
         deadline = time.monotonic() + 20
