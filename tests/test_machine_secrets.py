@@ -82,6 +82,9 @@ def test_a_widened_list_names_who_else_can_get_in() -> None:
 def test_an_owner_outside_the_two_counts_because_an_owner_may_rewrite_the_list() -> None:
     owned = Security("S-1-5-21-1-2-3-1001", "OFFICE\\alice", (SYSTEM, ADMINISTRATORS))
     assert outsiders(owned) == ["OFFICE\\alice (its owner, who may change who can read it)"]
+    alice = Ace(True, "S-1-5-21-1-2-3-1001", "OFFICE\\alice")
+    both = Security("S-1-5-21-1-2-3-1001", "OFFICE\\alice", (SYSTEM, alice, ADMINISTRATORS))
+    assert outsiders(both) == ["OFFICE\\alice (its owner, who may change who can read it)"]
 
 
 def test_deny_entries_and_empty_grants_let_nobody_in() -> None:

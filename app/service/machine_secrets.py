@@ -112,7 +112,9 @@ def outsiders(security: Security) -> list[str]:
         return ["Everyone (the folder has no access list at all)"]
     found = [ace.name for ace in security.aces if ace.allowed and ace.mask and not _trusted(ace)]
     if security.owner_sid not in TRUSTED_SIDS:
-        found.append(f"{security.owner_name} (its owner, who may change who can read it)")
+        owner = f"{security.owner_name} (its owner, who may change who can read it)"
+        found = [owner if name == security.owner_name else name for name in found]
+        found.append(owner)
     return list(dict.fromkeys(found))
 
 
