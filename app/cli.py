@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import account, demo, preview_path, self_check, sync
+from app.commands import account, demo, preview_path, self_check, service, sync
 from app.core.language import Language, parse_language
 from app.demo_setup import demo_home_default
 from app.home import HOME_ENV, FerryHome, HomeFolderError
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(subparsers)
     sandbox_cli.add_parser(subparsers)
     self_check.add_parser(subparsers)
+    service.add_parser(subparsers)
     return parser
 
 

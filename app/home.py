@@ -7,6 +7,7 @@ touch a user's real data.
 
 from __future__ import annotations
 
+import ntpath
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -43,6 +44,21 @@ class FerryHome:
         )
 
     @classmethod
+    def machine(cls, environ: Mapping[str, str] | None = None) -> FerryHome:
+        """The computer's own Ferry home, ``%ProgramData%\\Ferry``: the Windows service's.
+
+        A service runs with nobody logged on, often as LocalSystem, whose per-user folders
+        (under ``system32\\config\\systemprofile``) nobody looks in and an update may wipe;
+        ``%ProgramData%`` is where Windows keeps per-machine data that administrators can
+        read. Windows paths are built with :mod:`ntpath` whatever the OS, so this is the same
+        pure function in a Linux test; nothing is resolved or made here (:meth:`ensure` does).
+        """
+        root = machine_root(os.environ if environ is None else environ)
+        return cls(
+            *(Path(ntpath.join(root, name)) for name in ("settings", "state", "logs", "data"))
+        )
+
+    @classmethod
     def resolve(cls, option: str | None, environ: Mapping[str, str] | None = None) -> FerryHome:
         """The home chosen by ``--home``, else ``FERRY_HOME``, else the OS's standard folders."""
         env = os.environ if environ is None else environ
@@ -57,6 +73,17 @@ class FerryHome:
             except OSError as error:
                 raise HomeFolderError(folder, error) from error
         return self
+
+
+def machine_root(environ: Mapping[str, str]) -> str:
+    """``%ProgramData%\\Ferry``; without the variable (a stripped environment), under the
+    folder ``%ALLUSERSPROFILE%`` names, else ``ProgramData`` on the system drive (Windows 10's
+    own defaults). Names are matched whatever their case, as Windows does."""
+    upper = {name.upper(): value for name, value in environ.items() if value}
+    base = upper.get("PROGRAMDATA") or upper.get("ALLUSERSPROFILE")
+    if not base:
+        base = ntpath.join(upper.get("SYSTEMDRIVE", "C:") + "\\", "ProgramData")
+    return ntpath.join(base, APP_NAME)
 
 
 class HomeFolderError(OSError):

@@ -12,14 +12,19 @@
 ; What it does (per machine, for every user of the computer, as an administrator):
 ;   - Ferry in $PROGRAMFILES64\Ferry (or /D=), a Start-menu entry, an Add/Remove Programs entry;
 ;   - optionally starts Ferry at every user's login (HKLM ...\Run, value "Ferry");
+;   - optionally installs and starts the Windows service "Ferry" (Ferry.exe service install),
+;     which syncs the computer's own home (%ProgramData%\Ferry) from boot, nobody logged on;
 ;   - the uninstaller removes all that and keeps each user's settings, state and logs unless
 ;     asked (the box on its components page, or /PURGE=1).
 ;
 ; Silent use (IT partners):
-;   Ferry-Setup-X.exe /S [/AUTOSTART=1|0] [/D=C:\path\without\quotes]   (/D= must come last)
+;   Ferry-Setup-X.exe /S [/AUTOSTART=1|0] [/SERVICE=1|0] [/D=C:\path\without\quotes]
+;   (/D= must come last)
 ;   "C:\Program Files\Ferry\Uninstall.exe" /S [/PURGE=1]
 ; An install over an existing one upgrades it in place and keeps its start-at-login choice
-; unless /AUTOSTART= is given. A running Ferry is closed first (asked when interactive).
+; unless /AUTOSTART= is given, and its service (stopped while the files are replaced, then
+; started again) unless /SERVICE= is given. A running Ferry is closed first (asked when
+; interactive). The uninstaller stops and removes the service before it deletes any file.
 
 Unicode true
 Target amd64-unicode ; Ferry is a 64-bit program: a 64-bit installer sees the 64-bit registry
@@ -51,6 +56,9 @@ SetCompressor ${COMPRESSOR}
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"
 !define APPROVED_KEY "Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
 !define RUN_VALUE "Ferry"
+; The Windows service (app/service/windows_service.py): its name and the service manager's key
+!define SERVICE_NAME "Ferry"
+!define SERVICE_KEY "SYSTEM\CurrentControlSet\Services\${SERVICE_NAME}"
 
 ; What the uninstaller removes from the program folder: the build's own top-level entries,
 ; listed now by contents.py (never RMDir /r of a folder the person chose with /D=).
@@ -139,6 +147,12 @@ LangString SecProgramName ${LANG_DUTCH} "Ferry"
 LangString SecAutostartName ${LANG_ENGLISH} "Start Ferry when anyone logs in"
 LangString SecAutostartName ${LANG_FRENCH} "Démarrer Ferry à chaque connexion"
 LangString SecAutostartName ${LANG_DUTCH} "Ferry starten bij elke aanmelding"
+LangString SecServiceName ${LANG_ENGLISH} "Run Ferry as a service (from boot, nobody logged on)"
+LangString SecServiceName ${LANG_FRENCH} "Exécuter Ferry comme service (dès le démarrage, sans session ouverte)"
+LangString SecServiceName ${LANG_DUTCH} "Ferry als service uitvoeren (vanaf het opstarten, zonder aanmelding)"
+LangString SecServiceDesc ${LANG_ENGLISH} "For a server: the Ferry document sync service starts with Windows and syncs this computer's own Ferry (%ProgramData%\Ferry) whether or not anyone is logged in."
+LangString SecServiceDesc ${LANG_FRENCH} "Pour un serveur : le service Ferry document sync démarre avec Windows et synchronise le Ferry de cet ordinateur (%ProgramData%\Ferry), que quelqu'un ait ouvert une session ou non."
+LangString SecServiceDesc ${LANG_DUTCH} "Voor een server: de service Ferry document sync start met Windows en synchroniseert de eigen Ferry van deze computer (%ProgramData%\Ferry), of er nu iemand is aangemeld of niet."
 LangString UnSecProgramName ${LANG_ENGLISH} "Ferry"
 LangString UnSecProgramName ${LANG_FRENCH} "Ferry"
 LangString UnSecProgramName ${LANG_DUTCH} "Ferry"
@@ -268,6 +282,17 @@ Function ${un}CloseFerry
   Pop $0
 FunctionEnd
 
+; $0 = 1 when the Ferry service is registered with the service manager, else 0.
+Function ${un}ServiceInstalled
+  ClearErrors
+  ReadRegStr $0 HKLM "${SERVICE_KEY}" "ImagePath"
+  ${If} $0 == ""
+    StrCpy $0 0
+  ${Else}
+    StrCpy $0 1
+  ${EndIf}
+FunctionEnd
+
 ; Start at login, for every user, off: the Run value and Task Manager's switch for it.
 Function ${un}RemoveMachineAutostart
   DeleteRegValue HKLM "${RUN_KEY}" "${RUN_VALUE}"
@@ -290,10 +315,25 @@ FunctionEnd
 !insertmacro FERRY_SHARED_FUNCTIONS ""
 !insertmacro FERRY_SHARED_FUNCTIONS "un."
 
+; Stop the service before its program is replaced or removed: closing Ferry.exe (taskkill)
+; would kill it instead, and the service manager would restart it among half-copied files.
+; Ferry.exe (windowed: no console) waits until the service has stopped.
+Function StopService
+  Push $0
+  Call ServiceInstalled
+  ${If} $0 == 1
+  ${AndIf} ${FileExists} "$INSTDIR\${EXE}"
+    DetailPrint "Stopping the ${SERVICE_NAME} service"
+    ExecWait '"$INSTDIR\${EXE}" service stop' $0
+  ${EndIf}
+  Pop $0
+FunctionEnd
+
 ; -- install --------------------------------------------------------------------------------------
 
 Section "$(SecProgramName)" SecProgram
   SectionIn RO
+  Call StopService
   Call CloseFerry
 
   ; moved with /D=: the previous folder's uninstaller removes it first (keeping user data)
@@ -347,9 +387,33 @@ Section "-Autostart off"
   ${EndIf}
 SectionEnd
 
+; The service runs the program just installed: registered once (an upgrade keeps it, with its
+; account), then started (again, after an upgrade stopped it). A start that fails (nobody
+; logged in yet) is said in Ferry's log and the Event Log, never a failed setup.
+Section /o "$(SecServiceName)" SecService
+  Call ServiceInstalled
+  ${If} $0 == 0
+    DetailPrint "Installing the ${SERVICE_NAME} service"
+    ExecWait '"$INSTDIR\${EXE}" service install' $0
+  ${EndIf}
+  DetailPrint "Starting the ${SERVICE_NAME} service"
+  ExecWait '"$INSTDIR\${EXE}" service start' $0
+SectionEnd
+
+Section "-Service off"
+  ${IfNot} ${SectionIsSelected} ${SecService}
+    Call ServiceInstalled
+    ${If} $0 == 1
+      DetailPrint "Removing the ${SERVICE_NAME} service"
+      ExecWait '"$INSTDIR\${EXE}" service uninstall' $0
+    ${EndIf}
+  ${EndIf}
+SectionEnd
+
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecProgram} "$(SecProgramDesc)"
   !insertmacro MUI_DESCRIPTION_TEXT ${SecAutostart} "$(SecAutostartDesc)"
+  !insertmacro MUI_DESCRIPTION_TEXT ${SecService} "$(SecServiceDesc)"
 !insertmacro MUI_FUNCTION_DESCRIPTION_END
 
 Function .onInit
@@ -384,6 +448,20 @@ Function .onInit
   ${Else}
     !insertmacro UnselectSection ${SecAutostart}
   ${EndIf}
+
+  ; the service: /SERVICE=1 or 0 when given, else what this computer has (off on a first
+  ; install)
+  ClearErrors
+  ${GetOptions} $R0 "/SERVICE=" $R1
+  ${If} ${Errors}
+    Call ServiceInstalled
+    StrCpy $R1 $0
+  ${EndIf}
+  ${If} $R1 == 1
+    !insertmacro SelectSection ${SecService}
+  ${Else}
+    !insertmacro UnselectSection ${SecService}
+  ${EndIf}
 FunctionEnd
 
 ; Ferry runs as the person, not elevated like Setup: Explorer starts it.
@@ -395,6 +473,22 @@ FunctionEnd
 
 Section "un.$(UnSecProgramName)" UnSecProgram
   SectionIn RO
+  ; the service first: stopped and removed while its program is still there to do it
+  Call un.ServiceInstalled
+  ${If} $0 == 1
+    DetailPrint "Removing the ${SERVICE_NAME} service"
+    ${If} ${FileExists} "$INSTDIR\${EXE}"
+      ExecWait '"$INSTDIR\${EXE}" service uninstall' $0
+    ${EndIf}
+    Call un.ServiceInstalled
+    ${If} $0 == 1 ; a program that could not do it: the service manager's own tool
+      nsExec::Exec '"$SYSDIR\sc.exe" stop ${SERVICE_NAME}'
+      Pop $0
+      Sleep 3000
+      nsExec::Exec '"$SYSDIR\sc.exe" delete ${SERVICE_NAME}'
+      Pop $0
+    ${EndIf}
+  ${EndIf}
   Call un.CloseFerry
 
   Call un.RemoveMachineAutostart

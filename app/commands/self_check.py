@@ -34,7 +34,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="check that this Ferry carries everything it loads at run time",
         description="Check that this Ferry (above all a built one) carries everything it "
         "loads by name: VAT rules per country, the keyring backend, Qt's plugins and "
-        "translations, the regions file. One line each; exit 0 when all are there.",
+        "translations, the regions file, on Windows the service's modules. One line each; "
+        "exit 0 when all are there.",
     )
     parser.add_argument("--json", action="store_true", help="print the checks as JSON")
     parser.set_defaults(handler=run)
@@ -148,6 +149,28 @@ def check_sqlite() -> Check:
     return Check("sqlite", True, f"SQLite {sqlite3.sqlite_version}")
 
 
+def check_windows_service() -> Check:
+    """pywin32's service modules load, and the service class builds from them: what
+    ``service install`` and the service manager's start of ``service run`` need."""
+    from app.frozen_contents import LOADED_BY_NAME_ON_WINDOWS
+    from app.service.windows_service import service_class
+
+    missing = []
+    for name in LOADED_BY_NAME_ON_WINDOWS:
+        try:
+            importlib.import_module(name)
+        except ImportError as error:
+            missing.append(f"{name} ({error})")
+    if missing:
+        return Check("windows-service", False, f"missing {', '.join(missing)}")
+    service = service_class()
+    return Check(
+        "windows-service",
+        True,
+        f"{len(LOADED_BY_NAME_ON_WINDOWS)} pywin32 modules; service {service._svc_name_!r}",
+    )
+
+
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_regions,
     check_vat_rules,
@@ -156,6 +179,7 @@ CHECKS: tuple[Callable[[], Check], ...] = (
     check_qt_plugins,
     check_translations,
     check_sqlite,
+    *((check_windows_service,) if sys.platform == "win32" else ()),
 )
 
 

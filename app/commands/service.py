@@ -1,0 +1,208 @@
+"""``ferry service install|uninstall|start|stop|status|run``: Ferry as a Windows service.
+
+For an office server nobody logs on to: the service starts at boot and syncs the computer's
+own home (``%ProgramData%\\Ferry``). The work is in :mod:`app.service.windows_service`; here
+are the words and exit codes. On other systems these commands say where to look instead:
+``ferry run`` under systemd (or launchd) does the same job there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from app.home import HOME_ENV, FerryHome, machine_root
+from app.logs import setup_logging
+from app.service import windows_service as ws
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+NOT_WINDOWS = (
+    "ferry service: the Windows service is for Windows. On Linux, run `ferry run` as a "
+    "systemd service instead (Ferry's unit file starts it at boot and restarts it); on a "
+    "Mac, under launchd."
+)
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "service",
+        help="Ferry as a Windows service: install, uninstall, start, stop, status",
+        description="Ferry as a Windows service that starts at boot with nobody logged on and "
+        "syncs the computer's own Ferry home (%%ProgramData%%\\Ferry, or --home). "
+        "install, uninstall, start and stop need an administrator's command prompt.",
+    )
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    install = actions.add_parser(
+        "install",
+        help="register the service (automatic start at boot, restarted after a crash)",
+    )
+    install.add_argument(
+        "--account",
+        metavar="NAME",
+        help="run it as this Windows account (DOMAIN\\name or .\\name) instead of LocalSystem",
+    )
+    install.add_argument(
+        "--password-from-stdin",
+        action="store_true",
+        help="with --account: read the account's password from the first line of input",
+    )
+    install.add_argument("--start", action="store_true", help="start it once installed")
+    install.set_defaults(handler=run_install)
+    uninstall = actions.add_parser("uninstall", help="stop the service and remove it")
+    uninstall.set_defaults(handler=run_uninstall)
+    start = actions.add_parser("start", help="start the service and wait until it runs")
+    start.set_defaults(handler=run_start)
+    stop = actions.add_parser("stop", help="stop the service and wait until it has")
+    stop.set_defaults(handler=run_stop)
+    status = actions.add_parser(
+        "status",
+        help="not installed, stopped, starting, running or stopping "
+        "(exit 0 running, 3 stopped, 4 not installed, 5 in between)",
+    )
+    status.set_defaults(handler=run_status)
+    run = actions.add_parser(
+        "run", help="what Windows' service manager starts (not for typing: see `ferry run`)"
+    )
+    run.set_defaults(handler=run_hosted)
+    for action in (install, uninstall, start, stop, status, run):
+        # another service name: tests install theirs beside a real one
+        action.add_argument("--name", default=ws.SERVICE_NAME, help=argparse.SUPPRESS)
+
+
+def _on_windows() -> bool:
+    if sys.platform == "win32":
+        return True
+    print(NOT_WINDOWS, file=sys.stderr)
+    return False
+
+
+def _fail(message: str, code: int = EXIT_FAILED) -> int:
+    print(f"ferry service: {message}", file=sys.stderr)
+    return code
+
+
+def home_root(args: argparse.Namespace, environ: dict[str, str] | None = None) -> str:
+    """The home the service will run: ``--home`` (or FERRY_HOME) when given, else the
+    computer's own. Written into its command line, so the service never depends on the
+    environment the service manager gives it."""
+    env = dict(os.environ) if environ is None else environ
+    chosen = getattr(args, "home", None) or env.get(HOME_ENV)
+    if chosen:
+        return str(args.ferry_home.state_dir.parent)
+    return machine_root(env)
+
+
+def run_install(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    password = None
+    if args.password_from_stdin:
+        if not args.account:
+            return _fail("--password-from-stdin goes with --account NAME", EXIT_USAGE)
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        state = ws.query(args.name)
+        if state is not None:
+            return _fail(
+                f"the {args.name} service is already installed ({ws.state_word(state)}); "
+                "`ferry service uninstall` first to install it again"
+            )
+        root = home_root(args)
+        argv = ws.this_program_argv(root)
+        notes = ws.install(argv, name=args.name, account=args.account, password=password)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    for note in notes:
+        print(f"note: {note}")
+    print(f"The {args.name} service is installed: it starts at boot, with its home in {root}.")
+    print(f"  command line: {ws.command_line(argv)}")
+    if args.start:
+        return run_start(args)
+    return EXIT_OK
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    try:
+        ws.uninstall(args.name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    print(f"The {args.name} service is stopped and removed; its home and logs are kept.")
+    return EXIT_OK
+
+
+def run_start(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    try:
+        state = ws.start(args.name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    if state == ws.State.RUNNING:
+        print(f"The {args.name} service is running.")
+        return EXIT_OK
+    return _fail(
+        f"the {args.name} service is {ws.state_word(state)}: it could not sync. The Event "
+        f"Log (Application, source {args.name}) and Ferry's log in {_log_dir(args.name)} "
+        "say why."
+    )
+
+
+def _log_dir(name: str) -> str:
+    """The log folder of the home the installed service runs (its ``--home``)."""
+    try:
+        argv = ws.configured_argv(name)
+    except ws.ServiceError:
+        argv = None
+    root = ws.home_in(argv or [])
+    return str(FerryHome.machine().log_dir) if root is None else f"{root}\\logs"
+
+
+def run_stop(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    try:
+        state = ws.stop(args.name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    if state == ws.State.STOPPED:
+        print(f"The {args.name} service is stopped.")
+        return EXIT_OK
+    return _fail(f"the {args.name} service is still {ws.state_word(state)}")
+
+
+def run_status(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    try:
+        state = ws.query(args.name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    print(f"The {args.name} service is {ws.state_word(state)}.")
+    if state is not None:
+        print(f"  its log: {_log_dir(args.name)}")
+    return ws.status_exit_code(state)
+
+
+def run_hosted(args: argparse.Namespace) -> int:
+    """``service run``: the service manager started us. Its home is the one its command line
+    names (or the computer's own); the log goes there, as ``ferry run``'s does."""
+    if not _on_windows():
+        return EXIT_USAGE
+    home: FerryHome = args.ferry_home
+    if not (getattr(args, "home", None) or os.environ.get(HOME_ENV)):
+        home = FerryHome.machine()
+    try:
+        home.ensure()
+        setup_logging(home.log_dir)
+        ws.host(home)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    except OSError as error:
+        return _fail(f"cannot use the folder for Ferry's files: {error}")
+    return EXIT_OK
