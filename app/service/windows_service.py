@@ -19,7 +19,6 @@ service manager imports pywin32 inside its function, so this module imports anyw
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
 import threading
 import time
@@ -28,6 +27,7 @@ from enum import IntEnum
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from app.autostart import split_windows_command_line, windows_command_line
 from app.home import FerryHome
 
 log = logging.getLogger(__name__)
@@ -192,46 +192,9 @@ def service_argv(
 
 
 def command_line(argv: Sequence[str]) -> str:
-    """``argv`` quoted as Windows reads a command line (what the service manager stores)."""
-    return subprocess.list2cmdline(list(argv))
-
-
-def split_command_line(text: str) -> list[str]:
-    """A Windows command line as the program gets it (``CommandLineToArgvW``'s rules for
-    quotes and backslashes): the inverse of :func:`command_line`."""
-    args: list[str] = []
-    current: list[str] = []
-    started = quoted = False
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            run = len(text[i:]) - len(text[i:].lstrip("\\"))
-            i += run
-            if i < len(text) and text[i] == '"':
-                current.append("\\" * (run // 2))
-                if run % 2:  # an escaped quote
-                    current.append('"')
-                    i += 1
-            else:
-                current.append("\\" * run)
-            started = True
-        elif char == '"':
-            quoted = not quoted
-            started = True
-            i += 1
-        elif char in " \t" and not quoted:
-            if started:
-                args.append("".join(current))
-                current, started = [], False
-            i += 1
-        else:
-            current.append(char)
-            started = True
-            i += 1
-    if started:
-        args.append("".join(current))
-    return args
+    """``argv`` quoted as Windows reads a command line (what the service manager stores);
+    :func:`app.autostart.split_windows_command_line` reads it back."""
+    return windows_command_line(list(argv))
 
 
 def home_in(argv: Sequence[str]) -> str | None:
@@ -331,7 +294,8 @@ def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
             return None
         raise
     with handles:
-        return split_command_line(str(win32service.QueryServiceConfig(handles.service)[3]))
+        config = win32service.QueryServiceConfig(handles.service)
+        return split_windows_command_line(str(config[3]))
 
 
 def install(
