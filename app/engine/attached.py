@@ -9,7 +9,6 @@ run``, another user's tray app). Events arrive on a reader thread, as the engine
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -51,9 +50,7 @@ class AttachedEngine:
         self._connection: Connection | None = None
         self._reader: threading.Thread | None = None
         self._send_lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self._waiting: dict[int, tuple[threading.Event, list[Reply]]] = {}
-        self._waiting_lock = threading.Lock()
+        self._replies = channel.Replies()
         self._leaving = False
         self.welcome: Welcome | None = None
         self.error: str | None = None
@@ -96,24 +93,20 @@ class AttachedEngine:
 
     def send(self, command: Command) -> None:
         """A command, not waited on (what the tray's menu sends); safe from any thread."""
-        self._write(Request(id=next(self._ids), body=command))
+        try:
+            self._write(Request(id=0, body=command))
+        except ChannelError:
+            log.warning("ignored %s: the engine is gone", type(command).__name__)
 
     def request(self, body: RequestBody, timeout: float | None = None) -> Reply:
         """Ask and wait for the answer (never on a GUI thread): a pass may take minutes.
         :class:`ChannelError` ``lost`` when the engine goes away first."""
-        request_id = next(self._ids)
-        arrived = threading.Event()
-        box: list[Reply] = []
-        with self._waiting_lock:
-            self._waiting[request_id] = (arrived, box)
+        request_id = self._replies.open()
         try:
             self._write(Request(id=request_id, body=body))
-            if not arrived.wait(timeout) or not box:
-                raise ChannelError("lost")
-            return box[0]
-        finally:
-            with self._waiting_lock:
-                self._waiting.pop(request_id, None)
+        except ChannelError:
+            self._replies.fail_all()
+        return self._replies.wait(request_id, timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Let go of the engine; it goes on for whoever hosts it."""
@@ -142,7 +135,7 @@ class AttachedEngine:
             while True:
                 try:
                     message = HOST_SAYS.validate_json(connection.recv_bytes())
-                except (EOFError, OSError):
+                except (EOFError, OSError, TypeError):  # TypeError: closed by ``stop``
                     break
                 except ValidationError:
                     log.warning("the engine said something this Ferry does not understand")
@@ -156,24 +149,15 @@ class AttachedEngine:
         finally:
             with contextlib.suppress(OSError):
                 connection.close()
-            with self._waiting_lock:
-                for arrived, _ in self._waiting.values():
-                    arrived.set()  # no answer will come: ``request`` says the engine is gone
+            self._replies.fail_all()  # no answer will come: ``request`` says it is gone
             if not self._leaving:
                 log.warning("the engine this face was attached to went away")
                 self.error = describe(ChannelError("lost"))
                 self._on_event(StateChanged(state=EngineState.STOPPED, detail=self.error))
 
     def _deliver(self, reply: Reply) -> None:
-        with self._waiting_lock:
-            waiting = self._waiting.get(reply.id)
-        if waiting is None:
-            if reply.failure is not None or reply.error is not None:
-                log.warning("a command to the engine failed: %s", reply.error or reply.failure)
-            return
-        arrived, box = waiting
-        box.append(reply)
-        arrived.set()
+        if not self._replies.deliver(reply) and (reply.failure or reply.error):
+            log.warning("a command to the engine failed: %s", reply.error or reply.failure)
 
 
 def attach(

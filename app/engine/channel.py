@@ -31,6 +31,7 @@ import secrets
 import stat
 import sys
 import tempfile
+import threading
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -306,3 +307,46 @@ FACE_SAYS: TypeAdapter[Hello | Request] = TypeAdapter(
 HOST_SAYS: TypeAdapter[Welcome | Refused | Reply | Event] = TypeAdapter(
     Annotated[Welcome | Refused | Reply | Event, Field(discriminator="type")]
 )
+
+
+class Replies:
+    """Requests waiting for their reply, matched by id: a face's, and the desktop app's over
+    its engine process's pipe. ``wait`` blocks (never on a GUI thread)."""
+
+    def __init__(self) -> None:
+        self._next = 0
+        self._waiting: dict[int, tuple[threading.Event, list[Reply]]] = {}
+        self._lock = threading.Lock()
+
+    def open(self) -> int:
+        with self._lock:
+            self._next += 1
+            self._waiting[self._next] = (threading.Event(), [])
+            return self._next
+
+    def wait(self, request_id: int, timeout: float | None = None) -> Reply:
+        """The reply; :class:`ChannelError` ``lost`` when the engine went away first."""
+        with self._lock:
+            arrived, box = self._waiting[request_id]
+        try:
+            if not arrived.wait(timeout) or not box:
+                raise ChannelError("lost")
+            return box[0]
+        finally:
+            with self._lock:
+                self._waiting.pop(request_id, None)
+
+    def deliver(self, reply: Reply) -> bool:
+        """False when nobody waits for it (a command sent without waiting)."""
+        with self._lock:
+            waiting = self._waiting.get(reply.id)
+        if waiting is None:
+            return False
+        waiting[1].append(reply)
+        waiting[0].set()
+        return True
+
+    def fail_all(self) -> None:
+        with self._lock:
+            for arrived, _ in self._waiting.values():
+                arrived.set()

@@ -16,14 +16,16 @@ import logging.handlers
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.auth.account import load_login
 from app.auth.secret_store import SecretStore
-from app.engine.messages import COMMANDS, Event, Stop
-from app.engine.thread import EngineThread
+from app.engine.channel import Reply, Request
+from app.engine.engine import EngineError
+from app.engine.host import EngineHost, HostKind
+from app.engine.messages import Command, Event, Stop
 from app.home import FerryHome
 from app.logs import BACKUP_COUNT, FORMAT, MAX_BYTES, RotatingLogHandler, ScrubbingFormatter
 from app.os_specific import lower_own_priority
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 
 CHILD_LOG_FILE_NAME = "engine.log"
 POLL_S = 0.5
+#: What the app says down the pipe after the setup: commands, and requests it waits on.
+PARENT_SAYS: TypeAdapter[Command | Request] = TypeAdapter(
+    Annotated[Command | Request, Field(discriminator="type")]
+)
 
 
 class ChildSetup(BaseModel):
@@ -127,7 +133,7 @@ def child_main(home: FerryHome, connection: Connection) -> None:
     lower_own_priority()  # before the engine's threads start, so that they inherit it
     lock = threading.Lock()
 
-    def emit(event: Event | SecretSaved) -> None:
+    def emit(event: Event | SecretSaved | Reply) -> None:
         data = event.model_dump_json().encode()
         # the parent gone: the command loop sees it and stops the engine
         with lock, contextlib.suppress(OSError, ValueError):
@@ -136,25 +142,34 @@ def child_main(home: FerryHome, connection: Connection) -> None:
     secrets = None
     if setup.refresh_token is not None:
         secrets = _memory_store(home, setup.refresh_token, emit)
-    engine = EngineThread(home, emit, secrets=secrets, long_poll_s=setup.long_poll_s)
+    host = EngineHost(
+        home, host=HostKind.DESKTOP, secrets=secrets, on_event=emit, long_poll_s=setup.long_poll_s
+    )
     log.info("engine process started")
     # The child may wait: commands sent meanwhile wait in the pipe instead of being dropped.
-    engine.start(wait=True)
     try:
-        while engine.running:
+        host.start()
+    except EngineError:  # the app was told (a Stopped state with the reason)
+        connection.close()
+        return
+    try:
+        while host.running:
             try:
                 if not connection.poll(POLL_S):
                     continue
-                command = COMMANDS.validate_json(connection.recv_bytes())
+                message = PARENT_SAYS.validate_json(connection.recv_bytes())
             except (EOFError, OSError):
                 log.info("the app is gone: stopping the engine")
                 break
-            if isinstance(command, Stop):
+            if isinstance(message, Stop):
                 break
-            engine.send(command)
+            if isinstance(message, Request):
+                host.request(message).add_done_callback(lambda done: emit(done.result()))
+            else:
+                host.send(message)
     finally:
-        engine.stop()
-        if engine.running:
+        host.stop()
+        if host.running:
             log.warning("the engine did not stop in time")
         log.info("engine process ends")
         connection.close()

@@ -169,9 +169,21 @@ class EngineHost:
     def send(self, command: Command) -> None:
         self._engine.send(command)
 
-    def request(self, body: RequestBody) -> concurrent.futures.Future[Reply]:
-        """Run a request on the engine's loop; the future holds its reply (id 0)."""
-        return self._engine.submit(lambda engine: _answer(engine, 0, body))
+    def request(self, request: Request) -> concurrent.futures.Future[Reply]:
+        """Run a request on the engine's loop; the future holds its reply (the engine
+        stopped under it: a reply that says so)."""
+        answered: concurrent.futures.Future[Reply] = concurrent.futures.Future()
+        future = self._engine.submit(lambda engine: _answer(engine, request.id, request.body))
+
+        def done(finished: concurrent.futures.Future[Reply]) -> None:
+            try:
+                reply = finished.result()
+            except BaseException as error:  # the engine stopped under it
+                reply = Reply(id=request.id, error=str(error) or type(error).__name__)
+            answered.set_result(reply)
+
+        future.add_done_callback(done)
+        return answered
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the engine; attached faces see it stop, then lose the channel."""
@@ -263,16 +275,9 @@ class EngineHost:
             log.info("a face left (%s)", hello.face)
 
     def _dispatch(self, face: _Face, request: Request) -> None:
-        future = self._engine.submit(lambda engine: _answer(engine, request.id, request.body))
-
-        def done(finished: concurrent.futures.Future[Reply]) -> None:
-            try:
-                reply = finished.result()
-            except BaseException as error:  # the engine stopped under it
-                reply = Reply(id=request.id, error=str(error) or type(error).__name__)
-            face.put(reply.model_dump_json().encode())
-
-        future.add_done_callback(done)
+        self.request(request).add_done_callback(
+            lambda answered: face.put(answered.result().model_dump_json().encode())
+        )
 
     def _close_channel(self) -> None:
         self._closing = True

@@ -22,8 +22,10 @@ from pydantic import ValidationError
 
 from app.auth.account import load_login
 from app.auth.secret_store import SecretStore
+from app.engine.channel import HOST_SAYS, Refused, Replies, Reply, Request, Welcome
 from app.engine.child import ChildSetup, SecretSaved, child_main
-from app.engine.messages import EVENTS, Command, EngineState, Event, StateChanged, Stop
+from app.engine.host import RequestBody
+from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
 from app.home import FerryHome
 
 log = logging.getLogger(__name__)
@@ -51,6 +53,7 @@ class EngineProcess:
         self._reader: threading.Thread | None = None
         self._send_lock = threading.Lock()
         self._ready = threading.Event()
+        self._replies = Replies()
         self._stopping = False
         self._stopped_seen = False
         self.error: str | None = None
@@ -94,6 +97,16 @@ class EngineProcess:
             log.warning("ignored %s: the engine is not running", type(command).__name__)
             return
         self._write(command.model_dump_json().encode())
+
+    def request(self, body: RequestBody, timeout: float | None = None) -> Reply:
+        """Ask the engine and wait for its answer (never on the GUI thread), as a face asks
+        over the channel; :class:`ChannelError` ``lost`` when the engine goes away first."""
+        request_id = self._replies.open()
+        if not self.running:
+            self._replies.fail_all()
+        else:
+            self._write(Request(id=request_id, body=body).model_dump_json().encode())
+        return self._replies.wait(request_id, timeout)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Ask the engine to stop and wait for the child; end it if it does not stop in time."""
@@ -152,9 +165,14 @@ class EngineProcess:
                 except (EOFError, OSError):
                     break
                 try:
-                    event = EVENTS.validate_json(data)
+                    event = HOST_SAYS.validate_json(data)
                 except ValidationError:
                     self._keep_secret(SecretSaved.model_validate_json(data))
+                    continue
+                if isinstance(event, Reply):
+                    self._replies.deliver(event)
+                    continue
+                if isinstance(event, Welcome | Refused):  # pragma: no cover - the channel's
                     continue
                 if isinstance(event, StateChanged):
                     self._ready.set()
@@ -166,6 +184,7 @@ class EngineProcess:
             log.exception("the engine's events could not be read")
         finally:
             connection.close()
+            self._replies.fail_all()
             if not self._stopped_seen and not self._stopping:
                 log.error("the engine process ended unexpectedly")
                 self.error = UNEXPECTED_EXIT

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -36,6 +37,9 @@ from app.autostart import command_for_this_app
 from app.core.failures import Failure, describe
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
+from app.engine import attached
+from app.engine.attached import AttachedEngine
+from app.engine.channel import ChannelError, DocumentsQuery, RunsQuery
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
 from app.engine.messages import (
     ClientsLoaded,
@@ -94,7 +98,8 @@ class FerryApp(QObject):
         self.wizard: SetupWizard | None = None
         self._main_view: QWidget | None = None
         self.sandbox: LocalSandbox | None = None
-        self.engine: EngineProcess | None = None
+        #: Our own engine process, or the engine a service or ``ferry run`` hosts.
+        self.engine: EngineProcess | AttachedEngine | None = None
         self.background = Background(self)
         self.bridge = EngineBridge(self)
         self.tray = TrayController(self)
@@ -157,8 +162,8 @@ class FerryApp(QObject):
         self.instance.claim()
         self.tray.show()
         self.window.show()
-        self._load_history()
         if self.demo_requested:
+            self._load_history(None)
             self.window.show_message(self.tr("Starting the sandbox platform…"))
             self.background.run(
                 lambda: start_demo(self.home, seed_documents=12, trickle_s=5.0),
@@ -169,10 +174,57 @@ class FerryApp(QObject):
         else:
             login = load_login(self.home.settings_dir)
             if login is None:
+                self._load_history(None)
                 self._show_wizard()
             else:
-                self._start_logged_in(login)
+                self._find_engine(login)
         return True
+
+    # -- an engine that already runs -----------------------------------------------------------
+
+    def _find_engine(self, login: StoredLogin) -> None:
+        """Attach to the engine the Ferry service or ``ferry run`` hosts for this home, if one
+        runs; else start our own. Connecting is I/O: never on the GUI thread."""
+        home, post = self.home, self.bridge.post
+
+        def find() -> AttachedEngine | None:
+            return attached.attach(home, post, face="tray")
+
+        self.background.run(
+            find,
+            lambda engine: self._found(engine, login),
+            self._not_attached,
+            name="ferry-attach",
+            discard=_detach_later,
+        )
+
+    def _found(self, engine: AttachedEngine | None, login: StoredLogin) -> None:
+        if engine is None:
+            self._load_history(None)
+            self._start_logged_in(login)
+            return
+        welcome = engine.welcome
+        log.info("attached to the engine %s hosts", welcome.host if welcome else "?")
+        self.engine = engine
+        self.login = login
+        self.window.show_who(login.who, login.office_name)
+        settings = self._show_settings()
+        self._proxy = settings.proxy if settings is not None else None
+        self._load_history(engine)
+        if self.tray.available:
+            self.window.hide()
+
+    def _not_attached(self, error: BaseException) -> None:
+        """An engine runs that this app may not use: say why; starting a second one for the
+        same home would only be refused."""
+        words = (
+            attached.describe(error, self.language)
+            if isinstance(error, ChannelError)
+            else str(error)
+        )
+        log.error("could not attach to the running engine: %s", words)
+        self.window.show_message(words)
+        self._warn(self.tr("Ferry could not start syncing"), words)
 
     # -- first run -----------------------------------------------------------------------------
 
@@ -235,30 +287,22 @@ class FerryApp(QObject):
         self._warn(self.tr("The sandbox platform of this computer could not start"), str(error))
         self._start_engine(None)  # it says Offline and keeps trying, as with any platform
 
-    def _load_history(self) -> None:
+    def _load_history(self, engine: AttachedEngine | None) -> None:
+        """The documents and runs so far: from the engine we are attached to (its database
+        may not even be readable by this account), else from the state file."""
         path = self.home.state_dir / STATE_FILE
 
         def read() -> tuple[list[dict[str, Any]], list[RunRow]]:
+            if engine is not None:
+                documents = engine.request(DocumentsQuery()).result or []
+                runs = engine.request(RunsQuery(limit=200)).result or []
+                return documents, [_run_row(run) for run in runs]
             if not path.exists():
                 return [], []
             store = StateStore(path)
             try:
                 documents = store.documents()
-                runs = [
-                    RunRow(
-                        r.id,
-                        r.kind,
-                        r.started,
-                        r.finished,
-                        r.documents,
-                        r.delivered,
-                        r.failed,
-                        r.message,
-                        dict(r.moved),
-                        tuple(Failure.from_json(item) for item in r.failures),
-                    )
-                    for r in store.runs(200)
-                ]
+                runs = [_run_row(dataclasses.asdict(r)) for r in store.runs(200)]
             finally:
                 store.close()
             return documents, runs
@@ -654,6 +698,10 @@ class FerryApp(QObject):
             self._restart_engine()
 
     def _restart_engine(self) -> None:
+        if isinstance(self.engine, AttachedEngine):
+            # not ours to restart: a new proxy applies when its host starts it again
+            log.info("settings changed; the attached engine applies them when restarted")
+            return
         engine, self.engine = self.engine, None
         secrets = self.demo.secrets if self.demo is not None else None
         if engine is None:
@@ -765,3 +813,25 @@ async def _until_quit(app: QApplication) -> None:
     done = asyncio.Event()
     app.aboutToQuit.connect(done.set)
     await done.wait()
+
+
+def _run_row(run: dict[str, Any]) -> RunRow:
+    """A run as the state keeps it (``StateStore.runs``, or the same over the channel)."""
+    return RunRow(
+        run["id"],
+        run["kind"],
+        run["started"],
+        run["finished"],
+        run["documents"],
+        run["delivered"],
+        run["failed"],
+        run["message"],
+        dict(run.get("moved") or {}),
+        tuple(Failure.from_json(item) for item in run.get("failures") or []),
+    )
+
+
+def _detach_later(engine: AttachedEngine | None) -> None:
+    """An attach that finished after the app closed: let the engine go."""
+    if engine is not None:
+        engine.stop()
