@@ -321,6 +321,23 @@ def test_a_file_that_does_not_decrypt_here_means_a_new_login(
 
 
 @only_on_windows
+def test_a_folder_gone_is_never_made_again_by_a_write(
+    tmp_path: Path, security: TableSecurity
+) -> None:
+    """Between the check and the write the folder may go (an administrator's clean-up, a
+    squatted parent folder): made again by the write, it would inherit its parent's
+    permissions, readable by Users under %ProgramData%. (Under Wine the table still vouches
+    for the folder, so this is the write itself refusing.)"""
+    folder = tmp_path / "secrets"
+    backend = _store(folder, security)
+    folder.rmdir()
+    with pytest.raises(keyring.errors.KeyringError) as raised:
+        backend.set_password(SERVICE, "one", "the-secret-value")
+    assert "the-secret-value" not in str(raised.value)
+    assert not folder.exists()
+
+
+@only_on_windows
 def test_the_folder_lists_exactly_system_and_administrators(
     tmp_path: Path, security: TableSecurity
 ) -> None:

@@ -17,7 +17,7 @@ default under ``%ProgramData%\\Ferry``), and two things protect it:
   (it is in this file), but another program using machine-scope DPAPI cannot decrypt Ferry's
   files by accident, and a file moved to another secret's name does not decrypt.
 
-Each file is replaced atomically (:mod:`app.atomic_files`); :class:`app.auth.secret_store.
+Each file is replaced atomically (as :mod:`app.atomic_files` does); :class:`app.auth.secret_store.
 SecretStore` on top of this backend already writes a new secret under a new name before it
 points at it, so a crash never leaves a torn login. Secrets never appear in a log or an
 exception message: errors name the folder, the file and what the system said.
@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,7 +47,7 @@ import keyring.backend
 import keyring.errors
 from keyring.compat import properties
 
-from app.atomic_files import write_text_atomic
+from app.atomic_files import replace_when_free
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +247,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
                 f"Windows could not encrypt Ferry's login: {_reason(error)}"
             ) from None
         try:
-            write_text_atomic(path, encode_record(blob))
+            _write_atomic(path, encode_record(blob))
         except OSError as error:
             raise keyring.errors.PasswordSetError(
                 f"Ferry cannot write its login file {path}: {_reason(error)}"
@@ -310,6 +313,24 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
 
     def _path(self, service: str, username: str) -> Path:
         return self.folder / secret_file_name(service, username)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` as :func:`app.atomic_files.write_text_atomic` does
+    (temporary file in the same folder, fsync, rename), except that a missing folder is an
+    error: made again by ``mkdir`` it would inherit ``%ProgramData%``'s permissions, and the
+    folder can disappear between the check and the write."""
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="ascii", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        replace_when_free(Path(temporary), path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        raise
 
 
 def _winerror(error: BaseException) -> int | None:
