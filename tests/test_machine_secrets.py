@@ -132,6 +132,21 @@ def test_the_entropy_is_ferrys_and_bound_to_the_name() -> None:
     assert entropy_for("a", "b\0c") != entropy_for("a\0b", "c")
 
 
+def test_errors_say_what_the_system_said_and_who_may_open_the_folder() -> None:
+    """pywintypes.error carries (code, function, text); OSError its strerror."""
+    folder = Path("C:/ProgramData/Ferry/secrets")
+    denied = machine_secrets._no_access(folder, Exception(5, "GetNamedSecurityInfo", "Denied."))
+    assert "Only an administrator" in str(denied) and "secrets" in str(denied)
+    assert "Only an administrator" in str(machine_secrets._no_access(folder, PermissionError()))
+    gone = machine_secrets._no_access(
+        folder, Exception(2, "GetNamedSecurityInfo", "The system cannot find the file.")
+    )
+    assert str(gone).endswith("secrets: The system cannot find the file.")
+    assert machine_secrets._reason(OSError(28, "No space left on device")) == (
+        "No space left on device"
+    )
+
+
 def test_keyring_never_picks_it_by_itself() -> None:
     assert not MachineSecretsKeyring.viable
     assert MachineSecretsKeyring not in set(keyring.backend.KeyringBackend.get_viable_backends())

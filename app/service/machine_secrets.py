@@ -213,14 +213,12 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
         self.check()
         path = self._path(service, username)
         try:
-            text = path.read_text(encoding="ascii")
+            raw = path.read_bytes()
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError) as error:
-            raise MachineSecretsError(
-                f"Ferry cannot read its login file {path}: {_reason(error)}"
-            ) from None
-        blob = decode_record(text)
+        except OSError as error:
+            raise _no_access(path, error) from None
+        blob = decode_record(raw.decode("ascii", errors="replace"))
         secret = None if blob is None else unprotect(blob, entropy_for(service, username))
         if secret is None:
             # Not an error the caller can act on: a new login replaces it. Raising would
@@ -273,9 +271,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
         try:
             descriptor = self._security.read(self.folder)
         except Exception as error:  # pywintypes.error: the folder was removed, or no access
-            raise MachineSecretsError(
-                f"Ferry cannot read the permissions of {self.folder}: {_reason(error)}"
-            ) from None
+            raise _no_access(self.folder, error) from None
         who = outsiders(describe(descriptor))
         if who:
             raise MachineSecretsError(refusal(self.folder, who))
@@ -313,6 +309,16 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
 
     def _path(self, service: str, username: str) -> Path:
         return self.folder / secret_file_name(service, username)
+
+
+def _no_access(path: Path, error: BaseException) -> MachineSecretsError:
+    """Why ``path`` cannot be read; for "access denied", who can."""
+    if _winerror(error) == _ERROR_ACCESS_DENIED or isinstance(error, PermissionError):
+        return MachineSecretsError(
+            f"Only an administrator (in a command prompt run as administrator) or the Ferry "
+            f"service itself can open {path}, where the service keeps its login."
+        )
+    return MachineSecretsError(f"Ferry cannot read {path}: {_reason(error)}")
 
 
 def _write_atomic(path: Path, text: str) -> None:
