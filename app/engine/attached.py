@@ -22,6 +22,7 @@ from app.engine import channel
 from app.engine.channel import (
     HOST_SAYS,
     PROTOCOL,
+    Bye,
     ChannelError,
     DocumentsQuery,
     Hello,
@@ -112,11 +113,14 @@ class AttachedEngine:
         """Let go of the engine; it goes on for whoever hosts it."""
         self._leaving = True
         connection = self._connection
-        if connection is not None:
-            with contextlib.suppress(OSError):
-                connection.close()
+        if connection is None:
+            return
+        with self._send_lock, contextlib.suppress(OSError, ValueError):
+            connection.send_bytes(Bye().model_dump_json().encode())
         if self._reader is not None and self._reader is not threading.current_thread():
-            self._reader.join(timeout)
+            self._reader.join(timeout)  # the engine hangs up; the reader ends
+        with contextlib.suppress(OSError):
+            connection.close()
 
     def _write(self, request: Request) -> None:
         connection = self._connection

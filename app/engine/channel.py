@@ -28,6 +28,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import socket
 import stat
 import sys
 import tempfile
@@ -180,6 +181,19 @@ def prove_face(connection: Connection, key: bytes) -> None:
         raise ChannelError("not_allowed")
 
 
+def hang_up(connection: Connection) -> None:
+    """Close ``connection`` so that a thread blocked reading it wakes up too: on a Unix socket
+    closing alone does not wake it; shutting the socket down does."""
+    if not _WINDOWS:
+        with contextlib.suppress(OSError, ValueError):
+            duplicate = socket.socket(fileno=os.dup(connection.fileno()))
+            with contextlib.suppress(OSError):
+                duplicate.shutdown(socket.SHUT_RDWR)
+            duplicate.close()
+    with contextlib.suppress(OSError):
+        connection.close()
+
+
 # -- opening ----------------------------------------------------------------------------------
 
 
@@ -233,6 +247,13 @@ class Hello(_Message):
     protocol: int
     version: str
     face: str
+
+
+class Bye(_Message):
+    """A face leaving: the engine hangs up, which ends the face's reader (closing a
+    connection under a thread blocked reading it does not wake that thread everywhere)."""
+
+    type: Literal["bye"] = "bye"
 
 
 class Welcome(_Message):
@@ -300,8 +321,8 @@ class PassSummary(_Message):
     moved: dict[str, int] = Field(default_factory=dict)
 
 
-FACE_SAYS: TypeAdapter[Hello | Request] = TypeAdapter(
-    Annotated[Hello | Request, Field(discriminator="type")]
+FACE_SAYS: TypeAdapter[Hello | Request | Bye] = TypeAdapter(
+    Annotated[Hello | Request | Bye, Field(discriminator="type")]
 )
 #: What the engine says: the answer to Hello, replies, and every event.
 HOST_SAYS: TypeAdapter[Welcome | Refused | Reply | Event] = TypeAdapter(

@@ -34,6 +34,7 @@ from app.engine import channel
 from app.engine.channel import (
     FACE_SAYS,
     PROTOCOL,
+    Bye,
     DocumentsQuery,
     Hello,
     PassRequest,
@@ -100,8 +101,7 @@ class _Face:
         self.gone.set()
         with contextlib.suppress(queue.Full):
             self.outbox.put_nowait(None)
-        with contextlib.suppress(OSError):
-            self.connection.close()
+        channel.hang_up(self.connection)
 
     def _write(self) -> None:
         while not self.gone.is_set():
@@ -155,6 +155,11 @@ class EngineHost:
         if self._engine.error is not None or not self._engine.running:
             self._engine.stop()
             raise EngineError(self._engine.error or "the engine did not start")
+        self.open_channel()
+
+    def open_channel(self) -> None:
+        """Let faces attach: only once the engine holds the home's lock (a socket file left
+        by a killed engine is then known to be stale)."""
         try:
             self._key = channel.make_key(self.home)
             self._listener = channel.listen(self.home)
@@ -266,6 +271,8 @@ class EngineHost:
                 message = FACE_SAYS.validate_json(connection.recv_bytes())
                 if isinstance(message, Request):
                     self._dispatch(face, message)
+                elif isinstance(message, Bye):
+                    break
         except (EOFError, OSError):
             pass
         except ValidationError:

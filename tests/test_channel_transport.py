@@ -1,0 +1,72 @@
+"""The channel's transport on each OS's own kind of pipe: a Unix socket here, a named pipe on
+the Windows CPython under Wine. A face attaches to a host whose engine is not running (the
+transport, the handshake and the versioned hello need no platform): it is welcomed, its request
+is answered with the engine's absence, and a face with the wrong secret is refused."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.engine import attached, channel
+from app.engine.channel import PROTOCOL, ChannelError, DocumentsQuery
+from app.engine.host import EngineHost, HostKind
+from app.home import FerryHome
+
+pytestmark = pytest.mark.windows
+
+
+@pytest.fixture
+def host(tmp_path: Path) -> Iterator[EngineHost]:
+    home = FerryHome.under(tmp_path / "home").ensure()
+    hosting = EngineHost(home, host=HostKind.SERVICE)
+    hosting.open_channel()
+    try:
+        yield hosting
+    finally:
+        hosting.stop(timeout=5)
+
+
+def test_the_address_is_this_os_s_kind_of_pipe(host: EngineHost) -> None:
+    where = channel.address(host.home)
+    if sys.platform == "win32":
+        assert where.startswith("\\\\.\\pipe\\ferry-engine-")
+    else:
+        assert where.endswith(".sock")
+
+
+def test_a_face_is_welcomed_and_its_request_answered(host: EngineHost) -> None:
+    face = attached.attach(host.home, face="transport-test")
+    assert face is not None and face.welcome is not None
+    try:
+        assert face.welcome.protocol == PROTOCOL and face.welcome.host == "service"
+        reply = face.request(DocumentsQuery(), timeout=10)
+        assert reply.error == "the engine is not running"
+        assert host.faces == 1
+    finally:
+        face.stop()
+
+
+def test_a_face_with_the_wrong_secret_is_refused(host: EngineHost) -> None:
+    key = host.home.state_dir / channel.KEY_FILE
+    real = key.read_text()
+    key.write_text("f" * 64)
+    try:
+        with pytest.raises(ChannelError) as refused:
+            attached.attach(host.home, face="intruder")
+        assert refused.value.code == "not_allowed"
+    finally:
+        key.write_text(real)
+    face = attached.attach(host.home, face="transport-test")
+    assert face is not None
+    face.stop()
+
+
+def test_no_host_means_no_engine(tmp_path: Path) -> None:
+    home = FerryHome.under(tmp_path / "empty").ensure()
+    assert attached.attach(home, face="x") is None
+    channel.make_key(home)  # a secret left by an engine that is gone
+    assert attached.attach(home, face="x") is None
