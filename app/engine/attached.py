@@ -13,6 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -25,6 +26,7 @@ from app.engine.channel import (
     Bye,
     ChannelError,
     DocumentsQuery,
+    FolderQuery,
     Hello,
     PassRequest,
     Refused,
@@ -35,10 +37,11 @@ from app.engine.channel import (
 )
 from app.engine.messages import Command, EngineState, Event, StateChanged
 from app.home import FerryHome
+from app.os_specific import folder_writable
 
 log = logging.getLogger(__name__)
 
-RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest
+RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery
 
 
 class AttachedEngine:
@@ -108,6 +111,18 @@ class AttachedEngine:
         except ChannelError:
             self._replies.fail_all()
         return self._replies.wait(request_id, timeout)
+
+    def folder_problem(self, folder: Path) -> str | None:
+        """Why the engine cannot write in ``folder`` (None: it can), checked by the engine as
+        the account it writes with; this process's own check when the engine is gone."""
+        try:
+            reply = self.request(FolderQuery(path=str(folder)), timeout=60)
+        except ChannelError:
+            return folder_writable(folder)
+        if reply.error is not None or not isinstance(reply.result, dict):
+            return folder_writable(folder)
+        problem = reply.result.get("problem")
+        return str(problem) if problem else None
 
     def stop(self, timeout: float = 5.0) -> None:
         """Let go of the engine; it goes on for whoever hosts it."""

@@ -285,6 +285,14 @@ class RunsQuery(_Message):
     limit: int = 200
 
 
+class FolderQuery(_Message):
+    """Whether the engine can write in a folder: asked of the engine because it writes as its
+    own account (the service's), which may see other drives and rights than the person's."""
+
+    type: Literal["folder"] = "folder"
+    path: str
+
+
 class PassRequest(_Message):
     """One pass now, its summary as the reply (``ferry sync``, ``retry``, ``resend``)."""
 
@@ -296,7 +304,10 @@ class PassRequest(_Message):
 class Request(_Message):
     type: Literal["request"] = "request"
     id: int
-    body: Annotated[Command | DocumentsQuery | RunsQuery | PassRequest, Field(discriminator="type")]
+    body: Annotated[
+        Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery,
+        Field(discriminator="type"),
+    ]
 
 
 class Reply(_Message):

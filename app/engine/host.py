@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from enum import StrEnum
 from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -36,6 +37,7 @@ from app.engine.channel import (
     PROTOCOL,
     Bye,
     DocumentsQuery,
+    FolderQuery,
     Hello,
     PassRequest,
     PassSummary,
@@ -60,6 +62,7 @@ from app.engine.messages import (
 )
 from app.engine.thread import EngineThread
 from app.home import FerryHome
+from app.os_specific import folder_writable
 from app.platform.errors import PlatformError
 
 log = logging.getLogger(__name__)
@@ -76,7 +79,7 @@ class HostKind(StrEnum):
     SERVICE = "service"  # the Windows service
 
 
-RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest
+RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery
 
 
 class _Face:
@@ -323,6 +326,8 @@ async def _execute(engine: Engine, body: RequestBody) -> Any:
         return engine.store.documents(body.status)
     if isinstance(body, RunsQuery):
         return [dataclasses.asdict(run) for run in engine.store.runs(body.limit)]
+    if isinstance(body, FolderQuery):  # the disk (a share may take seconds): a file thread
+        return {"problem": await asyncio.to_thread(folder_writable, Path(body.path))}
     if isinstance(body, PassRequest):
         summary = await engine.request_pass(body.kind, new_destinations=body.new_destinations)
         return pass_summary(summary).model_dump(mode="json")

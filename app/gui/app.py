@@ -72,6 +72,7 @@ from app.gui.tray import TrayController
 from app.gui.wizard import SetupResult, SetupWizard, WizardOptions
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, for_stored_login
+from app.os_specific import folder_writable
 from app.regions import RegionsError
 from app.settings import Destination, Settings, SettingsError, load_settings
 
@@ -438,6 +439,12 @@ class FerryApp(QObject):
             existing_names={d.name for d in settings.destinations},
             destination=destination,
             language=self.language,
+            # the engine that will write checks the folder, as the account it writes with
+            folder_check=(
+                self.engine.folder_problem
+                if isinstance(self.engine, AttachedEngine)
+                else folder_writable
+            ),
             parent=self.window,
         )
         previous = destination.name if destination is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -129,14 +130,23 @@ class PreviewModel(QAbstractTableModel):
         return list(self._rows)
 
 
+#: Why a folder cannot be written (None: it can). Blocks: run on a worker thread.
+FolderCheck = Callable[[Path], str | None]
+
+
 class _WritableChecks(QObject):
-    """Runs folder checks on worker threads; answers arrive on the GUI thread."""
+    """Runs folder checks on worker threads; answers arrive on the GUI thread. The check is
+    the engine's own when one runs apart (a service writes as its own account)."""
 
     answered = Signal(str, str)  # folder, reason ("" when writable)
 
+    def __init__(self, parent: QObject, check: FolderCheck = folder_writable) -> None:
+        super().__init__(parent)
+        self._check = check
+
     def check(self, folder: str) -> None:
         def work() -> None:
-            reason = folder_writable(Path(folder))
+            reason = self._check(Path(folder))
             with contextlib.suppress(RuntimeError):  # the editor closed meanwhile: nobody to tell
                 self.answered.emit(folder, reason or "")
 
@@ -280,6 +290,7 @@ class DestinationEditor(QDialog):
         language: Language = FALLBACK,
         target: TargetOS | None = None,
         today: date | None = None,
+        folder_check: FolderCheck = folder_writable,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -293,7 +304,7 @@ class DestinationEditor(QDialog):
         self.target = target or running_target()
         self._today = today or date.today()
         self._writable: dict[str, str] = {}
-        self._checks = _WritableChecks(self)
+        self._checks = _WritableChecks(self, folder_check)
         self._checks.answered.connect(self._on_writable)
 
         self.name = QLineEdit(self)

@@ -338,3 +338,18 @@ def test_the_tray_app_attaches_and_closing_it_leaves_syncing_untouched(
     third = office.add(office.client, "other")  # type: ignore[attr-defined]
     _wait((office.root / "box" / third.files[0].name).is_file)
     assert (office.root / "box" / second.files[0].name).is_file()
+
+
+def test_the_engine_checks_a_folder_as_the_account_it_writes_with(
+    hosted: tuple[Office, EngineHost], read_only_folder: Path
+) -> None:
+    office, _ = hosted
+    face = attached.attach(office.home, face="editor")
+    assert face is not None
+    try:
+        assert face.folder_problem(office.root / "box" / "new") is None
+        problem = face.folder_problem(read_only_folder / "client")
+        assert problem is not None and str(read_only_folder) in problem
+    finally:
+        face.stop()
+    assert face.folder_problem(office.root) is None  # the engine gone: this process's check
