@@ -77,8 +77,7 @@ def test_a_refused_rename_changes_neither_the_settings_nor_the_state(ferry_home:
     with pytest.raises(SettingsRefused):
         change_settings_renaming(
             home,
-            "Winbooks",
-            "Archive",
+            {"Winbooks": "Archive"},
             lambda settings: rename_destination(settings, "Winbooks", "Archive"),
         )
     assert load_settings(home.settings_dir) == before
@@ -96,7 +95,7 @@ def test_old_records_under_the_new_name_give_way(ferry_home: Path) -> None:
     finally:
         store.close()
     change_settings_renaming(
-        home, "Winbooks", "Old", lambda s: rename_destination(s, "Winbooks", "Old")
+        home, {"Winbooks": "Old"}, lambda s: rename_destination(s, "Winbooks", "Old")
     )
     store = StateStore(home.state_dir / STATE_FILE)
     try:
@@ -112,6 +111,32 @@ def test_without_a_state_only_the_settings_change(ferry_home: Path) -> None:
     save_settings(
         home.settings_dir, Settings(destinations=[Destination(name="A", general_path="/a")])
     )
-    change_settings_renaming(home, "A", "B", lambda s: rename_destination(s, "A", "B"))
+    change_settings_renaming(home, {"A": "B"}, lambda s: rename_destination(s, "A", "B"))
     assert [d.name for d in load_settings(home.settings_dir).destinations] == ["B"]
     assert not (home.state_dir / STATE_FILE).exists()
+
+
+def test_names_that_swap_in_one_change_keep_each_one_s_history(ferry_home: Path) -> None:
+    """The wizard saves every rename at once: Winbooks becomes Archive and Archive becomes
+    Winbooks; each one's records follow it, none is lost or merged."""
+    home = _setup(ferry_home)
+
+    def swap(settings: Settings) -> Settings:
+        names = {"Winbooks": "Archive", "Archive": "Winbooks"}
+        return settings.model_copy(
+            update={
+                "destinations": [
+                    d.model_copy(update={"name": names[d.name]}) for d in settings.destinations
+                ]
+            }
+        )
+
+    change_settings_renaming(home, {"Winbooks": "Archive", "Archive": "Winbooks"}, swap)
+    assert _delivered(home, "Archive") == ["doc-1", "doc-2"]
+    assert _delivered(home, "Winbooks") == ["doc-1"]
+    store = StateStore(home.state_dir / STATE_FILE)
+    try:
+        paths = {row.destination: str(row.paths) for row in store.deliveries("doc-1")}
+    finally:
+        store.close()
+    assert "/srv/wb/INV-1.xml" in paths["Archive"] and "/srv/archive/" in paths["Winbooks"]

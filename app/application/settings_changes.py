@@ -407,32 +407,32 @@ def change_settings(
 
 def change_settings_renaming(
     home: FerryHome,
-    old: str,
-    new: str,
+    renames: Mapping[str, str],
     change: Callable[[Settings], Settings],
 ) -> Settings:
-    """:func:`change_settings` for a change that renames destination ``old`` to ``new`` (the
-    editor's *Save* under another name, ``destination rename``): the engine's record of what
-    it delivered there follows the name in the same step, so the renamed destination keeps
-    its history (what was picked up or moved is never written again) and nothing is
-    delivered twice.
+    """:func:`change_settings` for a change that renames destinations (``renames``: old name
+    to new; the editor's *Save* under another name, ``destination rename``, the wizard's
+    set-up after a logout): the engine's record of what it delivered there follows the name
+    in the same step, so a renamed destination keeps its history (what was picked up or moved
+    is never written again) and nothing is delivered twice.
 
     The state's transaction is held while the settings are written and rolled back when the
     change is refused or cannot be written. Without a state yet (nothing delivered), only the
-    settings change. An engine running in another process sees the new name at its next
+    settings change. An engine running in another process sees the new names at its next
     settings read; a delivery it finishes in between is recorded under the old name.
     """
     from app.engine.engine import STATE_FILE
     from app.engine.state import StateStore
 
     path = home.state_dir / STATE_FILE
-    if old == new or not path.exists():
+    renames = {old: new for old, new in renames.items() if old != new}
+    if not renames or not path.exists():
         return change_settings(home.settings_dir, change)
     store = StateStore(path)
     try:
-        with store.renaming_destination(old, new) as moved:
+        with store.renaming_destinations(renames) as moved:
             updated = change_settings(home.settings_dir, change)
-            log.info("destination %r renamed %r; %d deliveries follow it", old, new, moved)
+            log.info("destinations renamed %s; %d deliveries follow", renames, moved)
             return updated
     finally:
         store.close()

@@ -182,7 +182,7 @@ def _change(
     whose delivery records follow the name in the same step."""
     try:
         if renaming is not None:
-            settings_changes.change_settings_renaming(home, *renaming, change)
+            settings_changes.change_settings_renaming(home, dict([renaming]), change)
         else:
             settings_changes.change_settings(home.settings_dir, change)
     except settings_changes.SettingsRefused as refused:

@@ -23,7 +23,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -503,21 +503,31 @@ class StateStore:
         return [str(row["document_id"]) for row in rows]
 
     @contextlib.contextmanager
-    def renaming_destination(self, old: str, new: str) -> Iterator[int]:
-        """What Ferry delivered to destination ``old`` is recorded under ``new``, in a write
-        transaction held while the block runs (the settings write): both land or neither.
+    def renaming_destinations(self, renames: Mapping[str, str]) -> Iterator[int]:
+        """What Ferry delivered to each destination ``old`` is recorded under its ``new``
+        name (``renames``: old to new), in a write transaction held while the block runs (the
+        settings write): both land or neither.
 
         Deliveries are recorded by destination name, so without this a renamed destination
         would look empty: files the accounting software already took would count as never
         delivered there, and a catch-up would write them again. Rows a removed destination
-        once called ``new`` left behind give way to the renamed one's. Yields how many
+        once called ``new`` left behind give way to the renamed one's. Names may swap (the
+        wizard: A becomes B and B becomes A): each moves aside first. Yields how many
         deliveries moved.
         """
+        pairs = [(old, new) for old, new in renames.items() if old != new]
         with self._write() as db:
-            moved = db.execute(
-                "UPDATE OR REPLACE deliveries SET destination = ? WHERE destination = ?",
-                (new, old),
-            ).rowcount
+            for number, (old, _) in enumerate(pairs):
+                db.execute(
+                    "UPDATE deliveries SET destination = ? WHERE destination = ?",
+                    (f"\x00renaming-{number}", old),
+                )
+            moved = 0
+            for number, (_, new) in enumerate(pairs):
+                moved += db.execute(
+                    "UPDATE OR REPLACE deliveries SET destination = ? WHERE destination = ?",
+                    (new, f"\x00renaming-{number}"),
+                ).rowcount
             yield moved
 
     def mark_gone(self, deliveries: Sequence[tuple[str, str]], when: float) -> None:

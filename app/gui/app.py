@@ -464,7 +464,7 @@ class FerryApp(QObject):
 
             if previous is not None and previous != destination.name:
                 # what was delivered there follows the new name: never written twice
-                return change_settings_renaming(home, previous, destination.name, change)
+                return change_settings_renaming(home, {previous: destination.name}, change)
             return change_settings(home.settings_dir, change)
 
         def done(_settings: Settings) -> None:

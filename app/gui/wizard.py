@@ -126,6 +126,9 @@ class SetupWizard(QWidget):
         self._region: Region | None = None
         self.destinations: list[Destination] = []
         self._initial_links = list(initial.links) if initial is not None else []
+        #: Each destination kept from the earlier set-up, by its name then and its name now:
+        #: what Ferry delivered there follows a rename when the set-up is saved.
+        self._renames = {d.name: d.name for d in initial.destinations} if initial else {}
         self.editor: DestinationEditor | None = None
 
         self.country = CountryPage(self.regions, language, self)
@@ -424,6 +427,10 @@ class SetupWizard(QWidget):
         self._initial_links = list(draft.links)
         if previous is not None and previous != destination.name:
             self.links_page.links.rename_destination(previous, destination.name)
+            self._renames = {
+                first: destination.name if now == previous else now
+                for first, now in self._renames.items()
+            }
         self._set_destinations(list(draft.destinations))
 
     @Slot(str)
@@ -434,6 +441,7 @@ class SetupWizard(QWidget):
         except SettingsRefused as refused:
             log.warning("the wizard did not remove the destination: %s", refused)
             return
+        self._renames = {first: now for first, now in self._renames.items() if now != name}
         self._initial_links = list(draft.links)
         self._set_destinations(list(draft.destinations))
 
@@ -463,6 +471,7 @@ class SetupWizard(QWidget):
                 self.logged_in.login,
                 list(self.destinations),
                 self.links_page.links.links(),
+                dict(self._renames),
             )
         except Exception as error:
             log.error("the wizard could not save the settings: %s", error)

@@ -8,6 +8,7 @@ The wizard runs these coroutines on the GUI's own event loop (qasync); anything 
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -15,7 +16,11 @@ import httpx
 from PySide6.QtCore import QCoreApplication
 
 from app.api.models import Client
-from app.application.settings_changes import change_settings, replace_setup
+from app.application.settings_changes import (
+    change_settings,
+    change_settings_renaming,
+    replace_setup,
+)
 from app.auth.account import StoredLogin, save_login
 from app.auth.login import LoginTarget, Tokens
 from app.auth.loopback import LoginCancelled, LoginTimedOut
@@ -128,17 +133,24 @@ def save_setup(
     login: StoredLogin,
     destinations: list[Destination],
     links: list[ClientLink],
+    renames: Mapping[str, str] | None = None,
 ) -> Settings:
     """Write what the wizard set (blocking: run off the GUI thread): its destinations and
     links, with what was chosen before it ran (a proxy, the language, notifications: say after
     a logout) kept, or the defaults when the file could not be read. The login last, since a
     stored login is what tells the next start that Ferry is set up."""
     home.ensure()
-    settings = change_settings(
-        home.settings_dir,
-        lambda current: replace_setup(current, destinations, links),
-        replace_unreadable=True,
-    )
+    if renames and any(old != new for old, new in renames.items()):
+        # destinations kept from before the logout and renamed: their history follows
+        settings = change_settings_renaming(
+            home, renames, lambda current: replace_setup(current, destinations, links)
+        )
+    else:
+        settings = change_settings(
+            home.settings_dir,
+            lambda current: replace_setup(current, destinations, links),
+            replace_unreadable=True,
+        )
     save_login(home.settings_dir, login)
     return settings
 

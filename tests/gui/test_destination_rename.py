@@ -18,6 +18,8 @@ from app.api.models import Client
 from app.application.settings_changes import change_settings, remove_destination
 from app.auth.account import StoredLogin, load_login
 from app.core.language import Language
+from app.engine.engine import STATE_FILE
+from app.engine.state import StateStore
 from app.gui.app import FerryApp
 from app.gui.destination_editor import DestinationEditor
 from app.gui.wizard import SetupResult, SetupWizard
@@ -189,6 +191,11 @@ def test_a_rename_in_the_wizard_keeps_the_links(
     home = FerryHome.under(tmp_path / "home").ensure()
     kept = _settings(tmp_path / "out")  # kept from an earlier set-up, say before a logout
     save_settings(home.settings_dir, kept)
+    store = StateStore(home.state_dir / STATE_FILE)  # what Ferry delivered before the logout
+    try:
+        store.record_delivered("doc-1", "Winbooks", [str(tmp_path / "out" / "wb" / "INV-1.xml")])
+    finally:
+        store.close()
     wizard = SetupWizard(home, language=Language.EN, initial=kept)
     qtbot.addWidget(wizard)
     wizard.show()
@@ -236,6 +243,11 @@ def test_a_rename_in_the_wizard_keeps_the_links(
     }
     assert stored.link("c1").since == SINCE  # type: ignore[union-attr]
     assert stored.proxy.mode is ProxyMode.NONE
+    store = StateStore(home.state_dir / STATE_FILE)  # its history followed the rename
+    try:
+        assert [row.destination for row in store.deliveries("doc-1")] == ["Winbooks 2026"]
+    finally:
+        store.close()
 
 
 def test_removing_in_the_wizard_takes_its_links_along(qtbot: QtBot, tmp_path: Path) -> None:
