@@ -289,26 +289,51 @@ def lock_exclusively(path: Path) -> object:
     return handle
 
 
-def mapped_drive_target(path: str) -> str | None:
-    """For a path on a mapped network drive (``Z:\\...``), the UNC path behind it.
+def drive_a_service_cannot_see(path: str) -> str | None:
+    """For a path on a drive that a Windows service does not see, the path to write instead:
+    a mapped network drive's UNC path (``\\\\server\\share\\...``), a ``subst`` drive's
+    real folder. None for anything else, and always on other OSes.
 
-    A Windows service (Ferry on a server) does not see the drives a user mapped, so such a path
-    must be written as ``\\\\server\\share\\...``. Returns None for anything else, and always on
-    other OSes.
+    Drive letters are per logon session: those a user mapped or substituted exist only in
+    that user's session, never in the service's (Session 0). Ask this in the user's session,
+    where the drive is known.
     """
     if not WINDOWS or len(path) < 2 or path[1] != ":":  # pragma: no cover - Windows only below
         return None
     import ctypes.wintypes  # pragma: no cover
 
-    drive = path[:2]  # pragma: no cover
+    drive = path[:2].upper()  # pragma: no cover
     windll = ctypes.windll  # type: ignore[attr-defined]  # pragma: no cover
-    if windll.kernel32.GetDriveTypeW(drive + "\\") != 4:  # DRIVE_REMOTE  # pragma: no cover
+    if windll.kernel32.GetDriveTypeW(drive + "\\") == _DRIVE_REMOTE:  # pragma: no cover
+        size = ctypes.wintypes.DWORD(1024)
+        buffer = ctypes.create_unicode_buffer(size.value)
+        if windll.mpr.WNetGetConnectionW(drive, buffer, ctypes.byref(size)) != 0:
+            return None  # a network drive Windows cannot name: the folder check says more
+        return buffer.value + path[2:]
+    buffer = ctypes.create_unicode_buffer(1024)  # pragma: no cover
+    if not windll.kernel32.QueryDosDeviceW(drive, buffer, 1024):  # pragma: no cover
         return None
-    size = ctypes.wintypes.DWORD(1024)  # pragma: no cover
-    buffer = ctypes.create_unicode_buffer(size.value)  # pragma: no cover
-    if windll.mpr.WNetGetConnectionW(drive, buffer, ctypes.byref(size)) != 0:  # pragma: no cover
-        return "\\\\server\\share"
-    return buffer.value + path[2:]  # pragma: no cover
+    return subst_target(buffer.value, path)  # pragma: no cover
+
+
+_DRIVE_REMOTE = 4
+
+
+def subst_target(device: str, path: str) -> str | None:
+    """``path`` on a ``subst`` drive written on the folder behind it, from what
+    ``QueryDosDeviceW`` says the drive is (``\\??\\D:\\Data``); None for a real drive
+    (``\\Device\\HarddiskVolume3``) or anything else."""
+    import ntpath
+
+    if not device.startswith("\\??\\") or len(path) < 2 or path[1] != ":":
+        return None
+    folder = device[4:]
+    if folder.upper().startswith("UNC\\"):  # subst onto a share
+        folder = "\\\\" + folder[4:]
+    elif len(folder) < 2 or folder[1] != ":":
+        return None
+    rest = path[2:].lstrip("\\/")
+    return ntpath.join(folder, rest) if rest else folder
 
 
 def folder_writable(folder: Path) -> str | None:

@@ -41,6 +41,7 @@ from app.engine import attached
 from app.engine.attached import AttachedEngine
 from app.engine.channel import ChannelError, DocumentsQuery, RunsQuery
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
+from app.engine.host import HostKind
 from app.engine.messages import (
     ClientsLoaded,
     DeliverAgain,
@@ -445,6 +446,9 @@ class FerryApp(QObject):
                 if isinstance(self.engine, AttachedEngine)
                 else folder_writable
             ),
+            for_service=isinstance(self.engine, AttachedEngine)
+            and self.engine.welcome is not None
+            and self.engine.welcome.host == HostKind.SERVICE,
             parent=self.window,
         )
         previous = destination.name if destination is not None else None

@@ -56,7 +56,7 @@ from app.core.language import FALLBACK, Language
 from app.core.names import TargetOS, running_target
 from app.core.templates import ClientValues, check_template, render_parsed
 from app.core.variables import VARIABLES
-from app.os_specific import folder_writable, mapped_drive_target
+from app.os_specific import drive_a_service_cannot_see, folder_writable
 from app.settings import DeliveryFormat, Destination
 
 Index = QModelIndex | QPersistentModelIndex
@@ -291,9 +291,13 @@ class DestinationEditor(QDialog):
         target: TargetOS | None = None,
         today: date | None = None,
         folder_check: FolderCheck = folder_writable,
+        for_service: bool = False,
         parent: QWidget | None = None,
     ) -> None:
+        """``for_service``: the engine that writes is the Windows service, which sees no
+        drive letter a user mapped or substituted; ``folder_check`` asks that engine."""
         super().__init__(parent)
+        self._for_service = for_service
         self.setWindowTitle(
             QCoreApplication.translate("DestinationEditor", "Accounting software configuration")
         )
@@ -500,13 +504,18 @@ class DestinationEditor(QDialog):
                 message = problem.message(self._language)
                 if message not in problems:
                     problems.append(message)
-            unc = mapped_drive_target(text) if self.target is running_target() else None
-            if unc is not None:
+            instead = (
+                drive_a_service_cannot_see(text)
+                if self._for_service and self.target is running_target()
+                else None
+            )
+            if instead is not None:
                 hint = QCoreApplication.translate(
                     "DestinationEditor",
-                    "This is a mapped network drive, which Ferry cannot see when it runs as a "
-                    "service. Write the network path instead: {path}",
-                ).format(path=unc)
+                    "This drive letter exists only in your session (a mapped network drive or "
+                    "a subst drive): the Ferry service cannot see it. Write the full path "
+                    "instead: {path}",
+                ).format(path=instead)
                 if hint not in problems:
                     problems.append(hint)
             if checked.parsed is None:

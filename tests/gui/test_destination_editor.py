@@ -183,14 +183,26 @@ def test_a_mapped_drive_suggests_the_network_path(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Mapped drives exist only on Windows: the OS function is replaced, the rule is not.
-    monkeypatch.setattr(module, "mapped_drive_target", lambda path: r"\\nas\boekhouding\in")
-    editor = _editor(qtbot, target=module.running_target())
+    monkeypatch.setattr(module, "drive_a_service_cannot_see", lambda path: r"\\nas\boekhouding\in")
+    editor = _editor(qtbot, target=module.running_target(), for_service=True)
     _type(qtbot, editor, editor.name, "Mapped")
     _type(qtbot, editor, editor.general.edit, "/mnt/z/in")
     assert any(
-        r"\\nas\boekhouding\in" in p and "mapped network drive" in p for p in editor.problems()
+        r"\\nas\boekhouding\in" in p and "the Ferry service cannot see it" in p
+        for p in editor.problems()
     )
     assert not _save(editor)
+
+
+def test_a_mapped_drive_is_fine_for_the_desktop_app_s_own_engine(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person's own engine runs in the person's session, where the drive is mapped."""
+    monkeypatch.setattr(module, "drive_a_service_cannot_see", lambda path: r"\\nas\boekhouding\in")
+    editor = _editor(qtbot, target=module.running_target())
+    _type(qtbot, editor, editor.name, "Mapped")
+    _type(qtbot, editor, editor.general.edit, str(Path.cwd() / "in"))
+    assert not any("service" in p for p in editor.problems())
 
 
 def test_a_folder_ferry_cannot_write_is_said_after_the_check(
