@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from app.core.language import Language
 from app.settings import ClientLink, Destination, Settings, load_settings, save_settings
 from tests.conftest import RunFerry
@@ -103,3 +105,26 @@ def test_unlink_from_one_destination_or_all(run_ferry: RunFerry, ferry_home: Pat
     assert load_settings(settings_dir).link("c1") is None
     not_linked = run_ferry("unlink", "c1")
     assert not_linked.returncode == 2 and "not linked: c1" in not_linked.stderr
+
+
+def test_the_service_s_destination_refuses_a_drive_only_this_session_sees(
+    ferry_home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """For the Windows service's home, a mapped or subst drive letter is refused with the path
+    to write instead (the drive and the service's home exist only on Windows: those two OS
+    functions are replaced, the rule is not)."""
+    from app import cli
+    from app.commands import sync
+
+    monkeypatch.setattr(sync, "_for_the_service", lambda home: True)
+    monkeypatch.setattr(
+        sync,
+        "drive_a_service_cannot_see",
+        lambda path: r"\\nas\boek\in" if path.startswith("/mnt/z") else None,
+    )
+    code = cli.main(["--home", str(ferry_home), "destination", "add", "W", "--path", "/mnt/z/in"])
+    assert code == 2
+    said = capsys.readouterr().err
+    assert "the Ferry service cannot see it" in said and r"\\nas\boek\in" in said
+    code = cli.main(["--home", str(ferry_home), "destination", "add", "W", "--path", "/srv/in"])
+    assert code == 0

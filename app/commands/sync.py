@@ -38,6 +38,7 @@ from app.engine.messages import (
 )
 from app.engine.state import StateStore, StateTooNew
 from app.home import FerryHome
+from app.os_specific import drive_a_service_cannot_see
 from app.platform.errors import PlatformError
 from app.settings import DeliveryFormat, Destination, Settings, SettingsError, load_settings
 
@@ -194,6 +195,12 @@ def _change(
     return None
 
 
+def _for_the_service(home: FerryHome) -> bool:
+    """Whether ``home`` is the Windows service's (``%ProgramData%\\Ferry``): its engine runs
+    in Session 0, which sees no drive a user mapped or substituted."""
+    return sys.platform == "win32" and home.settings_dir == FerryHome.machine().settings_dir
+
+
 def _settings(home: FerryHome) -> Settings | str:
     try:
         return load_settings(home.settings_dir)
@@ -224,6 +231,15 @@ def run_destination_add(args: argparse.Namespace) -> int:
     ]:
         for problem in check_template(template, target).problems:
             problems.append(f"{label}: {problem.message(args.language)}")
+    if _for_the_service(home):
+        for template in [args.path, *per_kind.values()]:
+            instead = drive_a_service_cannot_see(template) if template else None
+            if instead is not None:
+                problems.append(
+                    f"{template}: this drive letter exists only in your session (a mapped "
+                    "network drive or a subst drive); the Ferry service cannot see it. Write "
+                    f"the full path instead: {instead}"
+                )
     if problems:
         for line in problems:
             print(line, file=sys.stderr)
