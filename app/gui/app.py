@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import gc
 import logging
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -79,6 +81,11 @@ from app.settings import Destination, Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
 
+#: How often the window looks for an engine that stopped, and how long it waits for one
+#: before it syncs by itself.
+REATTACH_MS = 2000
+TAKE_OVER_S = 10.0
+
 
 class FerryApp(QObject):
     """Wires the engine, the window and the tray for one Ferry home."""
@@ -116,6 +123,7 @@ class FerryApp(QObject):
         self._confirm_log_out: QMessageBox | None = None
         self.logout_notice: QMessageBox | None = None  # what the platform was not told
         self._proxy: Any = None  # the proxy the running engine was started with
+        self._lost_since: float | None = None  # the attached engine stopped (monotonic)
         self._wire()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -215,6 +223,61 @@ class FerryApp(QObject):
         self._load_history(engine)
         if self.tray.available:
             self.window.hide()
+
+    def _engine_lost(self) -> None:
+        """The engine we were attached to stopped (the service restarted for an update,
+        ``ferry run`` ended): wait for it to come back, as the best sync clients' windows do;
+        after a while without one, and unless the home is the service's, sync ourselves."""
+        if self._lost_since is not None:
+            return
+        self._lost_since = time.monotonic()
+        self.window.show_message(
+            self.tr("The Ferry engine stopped; waiting for it to start again…")
+        )
+        QTimer.singleShot(REATTACH_MS, self._reattach)
+
+    def _reattach(self) -> None:
+        if self._lost_since is None or self.window.quitting:
+            return
+        home, post = self.home, self.bridge.post
+
+        def find() -> AttachedEngine | None:
+            with contextlib.suppress(ChannelError):
+                return attached.attach(home, post, face="tray")
+            return None
+
+        self.background.run(
+            find,
+            self._reattached,
+            lambda error: self._reattached(None),  # logged by the worker; look again later
+            name="ferry-reattach",
+            discard=_detach_later,
+        )
+
+    def _reattached(self, engine: AttachedEngine | None) -> None:
+        if self._lost_since is None:  # meanwhile something else took over
+            if engine is not None:
+                engine.stop()
+            return
+        if engine is not None:
+            self._lost_since = None
+            self.engine = engine
+            log.info("attached again to the engine")
+            self._load_history(engine)
+            return
+        login = load_login(self.home.settings_dir)
+        waited = time.monotonic() - self._lost_since
+        if login is not None and waited >= TAKE_OVER_S and not self._home_is_the_service_s():
+            log.info("no engine came back in %.0f s: Ferry syncs from this app", waited)
+            self._lost_since = None
+            self.engine = None
+            self._start_logged_in(login)
+            return
+        QTimer.singleShot(REATTACH_MS, self._reattach)
+
+    def _home_is_the_service_s(self) -> bool:
+        """Only the service runs the service's engine (this app may not even write there)."""
+        return self.home.settings_dir == FerryHome.machine().settings_dir
 
     def _not_attached(self, error: BaseException) -> None:
         """An engine runs that this app may not use: say why; starting a second one for the
@@ -362,6 +425,9 @@ class FerryApp(QObject):
     @Slot(object)
     def _on_state(self, event: StateChanged) -> None:
         self.window.show_state(event)
+        if event.state is EngineState.STOPPED and isinstance(self.engine, AttachedEngine):
+            self._engine_lost()
+            return
         if event.state is EngineState.STOPPED:
             failure = failure_of(event.failure)
             if failure is not None:
@@ -795,8 +861,6 @@ def run_gui(args: argparse.Namespace) -> int:
         return 0
     app.aboutToQuit.connect(ferry.shutdown)
     if args.demo_seconds:
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(int(args.demo_seconds * 1000), ferry.quit)
     with loop:
         loop.run_until_complete(_until_quit(app))

@@ -353,3 +353,49 @@ def test_the_engine_checks_a_folder_as_the_account_it_writes_with(
     finally:
         face.stop()
     assert face.folder_problem(office.root) is None  # the engine gone: this process's check
+
+
+def test_the_tray_app_waits_for_its_engine_to_come_back_then_syncs_itself(
+    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service restarts (an update) or ``ferry run`` ends: the window attaches again to
+    the engine that comes back; when none does, it syncs by itself."""
+    import app.gui.app as app_module
+    from app.engine.process import EngineProcess
+    from app.gui.app import FerryApp
+
+    monkeypatch.setattr(app_module, "REATTACH_MS", 300)
+    monkeypatch.setattr(app_module, "TAKE_OVER_S", 3.0)
+    client = office.new_client("Comeback BV")
+    office.configure(
+        [Destination(name="Box", paths={DocumentKind.OTHER: f"{office.root}/box"})],
+        {client.id: ["Box"]},
+    )
+    host = EngineHost(office.home, host=HostKind.RUN, long_poll_s=5)
+    host.start()
+    app = FerryApp(office.home, language=Language.EN)
+    try:
+        assert app.start()
+        qtbot.waitUntil(lambda: isinstance(app.engine, AttachedEngine), timeout=15_000)
+        first = app.engine
+        host.stop()  # the service stops for an update...
+        qtbot.waitUntil(lambda: app._lost_since is not None, timeout=10_000)
+        host = EngineHost(office.home, host=HostKind.RUN, long_poll_s=5)
+        host.start()  # ...and comes back
+        qtbot.waitUntil(
+            lambda: isinstance(app.engine, AttachedEngine) and app.engine is not first,
+            timeout=15_000,
+        )
+        document = office.add(client, "other")
+        model = app.window.status_view.model
+        qtbot.waitUntil(lambda: model.document(document.id) is not None, timeout=30_000)
+
+        host.stop()  # gone for good: after a while the window syncs by itself
+        qtbot.waitUntil(lambda: isinstance(app.engine, EngineProcess), timeout=30_000)
+        later = office.add(client, "other")
+        qtbot.waitUntil(
+            lambda: (office.root / "box" / later.files[0].name).is_file(), timeout=60_000
+        )
+    finally:
+        app.shutdown()
+        host.stop()
