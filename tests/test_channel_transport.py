@@ -70,3 +70,50 @@ def test_no_host_means_no_engine(tmp_path: Path) -> None:
     assert attached.attach(home, face="x") is None
     channel.make_key(home)  # a secret left by an engine that is gone
     assert attached.attach(home, face="x") is None
+
+
+@pytest.mark.parametrize("kind", [HostKind.RUN, HostKind.SERVICE])
+def test_the_pipe_s_readers_are_named_not_defaulted(tmp_path: Path, kind: HostKind) -> None:
+    """On Windows the pipe is made with its own access list: the person's engine lets its own
+    account, administrators and SYSTEM in; the service's also the people logged on to the
+    computer (their tray app), and never everyone (the default lets everyone read)."""
+    if sys.platform != "win32":
+        pytest.skip("a named pipe's access list (Windows; scripts/test-windows)")
+    import win32security
+
+    from app.service import pipe_security
+
+    home = FerryHome.under(tmp_path / kind.value).ensure()
+    hosting = EngineHost(home, host=kind)
+    hosting.open_channel()
+    try:
+        handle = hosting._listener._handle_queue[0]
+        descriptor = win32security.GetSecurityInfo(
+            handle, win32security.SE_KERNEL_OBJECT, win32security.DACL_SECURITY_INFORMATION
+        )
+        dacl = descriptor.GetSecurityDescriptorDacl()
+        sids = {
+            win32security.ConvertSidToStringSid(dacl.GetAce(n)[2])
+            for n in range(dacl.GetAceCount())
+        }
+        me = pipe_security.current_user_sid()
+        expected = {"S-1-5-18", "S-1-5-32-544"} | (
+            {"S-1-5-4"} if kind is HostKind.SERVICE else {me}
+        )
+        assert sids == expected
+        assert "S-1-1-0" not in sids  # Everyone
+        face = attached.attach(home, face="transport-test")  # and its owner gets in
+        assert face is not None
+        face.stop()
+    finally:
+        hosting.stop(timeout=5)
+
+
+def test_the_access_lists_in_sddl() -> None:
+    from app.service import pipe_security
+
+    me = "S-1-5-21-1-2-3-1001"
+    assert pipe_security.pipe_sddl(False, me) == "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GA;;;" + me + ")"
+    assert pipe_security.pipe_sddl(True, me).endswith("(A;;GRGW;;;IU)")
+    assert "IU" not in pipe_security.key_sddl(False, me)
+    assert pipe_security.key_sddl(True, me).endswith("(A;;FR;;;IU)")  # read, never write

@@ -108,8 +108,10 @@ def family() -> str:
 # -- the secret -------------------------------------------------------------------------------
 
 
-def make_key(home: FerryHome) -> bytes:
-    """The installation's secret, made on first use; only the engine's host makes it."""
+def make_key(home: FerryHome, *, for_service: bool = False) -> bytes:
+    """The installation's secret, made on first use; only the engine's host makes it. On
+    Windows its file gets the pipe's readers (:mod:`app.service.pipe_security`) before the
+    secret is written into it."""
     path = home.state_dir / KEY_FILE
     with contextlib.suppress(FileNotFoundError):
         return read_key(home)
@@ -120,6 +122,11 @@ def make_key(home: FerryHome) -> bytes:
     except FileExistsError:  # another host made it at the same moment
         return read_key(home)
     with os.fdopen(descriptor, "w") as file:
+        if _WINDOWS:  # pragma: no cover - Windows
+            from app.service import pipe_security
+
+            sid = pipe_security.current_user_sid()
+            pipe_security.protect_file(path, pipe_security.key_sddl(for_service, sid))
         file.write(key)
     return key.encode()
 
@@ -197,17 +204,21 @@ def hang_up(connection: Connection) -> None:
 # -- opening ----------------------------------------------------------------------------------
 
 
-def listen(home: FerryHome) -> Listener:
-    """The engine's listener. The caller holds the home's engine lock, so a socket file left
-    by a killed engine is stale and replaced."""
+def listen(home: FerryHome, *, for_service: bool = False) -> Any:
+    """The engine's listener (``accept``, ``close``). The caller holds the home's engine lock,
+    so a socket file left by a killed engine is stale and replaced. On Windows the pipe is
+    made with its own access list (:mod:`app.service.pipe_security`)."""
     where = address(home)
-    if not _WINDOWS:
-        keep_private(home)
-        with contextlib.suppress(FileNotFoundError):
-            Path(where).unlink()
+    if _WINDOWS:  # pragma: no cover - Windows
+        from app.service import pipe_security
+
+        sid = pipe_security.current_user_sid()
+        return pipe_security.secured_pipe_listener(where, pipe_security.pipe_sddl(for_service, sid))
+    keep_private(home)
+    with contextlib.suppress(FileNotFoundError):
+        Path(where).unlink()
     listener = Listener(where, family())
-    if not _WINDOWS:
-        Path(where).chmod(0o600)
+    Path(where).chmod(0o600)
     return listener
 
 

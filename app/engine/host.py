@@ -21,7 +21,7 @@ import queue
 import threading
 from collections.abc import Callable
 from enum import StrEnum
-from multiprocessing.connection import Client, Connection, Listener
+from multiprocessing.connection import Client, Connection
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +137,7 @@ class EngineHost:
         self._faces: list[_Face] = []
         self._faces_lock = threading.Lock()
         self._latest: dict[type, Event] = {}
-        self._listener: Listener | None = None
+        self._listener: Any = None  # multiprocessing's, or the secured pipe's
         self._accepting: threading.Thread | None = None
         self._key = b""
         self._closing = False
@@ -164,8 +164,9 @@ class EngineHost:
         """Let faces attach: only once the engine holds the home's lock (a socket file left
         by a killed engine is then known to be stale)."""
         try:
-            self._key = channel.make_key(self.home)
-            self._listener = channel.listen(self.home)
+            for_service = self.kind is HostKind.SERVICE
+            self._key = channel.make_key(self.home, for_service=for_service)
+            self._listener = channel.listen(self.home, for_service=for_service)
         except (OSError, channel.ChannelError) as error:
             # The engine runs without faces rather than not at all; the log says why.
             log.error("the local channel could not open: %s", error)
