@@ -53,9 +53,19 @@ class SettingsProblemCode(StrEnum):
     STILL_LINKED = "still_linked"  # name, count
     NO_CLIENTS = "no_clients"
     INVALID = "invalid"  # detail (the settings model's own words)
+    NOT_PERMITTED = "not_permitted"  # folder: another account's settings (the service's)
 
 
 _MESSAGES: dict[SettingsProblemCode, dict[Language, str]] = {
+    SettingsProblemCode.NOT_PERMITTED: {
+        Language.EN: "Only an administrator may change these settings (in {folder}, the Ferry "
+        "service's): ask one, or start Ferry as administrator.",
+        Language.FR: "Seul un administrateur peut modifier ces paramètres (dans {folder}, "
+        "ceux du service Ferry) : demandez-le à un administrateur, ou lancez Ferry en tant "
+        "qu'administrateur.",
+        Language.NL: "Alleen een beheerder mag deze instellingen wijzigen (in {folder}, die "
+        "van de Ferry-service): vraag het een beheerder, of start Ferry als beheerder.",
+    },
     SettingsProblemCode.UNKNOWN_DESTINATION: {
         Language.EN: "There is no destination named '{name}' (known: {known}).",
         Language.FR: "Aucune destination ne s'appelle « {name} » (connues : {known}).",
@@ -390,19 +400,29 @@ def change_settings(
     ``replace_unreadable``: a file that cannot be read is replaced, the change applied to the
     default settings (the first-run wizard, which sets everything up again, does this).
     """
-    with _only_writer(settings_dir):
-        try:
-            current = load_settings(settings_dir)
-        except SettingsError as error:
-            if not replace_unreadable:
-                raise
-            log.warning("starting from default settings: %s", error)
-            current = Settings()
-        updated = validated(change(current))
-        if updated != current or not settings_path(settings_dir).exists():
-            settings_dir.mkdir(parents=True, exist_ok=True)
-            save_settings(settings_dir, updated)
-        return updated
+    try:
+        with _only_writer(settings_dir):
+            return _change_locked(settings_dir, change, replace_unreadable)
+    except PermissionError:
+        # another account's settings (the service's, which only administrators may change)
+        raise _refuse(SettingsProblemCode.NOT_PERMITTED, folder=str(settings_dir)) from None
+
+
+def _change_locked(
+    settings_dir: Path, change: Callable[[Settings], Settings], replace_unreadable: bool
+) -> Settings:
+    try:
+        current = load_settings(settings_dir)
+    except SettingsError as error:
+        if not replace_unreadable:
+            raise
+        log.warning("starting from default settings: %s", error)
+        current = Settings()
+    updated = validated(change(current))
+    if updated != current or not settings_path(settings_dir).exists():
+        settings_dir.mkdir(parents=True, exist_ok=True)
+        save_settings(settings_dir, updated)
+    return updated
 
 
 def change_settings_renaming(
