@@ -394,6 +394,7 @@
     </message>
     <message>
         <source>Insert variable</source>
+        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread.</extracomment>
         <translation>Insérer une variable</translation>
     </message>
     <message>
@@ -465,8 +466,8 @@
         <translation>Indiquez au moins un dossier : factures d&apos;achat, factures de vente, ...</translation>
     </message>
     <message>
-        <source>This is a mapped network drive, which Ferry cannot see when it runs as a service. Write the network path instead: {path}</source>
-        <translation>Il s&apos;agit d&apos;un lecteur réseau mappé, que Ferry ne voit pas lorsqu&apos;il tourne en tant que service. Écrivez plutôt le chemin réseau : {path}</translation>
+        <source>This drive letter exists only in your session (a mapped network drive or a subst drive): the Ferry service cannot see it. Write the full path instead: {path}</source>
+        <translation>Cette lettre de lecteur n&apos;existe que dans votre session (un lecteur réseau connecté ou un lecteur subst) : le service Ferry ne la voit pas. Écrivez plutôt le chemin complet : {path}</translation>
     </message>
     <message>
         <source>Ferry cannot write there: {reason}.</source>
@@ -752,6 +753,7 @@
     <name>FerryApp</name>
     <message>
         <source>Starting the sandbox platform…</source>
+        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
         <translation>Démarrage de la plateforme bac à sable…</translation>
     </message>
     <message>
@@ -785,6 +787,10 @@
     <message>
         <source>Ferry could not start syncing</source>
         <translation>Ferry n&apos;a pas pu démarrer la synchronisation</translation>
+    </message>
+    <message>
+        <source>The Ferry engine stopped; waiting for it to start again…</source>
+        <translation>Le moteur Ferry s&apos;est arrêté ; en attente de son redémarrage…</translation>
     </message>
     <message>
         <source>Log out</source>
@@ -1153,6 +1159,7 @@
     <name>SetupWizard</name>
     <message>
         <source>Back</source>
+        <extracomment>Each destination kept from the earlier set-up, by its name then and its name now: what Ferry delivered there follows a rename when the set-up is saved.</extracomment>
         <translation>Précédent</translation>
     </message>
     <message>

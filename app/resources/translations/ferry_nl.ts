@@ -394,6 +394,7 @@
     </message>
     <message>
         <source>Insert variable</source>
+        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread.</extracomment>
         <translation>Variabele invoegen</translation>
     </message>
     <message>
@@ -465,8 +466,8 @@
         <translation>Geef minstens één map op: aankoopfacturen, verkoopfacturen, ...</translation>
     </message>
     <message>
-        <source>This is a mapped network drive, which Ferry cannot see when it runs as a service. Write the network path instead: {path}</source>
-        <translation>Dit is een gekoppelde netwerkschijf, die Ferry niet ziet wanneer het als service draait. Schrijf in de plaats het netwerkpad: {path}</translation>
+        <source>This drive letter exists only in your session (a mapped network drive or a subst drive): the Ferry service cannot see it. Write the full path instead: {path}</source>
+        <translation>Deze stationsletter bestaat alleen in uw sessie (een gekoppeld netwerkstation of een subst-station): de Ferry-service ziet ze niet. Schrijf in de plaats het volledige pad: {path}</translation>
     </message>
     <message>
         <source>Ferry cannot write there: {reason}.</source>
@@ -752,6 +753,7 @@
     <name>FerryApp</name>
     <message>
         <source>Starting the sandbox platform…</source>
+        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
         <translation>Het sandboxplatform start…</translation>
     </message>
     <message>
@@ -785,6 +787,10 @@
     <message>
         <source>Ferry could not start syncing</source>
         <translation>Ferry kon de synchronisatie niet starten</translation>
+    </message>
+    <message>
+        <source>The Ferry engine stopped; waiting for it to start again…</source>
+        <translation>De Ferry-engine is gestopt; wachten tot hij opnieuw start…</translation>
     </message>
     <message>
         <source>Log out</source>
@@ -1153,6 +1159,7 @@
     <name>SetupWizard</name>
     <message>
         <source>Back</source>
+        <extracomment>Each destination kept from the earlier set-up, by its name then and its name now: what Ferry delivered there follows a rename when the set-up is saved.</extracomment>
         <translation>Vorige</translation>
     </message>
     <message>
