@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from app.api.models import Client
 from app.application import settings_changes
 from app.auth.session import LoginNeeded
 from app.core import notes
@@ -24,7 +25,14 @@ from app.core.language import Language
 from app.core.names import running_target
 from app.core.templates import check_template
 from app.engine import attached
-from app.engine.channel import ChannelError, DocumentsQuery, PassRequest, PassSummary, Reply
+from app.engine.channel import (
+    ChannelError,
+    ClientsQuery,
+    DocumentsQuery,
+    PassRequest,
+    PassSummary,
+    Reply,
+)
 from app.engine.engine import Engine, EngineError, RetryOutcome, RunSummary
 from app.engine.host import EngineHost, HostKind, run_summary
 from app.engine.messages import (
@@ -347,9 +355,21 @@ def run_link(args: argparse.Namespace) -> int:
     async def fetch(engine: Engine) -> list[Any]:
         return await engine.client.all_clients()
 
-    clients = _with_engine(home, fetch, lock=False)
-    if isinstance(clients, int):
-        return clients
+    running = _running(home, args.language)
+    if isinstance(running, int):
+        return running
+    if running is not None:  # the running engine reads them (its login, its proxy)
+        try:
+            listed = _ask(running, ClientsQuery(), args.language)
+        finally:
+            running.stop()
+        if isinstance(listed, int):
+            return listed
+        clients: Any = [Client.model_validate(client) for client in listed]
+    else:
+        clients = _with_engine(home, fetch, lock=False)
+        if isinstance(clients, int):
+            return clients
     by_id = {client.id: client for client in clients}
     wanted = [c.id for c in clients if c.shares_documents] if args.all else args.client_ids
     unknown = [client_id for client_id in wanted if client_id not in by_id]

@@ -25,14 +25,12 @@ from app.engine.channel import (
     PROTOCOL,
     Bye,
     ChannelError,
-    DocumentsQuery,
     FolderQuery,
     Hello,
-    PassRequest,
     Refused,
     Reply,
     Request,
-    RunsQuery,
+    RequestBody,
     Welcome,
 )
 from app.engine.messages import Command, EngineState, Event, StateChanged
@@ -40,8 +38,6 @@ from app.home import FerryHome
 from app.os_specific import folder_writable
 
 log = logging.getLogger(__name__)
-
-RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery
 
 
 class AttachedEngine:

@@ -296,6 +296,12 @@ class RunsQuery(_Message):
     limit: int = 200
 
 
+class ClientsQuery(_Message):
+    """The office's clients, read from the platform now (``ferry link``)."""
+
+    type: Literal["clients"] = "clients"
+
+
 class FolderQuery(_Message):
     """Whether the engine can write in a folder: asked of the engine because it writes as its
     own account (the service's), which may see other drives and rights than the person's."""
@@ -312,13 +318,14 @@ class PassRequest(_Message):
     new_destinations: bool = False
 
 
+#: What a face may ask of the engine: a command, or a request it waits on the answer to.
+RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery | ClientsQuery
+
+
 class Request(_Message):
     type: Literal["request"] = "request"
     id: int
-    body: Annotated[
-        Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery,
-        Field(discriminator="type"),
-    ]
+    body: Annotated[RequestBody, Field(discriminator="type")]
 
 
 class Reply(_Message):

@@ -36,6 +36,7 @@ from app.engine.channel import (
     FACE_SAYS,
     PROTOCOL,
     Bye,
+    ClientsQuery,
     DocumentsQuery,
     FolderQuery,
     Hello,
@@ -44,6 +45,7 @@ from app.engine.channel import (
     Refused,
     Reply,
     Request,
+    RequestBody,
     RunsQuery,
     Welcome,
 )
@@ -77,9 +79,6 @@ class HostKind(StrEnum):
     DESKTOP = "desktop"  # the tray app's engine process: it ends with the app
     RUN = "run"  # ``ferry run`` in a terminal or under systemd/launchd
     SERVICE = "service"  # the Windows service
-
-
-RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery
 
 
 class _Face:
@@ -327,6 +326,8 @@ async def _execute(engine: Engine, body: RequestBody) -> Any:
         return engine.store.documents(body.status)
     if isinstance(body, RunsQuery):
         return [dataclasses.asdict(run) for run in engine.store.runs(body.limit)]
+    if isinstance(body, ClientsQuery):
+        return [client.model_dump(mode="json") for client in await engine.load_clients()]
     if isinstance(body, FolderQuery):  # the disk (a share may take seconds): a file thread
         return {"problem": await asyncio.to_thread(folder_writable, Path(body.path))}
     if isinstance(body, PassRequest):

@@ -22,9 +22,8 @@ from pydantic import ValidationError
 
 from app.auth.account import load_login
 from app.auth.secret_store import SecretStore
-from app.engine.channel import HOST_SAYS, Refused, Replies, Reply, Request, Welcome
+from app.engine.channel import HOST_SAYS, Refused, Replies, Reply, Request, RequestBody, Welcome
 from app.engine.child import ChildSetup, SecretSaved, child_main
-from app.engine.host import RequestBody
 from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
 from app.home import FerryHome
 

@@ -110,6 +110,11 @@ def test_run_continuously_and_stop_cleanly_on_sigterm(office: Office) -> None:
         assert second.returncode == 1 and "already running" in second.stderr
         through = ferry(office, "sync", "--once")  # goes through the running engine
         assert "incremental sync:" in through.stdout, through.stderr
+        other = office.new_client("Linked Live BV")
+        linked = ferry(office, "link", other.id, "--to", "Live")  # clients from the engine
+        assert linked.returncode == 0 and "Linked Linked Live BV" in linked.stdout, linked.stderr
+        status = ferry(office, "status", "--json")
+        assert status.returncode == 0, status.stderr
         document = office.add(client, "other")
         target = office.root / "live" / document.files[0].name
         deadline = time.monotonic() + 20
