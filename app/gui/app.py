@@ -275,6 +275,32 @@ class FerryApp(QObject):
             return
         QTimer.singleShot(REATTACH_MS, self._reattach)
 
+    def _service_s_login(self) -> bool:
+        """Attached to the Windows service: its login is the computer's, kept where only the
+        service and administrators can read it; this window neither ends nor renews it. Say
+        who does, and how (True: said)."""
+        engine = self.engine
+        if not (
+            isinstance(engine, AttachedEngine)
+            and engine.welcome is not None
+            and engine.welcome.host == HostKind.SERVICE
+        ):
+            return False
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Ferry",
+            self.tr("The Ferry service logs in for the whole computer"),
+            parent=self.window,
+        )
+        box.setInformativeText(
+            self.tr(
+                "An administrator logs it in again, or out, in a command prompt run as "
+                "administrator: {login} (or {logout})."
+            ).format(login="Ferry.exe service login", logout="Ferry.exe service logout")
+        )
+        box.open()
+        return True
+
     def _home_is_the_service_s(self) -> bool:
         """Only the service runs the service's engine (this app may not even write there)."""
         return self.home.settings_dir == FerryHome.machine().settings_dir
@@ -594,6 +620,8 @@ class FerryApp(QObject):
         stored = self.login  # no disk read on the GUI thread: read when the engine started
         if stored is None:
             return
+        if self._service_s_login():
+            return
         self.window.bring_forward()
         dialog = ReloginDialog(
             self.home,
@@ -628,6 +656,8 @@ class FerryApp(QObject):
         place, starting from the destinations and links already set (kept on file)."""
         stored = self.login
         if stored is None or self.demo is not None or self.wizard is not None:
+            return
+        if self._service_s_login():
             return
         box = QMessageBox(
             QMessageBox.Icon.Question,

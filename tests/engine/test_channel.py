@@ -399,3 +399,30 @@ def test_the_tray_app_waits_for_its_engine_to_come_back_then_syncs_itself(
     finally:
         app.shutdown()
         host.stop()
+
+
+def test_the_tray_app_leaves_the_service_s_login_to_an_administrator(
+    qtbot: QtBot, office: Office
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.auth.account import load_login
+    from app.gui.app import FerryApp
+
+    host = EngineHost(office.home, host=HostKind.SERVICE, long_poll_s=5)
+    host.start()
+    app = FerryApp(office.home, language=Language.EN)
+    try:
+        assert app.start()
+        qtbot.waitUntil(lambda: isinstance(app.engine, AttachedEngine), timeout=15_000)
+        app.log_out()
+
+        def said() -> str:
+            boxes = [b for b in app.window.findChildren(QMessageBox) if b.isVisible()]
+            return boxes[0].informativeText() if boxes else ""
+
+        qtbot.waitUntil(lambda: "Ferry.exe service logout" in said(), timeout=5_000)
+        assert load_login(office.home.settings_dir) is not None and host.running
+    finally:
+        app.shutdown()
+        host.stop()

@@ -793,6 +793,14 @@
         <translation>Le moteur Ferry s&apos;est arrêté ; en attente de son redémarrage…</translation>
     </message>
     <message>
+        <source>The Ferry service logs in for the whole computer</source>
+        <translation>Le service Ferry se connecte pour tout l&apos;ordinateur</translation>
+    </message>
+    <message>
+        <source>An administrator logs it in again, or out, in a command prompt run as administrator: {login} (or {logout}).</source>
+        <translation>Un administrateur le reconnecte, ou le déconnecte, dans une invite de commandes lancée en tant qu&apos;administrateur : {login} (ou {logout}).</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>Se déconnecter</translation>
     </message>

@@ -793,6 +793,14 @@
         <translation>De Ferry-engine is gestopt; wachten tot hij opnieuw start…</translation>
     </message>
     <message>
+        <source>The Ferry service logs in for the whole computer</source>
+        <translation>De Ferry-service meldt zich aan voor de hele computer</translation>
+    </message>
+    <message>
+        <source>An administrator logs it in again, or out, in a command prompt run as administrator: {login} (or {logout}).</source>
+        <translation>Een beheerder meldt hem opnieuw aan, of af, in een opdrachtprompt die als beheerder draait: {login} (of {logout}).</translation>
+    </message>
+    <message>
         <source>Log out</source>
         <translation>Afmelden</translation>
     </message>
