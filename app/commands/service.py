@@ -103,6 +103,8 @@ def run_install(args: argparse.Namespace) -> int:
     if args.password_from_stdin:
         if not args.account:
             return _fail("--password-from-stdin goes with --account NAME", EXIT_USAGE)
+        if sys.stdin is None:  # the windowed Ferry.exe has no input to read
+            return _fail("--password-from-stdin needs ferry-cli.exe (a console)", EXIT_USAGE)
         password = sys.stdin.readline().rstrip("\r\n")
     try:
         state = ws.query(args.name)

@@ -56,6 +56,7 @@ ERROR_INVALID_LEVEL = 124
 ERROR_CALL_NOT_IMPLEMENTED = 120
 ERROR_SERVICE_REQUEST_TIMEOUT = 1053
 ERROR_SERVICE_ALREADY_RUNNING = 1056
+ERROR_INVALID_SERVICE_ACCOUNT = 1057
 ERROR_SERVICE_DISABLED = 1058
 ERROR_SERVICE_DOES_NOT_EXIST = 1060
 ERROR_SERVICE_CANNOT_ACCEPT_CTRL = 1061
@@ -143,6 +144,9 @@ def explain(winerror: int, action: str, name: str = SERVICE_NAME, detail: str = 
         ERROR_SERVICE_ALREADY_RUNNING: f"the {name} service is already running",
         ERROR_SERVICE_NOT_ACTIVE: f"the {name} service is not running",
         ERROR_SERVICE_DISABLED: f"the {name} service is disabled (Services: Startup type)",
+        ERROR_INVALID_SERVICE_ACCOUNT: (
+            "no such account: give it as DOMAIN\\name, or .\\name for an account of this computer"
+        ),
         ERROR_SERVICE_LOGON_FAILED: (
             f"the {name} service could not log on with its account: check the account's "
             "name and password and its right to log on as a service"
@@ -349,8 +353,9 @@ def install(
 
 
 def _configure(service: Any, name: str) -> list[str]:
-    """Description, delayed start and restart after a crash; what cannot be set is a note
-    (Wine 8 keeps no failure actions, for one), never a failed install."""
+    """Description, delayed start and restart after a crash; what cannot be set is a note,
+    never a failed install. Wine 8 refuses the delayed start (ERROR_INVALID_LEVEL) and
+    accepts the failure actions without keeping them; Windows 10 keeps both."""
     import pywintypes
     import win32service
 
