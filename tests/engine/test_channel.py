@@ -20,12 +20,10 @@ from multiprocessing import Pipe
 from pathlib import Path
 
 import pytest
-from pytestqt.qtbot import QtBot
 
 from app.core.kinds import DocumentKind
 from app.core.language import Language
 from app.engine import attached, channel
-from app.engine.attached import AttachedEngine
 from app.engine.channel import (
     PROTOCOL,
     ChannelError,
@@ -37,7 +35,7 @@ from app.engine.channel import (
 )
 from app.engine.engine import EngineError
 from app.engine.host import EngineHost, HostKind
-from app.engine.messages import DocumentChanged, EngineState, Event, StateChanged, Stop
+from app.engine.messages import DocumentChanged, Event, StateChanged, Stop
 from app.settings import Destination
 from tests.conftest import REPO
 from tests.engine.conftest import Office
@@ -308,38 +306,6 @@ def test_another_local_user_cannot_open_the_channel(hosted: tuple[Office, Engine
     assert done.stdout.split() == ["key:denied", "socket:denied"], done.stderr
 
 
-# -- the tray app attached ------------------------------------------------------------------------
-
-
-def test_the_tray_app_attaches_and_closing_it_leaves_syncing_untouched(
-    qtbot: QtBot, hosted: tuple[Office, EngineHost]
-) -> None:
-    from app.gui.app import FerryApp
-
-    office, host = hosted
-    first = office.add(office.client, "other")  # type: ignore[attr-defined]
-    _wait((office.root / "box" / first.files[0].name).is_file)
-    app = FerryApp(office.home, language=Language.EN)
-    try:
-        assert app.start()
-        qtbot.waitUntil(lambda: isinstance(app.engine, AttachedEngine), timeout=15_000)
-        model = app.window.status_view.model
-        # its history (the sandbox's client may carry other tests' documents too)
-        qtbot.waitUntil(lambda: model.count("forwarded") >= 1, timeout=15_000)
-        qtbot.wait(500)
-        before = model.count("forwarded")
-        second = office.add(office.client, "other")  # type: ignore[attr-defined]
-        qtbot.waitUntil(lambda: model.count("forwarded") == before + 1, timeout=30_000)  # live
-        assert model.document(second.id).status == "forwarded"
-        assert app.tray.state is not EngineState.STOPPED
-    finally:
-        app.shutdown()
-    assert host.running
-    third = office.add(office.client, "other")  # type: ignore[attr-defined]
-    _wait((office.root / "box" / third.files[0].name).is_file)
-    assert (office.root / "box" / second.files[0].name).is_file()
-
-
 def test_the_engine_checks_a_folder_as_the_account_it_writes_with(
     hosted: tuple[Office, EngineHost], read_only_folder: Path
 ) -> None:
@@ -353,76 +319,3 @@ def test_the_engine_checks_a_folder_as_the_account_it_writes_with(
     finally:
         face.stop()
     assert face.folder_problem(office.root) is None  # the engine gone: this process's check
-
-
-def test_the_tray_app_waits_for_its_engine_to_come_back_then_syncs_itself(
-    qtbot: QtBot, office: Office, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The service restarts (an update) or ``ferry run`` ends: the window attaches again to
-    the engine that comes back; when none does, it syncs by itself."""
-    import app.gui.app as app_module
-    from app.engine.process import EngineProcess
-    from app.gui.app import FerryApp
-
-    monkeypatch.setattr(app_module, "REATTACH_MS", 300)
-    monkeypatch.setattr(app_module, "TAKE_OVER_S", 3.0)
-    client = office.new_client("Comeback BV")
-    office.configure(
-        [Destination(name="Box", paths={DocumentKind.OTHER: f"{office.root}/box"})],
-        {client.id: ["Box"]},
-    )
-    host = EngineHost(office.home, host=HostKind.RUN, long_poll_s=5)
-    host.start()
-    app = FerryApp(office.home, language=Language.EN)
-    try:
-        assert app.start()
-        qtbot.waitUntil(lambda: isinstance(app.engine, AttachedEngine), timeout=15_000)
-        first = app.engine
-        host.stop()  # the service stops for an update...
-        qtbot.waitUntil(lambda: app._lost_since is not None, timeout=10_000)
-        host = EngineHost(office.home, host=HostKind.RUN, long_poll_s=5)
-        host.start()  # ...and comes back
-        qtbot.waitUntil(
-            lambda: isinstance(app.engine, AttachedEngine) and app.engine is not first,
-            timeout=15_000,
-        )
-        document = office.add(client, "other")
-        model = app.window.status_view.model
-        qtbot.waitUntil(lambda: model.document(document.id) is not None, timeout=30_000)
-
-        host.stop()  # gone for good: after a while the window syncs by itself
-        qtbot.waitUntil(lambda: isinstance(app.engine, EngineProcess), timeout=30_000)
-        later = office.add(client, "other")
-        qtbot.waitUntil(
-            lambda: (office.root / "box" / later.files[0].name).is_file(), timeout=60_000
-        )
-    finally:
-        app.shutdown()
-        host.stop()
-
-
-def test_the_tray_app_leaves_the_service_s_login_to_an_administrator(
-    qtbot: QtBot, office: Office
-) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    from app.auth.account import load_login
-    from app.gui.app import FerryApp
-
-    host = EngineHost(office.home, host=HostKind.SERVICE, long_poll_s=5)
-    host.start()
-    app = FerryApp(office.home, language=Language.EN)
-    try:
-        assert app.start()
-        qtbot.waitUntil(lambda: isinstance(app.engine, AttachedEngine), timeout=15_000)
-        app.log_out()
-
-        def said() -> str:
-            boxes = [b for b in app.window.findChildren(QMessageBox) if b.isVisible()]
-            return boxes[0].informativeText() if boxes else ""
-
-        qtbot.waitUntil(lambda: "Ferry.exe service logout" in said(), timeout=5_000)
-        assert load_login(office.home.settings_dir) is not None and host.running
-    finally:
-        app.shutdown()
-        host.stop()
