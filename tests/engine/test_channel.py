@@ -307,8 +307,9 @@ def test_another_local_user_cannot_open_the_channel(hosted: tuple[Office, Engine
 
 
 def test_the_engine_checks_a_folder_as_the_account_it_writes_with(
-    hosted: tuple[Office, EngineHost], read_only_folder: Path
+    read_only_folder: Path, hosted: tuple[Office, EngineHost]
 ) -> None:
+    # (the read-only folder first: it is unmounted after the engine has stopped)
     office, _ = hosted
     face = attached.attach(office.home, face="editor")
     assert face is not None
