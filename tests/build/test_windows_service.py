@@ -147,6 +147,15 @@ def test_the_installer_registers_the_service(windows: WinePrefix) -> None:
     assert "ObjectName" not in values or values["ObjectName"] == "LocalSystem"
 
 
+def test_the_built_program_carries_the_service_modules(windows: WinePrefix) -> None:
+    """pywin32's service modules and win32timezone, which pywin32 loads by name."""
+    done = ferry(windows, "self-check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(
+        r"^ok\s+windows-service: \d+ pywin32 modules; service 'Ferry'\r?$", done.stdout, re.M
+    )
+
+
 def test_at_boot_it_starts_and_says_in_the_event_log_that_nobody_logged_in(
     windows: WinePrefix, session: Session
 ) -> None:
