@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ntpath
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ import platformdirs
 APP_NAME = "Ferry"
 APP_AUTHOR = "Ferry"
 HOME_ENV = "FERRY_HOME"
+#: The file whose presence says the service's home is set up (``app.auth.account``'s login).
+MACHINE_LOGIN_FILE = "login.json"
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,19 @@ class FerryHome:
 
     @classmethod
     def resolve(cls, option: str | None, environ: Mapping[str, str] | None = None) -> FerryHome:
-        """The home chosen by ``--home``, else ``FERRY_HOME``, else the OS's standard folders."""
+        """The home chosen by ``--home``, else ``FERRY_HOME``; else, on a Windows computer
+        whose Ferry service is set up (its home holds a login), the service's home: one
+        engine per computer, which the tray app and the command line attach to; else the
+        OS's standard folders for this person."""
         env = os.environ if environ is None else environ
         chosen = option or env.get(HOME_ENV) or None
-        return cls.under(Path(chosen)) if chosen else cls.standard()
+        if chosen:
+            return cls.under(Path(chosen))
+        if sys.platform == "win32":
+            machine = cls.machine(env)
+            if (machine.settings_dir / MACHINE_LOGIN_FILE).is_file():
+                return machine
+        return cls.standard()
 
     def ensure(self) -> FerryHome:
         """Make the four folders; :class:`HomeFolderError` names the one that cannot be."""

@@ -235,8 +235,11 @@ def security() -> TableSecurity:
     return TableSecurity()
 
 
-def _store(folder: Path, security: TableSecurity) -> MachineSecretsKeyring:
-    return MachineSecretsKeyring(folder, file_security=security)
+def _store(
+    folder: Path, security: TableSecurity, account_sid: str = "S-1-5-18"
+) -> MachineSecretsKeyring:
+    """The store as the service sees it (LocalSystem), unless another account is named."""
+    return MachineSecretsKeyring(folder, file_security=security, account_sid=account_sid)
 
 
 def _files(folder: Path) -> list[Path]:
@@ -472,3 +475,24 @@ def test_a_folder_made_without_ferry_is_refused(tmp_path: Path) -> None:
         MachineSecretsKeyring(folder)
     assert "SYSTEM and Administrators" in str(raised.value)
     assert list(folder.iterdir()) == []
+
+
+@only_on_windows
+def test_the_account_that_made_the_folder_may_own_it(
+    tmp_path: Path, security: TableSecurity
+) -> None:
+    """An administrator logging the computer in (or, under Wine, the one user) reads and
+    writes a folder that account owns: nobody else is let in by that. The service, as
+    LocalSystem, still refuses the same folder (the test above)."""
+    import win32api
+    import win32security
+
+    token = win32security.OpenProcessToken(win32api.GetCurrentProcess(), win32security.TOKEN_QUERY)
+    me, _attributes = win32security.GetTokenInformation(token, win32security.TokenUser)
+    folder = tmp_path / "secrets"
+    _store(folder, security).set_password(SERVICE, "one", "the-secret-value")
+    _owned_by_me(security, folder)
+    mine = _store(folder, security, win32security.ConvertSidToStringSid(me))
+    assert mine.get_password(SERVICE, "one") == "the-secret-value"
+    with pytest.raises(MachineSecretsError):
+        _store(folder, security).get_password(SERVICE, "one")

@@ -9,7 +9,7 @@ import httpx
 
 from app.auth.account import StoredLogin, forget_login
 from app.auth.login import LoginTarget
-from app.auth.secret_store import SecretStore
+from app.auth.secret_store import SecretStore, store_for
 from app.auth.session import LogoutOutcome, TokenSession
 from app.home import FerryHome
 from app.platform.client import make_http_client
@@ -55,7 +55,7 @@ def end_login(
     if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
         log.warning("%s; revoking the login through the system's proxy settings", proxy)
         proxy = ProxySettings()
-    store = store or SecretStore()
+    store = store or store_for(home)
     store.check()
     outcome = asyncio.run(_logout(stored, store, proxy))
     forget_login(home.settings_dir)

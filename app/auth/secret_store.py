@@ -29,6 +29,8 @@ import keyring.backend
 import keyring.errors
 from keyring.backends import chainer, fail
 
+from app.home import FerryHome
+
 log = logging.getLogger(__name__)
 
 SERVICE = "Ferry"
@@ -201,3 +203,15 @@ def _parse(header: str | None) -> tuple[str, int, str] | None:
 
 def _chunk_name(name: str, generation: str, index: int) -> str:
     return f"{name}#{generation}#{index}"
+
+
+def store_for(home: FerryHome) -> SecretStore:
+    """Where ``home``'s login is kept: for the Windows service's home (``%ProgramData%\\Ferry``)
+    the computer's own store, which LocalSystem and administrators can read and nobody else
+    (:mod:`app.service.machine_secrets`: DPAPI with machine scope, in ``secrets`` beside the
+    home's folders); for any other home, the person's OS keyring."""
+    if sys.platform == "win32" and home.settings_dir == FerryHome.machine().settings_dir:
+        from app.service.machine_secrets import MachineSecretsKeyring
+
+        return SecretStore(MachineSecretsKeyring(home.settings_dir.parent / "secrets"))
+    return SecretStore()

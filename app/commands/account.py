@@ -14,7 +14,7 @@ from app.auth.account import StoredLogin, load_login, save_login
 from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
 from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
-from app.auth.secret_store import SecretStore, SecretStoreError
+from app.auth.secret_store import SecretStore, SecretStoreError, store_for
 from app.auth.session import LoginNeeded, LogoutOutcome
 from app.home import FerryHome
 from app.login_record import record_login
@@ -128,7 +128,7 @@ def run_login(args: argparse.Namespace) -> int:
     if isinstance(proxy, str):
         return _fail(proxy)
     target = dataclasses.replace(target, proxy=proxy)
-    store = SecretStore()
+    store = store_for(home)
     try:
         store.check()
     except SecretStoreError as error:
@@ -175,7 +175,7 @@ def run_whoami(args: argparse.Namespace) -> int:
     proxy = stored_proxy(home)
     if isinstance(proxy, str):
         return _fail(proxy)
-    store = SecretStore()
+    store = store_for(home)
     try:
         store.check()
         fresh = asyncio.run(_whoami(stored, store, proxy))

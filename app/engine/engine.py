@@ -37,7 +37,7 @@ from app.api.models import (
 )
 from app.auth.account import StoredLogin, load_login
 from app.auth.login import LoginTarget
-from app.auth.secret_store import SecretStore
+from app.auth.secret_store import SecretStore, store_for
 from app.auth.session import LoginNeeded, TokenSession
 from app.core import notes
 from app.core.failures import Failure, FailureCode, describe, retry_at_param
@@ -277,7 +277,7 @@ class Engine:
         )
         self._session = TokenSession(
             target,
-            store=self._secrets or SecretStore(),
+            store=self._secrets or store_for(self.home),
             secret_name=login.secret_name,
             http=self._http,
             on_login_needed=self._login_lost,

@@ -107,22 +107,24 @@ class Security:
     protected: bool = True
 
 
-def outsiders(security: Security) -> list[str]:
-    """Who besides SYSTEM and Administrators could read the folder or let themselves in: an
-    entry granting anything to another account, or an owner other than those two (an owner
-    may always rewrite the list). Deny entries only narrow, so they never count."""
+def outsiders(security: Security, me: str | None = None) -> list[str]:
+    """Who besides SYSTEM, Administrators and ``me`` (the account this process runs as, who
+    can read what it wrote anyway) could read the folder or let themselves in: an entry
+    granting anything to another account, or an owner other than those (an owner may always
+    rewrite the list). Deny entries only narrow, so they never count. For the service
+    ``me`` is SYSTEM; for an administrator's ``login`` into the computer's home, that
+    administrator (under Wine, the one Wine user everything runs as)."""
+    trusted = TRUSTED_SIDS | ({me} if me else set())
     if security.aces is None:
         return ["Everyone (the folder has no access list at all)"]
-    found = [ace.name for ace in security.aces if ace.allowed and ace.mask and not _trusted(ace)]
-    if security.owner_sid not in TRUSTED_SIDS:
+    found = [
+        ace.name for ace in security.aces if ace.allowed and ace.mask and ace.sid not in trusted
+    ]
+    if security.owner_sid not in trusted:
         owner = f"{security.owner_name} (its owner, who may change who can read it)"
         found = [owner if name == security.owner_name else name for name in found]
         found.append(owner)
     return list(dict.fromkeys(found))
-
-
-def _trusted(ace: Ace) -> bool:
-    return ace.sid in TRUSTED_SIDS
 
 
 def refusal(folder: Path, who: list[str]) -> str:
@@ -192,7 +194,15 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
         service hands it over explicitly, with the folder it means."""
         raise RuntimeError("the machine-wide store is handed over explicitly, never chosen")
 
-    def __init__(self, folder: Path, *, file_security: FileSecurity | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        file_security: FileSecurity | None = None,
+        account_sid: str | None = None,
+    ) -> None:
+        """``account_sid``: the account whose reads and writes these are (default: the one
+        this process runs as); the folder may be its too."""
         if not WINDOWS:
             raise MachineSecretsError(
                 "Ferry's machine-wide login store is for the Windows service only: it needs "
@@ -202,6 +212,11 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
         super().__init__()  # type: ignore[no-untyped-call]
         self.folder = Path(folder)
         self._security = file_security or FileSecurity()
+        if account_sid is None:
+            from app.service.pipe_security import current_user_sid
+
+            account_sid = current_user_sid()
+        self._account_sid = account_sid
         self._prepare()
 
     def __str__(self) -> str:
@@ -272,7 +287,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
             descriptor = self._security.read(self.folder)
         except Exception as error:  # pywintypes.error: the folder was removed, or no access
             raise _no_access(self.folder, error) from None
-        who = outsiders(describe(descriptor))
+        who = outsiders(describe(descriptor), self._account_sid)
         if who:
             raise MachineSecretsError(refusal(self.folder, who))
 

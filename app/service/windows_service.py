@@ -487,19 +487,6 @@ def _wait(service: Any, wanted: Sequence[State], timeout: float) -> int:
 # -- the service itself ----------------------------------------------------------------------
 
 
-def service_secrets() -> Any:
-    """The secret store the service reads its login's refresh token from.
-
-    None: keyring's default, the Credential Manager of the account the service runs as (a
-    named account's own vault; under Wine, the Wine user's, which the tests share).
-
-    MACHINE-SECRETS CALL SITE: LocalSystem cannot read any person's vault, so for it
-    ``app/service/machine_secrets.py`` (DPAPI with machine scope, written by another change)
-    is to be returned here, e.g. ``SecretStore(MachineKeyring(home.settings_dir))``.
-    """
-    return None
-
-
 def run_engine(
     home: FerryHome,
     stop_event: threading.Event,
@@ -515,7 +502,7 @@ def run_engine(
     from app.engine.host import HostKind, run_host
 
     try:
-        run_host(home, host=HostKind.SERVICE, stop=stop_event, secrets=service_secrets())
+        run_host(home, host=HostKind.SERVICE, stop=stop_event)  # its login: store_for(home)
     except EngineError as error:
         log.error("the service cannot sync: %s", error)
         report(f"Ferry cannot sync: {error}", True)
