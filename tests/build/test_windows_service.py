@@ -21,6 +21,7 @@ tests/build/test_windows_program.py).
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import threading
@@ -251,6 +252,28 @@ def test_the_service_delivers_documents(windows: WinePrefix, session: Session) -
         time.sleep(1)
     assert _delivered(windows), ferry_log(windows)[-4000:]
     assert "engine hosted by service" in ferry_log(windows)
+
+
+def test_ferry_status_reads_the_running_service(windows: WinePrefix, session: Session) -> None:
+    """A face on the service's engine: ``ferry-cli status`` with no ``--home`` finds the
+    computer's home (its service is set up), attaches over the named pipe and reads the
+    documents from the engine, not from its database."""
+    done = run_windows(windows, [CLI, "status", "--json"], 120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    delivered = [row for row in rows if row["status"] == "forwarded"]
+    assert delivered and all(row["locations"] for row in delivered), done.stdout[-2000:]
+    assert "a face attached (cli)" in ferry_log(windows)
+    assert rf"{OUTPUT}" in delivered[0]["locations"][0]
+
+
+def test_the_service_s_login_is_in_the_computer_s_own_store(windows: WinePrefix) -> None:
+    """Not in a person's Credential Manager (LocalSystem cannot read those on a real
+    server): DPAPI with machine scope, in a folder of the service's home."""
+    secrets = windows.host_path(MACHINE_HOME + r"\secrets")
+    files = list(secrets.glob("*.secret")) if secrets.is_dir() else []
+    assert files, f"no login in {secrets}"
+    assert all(f.read_text().startswith("ferry-dpapi-machine:1:") for f in files)
 
 
 def test_an_upgrade_stops_the_service_and_starts_it_again(
