@@ -117,3 +117,35 @@ def test_the_access_lists_in_sddl() -> None:
     assert pipe_security.pipe_sddl(True, me).endswith("(A;;GRGW;;;IU)")
     assert "IU" not in pipe_security.key_sddl(False, me)
     assert pipe_security.key_sddl(True, me).endswith("(A;;FR;;;IU)")  # read, never write
+
+
+def test_the_service_s_home_lets_the_people_logged_on_read_only_settings_and_logs() -> None:
+    from app.service import pipe_security
+
+    for name in ("state", "data"):
+        assert "IU" not in pipe_security.service_home_sddl(name)
+    for name in ("settings", "logs"):
+        sddl = pipe_security.service_home_sddl(name)
+        assert sddl.endswith("(A;OICI;FR;;;IU)") and sddl.startswith("D:P")
+
+
+def test_protecting_the_service_s_home_keeps_it_usable(tmp_path: Path) -> None:
+    """Wine keeps no access lists on files, so this shows the calls are right and the
+    folders stay usable by the service's account; who else is kept out needs a real
+    Windows."""
+    if sys.platform != "win32":
+        pytest.skip("Windows' file access lists (scripts/test-windows)")
+    from app.service import pipe_security
+
+    home = FerryHome.under(tmp_path / "machine").ensure()
+    (home.state_dir / "state.db").write_text("x")
+    pipe_security.protect_service_home(
+        {
+            "settings": home.settings_dir,
+            "logs": home.log_dir,
+            "state": home.state_dir,
+            "data": home.data_dir,
+        }
+    )
+    assert (home.state_dir / "state.db").read_text() == "x"
+    (home.settings_dir / "settings.json").write_text("{}")

@@ -132,3 +132,41 @@ def protect_file(path: Path, sddl: str) -> None:  # pragma: no cover - Windows
         win32security.DACL_SECURITY_INFORMATION | win32security.PROTECTED_DACL_SECURITY_INFORMATION,
         descriptor,
     )
+
+
+#: The service's home, folder by folder: what the people logged on may read. Its state (the
+#: database, the channel's secret) and data only SYSTEM and administrators; its settings and
+#: logs also readable by the people logged on (the tray app shows the destinations, *Open
+#: logs*), never writable by them. Inherited by everything inside.
+_SERVICE_HOME_SDDL = {
+    "settings": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;IU)",
+    "logs": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;IU)",
+    "state": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
+    "data": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
+}
+
+
+def service_home_sddl(folder_name: str) -> str:
+    """The access list of one folder of the service's home (``settings``, ``state``...)."""
+    return _SERVICE_HOME_SDDL[folder_name]
+
+
+def protect_service_home(folders: dict[str, Path]) -> None:  # pragma: no cover - Windows
+    """Give each folder of the service's home its access list, passed on to what is inside
+    already (``%ProgramData%`` lets every user read what is made under it)."""
+    import win32security
+
+    for name, folder in folders.items():
+        descriptor = win32security.ConvertStringSecurityDescriptorToSecurityDescriptor(
+            service_home_sddl(name), win32security.SDDL_REVISION_1
+        )
+        win32security.SetNamedSecurityInfo(
+            str(folder),
+            win32security.SE_FILE_OBJECT,
+            win32security.DACL_SECURITY_INFORMATION
+            | win32security.PROTECTED_DACL_SECURITY_INFORMATION,
+            None,
+            None,
+            descriptor.GetSecurityDescriptorDacl(),
+            None,
+        )

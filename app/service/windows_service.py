@@ -500,7 +500,20 @@ def run_engine(
     """
     from app.engine.engine import EngineError
     from app.engine.host import HostKind, run_host
+    from app.service.pipe_security import protect_service_home
 
+    try:
+        home.ensure()
+        protect_service_home(
+            {
+                "settings": home.settings_dir,
+                "logs": home.log_dir,
+                "state": home.state_dir,
+                "data": home.data_dir,
+            }
+        )
+    except Exception as error:  # pywintypes.error: said, and the service syncs on
+        log.warning("the service's home keeps the permissions it had: %s", error)
     try:
         run_host(home, host=HostKind.SERVICE, stop=stop_event)  # its login: store_for(home)
     except EngineError as error:
