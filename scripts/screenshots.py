@@ -362,6 +362,15 @@ def destination_editor(shots: Shots) -> None:
     editor.close()
 
 
+def service_login(shots: Shots) -> None:
+    """What the tray app attached to the Windows service says when asked to log out or in
+    again: an administrator does that, and how."""
+    box = shots.ferry.say_the_service_logs_in()  # type: ignore[attr-defined]
+    shots.settle(0.3)
+    shots.save(box, "service-login")
+    box.close()
+
+
 def settings(shots: Shots) -> None:
     """The Settings dialog as it opens, once the OS said whether Ferry starts at login."""
     ferry = shots.ferry
@@ -545,6 +554,7 @@ SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("status-table", status_table),
     ("destination-editor", destination_editor),
     ("settings", settings),
+    ("service-login", service_login),
     ("status-errors", status_errors),
     ("status-kinds", status_kinds),
     ("activity", activity),  # after them: the full sync's picked-up files, the failed resends

@@ -286,6 +286,11 @@ class FerryApp(QObject):
             and engine.welcome.host == HostKind.SERVICE
         ):
             return False
+        self.say_the_service_logs_in()
+        return True
+
+    def say_the_service_logs_in(self) -> QMessageBox:
+        """Who logs the service in or out, and how (shown, and returned for a screenshot)."""
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Ferry",
@@ -299,7 +304,7 @@ class FerryApp(QObject):
             ).format(login="Ferry.exe service login", logout="Ferry.exe service logout")
         )
         box.open()
-        return True
+        return box
 
     def _home_is_the_service_s(self) -> bool:
         """Only the service runs the service's engine (this app may not even write there)."""

@@ -23,6 +23,7 @@ from app.engine.channel import ChannelError, DocumentsQuery, PassRequest
 from app.settings import Destination
 from tests.conftest import REPO
 from tests.engine.conftest import Office, logged_in_home
+from tests.engine.helpers import assert_forwarded_exactly, one_destination
 from tests.engine.test_engine_kill import _resend_all
 
 KILLS = int(os.environ.get("FERRY_HOSTED_KILLS", "25"))
@@ -133,3 +134,37 @@ def test_killing_the_host_with_faces_coming_and_going_loses_nothing(office: Offi
         assert on_platform.status.value == "forwarded", (document.id, on_platform.status_message)
         (location,) = on_platform.locations
         assert Path(location).read_bytes() == office.uploaded[document.id][document.files[0].id]
+
+
+@pytest.mark.timeout(600)
+def test_platform_faults_with_the_engine_hosted_and_faces_coming_and_going(office: Office) -> None:
+    """The fault tests' weather (errors, throttling, cut connections) while ``ferry run``
+    hosts the engine and faces attach, ask and leave at random moments: nothing in Error,
+    every document delivered exactly once when the weather clears."""
+    documents = one_destination(office, 12)
+    host = _ferry(office, "run")
+    stop = threading.Event()
+    seen: list[str] = []
+    faces = threading.Thread(target=_faces, args=(office, random.Random(11), stop, seen))
+    try:
+        time.sleep(1.0)
+        office.admin.set_faults(error_rate=0.4, drop_rate=0.3, retry_after_s=1)
+        faces.start()
+        time.sleep(6.0)
+        for document in documents:  # a busy or flaky platform is nobody's error to fix
+            assert office.on_platform(document.id).status.value != "error"
+        office.admin.clear_faults()
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline and any(
+            office.on_platform(d.id).status.value != "forwarded" for d in documents
+        ):
+            time.sleep(0.5)
+    finally:
+        office.admin.clear_faults()
+        stop.set()
+        if faces.is_alive():
+            faces.join(60)
+        host.send_signal(signal.SIGTERM)
+        assert host.wait(60) == 0
+    assert "attached" in seen
+    assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})
