@@ -141,8 +141,10 @@ def test_the_service_commands_parse() -> None:
     args = parser.parse_args(["service", "install", "--account", r".\ferry", "--start"])
     assert args.account == r".\ferry" and args.start and not args.password_from_stdin
     assert args.name == "Ferry"
-    for action in ("uninstall", "start", "stop", "status", "run"):
+    for action in ("uninstall", "start", "stop", "status", "login", "logout", "run"):
         assert parser.parse_args(["service", action]).handler.__name__.startswith("run_")
+    login = parser.parse_args(["service", "login", "--no-browser", "--region", "be"])
+    assert login.no_browser and login.region == "be"  # the same options as ferry login
     with pytest.raises(SystemExit):
         parser.parse_args(["service"])  # an action is required
     with pytest.raises(SystemExit):
@@ -150,7 +152,9 @@ def test_the_service_commands_parse() -> None:
 
 
 @pytest.mark.skipif(WINDOWS, reason="what Linux says")
-@pytest.mark.parametrize("action", ["install", "uninstall", "start", "stop", "status", "run"])
+@pytest.mark.parametrize(
+    "action", ["install", "uninstall", "start", "stop", "status", "login", "logout", "run"]
+)
 def test_on_linux_it_points_to_ferry_run_under_systemd(
     action: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,11 +39,22 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         description="Print the address to open, open the system browser (unless --no-browser), "
         "wait for the login to finish, then say who is logged in for which office.",
     )
-    where = login.add_mutually_exclusive_group()
+    add_login_arguments(login)
+    login.set_defaults(handler=run_login)
+    whoami = subparsers.add_parser("whoami", help="say who is logged in (exit 3: login needed)")
+    whoami.set_defaults(handler=run_whoami)
+    logout = subparsers.add_parser("logout", help="revoke the login and forget it")
+    logout.set_defaults(handler=run_logout)
+
+
+def add_login_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where to log in and how: ``ferry login``'s options, which ``ferry service login``
+    shares."""
+    where = parser.add_mutually_exclusive_group()
     where.add_argument("--region", help="a region code from the regions file (e.g. be, nl)")
     where.add_argument("--issuer", help="the OpenID issuer of a custom server")
-    login.add_argument("--api", help="the API address of a custom server (with --issuer)")
-    login.add_argument(
+    parser.add_argument("--api", help="the API address of a custom server (with --issuer)")
+    parser.add_argument(
         "--redirect-port",
         dest="redirect_ports",
         action="append",
@@ -52,15 +63,10 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         help="a fixed loopback port the login server accepts redirects to (repeat for more, "
         "tried in order); instead of the region's, or of a port the system picks",
     )
-    login.add_argument("--no-browser", action="store_true", help="only print the address")
-    login.add_argument(
+    parser.add_argument("--no-browser", action="store_true", help="only print the address")
+    parser.add_argument(
         "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait (default 600)"
     )
-    login.set_defaults(handler=run_login)
-    whoami = subparsers.add_parser("whoami", help="say who is logged in (exit 3: login needed)")
-    whoami.set_defaults(handler=run_whoami)
-    logout = subparsers.add_parser("logout", help="revoke the login and forget it")
-    logout.set_defaults(handler=run_logout)
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> int:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
+from app.commands import account
 from app.home import HOME_ENV, FerryHome, machine_root
 from app.logs import setup_logging
 from app.service import windows_service as ws
@@ -64,11 +66,20 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "(exit 0 running, 3 stopped, 4 not installed, 5 in between)",
     )
     status.set_defaults(handler=run_status)
+    login = actions.add_parser(
+        "login",
+        help="log the computer's Ferry (the service's home) in, through the browser; "
+        "its login is kept where only the service and administrators can read it",
+    )
+    account.add_login_arguments(login)
+    login.set_defaults(handler=run_service_login)
+    logout = actions.add_parser("logout", help="log the computer's Ferry out")
+    logout.set_defaults(handler=run_service_logout)
     run = actions.add_parser(
         "run", help="what Windows' service manager starts (not for typing: see `ferry run`)"
     )
     run.set_defaults(handler=run_hosted)
-    for action in (install, uninstall, start, stop, status, run):
+    for action in (install, uninstall, start, stop, status, login, logout, run):
         # another service name: tests install theirs beside a real one
         action.add_argument("--name", default=ws.SERVICE_NAME, help=argparse.SUPPRESS)
 
@@ -94,6 +105,27 @@ def home_root(args: argparse.Namespace, environ: dict[str, str] | None = None) -
     if chosen:
         return str(args.ferry_home.state_dir.parent)
     return machine_root(env)
+
+
+def _with_the_service_s_home(args: argparse.Namespace) -> argparse.Namespace:
+    """``args`` for the home the service runs (``--home`` when given, else the computer's)."""
+    return argparse.Namespace(
+        **{**vars(args), "ferry_home": FerryHome.under(Path(home_root(args)))}
+    )
+
+
+def run_service_login(args: argparse.Namespace) -> int:
+    """``ferry login`` for the service's home: the same browser login, its refresh token in
+    the computer's own store (:func:`app.auth.secret_store.store_for`)."""
+    if not _on_windows():
+        return EXIT_USAGE
+    return account.run_login(_with_the_service_s_home(args))
+
+
+def run_service_logout(args: argparse.Namespace) -> int:
+    if not _on_windows():
+        return EXIT_USAGE
+    return account.run_logout(_with_the_service_s_home(args))
 
 
 def run_install(args: argparse.Namespace) -> int:

@@ -195,8 +195,7 @@ def test_an_administrator_logs_the_computer_in_and_links_clients(
         [
             "wine",
             CLI,
-            "--home",
-            MACHINE_HOME,
+            "service",  # the computer's home, its login in the computer's own store
             "login",
             "--no-browser",
             "--issuer",
