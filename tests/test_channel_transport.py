@@ -122,10 +122,12 @@ def test_the_access_lists_in_sddl() -> None:
 def test_the_service_s_home_lets_the_people_logged_on_read_only_settings_and_logs() -> None:
     from app.service import pipe_security
 
+    account = "S-1-5-21-1-2-3-1005"  # a named account the service runs as
     for name in ("state", "data"):
-        assert "IU" not in pipe_security.service_home_sddl(name)
+        sddl = pipe_security.service_home_sddl(name, account)
+        assert "IU" not in sddl and f"(A;OICI;FA;;;{account})" in sddl
     for name in ("settings", "logs"):
-        sddl = pipe_security.service_home_sddl(name)
+        sddl = pipe_security.service_home_sddl(name, "S-1-5-18")
         assert sddl.endswith("(A;OICI;FR;;;IU)") and sddl.startswith("D:P")
 
 

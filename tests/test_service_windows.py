@@ -242,10 +242,10 @@ def test_a_logged_in_service_delivers_and_stops_cleanly(
     service_name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The sandbox platform in this process, a login seeded into the service's home with its
-    refresh token in the Credential Manager (which the service shares with this test under
-    Wine), a destination on C:/Z:; the service delivers, then stops when asked."""
+    refresh token in the computer's own store (DPAPI, machine scope), a destination on C:/Z:;
+    the service delivers, then stops when asked."""
     from app.auth.account import StoredLogin, save_login
-    from app.auth.secret_store import SecretStore
+    from app.auth.secret_store import machine_store
     from app.sandbox.server import SandboxServer
     from app.sandbox.testkit import login_with_password
 
@@ -253,7 +253,7 @@ def test_a_logged_in_service_delivers_and_stops_cleanly(
     url = sandbox.start()
     home_dir = tmp_path / "home"
     home = FerryHome.under(home_dir).ensure()
-    store = SecretStore()
+    store = machine_store(home)
     login = None
     try:
         tokens = login_with_password(url, "be")

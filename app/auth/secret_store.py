@@ -205,13 +205,27 @@ def _chunk_name(name: str, generation: str, index: int) -> str:
     return f"{name}#{generation}#{index}"
 
 
-def store_for(home: FerryHome) -> SecretStore:
-    """Where ``home``'s login is kept: for the Windows service's home (``%ProgramData%\\Ferry``)
-    the computer's own store, which LocalSystem and administrators can read and nobody else
-    (:mod:`app.service.machine_secrets`: DPAPI with machine scope, in ``secrets`` beside the
-    home's folders); for any other home, the person's OS keyring."""
-    if sys.platform == "win32" and home.settings_dir == FerryHome.machine().settings_dir:
-        from app.service.machine_secrets import MachineSecretsKeyring
+#: The folder of a service's home where the computer's own store keeps its login.
+MACHINE_SECRETS_FOLDER = "secrets"
 
-        return SecretStore(MachineSecretsKeyring(home.settings_dir.parent / "secrets"))
+
+def store_for(home: FerryHome) -> SecretStore:
+    """Where ``home``'s login is kept: for a Windows service's home (``%ProgramData%\\Ferry``,
+    or any home whose login the computer's own store already keeps) that store
+    (:func:`machine_store`); for any other home, the person's OS keyring."""
+    if sys.platform == "win32" and (
+        home.settings_dir == FerryHome.machine().settings_dir
+        or (home.settings_dir.parent / MACHINE_SECRETS_FOLDER).is_dir()
+    ):
+        return machine_store(home)
     return SecretStore()
+
+
+def machine_store(home: FerryHome) -> SecretStore:
+    """The computer's own store for the service's ``home``, which LocalSystem and
+    administrators can read and nobody else (:mod:`app.service.machine_secrets`: DPAPI with
+    machine scope, in ``secrets`` beside the home's folders). The service names it itself:
+    the environment a service manager gives may not say where ``%ProgramData%`` is."""
+    from app.service.machine_secrets import MachineSecretsKeyring
+
+    return SecretStore(MachineSecretsKeyring(home.settings_dir.parent / MACHINE_SECRETS_FOLDER))

@@ -135,30 +135,34 @@ def protect_file(path: Path, sddl: str) -> None:  # pragma: no cover - Windows
 
 
 #: The service's home, folder by folder: what the people logged on may read. Its state (the
-#: database, the channel's secret) and data only SYSTEM and administrators; its settings and
-#: logs also readable by the people logged on (the tray app shows the destinations, *Open
-#: logs*), never writable by them. Inherited by everything inside.
-_SERVICE_HOME_SDDL = {
-    "settings": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;IU)",
-    "logs": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FR;;;IU)",
-    "state": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
-    "data": "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)",
-}
+#: database, the channel's secret) and data only SYSTEM, administrators and the account the
+#: service runs as; its settings and logs also readable by the people logged on (the tray app
+#: shows the destinations, *Open logs*), never writable by them. Inherited by everything
+#: inside.
+_SERVICE_HOME_READERS = {"settings": "(A;OICI;FR;;;IU)", "logs": "(A;OICI;FR;;;IU)"}
 
 
-def service_home_sddl(folder_name: str) -> str:
-    """The access list of one folder of the service's home (``settings``, ``state``...)."""
-    return _SERVICE_HOME_SDDL[folder_name]
+def service_home_sddl(folder_name: str, service_sid: str) -> str:
+    """The access list of one folder of the service's home (``settings``, ``state``...);
+    ``service_sid``: the account the service runs as (SYSTEM, or a named account)."""
+    if folder_name not in ("settings", "logs", "state", "data"):
+        raise KeyError(folder_name)
+    return (
+        f"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;{service_sid})"
+        + _SERVICE_HOME_READERS.get(folder_name, "")
+    )
 
 
 def protect_service_home(folders: dict[str, Path]) -> None:  # pragma: no cover - Windows
     """Give each folder of the service's home its access list, passed on to what is inside
-    already (``%ProgramData%`` lets every user read what is made under it)."""
+    already (``%ProgramData%`` lets every user read what is made under it). Run by the
+    service itself, so that its own account keeps its access."""
     import win32security
 
+    service_sid = current_user_sid()
     for name, folder in folders.items():
         descriptor = win32security.ConvertStringSecurityDescriptorToSecurityDescriptor(
-            service_home_sddl(name), win32security.SDDL_REVISION_1
+            service_home_sddl(name, service_sid), win32security.SDDL_REVISION_1
         )
         win32security.SetNamedSecurityInfo(
             str(folder),

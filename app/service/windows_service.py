@@ -27,6 +27,8 @@ from enum import IntEnum
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+import keyring.errors
+
 from app.autostart import split_windows_command_line, windows_command_line
 from app.home import FerryHome
 
@@ -420,6 +422,11 @@ def uninstall(name: str = SERVICE_NAME, timeout: float = WAIT_S) -> None:
             win32service.DeleteService(handles.service)
         except pywintypes.error as error:
             raise _refused(error, "remove", name) from error
+    # Windows removes a service marked for deletion once its process has ended and every
+    # handle to it is closed: wait for that, so that "uninstalled" means gone.
+    deadline = time.monotonic() + timeout
+    while query(name) is not None and time.monotonic() < deadline:
+        time.sleep(0.2)
     log.info("service %s removed", name)
 
 
@@ -498,6 +505,7 @@ def run_engine(
     home) or ended by itself; ``report(message, is_error)`` takes what the Event Log should
     say, in the words the log has too.
     """
+    from app.auth.secret_store import machine_store
     from app.engine.engine import EngineError
     from app.engine.host import HostKind, run_host
     from app.service.pipe_security import protect_service_home
@@ -515,7 +523,13 @@ def run_engine(
     except Exception as error:  # pywintypes.error: said, and the service syncs on
         log.warning("the service's home keeps the permissions it had: %s", error)
     try:
-        run_host(home, host=HostKind.SERVICE, stop=stop_event)  # its login: store_for(home)
+        secrets = machine_store(home)  # refused in plain words when others can read it
+    except keyring.errors.KeyringError as error:
+        log.error("the service cannot read its login: %s", error)
+        report(f"Ferry cannot sync: {error}", True)
+        return 1
+    try:
+        run_host(home, host=HostKind.SERVICE, stop=stop_event, secrets=secrets)
     except EngineError as error:
         log.error("the service cannot sync: %s", error)
         report(f"Ferry cannot sync: {error}", True)
