@@ -523,7 +523,9 @@ def run_engine(
     except Exception as error:  # pywintypes.error: said, and the service syncs on
         log.warning("the service's home keeps the permissions it had: %s", error)
     try:
-        secrets = machine_store(home)  # refused in plain words when others can read it
+        # refused in plain words when others can read it; elsewhere (tests of the words on
+        # Linux) the OS keyring, as for any engine
+        secrets = machine_store(home) if sys.platform == "win32" else None
     except keyring.errors.KeyringError as error:
         log.error("the service cannot read its login: %s", error)
         report(f"Ferry cannot sync: {error}", True)
