@@ -10,12 +10,9 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.commands import account, demo, preview_path, self_check, service, sync
 from app.core.language import Language, parse_language
-from app.demo_setup import demo_home_default
 from app.home import HOME_ENV, FerryHome, HomeFolderError
 from app.logs import setup_logging
-from app.sandbox import cli as sandbox_cli
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +41,17 @@ def _desktop_app(args: argparse.Namespace) -> int:
 
 def handler_is_demo(args: argparse.Namespace) -> bool:
     """The demo keeps its own home unless told otherwise, so it never touches a real setup."""
+    from app.commands import demo
+
     return getattr(args, "handler", None) is demo.run
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The commands' modules bring the engine, the platform client and the sandbox: imported
+    # here, not when this module is, so that ``service run`` starts light (see main).
+    from app.commands import account, demo, preview_path, self_check, service, sync
+    from app.sandbox import cli as sandbox_cli
+
     parser = argparse.ArgumentParser(
         prog="ferry",
         description="Ferry delivers every client's documents from the document platform into "
@@ -84,7 +88,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _service_run(argv: Sequence[str]) -> int | None:
+    """``[--home DIR] service run``, as Windows' service manager starts Ferry: handled before
+    anything heavy is imported, since the service manager gives a starting service about
+    30 seconds to answer (the engine's modules load after it has). None for anything else."""
+    light = argparse.ArgumentParser(add_help=False)
+    light.add_argument("--home")
+    light.add_argument("-v", "--verbose", action="store_true")
+    light.add_argument("command", nargs="*")
+    light.add_argument("--name")
+    try:
+        known, rest = light.parse_known_args(list(argv))
+    except SystemExit:
+        return None
+    if rest or known.command != ["service", "run"]:
+        return None
+    from app.commands import service
+
+    known.ferry_home = FerryHome.resolve(known.home)
+    return service.run_hosted(known)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    hosted = _service_run(sys.argv[1:] if argv is None else argv)
+    if hosted is not None:
+        return hosted
+    from app.demo_setup import demo_home_default
+
     parser = build_parser()
     args = parser.parse_args(argv)
     args.language_given = args.language is not None  # --language beats Settings in the app

@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from app.commands import account
 from app.home import HOME_ENV, FerryHome, machine_root
 from app.logs import setup_logging
 from app.service import windows_service as ws
@@ -71,6 +70,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="log the computer's Ferry (the service's home) in, through the browser; "
         "its login is kept where only the service and administrators can read it",
     )
+    from app.commands import account  # the login's options (imported here: it is large)
+
     account.add_login_arguments(login)
     login.set_defaults(handler=run_service_login)
     logout = actions.add_parser("logout", help="log the computer's Ferry out")
@@ -119,12 +120,16 @@ def run_service_login(args: argparse.Namespace) -> int:
     the computer's own store (:func:`app.auth.secret_store.store_for`)."""
     if not _on_windows():
         return EXIT_USAGE
+    from app.commands import account
+
     return account.run_login(_with_the_service_s_home(args))
 
 
 def run_service_logout(args: argparse.Namespace) -> int:
     if not _on_windows():
         return EXIT_USAGE
+    from app.commands import account
+
     return account.run_logout(_with_the_service_s_home(args))
 
 

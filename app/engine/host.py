@@ -385,8 +385,10 @@ def run_host(
     secrets: SecretStore | None = None,
     on_event: Callable[[Event], None] | None = None,
     long_poll_s: float | None = None,
+    ready: Callable[[], None] | None = None,
 ) -> None:
-    """Run ``home``'s engine, faces attached, until ``stop`` is set (or it ends by itself).
+    """Run ``home``'s engine, faces attached, until ``stop`` is set (or it ends by itself);
+    ``ready`` is called once the engine is open (a service then says it runs).
 
     Raises :class:`EngineError` in plain words when it cannot start: another engine already
     runs for this home, nobody logged in, a state file from a newer Ferry.
@@ -395,6 +397,8 @@ def run_host(
         home, host=host, secrets=secrets, on_event=on_event, long_poll_s=long_poll_s
     )
     engine.start()
+    if ready is not None:
+        ready()
     try:
         engine.wait(stop)
     finally:

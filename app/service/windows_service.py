@@ -50,7 +50,10 @@ SERVICE_EXE = "Ferry.exe"
 RESTART_DELAYS_MS = (60_000, 60_000, 300_000)
 RESET_PERIOD_S = 24 * 3600
 #: How long start and stop wait for the service manager to see the service running or stopped.
-WAIT_S = 60.0
+WAIT_S = 120.0
+#: How long the service manager is told a start may take (the engine's modules load and its
+#: database opens before the service says it runs).
+START_HINT_MS = 120_000
 
 # winerror numbers (winerror.h) this module answers in words
 ERROR_ACCESS_DENIED = 5
@@ -498,6 +501,7 @@ def run_engine(
     home: FerryHome,
     stop_event: threading.Event,
     report: Callable[[str, bool], None],
+    ready: Callable[[], None] | None = None,
 ) -> int:
     """Run ``home``'s engine until ``stop_event`` is set; 0 when it stopped as asked.
 
@@ -531,7 +535,7 @@ def run_engine(
         report(f"Ferry cannot sync: {error}", True)
         return 1
     try:
-        run_host(home, host=HostKind.SERVICE, stop=stop_event, secrets=secrets)
+        run_host(home, host=HostKind.SERVICE, stop=stop_event, secrets=secrets, ready=ready)
     except EngineError as error:
         log.error("the service cannot sync: %s", error)
         report(f"Ferry cannot sync: {error}", True)
@@ -570,6 +574,14 @@ def service_class() -> Any:
             super().__init__(args)
             self.stop_event = threading.Event()
 
+        def SvcRun(self) -> None:  # noqa: N802 - pywin32's name
+            """Starting until the engine is open (its modules load, its database opens),
+            then running: ``service start`` then says "running" only of an engine that
+            runs. pywin32's own reports running before anything is loaded."""
+            self.ReportServiceStatus(win32service.SERVICE_START_PENDING, waitHint=START_HINT_MS)
+            self.SvcDoRun()
+            self.ReportServiceStatus(win32service.SERVICE_STOP_PENDING)
+
         def SvcStop(self) -> None:  # noqa: N802 - pywin32's name
             log.info("the service manager asks the service to stop")
             self.ReportServiceStatus(win32service.SERVICE_STOP_PENDING, waitHint=30_000)
@@ -585,8 +597,12 @@ def service_class() -> Any:
                 (servicemanager.LogErrorMsg if is_error else servicemanager.LogInfoMsg)(message)
 
             outcome: list[int] = []
+
+            def ready() -> None:
+                self.ReportServiceStatus(win32service.SERVICE_RUNNING)
+
             worker = threading.Thread(
-                target=lambda: outcome.append(run_engine(home, self.stop_event, report)),
+                target=lambda: outcome.append(run_engine(home, self.stop_event, report, ready)),
                 name="ferry-service-engine",
             )
             worker.start()
