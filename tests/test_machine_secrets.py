@@ -70,6 +70,22 @@ def test_system_and_administrators_alone_are_nobody_else() -> None:
     assert outsiders(owned_by_system) == []
 
 
+NAMED_SID = "S-1-5-21-1-2-3-1005"
+NAMED = Ace(True, NAMED_SID, "OFFICE\\svc-ferry")
+
+
+def test_the_named_account_the_service_runs_as_is_trusted_and_no_other() -> None:
+    """A service that runs as a named account takes its login from the folder; that account
+    is let in and counts as nobody else. Any other account still does."""
+    aces = (SYSTEM, ADMINISTRATORS, NAMED)
+    with_service = Security(ADMINISTRATORS_SID, "BUILTIN\\Administrators", aces)
+    assert outsiders(with_service, SYSTEM_SID, service=NAMED_SID) == []
+    assert outsiders(with_service, SYSTEM_SID) == ["OFFICE\\svc-ferry"]
+    assert outsiders(with_service, SYSTEM_SID, service="S-1-5-21-1-2-3-1006") == [
+        "OFFICE\\svc-ferry"
+    ]
+
+
 def test_a_widened_list_names_who_else_can_get_in() -> None:
     users = Ace(True, "S-1-5-32-545", "BUILTIN\\Users", mask=0x1200A9)
     everyone = Ace(True, "S-1-1-0", "Everyone")
@@ -198,6 +214,21 @@ class TableSecurity(FileSecurity):
         if self.table is not None and os.path.normcase(str(path)) in self.table:
             return self.table[os.path.normcase(str(path))]
         return super().read(path)
+
+    def set_folder(self, folder: Path, descriptor: Any) -> None:
+        import win32security
+
+        if self.table is None:
+            super().set_folder(folder, descriptor)
+            return
+        before = self.read(folder)
+        updated = win32security.SECURITY_DESCRIPTOR()
+        updated.SetSecurityDescriptorOwner(before.GetSecurityDescriptorOwner(), False)
+        updated.SetSecurityDescriptorDacl(True, descriptor.GetSecurityDescriptorDacl(), False)
+        updated.SetSecurityDescriptorControl(
+            win32security.SE_DACL_PROTECTED, win32security.SE_DACL_PROTECTED
+        )
+        self.table[os.path.normcase(str(folder))] = updated
 
     def write(self, path: Path, owner: Any, dacl: Any) -> None:
         import win32security
@@ -496,3 +527,52 @@ def test_the_account_that_made_the_folder_may_own_it(
     assert mine.get_password(SERVICE, "one") == "the-secret-value"
     with pytest.raises(MachineSecretsError):
         _store(folder, security).get_password(SERVICE, "one")
+
+
+@only_on_windows
+def test_a_service_running_as_a_named_account_is_let_in_and_reads_the_login(
+    tmp_path: Path, security: TableSecurity
+) -> None:
+    """``service login`` for a service that runs as a named account: the folder (made before
+    for LocalSystem) gets that account too, and the service, as that account, reads and
+    deletes what the administrator wrote."""
+    folder = tmp_path / "secrets"
+    _store(folder, security).set_password(SERVICE, "one", "the-secret-value")
+    sids = [ace.sid for ace in machine_secrets.describe(security.read(folder)).aces or ()]
+    assert sids == [SYSTEM_SID, ADMINISTRATORS_SID]
+
+    admin = MachineSecretsKeyring(
+        folder, file_security=security, account_sid=SYSTEM_SID, service_sid=NAMED_SID
+    )
+    described = machine_secrets.describe(security.read(folder))
+    assert [ace.sid for ace in described.aces or ()] == [
+        SYSTEM_SID,
+        ADMINISTRATORS_SID,
+        NAMED_SID,
+    ]
+    assert described.protected and described.owner_sid == ADMINISTRATORS_SID
+    admin.set_password(SERVICE, "two", "another-value")
+
+    service = _store(folder, security, NAMED_SID)
+    assert service.get_password(SERVICE, "two") == "another-value"
+    service.delete_password(SERVICE, "two")
+    assert service.get_password(SERVICE, "two") is None
+    # LocalSystem's service (no named account) still refuses a folder with another account in
+    with pytest.raises(MachineSecretsError, match="svc-ferry|S-1-5-21-1-2-3-1005"):
+        _store(folder, security).get_password(SERVICE, "one")
+
+
+@only_on_windows
+def test_a_folder_made_for_a_named_account_lists_it_from_the_start(
+    tmp_path: Path, security: TableSecurity
+) -> None:
+    folder = tmp_path / "secrets"
+    MachineSecretsKeyring(
+        folder, file_security=security, account_sid=SYSTEM_SID, service_sid=NAMED_SID
+    )
+    (made,) = security.made
+    assert [ace.sid for ace in machine_secrets.describe(made).aces or ()] == [
+        SYSTEM_SID,
+        ADMINISTRATORS_SID,
+        NAMED_SID,
+    ]

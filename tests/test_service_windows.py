@@ -133,6 +133,26 @@ def test_a_command_line_without_home() -> None:
     assert ws.home_in(["x", r"--home=C:\h", "service", "run"]) == r"C:\h"
 
 
+@pytest.mark.parametrize(
+    ("account", "local_system"),
+    [
+        (None, True),
+        ("", True),
+        ("LocalSystem", True),
+        (".\\LocalSystem", True),
+        ("NT AUTHORITY\\SYSTEM", True),
+        ("nt authority\\system", True),
+        (".\\ferry", False),
+        ("OFFICE\\svc-ferry", False),
+        ("NT AUTHORITY\\LocalService", False),  # an account with a profile of its own
+    ],
+)
+def test_which_configured_account_is_local_system(account: str | None, local_system: bool) -> None:
+    """What decides where the service keeps its login: LocalSystem the computer's store, any
+    other account its own Credential Manager."""
+    assert ws.is_local_system(account) is local_system
+
+
 # -- arguments -----------------------------------------------------------------------------------
 
 
@@ -289,4 +309,96 @@ def test_a_logged_in_service_delivers_and_stops_cleanly(
     finally:
         if login is not None:
             store.delete(login.secret_name)
+        sandbox.stop()
+
+
+@pytest.mark.windows
+@pytest.mark.skipif(not WINDOWS, reason=ONLY_ON_WINDOWS)
+@pytest.mark.timeout(400)
+def test_a_service_run_as_a_named_account_takes_its_login_into_its_credential_manager(
+    service_name: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed with ``--account``: an administrator's login waits in the computer's store,
+    the service takes it into its account's Credential Manager when it starts and syncs with
+    it; ``service logout`` then makes the service end it at the platform and delete it.
+    (Wine runs every service as its one user, which is also the account named here; that the
+    account is a different one from the administrator is for a real Windows to show.)"""
+    import io
+
+    import win32api
+
+    from app.auth.account import StoredLogin, load_login, save_login
+    from app.auth.secret_store import SecretStore, machine_store
+    from app.sandbox.server import SandboxServer
+    from app.sandbox.testkit import login_with_password
+
+    sandbox = SandboxServer(tmp_path / "sandbox", port=0, seed_documents=3)
+    url = sandbox.start()
+    home_dir = tmp_path / "home"
+    home = FerryHome.under(home_dir).ensure()
+    account = f"{win32api.GetComputerName()}\\{win32api.GetUserName()}"
+    own = SecretStore()
+    login = None
+    try:
+        args = ["--home", str(home_dir)]
+        monkeypatch.setattr("sys.stdin", io.StringIO("not-checked-by-wine\n"))
+        installed = main(
+            [
+                *args,
+                "service",
+                "install",
+                "--name",
+                service_name,
+                "--account",
+                account,
+                "--password-from-stdin",
+            ]
+        )
+        assert installed == 0, capsys.readouterr()
+        assert ws.service_account(service_name) == account
+
+        tokens = login_with_password(url, "be")
+        login = StoredLogin(
+            region=f"sandbox-{service_name.lower()}",  # a keyring entry of this test's own
+            issuer=sandbox.issuer("be"),
+            api_url=sandbox.api_url,
+            client_id="ferry-desktop",
+            subject=_subject(tokens.id_token),
+            logged_in_at=dt.datetime.now(dt.UTC),
+        )
+        # what `service login` leaves: the token in the computer's store, the account let in
+        inbox = machine_store(home, ws.account_sid(account))
+        inbox.save(login.secret_name, tokens.refresh_token)
+        save_login(home.settings_dir, login)
+        out = tmp_path / "Accounting"
+        assert main([*args, "destination", "add", "D", "--path", f"{out}\\[enterprise_name]"]) == 0
+        assert main([*args, "link", "--all", "--to", "D", "--since", "2000-01-01"]) == 0
+        capsys.readouterr()
+
+        assert main([*args, "service", "start", "--name", service_name]) == 0
+        deadline = time.monotonic() + 90
+        while not any(out.rglob("*.xml")) and time.monotonic() < deadline:
+            time.sleep(1)
+        log_file = home_dir / "logs" / "ferry.log"
+        assert any(out.rglob("*.xml")), log_file.read_text("utf-8")
+        assert inbox.load(login.secret_name) is None  # taken from the computer's store
+        assert own.load(login.secret_name)  # into the account's Credential Manager
+        log = log_file.read_text(encoding="utf-8")
+        assert "took its login" in log and f"runs as {account}" in log
+
+        assert main([*args, "service", "logout", "--name", service_name]) == 0
+        said = capsys.readouterr().out
+        assert "ended the login at the platform" in said, said
+        assert load_login(home.settings_dir) is None
+        assert own.load(login.secret_name) is None
+        assert ws.query(service_name) == ws.State.STOPPED
+        log = log_file.read_text(encoding="utf-8")
+        assert "is no longer the home's" in log and "revoked" in log
+    finally:
+        if login is not None:
+            for store in (own, machine_store(home)):
+                store.delete(login.secret_name)
         sandbox.stop()

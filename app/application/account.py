@@ -51,15 +51,23 @@ def end_login(
     SecretStoreError if the keyring is locked (then nothing is forgotten, so the person can
     unlock it and try again). The settings (destinations, links) are kept for the next login.
     """
+    store = store or store_for(home)
+    store.check()
+    outcome = revoke_login(home, stored, store)
+    forget_login(home.settings_dir)
+    return outcome
+
+
+def revoke_login(home: FerryHome, stored: StoredLogin, store: SecretStore) -> LogoutOutcome:
+    """Revoke ``stored`` at the platform (best effort, blocking) and delete its refresh token
+    from ``store``; ``login.json`` is left as it is. What :func:`end_login` does first, and
+    what the service does with a login it no longer serves (:mod:`app.service.login_handoff`).
+    """
     proxy = stored_proxy(home)
     if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
         log.warning("%s; revoking the login through the system's proxy settings", proxy)
         proxy = ProxySettings()
-    store = store or store_for(home)
-    store.check()
-    outcome = asyncio.run(_logout(stored, store, proxy))
-    forget_login(home.settings_dir)
-    return outcome
+    return asyncio.run(_logout(stored, store, proxy))
 
 
 async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:

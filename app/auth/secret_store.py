@@ -221,11 +221,14 @@ def store_for(home: FerryHome) -> SecretStore:
     return SecretStore()
 
 
-def machine_store(home: FerryHome) -> SecretStore:
+def machine_store(home: FerryHome, service_sid: str | None = None) -> SecretStore:
     """The computer's own store for the service's ``home``, which LocalSystem and
     administrators can read and nobody else (:mod:`app.service.machine_secrets`: DPAPI with
     machine scope, in ``secrets`` beside the home's folders). The service names it itself:
-    the environment a service manager gives may not say where ``%ProgramData%`` is."""
+    the environment a service manager gives may not say where ``%ProgramData%`` is.
+    ``service_sid``: the named account the service runs as, also let in (it takes the login
+    from there into its own Credential Manager: :mod:`app.service.login_handoff`)."""
     from app.service.machine_secrets import MachineSecretsKeyring
 
-    return SecretStore(MachineSecretsKeyring(home.settings_dir.parent / MACHINE_SECRETS_FOLDER))
+    folder = home.settings_dir.parent / MACHINE_SECRETS_FOLDER
+    return SecretStore(MachineSecretsKeyring(folder, service_sid=service_sid))

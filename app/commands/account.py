@@ -125,7 +125,8 @@ def _describe(login: StoredLogin) -> str:
     return f"Logged in as {login.who}{office} (region {login.region}, {login.issuer})"
 
 
-def run_login(args: argparse.Namespace) -> int:
+def run_login(args: argparse.Namespace, store: SecretStore | None = None) -> int:
+    """``store``: where the refresh token goes (default: :func:`store_for` the home)."""
     target = _target(args)
     if isinstance(target, str):
         return _fail(target, EXIT_USAGE)
@@ -134,7 +135,7 @@ def run_login(args: argparse.Namespace) -> int:
     if isinstance(proxy, str):
         return _fail(proxy)
     target = dataclasses.replace(target, proxy=proxy)
-    store = store_for(home)
+    store = store or store_for(home)
     try:
         store.check()
     except SecretStoreError as error:

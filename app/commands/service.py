@@ -115,22 +115,118 @@ def _with_the_service_s_home(args: argparse.Namespace) -> argparse.Namespace:
     )
 
 
+def _service_s_account(name: str) -> tuple[str | None, str | None]:
+    """The named account the service runs as and its SID; (None, None) for LocalSystem or a
+    service not installed (its login is then for LocalSystem)."""
+    account = ws.service_account(name)
+    return (account, ws.account_sid(account)) if account else (None, None)
+
+
 def run_service_login(args: argparse.Namespace) -> int:
     """``ferry login`` for the service's home: the same browser login, its refresh token in
-    the computer's own store (:func:`app.auth.secret_store.store_for`)."""
+    the computer's own store (:func:`app.auth.secret_store.machine_store`); a service that
+    runs as a named account takes it from there into its account's Credential Manager when
+    it starts (:mod:`app.service.login_handoff`). A running service starts again with it."""
     if not _on_windows():
         return EXIT_USAGE
-    from app.commands import account
+    import keyring.errors
 
-    return account.run_login(_with_the_service_s_home(args))
+    from app.auth.secret_store import machine_store
+    from app.commands import account as login_command
+
+    service_args = _with_the_service_s_home(args)
+    try:
+        account, sid = _service_s_account(args.name)
+        store = machine_store(service_args.ferry_home, sid)
+    except (ws.ServiceError, keyring.errors.KeyringError) as error:
+        return _fail(str(error))
+    code = login_command.run_login(service_args, store=store)
+    if code != EXIT_OK:
+        return code
+    if account:
+        print(
+            f"The {args.name} service runs as {account}: when it starts, it moves this login "
+            "into that account's Credential Manager."
+        )
+    return _restart_with_the_new_login(args.name)
+
+
+def _restart_with_the_new_login(name: str) -> int:
+    """A running service read its login when it started: start it again to use the new one."""
+    try:
+        state = ws.query(name)
+        if state != ws.State.RUNNING:
+            if state is not None:
+                print(f"The {name} service is {ws.state_word(state)}: `ferry service start`.")
+            return EXIT_OK
+        ws.stop(name)
+        state = ws.start(name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    if state == ws.State.RUNNING:
+        print(f"The {name} service started again with this login.")
+        return EXIT_OK
+    return _fail(
+        f"the {name} service is {ws.state_word(state)}: it could not sync. The Event Log "
+        f"(Application, source {name}) and Ferry's log in {_log_dir(name)} say why."
+    )
 
 
 def run_service_logout(args: argparse.Namespace) -> int:
+    """``ferry logout`` for the service's home. As a named account the service holds the
+    refresh token in its own Credential Manager, which nobody else can reach: it ends that
+    login at the platform and deletes it when it next starts; a running one is started again
+    for that now (and stops, since nobody is logged in)."""
     if not _on_windows():
         return EXIT_USAGE
-    from app.commands import account
+    import keyring.errors
 
-    return account.run_logout(_with_the_service_s_home(args))
+    from app.application.account import end_login
+    from app.auth.account import load_login
+    from app.auth.secret_store import SecretStoreError, machine_store
+    from app.auth.session import LogoutOutcome
+    from app.commands import account as login_command
+
+    service_args = _with_the_service_s_home(args)
+    try:
+        account, sid = _service_s_account(args.name)
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    if account is None:
+        return login_command.run_logout(service_args)
+    home: FerryHome = service_args.ferry_home
+    stored = load_login(home.settings_dir)
+    if stored is None:
+        print("Ferry was not logged in.")
+        return EXIT_OK
+    try:  # the token may still wait for the service in the computer's store
+        outcome = end_login(home, stored, machine_store(home, sid))
+    except (SecretStoreError, keyring.errors.KeyringError) as error:
+        return _fail(str(error))
+    print(f"Logged out {stored.who} (region {stored.region}).")
+    if outcome is not LogoutOutcome.NO_TOKEN:
+        told = login_command.LOGOUT_WORDS[outcome]
+        if told:
+            print(told)
+        return EXIT_OK
+    try:
+        restarted = ws.query(args.name) == ws.State.RUNNING
+        if restarted:
+            ws.stop(args.name)
+            ws.start(args.name)  # ends the login, then stops: nobody is logged in
+    except ws.ServiceError as error:
+        return _fail(str(error))
+    if restarted:
+        print(
+            f"The {args.name} service ended the login at the platform and deleted it from "
+            f"{account}'s Credential Manager; it has stopped: nobody is logged in."
+        )
+    else:
+        print(
+            f"The {args.name} service holds this login in {account}'s Credential Manager: "
+            "when it next starts, it ends the login at the platform and deletes it."
+        )
+    return EXIT_OK
 
 
 def run_install(args: argparse.Namespace) -> int:

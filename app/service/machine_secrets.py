@@ -107,14 +107,15 @@ class Security:
     protected: bool = True
 
 
-def outsiders(security: Security, me: str | None = None) -> list[str]:
-    """Who besides SYSTEM, Administrators and ``me`` (the account this process runs as, who
-    can read what it wrote anyway) could read the folder or let themselves in: an entry
+def outsiders(security: Security, me: str | None = None, service: str | None = None) -> list[str]:
+    """Who besides SYSTEM, Administrators, ``me`` (the account this process runs as, who
+    can read what it wrote anyway) and ``service`` (the named account the service runs as,
+    which takes the login from here) could read the folder or let themselves in: an entry
     granting anything to another account, or an owner other than those (an owner may always
     rewrite the list). Deny entries only narrow, so they never count. For the service
     ``me`` is SYSTEM; for an administrator's ``login`` into the computer's home, that
     administrator (under Wine, the one Wine user everything runs as)."""
-    trusted = TRUSTED_SIDS | ({me} if me else set())
+    trusted = TRUSTED_SIDS | {sid for sid in (me, service) if sid}
     if security.aces is None:
         return ["Everyone (the folder has no access list at all)"]
     found = [
@@ -200,9 +201,12 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
         *,
         file_security: FileSecurity | None = None,
         account_sid: str | None = None,
+        service_sid: str | None = None,
     ) -> None:
         """``account_sid``: the account whose reads and writes these are (default: the one
-        this process runs as); the folder may be its too."""
+        this process runs as); the folder may be its too. ``service_sid``: the named account
+        the service runs as (None: LocalSystem), let into the folder so that it can take
+        the login into its own Credential Manager (:mod:`app.service.login_handoff`)."""
         if not WINDOWS:
             raise MachineSecretsError(
                 "Ferry's machine-wide login store is for the Windows service only: it needs "
@@ -217,6 +221,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
 
             account_sid = current_user_sid()
         self._account_sid = account_sid
+        self._service_sid = service_sid
         self._prepare()
 
     def __str__(self) -> str:
@@ -287,7 +292,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
             descriptor = self._security.read(self.folder)
         except Exception as error:  # pywintypes.error: the folder was removed, or no access
             raise _no_access(self.folder, error) from None
-        who = outsiders(describe(descriptor), self._account_sid)
+        who = outsiders(describe(descriptor), self._account_sid, self._service_sid)
         if who:
             raise MachineSecretsError(refusal(self.folder, who))
 
@@ -300,7 +305,7 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
             ) from None
         if not self.folder.exists():
             try:
-                self._security.create_folder(self.folder, guarded_descriptor())
+                self._security.create_folder(self.folder, guarded_descriptor(self._service_sid))
             except Exception as error:  # pywintypes.error
                 code = _winerror(error)
                 if code == _ERROR_ALREADY_EXISTS:
@@ -321,6 +326,21 @@ class MachineSecretsKeyring(keyring.backend.KeyringBackend):
                 "folder of that name. An administrator removes the file."
             )
         self.check()
+        if self._service_sid and not self._lets_in(self._service_sid):
+            # made for LocalSystem, now the service runs as a named account: only an
+            # administrator's command (``service login``) gets here with the right to widen it
+            try:
+                self._security.set_folder(self.folder, guarded_descriptor(self._service_sid))
+            except Exception as error:  # pywintypes.error
+                raise MachineSecretsError(
+                    f"Ferry cannot let the service's account into {self.folder}: "
+                    f"{_reason(error)}. Run the command as an administrator."
+                ) from None
+
+    def _lets_in(self, sid: str) -> bool:
+        """Whether the folder's list grants ``sid`` anything."""
+        aces = describe(self._security.read(self.folder)).aces or ()
+        return any(ace.allowed and ace.mask and ace.sid == sid for ace in aces)
 
     def _path(self, service: str, username: str) -> Path:
         return self.folder / secret_file_name(service, username)
@@ -394,6 +414,21 @@ class FileSecurity:
         attributes.SECURITY_DESCRIPTOR = descriptor
         win32file.CreateDirectory(str(folder), attributes)
 
+    def set_folder(self, folder: Path, descriptor: Any) -> None:
+        """Give ``folder`` the access list of ``descriptor`` (protected, its owner kept)."""
+        import win32security
+
+        win32security.SetNamedSecurityInfo(
+            str(folder),
+            win32security.SE_FILE_OBJECT,
+            win32security.DACL_SECURITY_INFORMATION
+            | win32security.PROTECTED_DACL_SECURITY_INFORMATION,
+            None,
+            None,
+            descriptor.GetSecurityDescriptorDacl(),
+            None,
+        )
+
     def read(self, path: Path) -> Any:
         """``path``'s owner and access list (a ``PySECURITY_DESCRIPTOR``)."""
         import win32security
@@ -402,9 +437,10 @@ class FileSecurity:
         return win32security.GetNamedSecurityInfo(str(path), win32security.SE_FILE_OBJECT, wanted)
 
 
-def guarded_descriptor() -> Any:
-    """Owner Administrators; full control for SYSTEM and Administrators, inherited by every
-    file and folder inside; protected, so nothing comes from the folder above."""
+def guarded_descriptor(service_sid: str | None = None) -> Any:
+    """Owner Administrators; full control for SYSTEM and Administrators (and the named
+    account the service runs as, when given), inherited by every file and folder inside;
+    protected, so nothing comes from the folder above."""
     import ntsecuritycon
     import win32security
 
@@ -412,7 +448,10 @@ def guarded_descriptor() -> Any:
     administrators = win32security.CreateWellKnownSid(win32security.WinBuiltinAdministratorsSid)
     inherit = win32security.OBJECT_INHERIT_ACE | win32security.CONTAINER_INHERIT_ACE
     dacl = win32security.ACL()
-    for sid in (system, administrators):
+    sids = [system, administrators]
+    if service_sid:
+        sids.append(win32security.ConvertStringSidToSid(service_sid))
+    for sid in sids:
         dacl.AddAccessAllowedAceEx(
             win32security.ACL_REVISION, inherit, ntsecuritycon.FILE_ALL_ACCESS, sid
         )

@@ -29,6 +29,7 @@ from typing import Any
 
 import keyring.errors
 
+from app.auth.secret_store import SecretStore, SecretStoreError
 from app.autostart import split_windows_command_line, windows_command_line
 from app.home import FerryHome
 
@@ -307,6 +308,48 @@ def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
         return split_windows_command_line(str(config[3]))
 
 
+#: How the service manager names LocalSystem as a service's account (compared without case).
+LOCAL_SYSTEM_NAMES = frozenset({"", "localsystem", ".\\localsystem", "nt authority\\system"})
+
+
+def is_local_system(account: str | None) -> bool:
+    """Whether a service's configured account (``lpServiceStartName``) is LocalSystem."""
+    return account is None or account.strip().lower() in LOCAL_SYSTEM_NAMES
+
+
+def service_account(name: str = SERVICE_NAME) -> str | None:
+    """The named account the service runs as; None for LocalSystem or no such service."""
+    import win32service
+
+    try:
+        handles = _Handles(
+            name, win32service.SC_MANAGER_CONNECT, win32service.SERVICE_QUERY_CONFIG, "ask about"
+        )
+    except ServiceError as error:
+        if error.winerror == ERROR_SERVICE_DOES_NOT_EXIST:
+            return None
+        raise
+    with handles:
+        account = str(win32service.QueryServiceConfig(handles.service)[7] or "")
+    return None if is_local_system(account) else account
+
+
+def account_sid(account: str) -> str:
+    """The SID of ``account`` (``DOMAIN\\name`` or ``.\\name``) as text."""
+    import pywintypes
+    import win32security
+
+    local = account[2:] if account.startswith(".\\") else account
+    try:
+        sid = win32security.LookupAccountName(None, local)[0]
+    except pywintypes.error as error:
+        raise ServiceError(
+            f"Windows does not know the account {account} the service runs as: {error.strerror}",
+            _winerror(error),
+        ) from error
+    return str(win32security.ConvertSidToStringSid(sid))
+
+
 def install(
     argv: Sequence[str],
     *,
@@ -502,14 +545,15 @@ def run_engine(
     stop_event: threading.Event,
     report: Callable[[str, bool], None],
     ready: Callable[[], None] | None = None,
+    name: str = SERVICE_NAME,
 ) -> int:
     """Run ``home``'s engine until ``stop_event`` is set; 0 when it stopped as asked.
 
     1 when it could not start (:class:`EngineError`: nobody logged in, another engine on this
     home) or ended by itself; ``report(message, is_error)`` takes what the Event Log should
-    say, in the words the log has too.
+    say, in the words the log has too. ``name``: the service's, to read which account it
+    runs as.
     """
-    from app.auth.secret_store import machine_store
     from app.engine.engine import EngineError
     from app.engine.host import HostKind, run_host
     from app.service.pipe_security import protect_service_home
@@ -527,10 +571,9 @@ def run_engine(
     except Exception as error:  # pywintypes.error: said, and the service syncs on
         log.warning("the service's home keeps the permissions it had: %s", error)
     try:
-        # refused in plain words when others can read it; elsewhere (tests of the words on
-        # Linux) the OS keyring, as for any engine
-        secrets = machine_store(home) if sys.platform == "win32" else None
-    except keyring.errors.KeyringError as error:
+        # elsewhere (tests of the words on Linux) the OS keyring, as for any engine
+        secrets = service_secrets(home, name) if sys.platform == "win32" else None
+    except (keyring.errors.KeyringError, SecretStoreError, ServiceError) as error:
         log.error("the service cannot read its login: %s", error)
         report(f"Ferry cannot sync: {error}", True)
         return 1
@@ -550,6 +593,41 @@ def run_engine(
         return 1
     log.info("the service's engine stopped")
     return 0
+
+
+def service_secrets(home: FerryHome, name: str) -> SecretStore:
+    """Where the service's engine keeps its login. As LocalSystem: the computer's own store
+    (refused in plain words when others can read it). As a named account: that account's
+    Credential Manager, after taking the login an administrator left in the computer's store
+    (:mod:`app.service.login_handoff`)."""
+    from app.application.account import revoke_login
+    from app.auth.secret_store import MACHINE_SECRETS_FOLDER, machine_store
+    from app.service.login_handoff import take_over
+
+    try:
+        account = service_account(name)
+    except ServiceError as error:  # the service manager does not answer: as installed
+        log.warning("the service's account is not known (%s); taken as LocalSystem", error)
+        account = None
+    if account is None:
+        return machine_store(home)
+    own = SecretStore()
+    own.check()
+    folder = home.settings_dir.parent / MACHINE_SECRETS_FOLDER
+    inbox = machine_store(home) if folder.is_dir() else None
+    done = take_over(
+        home, own, inbox, lambda login, store: _ended(revoke_login(home, login, store))
+    )
+    log.info(
+        "the service runs as %s and keeps its login in that account's Credential Manager%s",
+        account,
+        " (taken over now)" if done.taken else "",
+    )
+    return own
+
+
+def _ended(outcome: object) -> None:
+    log.info("the platform was told of the earlier login's end: %s", outcome)
 
 
 #: The home the hosted service runs; :func:`host` sets it before the dispatcher starts.
@@ -573,6 +651,8 @@ def service_class() -> Any:
         def __init__(self, args: Sequence[str]) -> None:
             super().__init__(args)
             self.stop_event = threading.Event()
+            # the name the service manager started it under (tests install other names)
+            self.name = str(args[0]) if args else SERVICE_NAME
 
         def SvcRun(self) -> None:  # noqa: N802 - pywin32's name
             """Starting until the engine is open (its modules load, its database opens),
@@ -602,7 +682,9 @@ def service_class() -> Any:
                 self.ReportServiceStatus(win32service.SERVICE_RUNNING)
 
             worker = threading.Thread(
-                target=lambda: outcome.append(run_engine(home, self.stop_event, report, ready)),
+                target=lambda: outcome.append(
+                    run_engine(home, self.stop_event, report, ready, self.name)
+                ),
                 name="ferry-service-engine",
             )
             worker.start()

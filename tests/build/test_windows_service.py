@@ -225,6 +225,7 @@ def test_an_administrator_logs_the_computer_in_and_links_clients(
     drain.join(5)
     assert code == 0, out + "".join(errors)
     assert "Logged in as" in out
+    assert "The Ferry service is stopped: `ferry service start`." in out  # not started for us
 
     added = ferry(windows, "destination", "add", "D", "--path", OUTPUT + r"\[enterprise_name]")
     assert added.returncode == 0, added.stdout + added.stderr
