@@ -118,6 +118,20 @@ def transient_delay(attempts: int, retry_after: float | None = None) -> float:
     return float(max(delay, retry_after or 0.0))
 
 
+#: The feed's reconnection while the platform cannot be reached: the same doubling as
+#: :func:`transient_delay`, capped low, so that Ferry is back online within 30 s (jitter
+#: included) of the platform coming back, whatever the outage lasted.
+RECONNECT_MAX_S = 25.0
+
+
+def reconnect_delay(failures: int, retry_after: float | None = None) -> float:
+    """How long the feed waits before trying the platform again after ``failures`` failures
+    in a row; a Retry-After from the platform wins when it asks for more."""
+    delay = min(RECONNECT_MAX_S, TRANSIENT_BASE_S * 2.0 ** min(failures, 10))
+    delay *= random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not cryptography
+    return float(max(delay, retry_after or 0.0))
+
+
 def permanent_delay(attempts: int) -> float:
     """Nextcloud's schedule for a document that needs a person: 25 s × 5ⁿ, at most a day."""
     return float(min(PERMANENT_MAX_S, PERMANENT_BASE_S * 5 ** min(attempts, 10)))
@@ -1206,11 +1220,11 @@ class Engine:
             except PlatformUnreachable as error:
                 failures += 1
                 self._set_online(False, error.failure)
-                await self._sleep_or_wake(transient_delay(failures))
+                await self._sleep_or_wake(reconnect_delay(failures))
             except PlatformError as error:
                 failures += 1
                 log.warning("the platform failed: %s", _logged(error.failure))
-                await self._sleep_or_wake(transient_delay(failures, error.retry_after))
+                await self._sleep_or_wake(reconnect_delay(failures, error.retry_after))
             except Exception:
                 failures += 1
                 log.exception("the engine hit an unexpected error; it goes on")
