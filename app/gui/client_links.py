@@ -25,11 +25,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
-    QCoreApplication,
     QDate,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -40,7 +42,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -65,11 +66,13 @@ from app.gui.client_links_model import (
     Column,
     start_of_day,
 )
+from app.gui.day_edit import NOW, DayEdit
+from app.gui.failure_words import language_now
 from app.settings import ClientLink, Settings
 
 Index = QModelIndex | QPersistentModelIndex
 
-EARLIEST = QDate(2000, 1, 1)
+EARLIEST = NOW
 """The date edits' lowest value, shown as "now": picking no day means "from now"."""
 
 # Column widths in average characters (never ResizeToContents: it measures every row).
@@ -112,7 +115,7 @@ class _StartDelegate(QStyledItemDelegate):
         return start_edit(parent)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        if isinstance(editor, QDateEdit) and self._is_start(index):
+        if isinstance(editor, DayEdit) and self._is_start(index):
             value = index.data(Qt.ItemDataRole.EditRole)
             editor.setDate(value if isinstance(value, QDate) else EARLIEST)
             return
@@ -121,23 +124,29 @@ class _StartDelegate(QStyledItemDelegate):
     def setModelData(  # noqa: N802
         self, editor: QWidget, model: QAbstractItemModel, index: Index
     ) -> None:
-        if isinstance(editor, QDateEdit) and self._is_start(index):
+        if isinstance(editor, DayEdit) and self._is_start(index):
             day = editor.date()
             model.setData(index, None if day == EARLIEST else day, Qt.ItemDataRole.EditRole)
             return
         super().setModelData(editor, model, index)
 
 
-def start_edit(parent: QWidget) -> QDateEdit:
-    """A day picker from which "now" is the first choice and no future day can be picked."""
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(EARLIEST)
-    edit.setMaximumDate(QDate.currentDate())
-    edit.setSpecialValueText(QCoreApplication.translate("ClientLinksView", "now"))
-    edit.setDate(EARLIEST)
-    return edit
+def start_edit(parent: QWidget) -> DayEdit:
+    """A day field from which "now" (left empty) is the first choice and no future day can
+    be picked (:class:`app.gui.day_edit.DayEdit`)."""
+    return DayEdit(parent)
+
+
+#: The *Show* filter's choices, in English (translated when shown).
+_SHOW_WORDS = cast(
+    dict[str, str],
+    {
+        ClientFilter.SHOW_ALL: QT_TRANSLATE_NOOP("ClientLinksView", "All clients"),
+        ClientFilter.SHOW_LINKED: QT_TRANSLATE_NOOP("ClientLinksView", "Linked"),
+        ClientFilter.SHOW_UNLINKED: QT_TRANSLATE_NOOP("ClientLinksView", "Not linked"),
+        ClientFilter.SHOW_CHANGED: QT_TRANSLATE_NOOP("ClientLinksView", "Changed, not saved"),
+    },
+)
 
 
 class ClientLinksView(QWidget):
@@ -175,25 +184,14 @@ class ClientLinksView(QWidget):
     # -- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        intro = QLabel(
-            self.tr(
-                "Tick a destination to deliver a client's documents there. Only documents "
-                "created after a client is linked are delivered, unless you pick an earlier "
-                "day under “Deliver from”."
-            ),
-            self,
-        )
+        """The widgets; their words are :meth:`_retranslate`'s, so that a language switch
+        applies at once."""
+        self.intro = intro = QLabel(self)
         intro.setWordWrap(True)
 
-        self.no_destination = QLabel(
-            self.tr(
-                "No destination yet: add one first (where the accounting software reads its "
-                "documents), then link clients to it here."
-            ),
-            self,
-        )
+        self.no_destination = QLabel(self)
         self.no_destination.setWordWrap(True)
-        self.add_destination = QPushButton(self.tr("Add a destination…"), self)
+        self.add_destination = QPushButton(self)
         self.add_destination.clicked.connect(self.add_destination_requested)
         self.no_destination_bar = QWidget(self)
         bar = QHBoxLayout(self.no_destination_bar)
@@ -202,43 +200,32 @@ class ClientLinksView(QWidget):
         bar.addWidget(self.add_destination)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(self.tr("Search by name, VAT number or file id"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._search)
         self.show_filter = QComboBox(self)
-        for label, key in (
-            (self.tr("All clients"), ClientFilter.SHOW_ALL),
-            (self.tr("Linked"), ClientFilter.SHOW_LINKED),
-            (self.tr("Not linked"), ClientFilter.SHOW_UNLINKED),
-            (self.tr("Changed, not saved"), ClientFilter.SHOW_CHANGED),
-        ):
-            self.show_filter.addItem(label, key)
+        for key in _SHOW_WORDS:
+            self.show_filter.addItem("", key)
         self.show_filter.currentIndexChanged.connect(self._show_changed)
         search_row = QHBoxLayout()
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.show_filter)
 
         self.destination = QComboBox(self)
-        self.destination.setToolTip(self.tr("The destination the buttons link to or unlink from."))
         self.start = start_edit(self)
-        self.start.setToolTip(
-            self.tr(
-                "New links made with the buttons deliver documents created from this day on; "
-                "“now” delivers only documents created after saving."
-            )
-        )
-        self.link_selected = QPushButton(self.tr("Link selected"), self)
-        self.unlink_selected = QPushButton(self.tr("Unlink selected"), self)
-        self.link_shown = QPushButton(self.tr("Link all shown"), self)
-        self.unlink_shown = QPushButton(self.tr("Unlink all shown"), self)
+        self.link_selected = QPushButton(self)
+        self.unlink_selected = QPushButton(self)
+        self.link_shown = QPushButton(self)
+        self.unlink_shown = QPushButton(self)
         self.link_selected.clicked.connect(lambda: self.link_rows(self.selected_rows(), True))
         self.unlink_selected.clicked.connect(lambda: self.link_rows(self.selected_rows(), False))
         self.link_shown.clicked.connect(lambda: self.link_rows(self.shown_rows(), True))
         self.unlink_shown.clicked.connect(lambda: self.link_rows(self.shown_rows(), False))
         bulk = QHBoxLayout()
-        bulk.addWidget(QLabel(self.tr("Destination:"), self))
+        self.destination_label = QLabel(self)
+        self.start_label = QLabel(self)
+        bulk.addWidget(self.destination_label)
         bulk.addWidget(self.destination)
-        bulk.addWidget(QLabel(self.tr("Deliver from:"), self))
+        bulk.addWidget(self.start_label)
         bulk.addWidget(self.start)
         for button in (self.link_selected, self.unlink_selected, self.link_shown):
             bulk.addWidget(button)
@@ -280,10 +267,9 @@ class ClientLinksView(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
         self.error.hide()
-        self.revert_button = QPushButton(self.tr("Revert"), self)
-        self.revert_button.setToolTip(self.tr("Give up the changes not saved yet."))
+        self.revert_button = QPushButton(self)
         self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton(self.tr("Save"), self)
+        self.save_button = QPushButton(self)
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         save_action = QAction(self)
@@ -309,6 +295,53 @@ class ClientLinksView(QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.error)
         layout.addLayout(footer)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.intro.setText(
+            self.tr(
+                "Tick a destination to deliver a client's documents there. Only documents "
+                "created after a client is linked are delivered, unless you pick an earlier "
+                "day under “Deliver from”."
+            )
+        )
+        self.no_destination.setText(
+            self.tr(
+                "No destination yet: add one first (where the accounting software reads its "
+                "documents), then link clients to it here."
+            )
+        )
+        self.add_destination.setText(self.tr("Add a destination…"))
+        self.search.setPlaceholderText(self.tr("Search by name, VAT number or file id"))
+        for index in range(self.show_filter.count()):
+            key = self.show_filter.itemData(index)
+            self.show_filter.setItemText(index, self.tr(_SHOW_WORDS[key]))
+        self.destination.setToolTip(self.tr("The destination the buttons link to or unlink from."))
+        self.start.setToolTip(
+            self.tr(
+                "New links made with the buttons deliver documents created from this day on; "
+                "“now” delivers only documents created after saving."
+            )
+        )
+        self.link_selected.setText(self.tr("Link selected"))
+        self.unlink_selected.setText(self.tr("Unlink selected"))
+        self.link_shown.setText(self.tr("Link all shown"))
+        self.unlink_shown.setText(self.tr("Unlink all shown"))
+        self.destination_label.setText(self.tr("Destination:"))
+        self.start_label.setText(self.tr("Deliver from:"))
+        self.revert_button.setText(self.tr("Revert"))
+        self.revert_button.setToolTip(self.tr("Give up the changes not saved yet."))
+        self.save_button.setText(self.tr("Save"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        """A language switch: every word here, the model's (headers, VAT reasons, dates),
+        the counts and the empty table's line, at once."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            self.model.retranslate(language_now())
+            self.notice.setText("")  # what happened, said in the language of then
+            self._reshaped()
+        super().changeEvent(event)
 
     # -- the public interface ------------------------------------------------------------------
 
@@ -443,15 +476,15 @@ class ClientLinksView(QWidget):
                 header.resizeSection(self.model.column_of(fixed), chars * width)
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.no_destination_bar.setVisible(not self.model.destinations)
-        if self.model.rowCount() == 0:
-            self.empty.setText(
-                self.tr(
-                    "No clients yet: your office has no clients on the platform. They appear "
-                    "here as soon as it lists some."
-                )
-                if self.model.clients_known
-                else self.tr("Waiting for the platform's list of clients…")
+        self.empty.setText(
+            self.tr(
+                "No clients yet: your office has no clients on the platform. They appear "
+                "here as soon as it lists some."
             )
+            if self.model.clients_known
+            else self.tr("Waiting for the platform's list of clients…")
+        )
+        if self.model.rowCount() == 0:
             self.stack.setCurrentWidget(self.empty)
         else:
             self.stack.setCurrentWidget(self.table)

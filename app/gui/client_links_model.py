@@ -33,6 +33,7 @@ from PySide6.QtGui import QColor, QFont
 
 from app.core.language import FALLBACK, Language
 from app.core.vat import VatCheck, check_vat
+from app.gui.i18n import date_format, ferry_locale
 from app.settings import ClientLink, Settings
 
 Index = QModelIndex | QPersistentModelIndex
@@ -80,7 +81,8 @@ _HEADERS = {
     Column.VAT: QT_TRANSLATE_NOOP("ClientLinksModel", "VAT number"),
     Column.VAT_CHECK: QT_TRANSLATE_NOOP("ClientLinksModel", "VAT check"),
     Column.SHARES: QT_TRANSLATE_NOOP("ClientLinksModel", "Shares documents"),
-    Column.LINKED_SINCE: QT_TRANSLATE_NOOP("ClientLinksModel", "Linked since"),
+    # the platform's sharing, not Ferry's links to destinations (the *Linked* filter's)
+    Column.LINKED_SINCE: QT_TRANSLATE_NOOP("ClientLinksModel", "Sharing since"),
     Column.DELIVER_FROM: QT_TRANSLATE_NOOP("ClientLinksModel", "Deliver from"),
 }
 
@@ -91,12 +93,18 @@ def start_of_day(day: QDate) -> dt.datetime:
     return local.astimezone(dt.UTC)
 
 
+def format_day(moment: dt.datetime) -> str:
+    """The local day of ``moment`` in Ferry's regional format (:func:`app.gui.i18n.date_format`)."""
+    local = moment.astimezone()
+    return ferry_locale().toString(QDate(local.year, local.month, local.day), date_format())
+
+
 def format_moment(moment: dt.datetime) -> str:
     """A day when it starts at local midnight (a picked date), else the day and the minute."""
     local = moment.astimezone()
     if local.time() == dt.time(0, 0):
-        return local.strftime("%Y-%m-%d")
-    return local.strftime("%Y-%m-%d %H:%M")
+        return format_day(local)
+    return f"{format_day(local)} {local.strftime('%H:%M')}"
 
 
 @dataclass
@@ -222,6 +230,16 @@ class ClientLinksModel(QAbstractTableModel):
         self._by_id: dict[str, ClientRow] = {}
         self._destinations: list[str] = []
         self._clients_known = False
+
+    def retranslate(self, language: Language) -> None:
+        """A language switch: the headers and every cell's words (VAT reasons, days)."""
+        self.language = language
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self.rowCount():
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1)
+            )
 
     # -- shape ---------------------------------------------------------------------------------
 
@@ -576,7 +594,9 @@ class ClientLinksModel(QAbstractTableModel):
         if column is Column.SHARES:
             return self.tr("Yes") if row.shares_documents else self.tr("No")
         if column is Column.LINKED_SINCE:
-            return row.linked_since.astimezone().strftime("%Y-%m-%d") if row.linked_since else ""
+            if row.linked_since is None or not row.shares_documents:
+                return ""  # no longer sharing: since when it once did is no news
+            return format_day(row.linked_since)
         if column is Column.DELIVER_FROM:
             if not row.destinations:
                 return ""
@@ -593,7 +613,8 @@ class ClientLinksModel(QAbstractTableModel):
         if column is Column.SHARES:
             return int(row.shares_documents)
         if column is Column.LINKED_SINCE:
-            return row.linked_since.timestamp() if row.linked_since else 0.0
+            shown = row.linked_since is not None and row.shares_documents
+            return row.linked_since.timestamp() if shown and row.linked_since else 0.0
         if column is Column.DELIVER_FROM:
             if not row.destinations:
                 return -1.0

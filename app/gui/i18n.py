@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -208,3 +209,19 @@ def ferry_locale() -> QLocale:
     ):  # the C locale (no locale set up) writes English already
         return system
     return QLocale(wanted, system.territory())  # Qt picks the language's own country if unknown
+
+
+def date_format() -> str:
+    """How Ferry writes and reads a day: the regional short format of :func:`ferry_locale`
+    with a four-digit year and two-digit days and months ("dd/MM/yyyy" in Belgium,
+    "MM/dd/yyyy" in the United States), so a typed day is read as the person writes it and
+    no year is ambiguous."""
+    locale = ferry_locale()
+    if locale.language() == QLocale.Language.C:  # no region set up: the ISO day
+        return "yyyy-MM-dd"
+    form = locale.dateFormat(QLocale.FormatType.ShortFormat)
+    if "yyyy" not in form:
+        form = form.replace("yy", "yyyy")
+    # days and months of two digits: a typed day fills each part and moves on by itself
+    form = re.sub(r"(?<!d)d(?!d)", "dd", form)
+    return re.sub(r"(?<!M)M(?!M)", "MM", form)

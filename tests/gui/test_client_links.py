@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
-from PySide6.QtWidgets import QDateEdit, QLineEdit, QStyle
+from PySide6.QtCore import QDate, QLocale, QModelIndex, QPoint, Qt
+from PySide6.QtWidgets import QLineEdit, QStyle
 from pytestqt.qtbot import QtBot
 
 from app.api.models import Client
@@ -20,6 +20,8 @@ from app.core.vat import check_vat
 from app.engine.engine import Engine
 from app.gui.client_links import ClientLinksView
 from app.gui.client_links_model import Column, start_of_day
+from app.gui.day_edit import DayEdit
+from app.gui.i18n import date_format
 from app.gui.main_window import MainWindow
 from app.home import FerryHome
 from app.sandbox.server import SandboxServer
@@ -162,7 +164,7 @@ def test_every_client_is_listed_with_its_vat_check_and_sharing(
     ]
     assert headers[:3] == ["Client", "Winbooks", "Archive"]
     assert "Accounting file id" in headers and "VAT check" in headers
-    assert "Shares documents" in headers and "Linked since" in headers
+    assert "Shares documents" in headers and "Sharing since" in headers
 
     assert _text(view, office.good, Column.VAT_CHECK) == "Valid"
     assert _text(view, office.good, Column.FILE_ID) == "D042"
@@ -174,8 +176,9 @@ def test_every_client_is_listed_with_its_vat_check_and_sharing(
     assert _text(view, office.private, Column.SHARES) == "No"
     linked_since = next(c for c in clients if c.id == office.good.id).linked_since
     assert linked_since is not None
+    local = linked_since.astimezone()
     assert _text(view, office.good, Column.LINKED_SINCE) == (
-        linked_since.astimezone().strftime("%Y-%m-%d")
+        QLocale().toString(QDate(local.year, local.month, local.day), date_format())
     )
     assert view.stack.currentWidget() is view.table
     assert view.no_destination_bar.isHidden()
@@ -305,7 +308,7 @@ def test_save_writes_settings_that_read_back(
     view.start.setDate(day)
     _select(view, office.typo)
     qtbot.mouseClick(view.link_selected, Qt.MouseButton.LeftButton)
-    assert _text(view, office.typo, Column.DELIVER_FROM) == day.toString("yyyy-MM-dd")
+    assert _text(view, office.typo, Column.DELIVER_FROM) == QLocale().toString(day, date_format())
 
     before = dt.datetime.now(dt.UTC)
     with qtbot.waitSignal(view.catch_up_requested, timeout=10_000) as catch_up:
@@ -349,14 +352,16 @@ def test_an_earlier_start_is_picked_in_the_row(
     where = view.table.visualRect(index).center()
     qtbot.mouseClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
     qtbot.mouseDClick(view.table.viewport(), Qt.MouseButton.LeftButton, pos=where)
-    (editor,) = view.table.viewport().findChildren(QDateEdit)
+    (editor,) = view.table.viewport().findChildren(DayEdit)
     assert editor.text() == "now"
     assert editor.maximumDate() == QDate.currentDate()  # no start in the future
     day = QDate.currentDate().addDays(-30)
     editor.setDate(day)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(
-        lambda: _text(view, office.good, Column.DELIVER_FROM) == day.toString("yyyy-MM-dd"),
+        lambda: (
+            _text(view, office.good, Column.DELIVER_FROM) == QLocale().toString(day, date_format())
+        ),
         timeout=2000,
     )
     (link,) = view.links()

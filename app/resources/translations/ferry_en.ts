@@ -4,6 +4,13 @@
 <context>
     <name>ActivityModel</name>
     <message numerus="yes">
+        <source>and %n more document(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n picked up or moved from %1</source>
         <translation>
             <numerusform>%n picked up or moved from %1</numerusform>
@@ -51,13 +58,6 @@
 </context>
 <context>
     <name>DestinationsView</name>
-    <message numerus="yes">
-        <source>%n client(s)</source>
-        <translation>
-            <numerusform>%n client</numerusform>
-            <numerusform>%n clients</numerusform>
-        </translation>
-    </message>
     <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
         <translation>

@@ -3,6 +3,33 @@
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
     <name>ActivityModel</name>
+    <message>
+        <source>interrupted after %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more document(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n picked up or moved from %1</source>
         <translation>
@@ -36,6 +63,30 @@
     <message>
         <source>Manual</source>
         <translation>Manuelle</translation>
+    </message>
+    <message>
+        <source>Deliver again</source>
+        <translation>Relivrer</translation>
+    </message>
+    <message>
+        <source>Continuous sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: full sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: resend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full sync of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: full sync of %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>When</source>
@@ -93,8 +144,8 @@
         <translation>Partage ses documents</translation>
     </message>
     <message>
-        <source>Linked since</source>
-        <translation>Lié depuis</translation>
+        <source>Sharing since</source>
+        <translation>Partage depuis</translation>
     </message>
     <message>
         <source>Deliver from</source>
@@ -197,6 +248,7 @@
     <name>ClientLinksView</name>
     <message>
         <source>now</source>
+        <extracomment>The value that means &quot;now&quot;: nothing earlier than the moment of saving. What else a person may type for a day, besides the region&apos;s own format.</extracomment>
         <translation>maintenant</translation>
     </message>
     <message>
@@ -217,6 +269,7 @@
     </message>
     <message>
         <source>All clients</source>
+        <extracomment>The *Show* filter&apos;s choices, in English (translated when shown).</extracomment>
         <translation>Tous les clients</translation>
     </message>
     <message>
@@ -379,6 +432,25 @@
     </message>
 </context>
 <context>
+    <name>DayEdit</name>
+    <message>
+        <source>Pick a day on a calendar</source>
+        <translation>Choisir un jour dans le calendrier</translation>
+    </message>
+    <message>
+        <source>Type a day like {example}.</source>
+        <translation>Tapez un jour comme {example}.</translation>
+    </message>
+    <message>
+        <source>Documents cannot be delivered from a day still to come.</source>
+        <translation>Les documents ne peuvent pas être livrés à partir d&apos;un jour à venir.</translation>
+    </message>
+    <message>
+        <source>Pick a day after {day}.</source>
+        <translation>Choisissez un jour après le {day}.</translation>
+    </message>
+</context>
+<context>
     <name>DestinationEditor</name>
     <message>
         <source>Client</source>
@@ -527,12 +599,45 @@
         <source>Remove…</source>
         <translation>Supprimer…</translation>
     </message>
-    <message numerus="yes">
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UBL only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UBL and PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF only</source>
+        <translation>PDF uniquement</translation>
+    </message>
+    <message>
+        <source>{kind}: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%n client(s)</source>
-        <translation>
-            <numerusform>%n client</numerusform>
-            <numerusform>%n clients</numerusform>
-        </translation>
+        <translation type="unfinished">%n client</translation>
+    </message>
+    <message>
+        <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>

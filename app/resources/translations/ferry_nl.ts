@@ -3,6 +3,33 @@
 <TS version="2.1" language="nl" sourcelanguage="en">
 <context>
     <name>ActivityModel</name>
+    <message>
+        <source>interrupted after %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more document(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message numerus="yes">
         <source>%n picked up or moved from %1</source>
         <translation>
@@ -36,6 +63,30 @@
     <message>
         <source>Manual</source>
         <translation>Handmatig</translation>
+    </message>
+    <message>
+        <source>Deliver again</source>
+        <translation>Opnieuw leveren</translation>
+    </message>
+    <message>
+        <source>Continuous sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: full sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: resend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Full sync of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Platform task: full sync of %1</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>When</source>
@@ -93,8 +144,8 @@
         <translation>Deelt documenten</translation>
     </message>
     <message>
-        <source>Linked since</source>
-        <translation>Gekoppeld sinds</translation>
+        <source>Sharing since</source>
+        <translation>Deelt sinds</translation>
     </message>
     <message>
         <source>Deliver from</source>
@@ -197,6 +248,7 @@
     <name>ClientLinksView</name>
     <message>
         <source>now</source>
+        <extracomment>The value that means &quot;now&quot;: nothing earlier than the moment of saving. What else a person may type for a day, besides the region&apos;s own format.</extracomment>
         <translation>nu</translation>
     </message>
     <message>
@@ -217,6 +269,7 @@
     </message>
     <message>
         <source>All clients</source>
+        <extracomment>The *Show* filter&apos;s choices, in English (translated when shown).</extracomment>
         <translation>Alle klanten</translation>
     </message>
     <message>
@@ -379,6 +432,25 @@
     </message>
 </context>
 <context>
+    <name>DayEdit</name>
+    <message>
+        <source>Pick a day on a calendar</source>
+        <translation>Een dag kiezen in de kalender</translation>
+    </message>
+    <message>
+        <source>Type a day like {example}.</source>
+        <translation>Typ een dag zoals {example}.</translation>
+    </message>
+    <message>
+        <source>Documents cannot be delivered from a day still to come.</source>
+        <translation>Documenten kunnen niet worden geleverd vanaf een dag die nog moet komen.</translation>
+    </message>
+    <message>
+        <source>Pick a day after {day}.</source>
+        <translation>Kies een dag na {day}.</translation>
+    </message>
+</context>
+<context>
     <name>DestinationEditor</name>
     <message>
         <source>Client</source>
@@ -527,12 +599,45 @@
         <source>Remove…</source>
         <translation>Verwijderen…</translation>
     </message>
-    <message numerus="yes">
+    <message>
+        <source>Name</source>
+        <translation>Naam</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked clients</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UBL only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UBL and PDF</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>PDF only</source>
+        <translation>Alleen pdf</translation>
+    </message>
+    <message>
+        <source>{kind}: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%n client(s)</source>
-        <translation>
-            <numerusform>%n klant</numerusform>
-            <numerusform>%n klanten</numerusform>
-        </translation>
+        <translation type="unfinished">%n klant</translation>
+    </message>
+    <message>
+        <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
