@@ -14,7 +14,7 @@ thread also runs qasync coroutines.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -55,6 +55,7 @@ from app.core.kinds import DeliveryStatus
 from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
 from app.gui import desktop, i18n
+from app.gui.background import Background
 from app.gui.documents_model import (
     WAITING,
     Column,
@@ -160,8 +161,11 @@ class DocumentDetails(QDialog):
         self.locations = QListWidget()
         self.locations.addItems(row.locations)
         self.locations.setMaximumHeight(110)
+        self.locations.setToolTip(
+            QCoreApplication.translate("DocumentDetails", "Double-click a file to open it.")
+        )
         if row.locations:
-            self.locations.setCurrentRow(0)
+            self.locations.setCurrentRow(locations_first(row.locations))
         self.locations.itemDoubleClicked.connect(lambda _item: self._open_file())
         form.addRow(QCoreApplication.translate("DocumentDetails", "Written to"), self.locations)
 
@@ -193,8 +197,16 @@ class DocumentDetails(QDialog):
         self.open_file_button.clicked.connect(self._open_file)
         self.open_folder_button.clicked.connect(self._open_folder)
 
+        self.open_problem = QLabel()
+        self.open_problem.setWordWrap(True)
+        self.open_problem.setTextFormat(Qt.TextFormat.PlainText)
+        self.open_problem.setStyleSheet(f"color: {status_color(DeliveryStatus.ERROR).name()};")
+        self.open_problem.hide()
+        self._background = Background(self)
+
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.open_problem)
         layout.addWidget(buttons)
 
     def _location(self) -> str | None:
@@ -205,13 +217,27 @@ class DocumentDetails(QDialog):
     def _open_file(self) -> None:
         location = self._location()
         if location:
-            desktop.open_path(location)
+            self._open(location)
 
     @Slot()
     def _open_folder(self) -> None:
         location = self._location()
         if location:
-            desktop.open_path(str(Path(location).parent))
+            self._open(str(Path(location).parent))
+
+    def _open(self, path: str) -> None:
+        self.open_problem.hide()
+        if not desktop.open_path(path):
+            self._background.run(
+                lambda: desktop.why_not_opened(path),
+                lambda problem: self._say_open_problem(path, problem),
+                lambda _error: self._say_open_problem(path, desktop.OpenProblem.REFUSED),
+                name="ferry-why-not-opened",
+            )
+
+    def _say_open_problem(self, path: str, problem: desktop.OpenProblem) -> None:
+        self.open_problem.setText(open_problem_words(path, problem))
+        self.open_problem.show()
 
 
 class StatusView(QWidget):
@@ -239,6 +265,7 @@ class StatusView(QWidget):
         self.details_dialog: DocumentDetails | None = None
         self.deliver_again_question: QMessageBox | None = None
         self._deliver_again_ids: list[str] = []
+        self._background = Background(self)
 
         self._build_filter_bar()
         self._build_table()
@@ -701,11 +728,13 @@ class StatusView(QWidget):
 
     def _open(self, paths: list[str]) -> None:
         failed = [path for path in paths[:MAX_OPEN] if not desktop.open_path(path)]
-        if failed:
-            self._notify(
-                QCoreApplication.translate("StatusView", "Could not open %1").replace(
-                    "%1", failed[0]
-                )
+        if failed:  # why, asked off the GUI thread (the file may sit on a dead share)
+            path = failed[0]
+            self._background.run(
+                lambda: desktop.why_not_opened(path),
+                lambda problem: self._notify(open_problem_words(path, problem)),
+                lambda _error: self._notify(open_problem_words(path, desktop.OpenProblem.REFUSED)),
+                name="ferry-why-not-opened",
             )
 
     @Slot()
@@ -779,9 +808,44 @@ class StatusView(QWidget):
             self.details_dialog = None
 
 
+def locations_first(locations: Sequence[str]) -> int:
+    """Which of a document's files *Open file* opens: the PDF when one sits beside the UBL
+    (what a person reads), else the first written."""
+    for number, path in enumerate(locations):
+        if PurePath(path.replace("\\", "/")).suffix.lower() == ".pdf":
+            return number
+    return 0
+
+
 def _files(rows: Iterable[DocumentRow]) -> list[str]:
-    """The first delivered file of each row, each once, in row order."""
-    return list(dict.fromkeys(row.locations[0] for row in rows if row.locations))
+    """The file *Open file* opens of each row (:func:`locations_first`), each once, in row
+    order."""
+    return list(
+        dict.fromkeys(
+            row.locations[locations_first(row.locations)] for row in rows if row.locations
+        )
+    )
+
+
+def open_problem_words(path: str, problem: desktop.OpenProblem) -> str:
+    """Why ``path`` did not open, in the person's language."""
+    if problem is desktop.OpenProblem.GONE:
+        text = QCoreApplication.translate(
+            "StatusView",
+            "Could not open %1: it is no longer there. The accounting software may have "
+            "picked it up, or someone moved it.",
+        )
+    elif problem is desktop.OpenProblem.NO_APPLICATION:
+        kind = PurePath(path.replace("\\", "/")).suffix.lstrip(".").upper() or "?"
+        text = QCoreApplication.translate(
+            "StatusView",
+            "Could not open %1: no program on this computer is set up to open %2 files.",
+        ).replace("%2", kind)
+    else:
+        text = QCoreApplication.translate(
+            "StatusView", "Could not open %1: the computer refused to show it."
+        )
+    return text.replace("%1", path)
 
 
 def _folders(rows: Iterable[DocumentRow]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
@@ -295,8 +296,63 @@ def test_a_file_that_cannot_be_opened_is_said(
     click_row(qtbot, view, "INV-4")
     QTest.keyClick(view.table, Qt.Key.Key_O, CTRL)
     assert opened == ["/srv/old/INV-4.xml"]
-    assert view.notice.isVisible()
-    assert view.notice.text() == "Could not open /srv/old/INV-4.xml"
+    qtbot.waitUntil(view.notice.isVisible)  # why is asked off the GUI thread
+    assert view.notice.text() == (
+        "Could not open /srv/old/INV-4.xml: it is no longer there. The accounting software "
+        "may have picked it up, or someone moved it."
+    )
+
+
+def test_a_file_no_program_opens_is_said_with_its_kind(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The file is there; the desktop has nothing set up for its kind (a server without a
+    PDF reader, an XML file nobody associated)."""
+    there = tmp_path / "INV-7.xml"
+    there.write_text("<Invoice/>", encoding="utf-8")
+    monkeypatch.setattr(desktop, "open_path", lambda path: False)
+    view = make_view(qtbot, [row(7, number="INV-7", locations=[str(there)])])
+    click_row(qtbot, view, "INV-7")
+    toolbar_click(qtbot, view, "Open file")
+    qtbot.waitUntil(view.notice.isVisible)
+    assert view.notice.text() == (
+        f"Could not open {there}: no program on this computer is set up to open XML files."
+    )
+    toolbar_click(qtbot, view, "Open folder")
+    qtbot.waitUntil(lambda: "refused" in view.notice.text())
+    assert view.notice.text() == f"Could not open {tmp_path}: the computer refused to show it."
+
+
+def test_open_file_prefers_the_pdf_beside_the_ubl_and_the_details_offer_both(
+    qtbot: QtBot, opened: list[str]
+) -> None:
+    files = ["/srv/acc/INV-8.xml", "/srv/acc/INV-8.pdf"]
+    view = make_view(qtbot, [row(8, number="INV-8", locations=files)])
+    click_row(qtbot, view, "INV-8")
+    toolbar_click(qtbot, view, "Open file")
+    assert opened == ["/srv/acc/INV-8.pdf"]
+    dialog = view.show_details(0)
+    assert [dialog.locations.item(i).text() for i in range(2)] == files
+    assert dialog.locations.currentItem().text() == "/srv/acc/INV-8.pdf"
+    dialog.locations.setCurrentRow(0)
+    qtbot.mouseClick(dialog.open_file_button, Qt.MouseButton.LeftButton)
+    assert opened[-1] == "/srv/acc/INV-8.xml"
+    dialog.close()
+
+
+def test_the_details_say_why_a_file_did_not_open(
+    qtbot: QtBot, view: StatusView, opened: list[str]
+) -> None:
+    dialog = view.show_details(
+        next(r for r in range(view.model.rowCount()) if view.model.row_at(r).number == "INV-4")
+    )
+    assert not dialog.open_problem.isVisible()
+    qtbot.mouseClick(dialog.open_file_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.open_problem.isVisible)
+    assert dialog.open_problem.text().startswith(
+        "Could not open /srv/old/INV-4.xml: it is no longer there."
+    )
+    dialog.close()
 
 
 def test_context_menu_acts_on_the_row_under_the_mouse(

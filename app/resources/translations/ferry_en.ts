@@ -59,6 +59,13 @@
 <context>
     <name>DestinationsView</name>
     <message numerus="yes">
+        <source>%n client(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
         <translation>
             <numerusform>%n client linked to it: their documents will no longer be delivered there.</numerusform>

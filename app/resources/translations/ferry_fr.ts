@@ -631,9 +631,12 @@
         <source>{kind}: {path}</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n client(s)</source>
-        <translation type="unfinished">%n client</translation>
+        <translation type="unfinished">
+            <numerusform>%n client</numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
@@ -726,6 +729,10 @@
     <message>
         <source>Document id</source>
         <translation>Identifiant du document</translation>
+    </message>
+    <message>
+        <source>Double-click a file to open it.</source>
+        <translation>Double-cliquez sur un fichier pour l&apos;ouvrir.</translation>
     </message>
     <message>
         <source>Written to</source>
@@ -1498,8 +1505,16 @@
         <translation>Relivrer</translation>
     </message>
     <message>
-        <source>Could not open %1</source>
-        <translation>Impossible d&apos;ouvrir %1</translation>
+        <source>Could not open %1: it is no longer there. The accounting software may have picked it up, or someone moved it.</source>
+        <translation>Impossible d&apos;ouvrir %1 : il n&apos;est plus là. Le logiciel comptable l&apos;a peut-être repris, ou quelqu&apos;un l&apos;a déplacé.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: no program on this computer is set up to open %2 files.</source>
+        <translation>Impossible d&apos;ouvrir %1 : aucun programme de cet ordinateur n&apos;est configuré pour ouvrir les fichiers %2.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: the computer refused to show it.</source>
+        <translation>Impossible d&apos;ouvrir %1 : l&apos;ordinateur a refusé de l&apos;afficher.</translation>
     </message>
     <message>
         <source>Copied</source>

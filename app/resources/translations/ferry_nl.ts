@@ -631,9 +631,12 @@
         <source>{kind}: {path}</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <source>%n client(s)</source>
-        <translation type="unfinished">%n klant</translation>
+        <translation type="unfinished">
+            <numerusform>%n klant</numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
@@ -726,6 +729,10 @@
     <message>
         <source>Document id</source>
         <translation>Document-id</translation>
+    </message>
+    <message>
+        <source>Double-click a file to open it.</source>
+        <translation>Dubbelklik op een bestand om het te openen.</translation>
     </message>
     <message>
         <source>Written to</source>
@@ -1498,8 +1505,16 @@
         <translation>Opnieuw leveren</translation>
     </message>
     <message>
-        <source>Could not open %1</source>
-        <translation>Kon %1 niet openen</translation>
+        <source>Could not open %1: it is no longer there. The accounting software may have picked it up, or someone moved it.</source>
+        <translation>Kon %1 niet openen: het is er niet meer. Het boekhoudprogramma heeft het misschien opgehaald, of iemand heeft het verplaatst.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: no program on this computer is set up to open %2 files.</source>
+        <translation>Kon %1 niet openen: geen programma op deze computer is ingesteld om %2-bestanden te openen.</translation>
+    </message>
+    <message>
+        <source>Could not open %1: the computer refused to show it.</source>
+        <translation>Kon %1 niet openen: de computer weigerde het te tonen.</translation>
     </message>
     <message>
         <source>Copied</source>
