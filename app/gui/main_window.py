@@ -6,22 +6,13 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QPushButton,
-    QSizePolicy,
-    QSpacerItem,
     QTabWidget,
-    QVBoxLayout,
-    QWidget,
 )
 
 from app.core.failures import describe
@@ -29,9 +20,9 @@ from app.core.language import FALLBACK, Language
 from app.engine.messages import EngineState, StateChanged
 from app.gui.activity_view import ActivityView
 from app.gui.client_links import ClientLinksView
+from app.gui.destinations_view import DestinationsView
 from app.gui.failure_words import failure_of, language_now
 from app.gui.status_view import StatusView
-from app.settings import Settings
 
 _STATE_WORDS = cast(
     dict[EngineState, str],
@@ -52,169 +43,6 @@ _STATE_WORDS = cast(
         EngineState.STOPPED: QT_TRANSLATE_NOOP("MainWindow", "Stopped"),
     },
 )
-
-
-class DestinationsView(QWidget):
-    """The configured destinations; adding and editing open the destination editor, removing
-    asks first (naming the clients that will no longer be delivered there)."""
-
-    add_requested = Signal()
-    edit_requested = Signal(str)
-    remove_requested = Signal(str)  # confirmed by the person
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.list = QListWidget(self)
-        self.add = QPushButton(self)
-        self.edit = QPushButton(self)
-        self.remove = QPushButton(self)
-        self.remove_question: QMessageBox | None = None  # open while the person decides
-        self._remove_name = ""
-        self._settings: Settings | None = None
-        self.add.clicked.connect(self.add_requested)
-        self.edit.clicked.connect(self._edit)
-        self.remove.clicked.connect(self.ask_remove)
-        self.list.itemDoubleClicked.connect(self._edit)
-        self.list.currentItemChanged.connect(self._update_buttons)
-        self.list.itemSelectionChanged.connect(self._update_buttons)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add)
-        buttons.addWidget(self.edit)
-        buttons.addWidget(self.remove)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
-        self._retranslate()
-        self._update_buttons()
-
-    def _retranslate(self) -> None:
-        self.add.setText(self.tr("Add…"))
-        self.edit.setText(self.tr("Edit…"))
-        self.remove.setText(self.tr("Remove…"))
-        if self._settings is not None:
-            self.show_settings(self._settings)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
-        if event.type() == QEvent.Type.LanguageChange:
-            self._retranslate()
-        super().changeEvent(event)
-
-    def show_settings(self, settings: Settings) -> None:
-        chosen = self.chosen()
-        self._settings = settings
-        self.list.clear()
-        for destination in settings.destinations:
-            linked = sum(1 for link in settings.links if destination.name in link.destinations)
-            where = destination.general_path or ", ".join(
-                f"{kind.folder_word}: {path}" for kind, path in destination.paths.items()
-            )
-            clients = self.tr("%n client(s)", "", linked)
-            item = QListWidgetItem(
-                f"{destination.name}  ({destination.format.value}, {clients})  {where}", self.list
-            )
-            item.setData(Qt.ItemDataRole.UserRole, destination.name)
-            if destination.name == chosen:  # still chosen after a refresh or a language switch
-                self.list.setCurrentItem(item)
-        self._update_buttons()
-
-    def chosen(self) -> str | None:
-        """The name of the destination selected in the list, if any."""
-        item = self.list.currentItem()
-        if item is None or not item.isSelected():
-            return None
-        return str(item.data(Qt.ItemDataRole.UserRole))
-
-    @Slot()
-    def _update_buttons(self) -> None:
-        chosen = self.chosen() is not None
-        self.edit.setEnabled(chosen)
-        self.remove.setEnabled(chosen)
-
-    def _edit(self) -> None:
-        name = self.chosen()
-        if name is not None:
-            self.edit_requested.emit(name)
-
-    @Slot()
-    def ask_remove(self) -> QMessageBox | None:
-        """*Remove…*: ask first, naming the destination and how many clients will no longer be
-        delivered there, then emit ``remove_requested``. Opened with ``open()``; the answer
-        arrives through ``finished``."""
-        name = self.chosen()
-        if name is None:
-            return None
-        if self.remove_question is not None:
-            old, self.remove_question = self.remove_question, None
-            old.close()
-            old.deleteLater()
-        links = self._settings.links if self._settings is not None else []
-        linked = [link for link in links if name in link.destinations]
-        alone = sum(1 for link in linked if link.destinations == [name])
-        words = []
-        if linked:
-            words.append(
-                self.tr(
-                    "%n client(s) linked to it: their documents will no longer be delivered there.",
-                    "",
-                    len(linked),
-                )
-            )
-        if linked and alone == len(linked):
-            words.append(
-                self.tr(
-                    "It is their only destination: their documents will wait on the platform "
-                    "until they are linked again.",
-                    "",
-                    len(linked),
-                )
-            )
-        elif alone:
-            words.append(
-                self.tr(
-                    "For %n of them it is the only destination: their documents will wait on "
-                    "the platform until they are linked again.",
-                    "",
-                    alone,
-                )
-            )
-        stays = self.tr("Files already delivered there stay where they are.")
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Remove destination"),
-            self.tr('Remove the destination "{name}"?').format(name=name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setInformativeText("\n\n".join(filter(None, [" ".join(words), stays])))
-        grid = box.layout()
-        if isinstance(grid, QGridLayout):  # wide enough for a few sentences to read as such
-            wide = QSpacerItem(460, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-            grid.addItem(wide, grid.rowCount(), 0, 1, grid.columnCount())
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Remove"))
-        box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.setEscapeButton(QMessageBox.StandardButton.Cancel)
-        box.setObjectName("remove-destination-confirmation")
-        box.finished.connect(self._on_remove_answer)
-        self.remove_question = box
-        self._remove_name = name
-        box.open()  # never exec(): the event loop keeps running
-        return box
-
-    @Slot(int)
-    def _on_remove_answer(self, _result: int) -> None:
-        box = self.sender()
-        if not isinstance(box, QMessageBox) or box is not self.remove_question:
-            return  # a question replaced by a newer one: its answer no longer counts
-        self.remove_question = None
-        name, self._remove_name = self._remove_name, ""
-        # Which button, not the result code: Escape and the title bar's close mean Cancel.
-        clicked = box.clickedButton()
-        yes = clicked is not None and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
-        box.deleteLater()
-        if yes:
-            self.remove_requested.emit(name)
 
 
 class MainWindow(QMainWindow):

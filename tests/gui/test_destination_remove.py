@@ -16,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from app.application.settings_changes import change_settings, remove_destination
 from app.core.language import Language
 from app.gui.app import FerryApp
+from app.gui.destinations_model import Column
 from app.gui.main_window import DestinationsView
 from app.home import FerryHome
 from app.settings import Destination, ProxyMode, Settings, load_settings, save_settings
@@ -46,11 +47,8 @@ def ferry(qtbot: QtBot, tmp_path: Path) -> Iterator[FerryApp]:
 
 
 def _select(view: DestinationsView, name: str) -> None:
-    for row in range(view.list.count()):
-        if view.list.item(row).data(Qt.ItemDataRole.UserRole) == name:
-            view.list.setCurrentRow(row)
-            return
-    raise AssertionError(f"{name} is not listed")
+    assert name in _listed(view), f"{name} is not listed"
+    view.table.selectRow(_listed(view).index(name))
 
 
 def _ask(qtbot: QtBot, view: DestinationsView, name: str) -> QMessageBox:
@@ -69,8 +67,12 @@ def _answer(qtbot: QtBot, box: QMessageBox, button: QMessageBox.StandardButton) 
 
 
 def _listed(view: DestinationsView) -> list[str]:
-    items = (view.list.item(row) for row in range(view.list.count()))
-    return [str(item.data(Qt.ItemDataRole.UserRole)) for item in items]
+    return view.names()
+
+
+def _row(view: DestinationsView, row: int) -> list[str]:
+    model = view.table.model()
+    return [str(model.index(row, column).data()) for column in Column]
 
 
 def _warning(ferry: FerryApp) -> str:
@@ -113,7 +115,7 @@ def test_removing_a_linked_destination_asks_then_unlinks_its_clients(
     assert {link.client_id: link.destinations for link in links.links()} == {"c2": ["Archive"]}
     assert not links.has_pending_changes()
     # the tab counts the clients again, and nothing is selected any more
-    assert view.list.item(0).text().startswith("Archive  (ubl, 1 client)")
+    assert _row(view, 0) == ["Archive", "UBL only", str(tmp_path / "out" / "archive"), "1 client"]
     assert not view.edit.isEnabled() and not view.remove.isEnabled()
 
 
@@ -162,7 +164,7 @@ def test_a_destination_without_clients_and_one_that_is_their_only_destination(
 
 def test_edit_and_remove_wait_for_a_choice(qtbot: QtBot, ferry: FerryApp) -> None:
     view = ferry.window.destinations_view
-    assert view.list.count() == 3 and view.chosen() is None
+    assert view.table.count() == 3 and view.chosen() is None
     assert not view.edit.isEnabled() and not view.remove.isEnabled()
     assert view.ask_remove() is None  # nothing chosen: nothing asked
     _select(view, "Archive")
@@ -170,7 +172,7 @@ def test_edit_and_remove_wait_for_a_choice(qtbot: QtBot, ferry: FerryApp) -> Non
     # a refresh (another window saved, the language switched) keeps the choice
     ferry._show_settings()
     assert view.chosen() == "Archive" and view.remove.isEnabled()
-    view.list.clearSelection()
+    view.table.clearSelection()
     assert not view.edit.isEnabled() and not view.remove.isEnabled()
 
 

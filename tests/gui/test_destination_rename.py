@@ -105,10 +105,10 @@ def test_a_rename_from_the_destinations_tab_keeps_the_links(qtbot: QtBot, ferry:
 
     view = ferry.window.destinations_view
     ferry.window.show()
-    view.list.setCurrentRow(0)
+    view.table.selectRow(0)
     qtbot.mouseClick(view.edit, Qt.MouseButton.LeftButton)
     _rename_in(qtbot, ferry._editor, "Winbooks 2026")
-    qtbot.waitUntil(lambda: view.list.item(0).text().startswith("Winbooks 2026"))
+    qtbot.waitUntil(lambda: view.names()[0] == "Winbooks 2026")
 
     stored = load_settings(ferry.home.settings_dir)
     assert "Winbooks" not in _names(stored)
@@ -120,8 +120,13 @@ def test_a_rename_from_the_destinations_tab_keeps_the_links(qtbot: QtBot, ferry:
     assert stored.link("c1").accounting_file_id == "F1"  # type: ignore[union-attr]
     assert stored.proxy.mode is ProxyMode.NONE  # the rest of the file stays
     # the tab shows the new name, its two clients, and editing it again finds it
-    assert view.list.count() == 2
-    assert view.list.item(0).text().startswith("Winbooks 2026  (ubl, 2 clients)")
+    assert view.names() == ["Winbooks 2026", "Archive"]
+    model = view.table.model()
+    assert [model.index(0, column).data() for column in (0, 1, 3)] == [
+        "Winbooks 2026",
+        "UBL only",
+        "2 clients",
+    ]
     # the Clients tab follows: the saved links and the edit in progress under the new name
     assert links.model.destinations == ["Winbooks 2026", "Archive"]
     assert {link.client_id: sorted(link.destinations) for link in links.links()} == {
@@ -130,7 +135,7 @@ def test_a_rename_from_the_destinations_tab_keeps_the_links(qtbot: QtBot, ferry:
         "c3": ["Winbooks 2026"],
     }
     assert links.model.pending_count() == 1
-    view.list.setCurrentRow(0)
+    view.table.selectRow(0)
     qtbot.mouseClick(view.edit, Qt.MouseButton.LeftButton)
     editor = ferry._editor
     assert editor is not None
@@ -153,11 +158,11 @@ def test_a_new_destination_from_the_tab_does_not_take_another_s_place(
     save = editor.buttons.button(QDialogButtonBox.StandardButton.Save)
     qtbot.waitUntil(save.isEnabled, timeout=10_000)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: view.list.count() == 3)
+    qtbot.waitUntil(lambda: view.table.count() == 3)
     stored = load_settings(ferry.home.settings_dir)
     assert [d.name for d in stored.destinations] == ["Winbooks", "Archive", "Adsolut"]
     assert stored.links == _settings(tmp_path / "out").links
-    assert view.list.count() == 3
+    assert view.table.count() == 3
 
 
 def test_a_destination_removed_meanwhile_is_not_brought_back_by_the_editor(
@@ -165,7 +170,7 @@ def test_a_destination_removed_meanwhile_is_not_brought_back_by_the_editor(
 ) -> None:
     ferry._show_settings()
     view = ferry.window.destinations_view
-    view.list.setCurrentRow(0)
+    view.table.selectRow(0)
     qtbot.mouseClick(view.edit, Qt.MouseButton.LeftButton)
     # while the editor is open, the command line removes it (ferry destination remove --unlink)
     change_settings(
