@@ -55,6 +55,7 @@ from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
 from app.gui.failure_words import failures_of, without_foreign_words, words
+from app.gui.i18n import ferry_locale
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -332,6 +333,30 @@ def format_amount(amount: str | None, currency: str | None, locale: QLocale) -> 
     return f"{text} {currency}" if currency else text
 
 
+_NUMBER = re.compile(r"[+-]?\d[\d.,'\u00a0\u202f]*")
+
+
+def amount_digits(amount: str) -> str:
+    """An amount's digits with its two decimals and nothing else ("1640.00" -> "164000"): what
+    a typed amount is compared with, whichever way it groups and marks decimals."""
+    try:
+        value = abs(Decimal(amount))
+    except InvalidOperation:
+        return ""
+    if not value.is_finite():
+        return ""
+    return f"{value:.2f}".replace(".", "")
+
+
+def search_word(word: str) -> str:
+    """A searched word as the text filter compares it: an amount written with separators
+    ("1.640,00", "1,640.00", "1 640,00", "1'640.00") becomes its digits, so it finds the
+    document in every regional format; any other word is kept."""
+    if _NUMBER.fullmatch(word) and any(mark in word for mark in ".,'\u00a0\u202f"):
+        return re.sub(r"\D", "", word)
+    return word
+
+
 def moved_words(destinations: Sequence[str]) -> str:
     """A forwarded document the accounting software took: "Picked up or moved from Winbooks"."""
     return QCoreApplication.translate("DocumentsModel", "Picked up or moved from %1").replace(
@@ -402,7 +427,10 @@ class DocumentsModel(QAbstractTableModel):
     ) -> None:
         super().__init__(parent)
         self._language = language
-        self._locale = locale if locale is not None else QLocale()
+        # Given: kept (tests name theirs). Else Ferry's regional format, which follows the
+        # language: amounts and counts in a French window are written the French way.
+        self._own_locale = locale is None
+        self._locale = locale if locale is not None else ferry_locale()
         self._rows: list[DocumentRow] = []
         self._positions: dict[str, int] = {}
         self._search: list[str] = []
@@ -470,9 +498,7 @@ class DocumentsModel(QAbstractTableModel):
         if role == _INITIAL_SORT:
             descending = section in _INITIAL_DESCENDING
             return Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
-        if role == _ALIGNMENT and section == Column.AMOUNT:
-            return _RIGHT
-        return None
+        return None  # headers to the left: a right one ran under the sort arrow ("Amount")
 
     def data(self, index: Index, role: int = _DISPLAY) -> object:
         """Called for every visible cell and role on each paint: keep the common path short."""
@@ -566,6 +592,9 @@ class DocumentsModel(QAbstractTableModel):
         if language == self._language:
             return
         self._language = language
+        if self._own_locale:
+            self._locale = ferry_locale()
+            self._keys.pop(Column.AMOUNT, None)
         self._kind_words.clear()
         self._status_words.clear()
         for row in self._rows:
@@ -633,7 +662,7 @@ class DocumentsModel(QAbstractTableModel):
         self, *, status: str | None = None, client_id: str | None = None, text: str = ""
     ) -> None:
         """All three filters at once: one pass over the rows, one layout change."""
-        words = tuple(text.casefold().split())
+        words = tuple(search_word(word) for word in text.casefold().split())
         if (status, client_id, words) == (self._status_filter, self._client_filter, self._words):
             self._text_filter = text
             return
@@ -827,6 +856,7 @@ class DocumentsModel(QAbstractTableModel):
         if row.amount is not None:
             parts.append(row.amount)
             parts.append(self.amount_text(row))
+            parts.append(amount_digits(row.amount))
         if row.currency:
             parts.append(row.currency)
         return "\n".join(parts).casefold()

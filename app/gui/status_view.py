@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
     QSize,
     Qt,
@@ -28,7 +29,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QKeySequence,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,6 +53,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -240,6 +250,36 @@ class DocumentDetails(QDialog):
         self.open_problem.show()
 
 
+def elided_path(path: str, metrics: QFontMetrics, width: int) -> str:
+    """``path`` in ``width`` pixels: whole when it fits, else its folders elided in the middle
+    and its file name whole ("D:\\Boek…\\Aankoop\\INV-123.xml"), the name itself elided in
+    the middle only when even it does not fit."""
+    if metrics.horizontalAdvance(path) <= width:
+        return path
+    cut = max(path.rfind("\\"), path.rfind("/"))
+    name, folder = path[cut:], path[:cut]
+    room = width - metrics.horizontalAdvance(name)
+    if cut <= 0 or room < metrics.horizontalAdvance("D:\\…"):
+        return metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, max(width, 0))
+    return metrics.elidedText(folder, Qt.TextElideMode.ElideMiddle, room) + name
+
+
+class PathElided(QStyledItemDelegate):
+    """Paths shown with their file name whole (:func:`elided_path`): the name is what a
+    person looks for; the full path is in the tooltip."""
+
+    MARGIN = 10  # the cell's own padding on both sides
+
+    def initStyleOption(  # noqa: N802 - Qt's API
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle  # should the guess be too wide
+        width = option.rect.width() - self.MARGIN
+        if option.text and width > 0:
+            option.text = elided_path(option.text, option.fontMetrics, width)
+
+
 class StatusView(QWidget):
     """Filter bar, actions and the table of documents; the main window's status tab."""
 
@@ -403,6 +443,12 @@ class StatusView(QWidget):
         for column, characters in _WIDTHS.items():
             table.setColumnWidth(column, characters * character + 16)
         table.setSortingEnabled(True)  # header clicks call DocumentsModel.sort
+        # a path keeps its end (the file name is what a person looks for)
+        table.setItemDelegateForColumn(Column.DESTINATION, PathElided(table))
+        self.nothing_shown = QLabel(table.viewport())
+        self.nothing_shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.nothing_shown.setWordWrap(True)
+        self.nothing_shown.hide()
 
     def _build_actions(self) -> None:
         style = self.style()
@@ -603,6 +649,34 @@ class StatusView(QWidget):
             # A plural form per count: the same in English, not in French ("1 affiché").
             parts.append(self.tr("%1 shown", "", shown).replace("%1", locale.toString(shown)))
         self.summary.setText(" · ".join(parts))
+        self._say_when_nothing_is_shown()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's API
+        super().resizeEvent(event)
+        if self.nothing_shown.isVisible():
+            self._say_when_nothing_is_shown()
+
+    def _say_when_nothing_is_shown(self) -> None:
+        """An empty grid says why: nothing matches the filters, or nothing yet at all."""
+        if self.model.rowCount():
+            self.nothing_shown.hide()
+            return
+        if self.model.is_filtered:
+            text = QCoreApplication.translate(
+                "StatusView",
+                "No document matches these filters. Clear the search or choose "
+                "All statuses and All clients to see every document.",
+            )
+        else:
+            text = QCoreApplication.translate(
+                "StatusView",
+                "No documents yet: they appear here as soon as Ferry fetches "
+                "them from the platform.",
+            )
+        self.nothing_shown.setText(text)
+        viewport = self.table.viewport()
+        self.nothing_shown.setGeometry(viewport.rect().adjusted(24, 24, -24, -24))
+        self.nothing_shown.show()
 
     @Slot()
     def _update_actions(self) -> None:

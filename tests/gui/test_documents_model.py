@@ -17,12 +17,20 @@ import pytest
 from PySide6.QtCore import QLocale, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.core.language import Language
 from app.engine.messages import DocumentChanged
 from app.engine.state import StateStore
-from app.gui.documents_model import Column, DocumentRow, DocumentsModel
+from app.gui.documents_model import (
+    Column,
+    DocumentRow,
+    DocumentsModel,
+    amount_digits,
+    search_word,
+)
+from app.gui.i18n import install_translator
 
 ASC = Qt.SortOrder.AscendingOrder
 DESC = Qt.SortOrder.DescendingOrder
@@ -197,6 +205,56 @@ def test_amounts_have_two_decimals_in_the_users_number_format() -> None:
     assert amounts[2].replace("\u202f", " ").replace("\xa0", " ") == "1 234,50 EUR"
     assert amounts[1] == ""
     assert amounts[0] == "7,00 EUR"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1.640,00",
+        "1,640.00",
+        "1640.00",
+        "1640,00",
+        "1'640.00",
+        "1\u202f640,00",
+        "1.640",
+        "-1.640,00",
+    ],
+)
+def test_an_amount_typed_in_any_regional_format_finds_its_document(typed: str) -> None:
+    """ "1.640,00 finds nothing" in an English-formatted window: whatever the window's format,
+    an amount typed with the separators of any region finds the document."""
+    for locale in (QLocale(QLocale.Language.C), QLocale("nl_BE"), QLocale("en_US")):
+        model = DocumentsModel(locale=locale)
+        model.set_rows([row(1, amount="1640"), row(2, amount="42361.86"), row(3, amount=None)])
+        model.set_text_filter(typed)
+        assert shown_ids(model) == ["d1"], (typed, locale.name())
+    assert search_word("INV-10") == "INV-10" and search_word("2026-03-02") == "2026-03-02"
+    assert search_word("1.640,00") == "164000" and amount_digits("1640") == "164000"
+
+
+def test_amounts_follow_the_language_of_the_window(qapp: QApplication, tmp_path: Path) -> None:
+    """No locale given: Ferry's regional format in Ferry's language, switched with it."""
+    model = DocumentsModel()
+    model.set_rows([row(1, amount="42361.86")])
+    try:
+        install_translator(qapp, Language.FR, cache_dir=tmp_path)
+        model.set_language(Language.FR)
+        french = str(shown(model, Column.AMOUNT)[0]).replace("\u202f", " ").replace("\xa0", " ")
+        assert french == "42 361,86 EUR"
+        install_translator(qapp, Language.NL, cache_dir=tmp_path)
+        model.set_language(Language.NL)
+        assert shown(model, Column.AMOUNT)[0] == "42.361,86 EUR"
+    finally:
+        install_translator(qapp, Language.EN, cache_dir=tmp_path)
+
+
+def test_headers_are_left_aligned_so_the_sort_arrow_never_covers_them() -> None:
+    model = DocumentsModel()
+    for column in Column:
+        assert (
+            model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.TextAlignmentRole)
+            is None
+        )
 
 
 def test_rows_come_from_the_state_store_as_the_engine_left_them(

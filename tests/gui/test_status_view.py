@@ -9,17 +9,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, Qt
+from PySide6.QtCore import QLocale, QPoint, QRect, Qt
 from PySide6.QtGui import QContextMenuEvent, QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.engine.messages import DocumentChanged
 from app.gui import desktop
 from app.gui.bridge import EngineBridge
 from app.gui.documents_model import Column, DocumentRow, DocumentsModel
-from app.gui.status_view import MAX_OPEN, SEARCH_DEBOUNCE_MS, DocumentDetails, StatusView
+from app.gui.status_view import (
+    MAX_OPEN,
+    SEARCH_DEBOUNCE_MS,
+    DocumentDetails,
+    PathElided,
+    StatusView,
+    elided_path,
+)
 
 from .test_documents_model import CLIENTS, big_rows, change, row
 
@@ -526,3 +533,37 @@ def test_hundred_thousand_rows_in_the_view(qtbot: QtBot, opened: list[str]) -> N
     assert view.model.count("error") == errors - len(batch)
     view.show_errors()
     assert view.model.rowCount() == errors - len(batch)
+
+
+def test_a_path_keeps_its_file_name_when_the_column_is_narrow(qtbot: QtBot) -> None:
+    """Paths were cut at the end, where the file name is."""
+    path = "D:\\Boekhouding\\Klanten\\Bakkerij Peeters BV\\2026\\Aankoop\\INV-2026-000123.xml"
+    view = make_view(qtbot, [row(1, number="INV-1", locations=[path])])
+    index = view.model.index(0, Column.DESTINATION)
+    delegate = view.table.itemDelegateForColumn(Column.DESTINATION)
+    assert view.table.itemDelegateForColumn(Column.MESSAGE) is not delegate
+    metrics = view.table.fontMetrics()
+    for width in (180, 260, 400, metrics.horizontalAdvance(path) + 40):
+        option = QStyleOptionViewItem()
+        option.initFrom(view.table)
+        option.rect = QRect(0, 0, width, 24)
+        delegate.initStyleOption(option, index)
+        shown = option.text
+        assert metrics.horizontalAdvance(shown) <= width - PathElided.MARGIN
+        assert shown.endswith("\\INV-2026-000123.xml") and shown.startswith("D"), shown
+        assert (shown == path) == (width > metrics.horizontalAdvance(path) + PathElided.MARGIN)
+    assert elided_path(path, metrics, 40).count("…") == 1  # too narrow even for the name
+    assert elided_path("/srv/a.xml", metrics, 1000) == "/srv/a.xml"
+
+
+def test_an_empty_grid_says_why(qtbot: QtBot, view: StatusView) -> None:
+    assert not view.nothing_shown.isVisible()
+    view.search.setText("no such document anywhere")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
+    qtbot.waitUntil(view.nothing_shown.isVisible)
+    assert view.nothing_shown.text().startswith("No document matches these filters.")
+    view.search.clear()
+    qtbot.waitUntil(lambda: not view.nothing_shown.isVisible())
+    empty = make_view(qtbot, [])
+    assert empty.nothing_shown.isVisible()
+    assert empty.nothing_shown.text().startswith("No documents yet")

@@ -605,23 +605,23 @@
     </message>
     <message>
         <source>Format</source>
-        <translation type="unfinished"></translation>
+        <translation>Format</translation>
     </message>
     <message>
         <source>Folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Dossiers</translation>
     </message>
     <message>
         <source>Linked clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Clients liés</translation>
     </message>
     <message>
         <source>UBL only</source>
-        <translation type="unfinished"></translation>
+        <translation>UBL uniquement</translation>
     </message>
     <message>
         <source>UBL and PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>UBL et PDF</translation>
     </message>
     <message>
         <source>PDF only</source>
@@ -629,18 +629,18 @@
     </message>
     <message>
         <source>{kind}: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} : {path}</translation>
     </message>
     <message numerus="yes">
         <source>%n client(s)</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n client</numerusform>
-            <numerusform></numerusform>
+            <numerusform>%n clients</numerusform>
         </translation>
     </message>
     <message>
         <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
-        <translation type="unfinished"></translation>
+        <translation>Aucune destination pour l&apos;instant. Utilisez Ajouter… pour choisir les dossiers à partir desquels votre logiciel comptable importe ses documents.</translation>
     </message>
     <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
@@ -1463,6 +1463,14 @@
             <numerusform>%1 affiché</numerusform>
             <numerusform>%1 affichés</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No document matches these filters. Clear the search or choose All statuses and All clients to see every document.</source>
+        <translation>Aucun document ne correspond à ces filtres. Effacez la recherche ou choisissez Tous les statuts et Tous les clients pour voir chaque document.</translation>
+    </message>
+    <message>
+        <source>No documents yet: they appear here as soon as Ferry fetches them from the platform.</source>
+        <translation>Aucun document pour l&apos;instant : ils apparaissent ici dès que Ferry les récupère sur la plateforme.</translation>
     </message>
     <message>
         <source>Resend to integrations</source>

@@ -605,23 +605,23 @@
     </message>
     <message>
         <source>Format</source>
-        <translation type="unfinished"></translation>
+        <translation>Formaat</translation>
     </message>
     <message>
         <source>Folders</source>
-        <translation type="unfinished"></translation>
+        <translation>Mappen</translation>
     </message>
     <message>
         <source>Linked clients</source>
-        <translation type="unfinished"></translation>
+        <translation>Gekoppelde klanten</translation>
     </message>
     <message>
         <source>UBL only</source>
-        <translation type="unfinished"></translation>
+        <translation>Alleen UBL</translation>
     </message>
     <message>
         <source>UBL and PDF</source>
-        <translation type="unfinished"></translation>
+        <translation>UBL en pdf</translation>
     </message>
     <message>
         <source>PDF only</source>
@@ -629,18 +629,18 @@
     </message>
     <message>
         <source>{kind}: {path}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind}: {path}</translation>
     </message>
     <message numerus="yes">
         <source>%n client(s)</source>
-        <translation type="unfinished">
+        <translation>
             <numerusform>%n klant</numerusform>
-            <numerusform></numerusform>
+            <numerusform>%n klanten</numerusform>
         </translation>
     </message>
     <message>
         <source>There is no destination yet. Use Add… to choose the folders your accounting software imports its documents from.</source>
-        <translation type="unfinished"></translation>
+        <translation>Er is nog geen bestemming. Gebruik Toevoegen… om de mappen te kiezen waaruit uw boekhoudsoftware de documenten importeert.</translation>
     </message>
     <message numerus="yes">
         <source>%n client(s) linked to it: their documents will no longer be delivered there.</source>
@@ -1463,6 +1463,14 @@
             <numerusform>%1 getoond</numerusform>
             <numerusform>%1 getoond</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>No document matches these filters. Clear the search or choose All statuses and All clients to see every document.</source>
+        <translation>Geen enkel document past bij deze filters. Wis de zoekopdracht of kies Alle statussen en Alle klanten om elk document te zien.</translation>
+    </message>
+    <message>
+        <source>No documents yet: they appear here as soon as Ferry fetches them from the platform.</source>
+        <translation>Nog geen documenten: ze verschijnen hier zodra Ferry ze van het platform ophaalt.</translation>
     </message>
     <message>
         <source>Resend to integrations</source>
