@@ -354,8 +354,3 @@ class DestinationsView(QWidget):
         box.deleteLater()
         if yes:
             self.remove_requested.emit(name)
-
-    @property
-    def list(self) -> DestinationsTable:
-        """The table, under the name it had when it was a list (tests/gui/test_app.py)."""
-        return self.table

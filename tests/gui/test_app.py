@@ -62,7 +62,7 @@ def test_demo_documents_arrive_live_and_resend_brings_them_back(
     assert Path(row.locations[0]).is_file()
     assert ferry.tray.state in (EngineState.UP_TO_DATE, EngineState.SYNCING)
     assert "Ferry" in ferry.tray.tooltip() and len(ferry.tray.tooltip()) <= 127
-    assert ferry.window.destinations_view.list.count() == 1
+    assert ferry.window.destinations_view.count() == 1
 
     # the accountant takes a file away, then sends the document to the integrations again
     Path(row.locations[0]).unlink()
