@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,7 @@ from app.engine.messages import (
     DocumentChanged,
     EngineState,
     Event,
+    FailedDocument,
     FailureInfo,
     FullSync,
     LoginNeededEvent,
@@ -64,6 +65,8 @@ from app.engine.messages import (
     Resume,
     Retry,
     RunFinished,
+    RunKind,
+    RunProgress,
     RunStarted,
     StateChanged,
     Stop,
@@ -72,6 +75,7 @@ from app.engine.messages import (
 from app.engine.reporter import PendingReport, Reporter
 from app.engine.state import (
     PERSONS_ACTS,
+    RUN_FAILED_DOCUMENTS,
     Completion,
     DeliveryOutcome,
     DeliveryRow,
@@ -95,6 +99,13 @@ CHANGES_CURSOR = "changes_cursor"
 LAST_FULL_SYNC = "last_full_sync"
 LAST_CATCH_UP = "last_catch_up"
 LONG_POLL_S = 30.0
+#: Continuous syncing is one run per period this long (or until the engine's state changes
+#: to paused, offline or login needed, an explicit run starts, or the engine stops).
+CONTINUOUS_PERIOD_S = 3600.0
+#: The states that end continuous syncing's run of the period.
+_ENDS_A_PERIOD = frozenset(
+    {EngineState.PAUSED, EngineState.OFFLINE, EngineState.LOGIN_NEEDED, EngineState.STOPPED}
+)
 CONCURRENCY = 8
 #: Page sizes asked of the platform: the contract's maxima. A first sync reads the whole feed
 #: and listing before its first download; every page is a round trip spent waiting.
@@ -167,6 +178,18 @@ class RunSummary:
     errors: list[Failure] = field(default_factory=list)
     #: Per destination: Forwarded documents whose files are no longer where Ferry wrote them.
     moved: dict[str, int] = field(default_factory=dict)
+    #: The documents that failed, with why (the first ``RUN_FAILED_DOCUMENTS``).
+    failed_documents: list[FailedDocument] = field(default_factory=list)
+
+    def add(self, part: RunSummary) -> None:
+        """What ``part`` did, added to this run's (continuous syncing's period)."""
+        self.documents += part.documents
+        self.delivered += part.delivered
+        self.failed += part.failed
+        self.skipped += part.skipped
+        self.errors.extend(error for error in part.errors if error not in self.errors)
+        room = RUN_FAILED_DOCUMENTS - len(self.failed_documents)
+        self.failed_documents.extend(part.failed_documents[: max(0, room)])
 
     def line(self, language: Language = FALLBACK) -> str:
         return notes.run_line(
@@ -197,6 +220,22 @@ class _Outcome:
     delivered: bool
     failed: bool
     postponed: bool
+    #: A failed document, for its run's "what failed".
+    failed_document: FailedDocument | None = None
+
+
+@dataclass
+class _OpenRun:
+    """A run the store has open, as the engine tells it."""
+
+    run_id: int
+    kind: str
+    started: float
+    client_id: str | None = None
+    client_name: str | None = None
+    #: Continuous syncing: what the period did so far, and when it opened (monotonic).
+    summary: RunSummary | None = None
+    opened: float = 0.0
 
 
 class Engine:
@@ -212,8 +251,15 @@ class Engine:
         target: TargetOS | None = None,
         store: SecretStore | None = None,
         state: StateStore | None = None,
+        continuous_period_s: float = CONTINUOUS_PERIOD_S,
     ) -> None:
         self.home = home
+        self.continuous_period_s = continuous_period_s
+        #: Continuous syncing's run of the period, while one is open.
+        self._continuous: _OpenRun | None = None
+        #: Runs a person asked for from a face (resend, retry, deliver again), done by the
+        #: feed loop between its own so that no two drains run side by side.
+        self._requested_runs: list[str] = []
         self._on_event = on_event
         self._concurrency = concurrency
         self._long_poll_s = long_poll_s
@@ -272,6 +318,11 @@ class Engine:
                 self.state = StateStore(self.home.state_dir / STATE_FILE)
             except StateTooNew as error:
                 raise EngineError(str(error)) from None
+        if exclusive:
+            # Holding the lock, no other engine is at work: a run still open was cut short.
+            interrupted = self.state.end_interrupted_runs()
+            if interrupted:
+                log.info("run(s) %s were cut short by a crash or a kill", interrupted)
         login = load_login(self.home.settings_dir)
         if login is None or not login.api_url:
             raise EngineError("Ferry is not logged in; run 'ferry login' first")
@@ -303,6 +354,7 @@ class Engine:
 
     async def close(self) -> None:
         if self.state is not None:
+            self._close_continuous()
             self._set_state(EngineState.STOPPED)
         if self._reporter is not None:
             await self._reporter.aclose()
@@ -346,6 +398,8 @@ class Engine:
         if state == self._state and failure is None:
             return
         self._state = state
+        if state in _ENDS_A_PERIOD:
+            self._close_continuous()
         errors = len(self.state.documents(DeliveryStatus.ERROR.value)) if self.state else 0
         self._emit(
             StateChanged(
@@ -658,7 +712,15 @@ class Engine:
             raise
         self._tell(document, status, failures, locations, retry_at)
         if failures:
-            return _Outcome(False, True, False)
+            failed = FailedDocument(
+                document_id=document.id,
+                number=document.number,
+                kind=document.kind.value,
+                client_id=document.client_id,
+                # Why, not when it is tried again: the history states the cause.
+                failures=[FailureInfo.of(f.with_params(retry_at=None)) for f in failures],
+            )
+            return _Outcome(False, True, False, failed)
         return _Outcome(True, False, False)
 
     def _record_reported(self, reported: Sequence[PendingReport]) -> None:
@@ -720,6 +782,9 @@ class Engine:
                 summary.documents += 1
                 summary.delivered += int(outcome.delivered)
                 summary.failed += int(outcome.failed)
+                failed = outcome.failed_document
+                if failed is not None and len(summary.failed_documents) < RUN_FAILED_DOCUMENTS:
+                    summary.failed_documents.append(failed)
 
         ready: list[QueueItem] = []  # due, not yet started
         try:
@@ -764,19 +829,18 @@ class Engine:
         """One incremental pass: read the feed, deliver what is due, retry transient failures
         that come due within the pass."""
         summary = RunSummary(kind)
-        run_id = self.store.start_run(kind)
-        self._emit(RunStarted(run_id=run_id, kind=kind))
-        self._set_state(EngineState.SYNCING)
-        try:
-            await self.pull_changes(0)
-            await self._drain_with_retries(summary)
-        except LoginNeeded:
-            summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
-        except PlatformError as error:
-            summary.errors.append(error.failure)
-            if isinstance(error, PlatformUnreachable):
-                self._set_online(False, error.failure)
-        self._finish(run_id, summary)
+        with self._run(kind, summary) as run:
+            self._set_state(EngineState.SYNCING)
+            try:
+                await self.pull_changes(0)
+                await self._drain_with_retries(summary)
+            except LoginNeeded:
+                summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
+            except PlatformError as error:
+                summary.errors.append(error.failure)
+                if isinstance(error, PlatformUnreachable):
+                    self._set_online(False, error.failure)
+        self._finish(run, summary)
         return summary
 
     async def _drain_with_retries(self, summary: RunSummary, patience_s: float = 90.0) -> None:
@@ -798,13 +862,27 @@ class Engine:
             await asyncio.sleep(max(0.0, upcoming - time.time()))
 
     async def full_sync(
-        self, client_id: str | None = None, *, new_destinations: bool = False
+        self,
+        client_id: str | None = None,
+        *,
+        new_destinations: bool = False,
+        kind: str = RunKind.FULL,
     ) -> RunSummary:
-        """Reconcile what the platform holds for linked clients with the disk; re-deliver gaps."""
-        summary = RunSummary("full")
-        run_id = self.store.start_run("full")
-        self._emit(RunStarted(run_id=run_id, kind="full"))
-        self._set_state(EngineState.SYNCING)
+        """Reconcile what the platform holds for linked clients with the disk; re-deliver gaps.
+        ``kind`` names the run (a platform task's full sync is one of its own)."""
+        summary = RunSummary(kind)
+        if client_id is not None:  # its name for the history (the run goes on without it)
+            with contextlib.suppress(PlatformError, LoginNeeded):
+                await self._client_info(client_id)
+        with self._run(kind, summary, client_id) as run:
+            self._set_state(EngineState.SYNCING)
+            await self._full_sync(client_id, new_destinations, summary)
+        self._finish(run, summary)
+        return summary
+
+    async def _full_sync(
+        self, client_id: str | None, new_destinations: bool, summary: RunSummary
+    ) -> None:
         try:
             await self.pull_changes(0)
             self._reload_settings()
@@ -842,8 +920,6 @@ class Engine:
             summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
         except PlatformError as error:
             summary.errors.append(error.failure)
-        self._finish(run_id, summary)
-        return summary
 
     async def _reconcile(
         self,
@@ -1009,31 +1085,162 @@ class Engine:
             self.store.deliver_again(ids, destination, "deliver_again")
         return ids
 
-    def _finish(self, run_id: int, summary: RunSummary) -> None:
-        message = describe(summary.errors) if summary.errors else None
-        self.store.finish_run(
-            run_id,
-            documents=summary.documents,
-            delivered=summary.delivered,
-            failed=summary.failed,
-            message=message,
-            failures=[failure.to_json() for failure in dict.fromkeys(summary.errors)],
-            moved=summary.moved,
+    # -- run bookkeeping ------------------------------------------------------------------------
+
+    def _begin(self, kind: str, client_id: str | None = None) -> _OpenRun:
+        """A run starts: stored open and told (RunStarted) before any of its work. Continuous
+        syncing's period ends first, so the history reads in order."""
+        self._close_continuous()
+        client = self._clients.get(client_id) if client_id else None
+        client_name = client.name if client is not None else None
+        started = time.time()
+        run_id = self.store.start_run(
+            kind, client_id=client_id, client_name=client_name, started=started
         )
+        self._emit(
+            RunStarted(
+                run_id=run_id,
+                kind=kind,
+                started=started,
+                client_id=client_id,
+                client_name=client_name,
+            )
+        )
+        return _OpenRun(run_id, kind, started, client_id, client_name)
+
+    @contextlib.contextmanager
+    def _run(
+        self, kind: str, summary: RunSummary, client_id: str | None = None
+    ) -> Iterator[_OpenRun]:
+        """:meth:`_begin`, and a run cut short by what its body let through (the engine
+        stopping, an unexpected error, the platform or the login failing a platform task's
+        run) finished as interrupted, so that no run stays open; the caller finishes it
+        otherwise."""
+        run = self._begin(kind, client_id)
+        try:
+            yield run
+        except BaseException as error:
+            if isinstance(error, LoginNeeded):
+                summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
+            elif isinstance(error, PlatformError):
+                summary.errors.append(error.failure)
+            self._finish(run, summary, interrupted=True)
+            raise
+
+    def _finish(
+        self,
+        run: _OpenRun,
+        summary: RunSummary,
+        *,
+        interrupted: bool = False,
+        settle: bool = True,
+    ) -> None:
+        errors = list(dict.fromkeys(summary.errors))
+        message = describe(errors) if errors else None
+        try:
+            finished = self.store.finish_run(
+                run.run_id,
+                documents=summary.documents,
+                delivered=summary.delivered,
+                failed=summary.failed,
+                message=message,
+                failures=[failure.to_json() for failure in errors],
+                moved=summary.moved,
+                failed_documents=[d.model_dump(mode="json") for d in summary.failed_documents],
+                interrupted=interrupted,
+            )
+        except Exception:  # a state write refused: the next start ends it as interrupted
+            log.exception("run %d could not be recorded as finished", run.run_id)
+            finished = time.time()
         self._last_sync = dt.datetime.now(dt.UTC)
         self._emit(
             RunFinished(
-                run_id=run_id,
-                kind=summary.kind,
+                run_id=run.run_id,
+                kind=run.kind,
                 documents=summary.documents,
                 delivered=summary.delivered,
                 failed=summary.failed,
                 message=message,
                 moved=dict(summary.moved),
-                failures=[FailureInfo.of(failure) for failure in dict.fromkeys(summary.errors)],
+                failures=[FailureInfo.of(failure) for failure in errors],
+                started=run.started,
+                finished=finished,
+                client_id=run.client_id,
+                client_name=run.client_name,
+                failed_documents=list(summary.failed_documents),
+                interrupted=interrupted,
+            )
+        )
+        if settle:
+            self._settle_state()
+
+    async def _drain_continuously(self) -> None:
+        """Deliver what the feed brought: into continuous syncing's run of the period."""
+        part = RunSummary(RunKind.CONTINUOUS)
+        try:
+            await self.drain(part)
+        finally:
+            if part.documents or part.errors:
+                self._grow_continuous(part)
+
+    def _grow_continuous(self, part: RunSummary) -> None:
+        """Add a drain's documents to the period's run (opened at its first document); the
+        store keeps its counts so far, and faces see them grow (RunProgress)."""
+        self._close_continuous_if_due()
+        run = self._continuous
+        if run is None:
+            started = time.time()
+            run_id = self.store.start_run(RunKind.CONTINUOUS, started=started)
+            run = self._continuous = _OpenRun(
+                run_id,
+                RunKind.CONTINUOUS,
+                started,
+                summary=RunSummary(RunKind.CONTINUOUS),
+                opened=time.monotonic(),
+            )
+        total = run.summary
+        assert total is not None
+        total.add(part)
+        try:
+            self.store.update_run(
+                run.run_id,
+                documents=total.documents,
+                delivered=total.delivered,
+                failed=total.failed,
+                failed_documents=[d.model_dump(mode="json") for d in total.failed_documents],
+            )
+        except Exception:  # its counts are told at its end; a crash ends it as interrupted
+            log.exception("run %d's counts could not be recorded", run.run_id)
+        self._last_sync = dt.datetime.now(dt.UTC)
+        self._emit(
+            RunProgress(
+                run_id=run.run_id,
+                kind=run.kind,
+                started=run.started,
+                documents=total.documents,
+                delivered=total.delivered,
+                failed=total.failed,
+                failed_documents=list(total.failed_documents),
             )
         )
         self._settle_state()
+
+    def _close_continuous_if_due(self) -> None:
+        run = self._continuous
+        if run is not None and time.monotonic() - run.opened >= self.continuous_period_s:
+            self._close_continuous()
+
+    def _close_continuous(self) -> None:
+        """End continuous syncing's run of the period (its hour is up, the state changed, an
+        explicit run starts, the engine stops): finished with its duration."""
+        run, self._continuous = self._continuous, None
+        if run is not None and run.summary is not None and self.state is not None:
+            self._finish(run, run.summary, settle=False)
+
+    def _request_run(self, kind: str) -> None:
+        """A run a person asked for from a face, done by the feed loop (see ``_handle``)."""
+        if kind not in self._requested_runs:
+            self._requested_runs.append(kind)
 
     def _settle_state(self) -> None:
         if self._login_needed:
@@ -1059,11 +1266,16 @@ class Engine:
             # platform, and the next start does it again (every step is safe to repeat).
             self.store.record_task(task.id, task.kind.value)
             if task.kind.value == "full_sync":
-                summary = await self.full_sync(task.client_id)
+                summary = await self.full_sync(task.client_id, kind=RunKind.TASK_FULL)
             else:
                 self.store.enqueue([(doc_id, "resend") for doc_id in task.document_ids])
-                summary = RunSummary("resend")
-                await self._drain_with_retries(summary)
+                summary = RunSummary(RunKind.TASK_RESEND)
+                # A platform or login failure leaves the task open for the next pass (it is
+                # not reported): its run ends as interrupted, and the next one does it again.
+                with self._run(RunKind.TASK_RESEND, summary) as run:
+                    self._set_state(EngineState.SYNCING)
+                    await self._drain_with_retries(summary)
+                self._finish(run, summary)
             outcome = (
                 TaskOutcome.FAILED if summary.failed or summary.errors else TaskOutcome.SUCCEEDED
             )
@@ -1104,6 +1316,7 @@ class Engine:
             feed.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await feed
+            self._close_continuous()  # the engine stops: the period's run ends here
             for _, _, waiting in self._passes:
                 waiting.cancel()
             self._passes.clear()
@@ -1156,6 +1369,8 @@ class Engine:
             )
         elif isinstance(command, Retry):
             outcome = await self.retry(command.document_ids, all_errors=command.all_errors)
+            if outcome.queued:
+                self._request_run(RunKind.RETRY)
             if outcome.unknown or outcome.not_failed:
                 log.info(
                     "retry: %d queued; unknown %s; not failed %s",
@@ -1168,12 +1383,15 @@ class Engine:
                 await self.resend(command.document_ids)
             except (PlatformError, LoginNeeded) as error:
                 log.warning("resend failed: %s", error)
+            else:
+                self._request_run(RunKind.RESEND)
         elif isinstance(command, DeliverAgain) and (
             command.document_ids or command.moved or command.destination
         ):
-            await self.deliver_again(
+            if await self.deliver_again(
                 command.document_ids or None, command.destination, moved=command.moved
-            )
+            ):
+                self._request_run(RunKind.DELIVER_AGAIN)
         elif isinstance(command, FullSync):
             self._full_requested = (command.client_id, command.new_destinations)
         elif isinstance(command, SyncNow):
@@ -1194,6 +1412,10 @@ class Engine:
                     await self._wake.wait()
                     self._wake.clear()
                     continue
+                self._close_continuous_if_due()
+                if self._requested_runs:
+                    await self.sync_once(self._requested_runs.pop(0))
+                    continue
                 requested = self._full_requested
                 if requested is not None or self.full_sync_due():
                     self._full_requested = None
@@ -1201,16 +1423,13 @@ class Engine:
                     await self.full_sync(client_id, new_destinations=new_destinations)
                 elif first or self.catch_up_due():
                     # At start and each night: documents in error are tried again too.
-                    kind = "incremental" if first else "catch-up"
+                    kind = RunKind.INCREMENTAL if first else RunKind.CATCH_UP
                     first = False
                     self.store.enqueue([(i, "retry") for i in self._error_ids()])
                     await self.sync_once(kind)
                     self.store.set_meta(LAST_CATCH_UP, dt.datetime.now(dt.UTC).isoformat())
                 await self.handle_tasks()
-                summary = RunSummary("incremental")
-                await self.drain(summary)
-                if summary.documents:
-                    self._finish(self.store.start_run("incremental"), summary)
+                await self._drain_continuously()
                 await self._wait_for_changes()
                 failures = 0
             except asyncio.CancelledError:

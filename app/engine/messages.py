@@ -143,10 +143,61 @@ class DocumentChanged(_Message):
     next_try: float | None = None
 
 
+class RunKind(StrEnum):
+    """What a run is, for the Activity tab and the command line (stored as its value)."""
+
+    #: The first pass at start, and ``ferry sync`` / *Sync now*.
+    INCREMENTAL = "incremental"
+    #: The nightly pass that also tries every document in Error again.
+    CATCH_UP = "catch-up"
+    #: Reconcile what the platform holds with what was delivered (all clients or one).
+    FULL = "full"
+    #: *Send to integrations* (again) asked by a person.
+    RESEND = "resend"
+    #: *Retry* asked by a person.
+    RETRY = "retry"
+    #: *Deliver again here* asked by a person.
+    DELIVER_AGAIN = "deliver-again"
+    #: What the changes feed brings between the explicit runs: one run per period.
+    CONTINUOUS = "continuous"
+    #: A platform task: a full sync (of one client), or documents to send again.
+    TASK_FULL = "task-full"
+    TASK_RESEND = "task-resend"
+
+
+class FailedDocument(_Message):
+    """A document that failed in a run, and why (as data, worded by whoever shows it)."""
+
+    document_id: str
+    number: str = ""
+    kind: str = ""
+    client_id: str = ""
+    failures: list[FailureInfo] = Field(default_factory=list)
+
+
 class RunStarted(_Message):
     type: Literal["run_started"] = "run_started"
     run_id: int
     kind: str
+    #: When it began (seconds since the epoch, the engine's clock).
+    started: float | None = None
+    #: The client it is for (a platform task's, a full sync of one client), and its name.
+    client_id: str | None = None
+    client_name: str | None = None
+
+
+class RunProgress(_Message):
+    """An open run's counts so far: continuous syncing's run of the period grows with each
+    document the feed brings, without a RunStarted (it is no pass a person waits on)."""
+
+    type: Literal["run_progress"] = "run_progress"
+    run_id: int
+    kind: str
+    started: float | None = None
+    documents: int
+    delivered: int
+    failed: int
+    failed_documents: list[FailedDocument] = Field(default_factory=list)
 
 
 class RunFinished(_Message):
@@ -161,6 +212,15 @@ class RunFinished(_Message):
     moved: dict[str, int] = Field(default_factory=dict)
     #: What stopped the run or a part of it (the platform, the login), as data.
     failures: list[FailureInfo] = Field(default_factory=list)
+    #: When it began and ended (seconds since the epoch, the engine's clock).
+    started: float | None = None
+    finished: float | None = None
+    client_id: str | None = None
+    client_name: str | None = None
+    #: The documents that failed in it (the first ones: ``failed`` counts them all).
+    failed_documents: list[FailedDocument] = Field(default_factory=list)
+    #: Cut short (the engine stopped in the middle of it).
+    interrupted: bool = False
 
 
 class LoginNeededEvent(_Message):
@@ -197,6 +257,7 @@ Event = Annotated[
     StateChanged
     | DocumentChanged
     | RunStarted
+    | RunProgress
     | RunFinished
     | LoginNeededEvent
     | Connectivity

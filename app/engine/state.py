@@ -120,12 +120,25 @@ def _runs_as_data(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN moved TEXT NOT NULL DEFAULT '{}'")
 
 
+def _runs_as_history(db: sqlite3.Connection) -> None:
+    """5: the Activity tab as a history: a run's client (a platform task's, a full sync of one
+    client) by id and by its name then, the documents that failed in it with their failures
+    (JSON), when an open run last grew (continuous syncing keeps one open for a period), and
+    whether it was cut short (a run a crash or a kill left open, ended at the next start)."""
+    db.execute("ALTER TABLE runs ADD COLUMN client_id TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN client_name TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN failed_documents TEXT NOT NULL DEFAULT '[]'")
+    db.execute("ALTER TABLE runs ADD COLUMN updated REAL")
+    db.execute("ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0")
+
+
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
 _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
     _files_gone,
     _failures_as_data,
     _runs_as_data,
+    _runs_as_history,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -222,6 +235,18 @@ class RunRow:
     failures: list[dict[str, Any]] = field(default_factory=list)
     #: Per destination: forwarded documents whose files a full sync found gone.
     moved: dict[str, int] = field(default_factory=dict)
+    #: The client it was for (a platform task's, a full sync of one client), and its name then.
+    client_id: str | None = None
+    client_name: str | None = None
+    #: The documents that failed in it: ``{"document_id", "number", "kind", "failures"}``.
+    failed_documents: list[dict[str, Any]] = field(default_factory=list)
+    #: Left open by a crash or a kill, ended at the next start (``finished`` is when it was
+    #: last seen at work).
+    interrupted: bool = False
+
+
+#: At most this many failed documents are kept per run (their count is kept whole).
+RUN_FAILED_DOCUMENTS = 100
 
 
 #: Queue reasons that a person's act put there (*Deliver again here*, an archive's restore of
@@ -622,12 +647,44 @@ class StateStore:
 
     # -- history: runs and tasks --------------------------------------------------------------
 
-    def start_run(self, kind: str) -> int:
+    def start_run(
+        self,
+        kind: str,
+        *,
+        client_id: str | None = None,
+        client_name: str | None = None,
+        started: float | None = None,
+    ) -> int:
         with self._write() as db:
             cursor = db.execute(
-                "INSERT INTO runs (kind, started) VALUES (?, ?)", (kind, time.time())
+                "INSERT INTO runs (kind, started, client_id, client_name) VALUES (?, ?, ?, ?)",
+                (kind, started if started is not None else time.time(), client_id, client_name),
             )
             return int(cursor.lastrowid or 0)
+
+    def update_run(
+        self,
+        run_id: int,
+        *,
+        documents: int,
+        delivered: int,
+        failed: int,
+        failed_documents: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        """An open run's counts so far (continuous syncing): what a crash would leave."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET documents = ?, delivered = ?, failed = ?, failed_documents = ?, "
+                "updated = ? WHERE id = ? AND finished IS NULL",
+                (
+                    documents,
+                    delivered,
+                    failed,
+                    json.dumps(list(failed_documents)[:RUN_FAILED_DOCUMENTS]),
+                    time.time(),
+                    run_id,
+                ),
+            )
 
     def finish_run(
         self,
@@ -639,22 +696,44 @@ class StateStore:
         message: str | None,
         failures: Sequence[dict[str, Any]] = (),
         moved: dict[str, int] | None = None,
-    ) -> None:
+        failed_documents: Sequence[Mapping[str, Any]] = (),
+        interrupted: bool = False,
+        finished: float | None = None,
+    ) -> float:
+        """The run's end and what it did; returns when it ended."""
+        moment = finished if finished is not None else time.time()
         with self._write() as db:
             db.execute(
                 "UPDATE runs SET finished = ?, documents = ?, delivered = ?, failed = ?, "
-                "message = ?, failures = ?, moved = ? WHERE id = ?",
+                "message = ?, failures = ?, moved = ?, failed_documents = ?, updated = ?, "
+                "interrupted = ? WHERE id = ?",
                 (
-                    time.time(),
+                    moment,
                     documents,
                     delivered,
                     failed,
                     message,
                     json.dumps(list(failures)),
                     json.dumps(moved or {}),
+                    json.dumps(list(failed_documents)[:RUN_FAILED_DOCUMENTS]),
+                    moment,
+                    int(interrupted),
                     run_id,
                 ),
             )
+        return moment
+
+    def end_interrupted_runs(self) -> list[int]:
+        """Runs a crash or a kill left open: ended now as interrupted, at the moment they were
+        last seen at work (their start when never since). Only the engine that holds the
+        home's lock may call this: another's open run is at work, not interrupted."""
+        with self._write() as db:
+            rows = db.execute("SELECT id FROM runs WHERE finished IS NULL").fetchall()
+            db.execute(
+                "UPDATE runs SET finished = COALESCE(updated, started), interrupted = 1 "
+                "WHERE finished IS NULL"
+            )
+        return [int(row["id"]) for row in rows]
 
     def runs(self, limit: int = 100) -> list[RunRow]:
         rows = self._read("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))
@@ -670,6 +749,10 @@ class StateStore:
                 r["message"],
                 json.loads(r["failures"] or "[]"),
                 json.loads(r["moved"] or "{}"),
+                r["client_id"],
+                r["client_name"],
+                json.loads(r["failed_documents"] or "[]"),
+                bool(r["interrupted"]),
             )
             for r in rows
         ]
