@@ -1,16 +1,18 @@
 """The Activity tab: the history of sync runs and platform tasks, newest first.
 
 Rows come from the engine's state store (read on a worker thread, never on the GUI thread)
-and from live RunStarted and RunFinished events; the model holds plain rows, the view only
-shows them.
+and from live RunStarted, RunProgress and RunFinished events; the model holds plain rows, the
+view only shows them. Times are the engine's (the events carry them), so a run shows the same
+start and duration live and after a restart. Continuous syncing is one row per period whose
+counts grow (RunProgress) until it ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -24,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
 
 from app.core.failures import Failure, describe
-from app.engine.messages import RunFinished, RunStarted
+from app.engine.messages import FailedDocument, RunFinished, RunProgress, RunStarted
 from app.gui.failure_words import failures_of, language_now
 
 Index = QModelIndex | QPersistentModelIndex
@@ -51,6 +53,59 @@ class RunRow:
     moved: dict[str, int] = field(default_factory=dict)
     # What stopped the run, as data: worded when shown, in the person's language.
     failures: tuple[Failure, ...] = ()
+    # The client it was for (a platform task's, a full sync of one client).
+    client_name: str | None = None
+    client_id: str | None = None
+    # The documents that failed in it, with their failures (the first ones of ``failed``).
+    failed_documents: tuple[FailedRow, ...] = ()
+    # Cut short: by the engine stopping, or left open by a crash and ended at the next start.
+    interrupted: bool = False
+
+
+@dataclass(frozen=True)
+class FailedRow:
+    """A document that failed in a run: its number (or id) and why, as data."""
+
+    document_id: str
+    number: str
+    failures: tuple[Failure, ...]
+
+    @classmethod
+    def of(cls, item: FailedDocument | Mapping[str, Any]) -> FailedRow:
+        if isinstance(item, FailedDocument):
+            return cls(item.document_id, item.number, failures_of(item.failures))
+        return cls(
+            str(item.get("document_id", "")),
+            str(item.get("number") or ""),
+            failures_of(item.get("failures") or []),
+        )
+
+
+def failed_rows(
+    items: Iterable[FailedDocument | Mapping[str, Any]] | None,
+) -> tuple[FailedRow, ...]:
+    return tuple(FailedRow.of(item) for item in items or ())
+
+
+def run_row(run: Mapping[str, Any]) -> RunRow:
+    """A run as the state keeps it (``StateStore.runs`` as a dict, or the same over the
+    channel); keys a older engine does not send take their defaults."""
+    return RunRow(
+        run["id"],
+        run["kind"],
+        run["started"],
+        run["finished"],
+        run["documents"],
+        run["delivered"],
+        run["failed"],
+        run["message"],
+        dict(run.get("moved") or {}),
+        failures_of(run.get("failures") or []),
+        run.get("client_name"),
+        run.get("client_id"),
+        failed_rows(run.get("failed_documents")),
+        bool(run.get("interrupted")),
+    )
 
 
 # Marked for pyside6-lupdate here, translated when shown (so a language switch needs no rebuild).
@@ -63,6 +118,18 @@ _KINDS = cast(
         "resend": QT_TRANSLATE_NOOP("ActivityView", "Resend"),
         "retry": QT_TRANSLATE_NOOP("ActivityView", "Retry"),
         "manual": QT_TRANSLATE_NOOP("ActivityView", "Manual"),
+        "deliver-again": QT_TRANSLATE_NOOP("ActivityView", "Deliver again"),
+        "continuous": QT_TRANSLATE_NOOP("ActivityView", "Continuous sync"),
+        "task-full": QT_TRANSLATE_NOOP("ActivityView", "Platform task: full sync"),
+        "task-resend": QT_TRANSLATE_NOOP("ActivityView", "Platform task: resend"),
+    },
+)
+# The same kinds for one client ("%1": its name).
+_KINDS_OF_CLIENT = cast(
+    dict[str, str],
+    {
+        "full": QT_TRANSLATE_NOOP("ActivityView", "Full sync of %1"),
+        "task-full": QT_TRANSLATE_NOOP("ActivityView", "Platform task: full sync of %1"),
     },
 )
 
@@ -105,21 +172,27 @@ class ActivityModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 0:
-                moment = row.finished or row.started
+                moment = row.started or row.finished
                 return (
                     dt.datetime.fromtimestamp(moment).strftime("%Y-%m-%d %H:%M:%S")
                     if moment
                     else ""
                 )
             if column == 1:
-                kind = _KINDS.get(row.kind)
-                return translated(kind) if kind is not None else row.kind
+                return self.kind_words(row)
             if column == 2:
                 if row.finished is None:
                     return QCoreApplication.translate("ActivityView", "running")
+                if row.interrupted:
+                    # "interrupted after 3 min 5 s", or just "interrupted" (start unknown).
+                    if row.started:
+                        return self.tr("interrupted after %1").replace(
+                            "%1", self.duration_words(row.finished - row.started)
+                        )
+                    return self.tr("interrupted")
                 if row.started:
-                    return f"{row.finished - row.started:.1f} s"
-                return ""  # its start was not seen (it began before the window opened)
+                    return self.duration_words(row.finished - row.started)
+                return ""  # its start was not seen (an older engine's event)
             if column == 3:
                 return row.documents
             if column == 4:
@@ -128,8 +201,53 @@ class ActivityModel(QAbstractTableModel):
                 return row.failed
             return self.what_failed(row)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
-            return self.what_failed(row) or None
+            return self.what_failed(row, whole=True) or None
         return None
+
+    def kind_words(self, row: RunRow) -> str:
+        """The run's kind in the person's language, with its client's name when it has one."""
+        if row.client_name:
+            of_client = _KINDS_OF_CLIENT.get(row.kind)
+            if of_client is not None:
+                return translated(of_client).replace("%1", row.client_name)
+        kind = _KINDS.get(row.kind)
+        return translated(kind) if kind is not None else row.kind
+
+    def duration_words(self, seconds: float) -> str:
+        """A run's length: "4.2 s", "3 min 5 s", "1 h 02 min"."""
+        seconds = max(0.0, seconds)
+        if seconds < 60:
+            return self.tr("%1 s").replace("%1", f"{seconds:.1f}")
+        whole = int(seconds)
+        if whole < 3600:
+            return (
+                self.tr("%1 min %2 s")
+                .replace("%1", str(whole // 60))
+                .replace("%2", str(whole % 60))
+            )
+        return (
+            self.tr("%1 h %2 min")
+            .replace("%1", str(whole // 3600))
+            .replace("%2", f"{whole % 3600 // 60:02d}")
+        )
+
+    def failed_words(self, row: RunRow, *, whole: bool) -> str:
+        """The documents that failed, each with why: the first one and how many more (the
+        cell), or each on its own line (the tooltip)."""
+        language = language_now()
+        lines = [
+            f"{failed.number or failed.document_id}: {describe(failed.failures, language)}"
+            if failed.failures
+            else failed.number or failed.document_id
+            for failed in row.failed_documents
+        ]
+        if not lines:
+            return ""
+        more = max(row.failed, len(lines)) - (len(lines) if whole else 1)
+        shown = lines if whole else lines[:1]
+        if more > 0:
+            shown.append(self.tr("and %n more document(s)", "", more))
+        return ("\n" if whole else " ").join(shown)
 
     def moved_words(self, moved: Mapping[str, int]) -> str:
         """A full sync's counts of files gone: "2 picked up or moved from Winbooks"."""
@@ -139,11 +257,15 @@ class ActivityModel(QAbstractTableModel):
             if count
         )
 
-    def what_failed(self, row: RunRow) -> str:
-        """The "What failed" column: what stopped the run, made from its failures in the
-        person's language, and what a full sync found picked up or moved. A run read from an
+    def what_failed(self, row: RunRow, *, whole: bool = False) -> str:
+        """The "What failed" column: the documents that failed with why, what stopped the run,
+        made from their failures in the person's language, and what a full sync found picked
+        up or moved (``whole``: every document kept, for the tooltip). A run read from an
         older history (no failures kept) shows its message."""
         parts: list[str] = []
+        documents = self.failed_words(row, whole=whole)
+        if documents:
+            parts.append(documents)
         if row.failures:
             parts.append(describe(row.failures, language_now()))
         moved = self.moved_words(row.moved)
@@ -151,7 +273,7 @@ class ActivityModel(QAbstractTableModel):
             parts.append(moved)
         if not parts and row.message:
             parts.append(row.message)
-        return " · ".join(parts)
+        return ("\n" if whole else " · ").join(parts)
 
     def retranslate(self) -> None:
         """Headers and words again after a language switch (the numbers stay)."""
@@ -163,53 +285,89 @@ class ActivityModel(QAbstractTableModel):
         return self._rows[position]
 
     def set_rows(self, rows: list[RunRow]) -> None:
+        """The history read from the store. It was read on another thread while events kept
+        coming: a row those events already finished (or a run it does not hold yet) stays as
+        the events left it, never back to "running"."""
+        live = {row.run_id: row for row in self._rows}
+        merged: dict[int, RunRow] = {}
+        for row in rows:
+            seen = live.get(row.run_id)
+            newer = seen is not None and seen.finished is not None and row.finished is None
+            merged[row.run_id] = seen if newer and seen is not None else row
+        oldest_read = min((row.run_id for row in rows), default=None)
+        for run_id, row in live.items():
+            if run_id not in merged and (oldest_read is None or run_id > oldest_read):
+                merged[run_id] = row
         self.beginResetModel()
-        self._rows = sorted(rows, key=lambda r: r.run_id, reverse=True)
+        self._rows = sorted(merged.values(), key=lambda r: r.run_id, reverse=True)
         self.endResetModel()
+
+    def _position(self, run_id: int) -> int | None:
+        for position, row in enumerate(self._rows):
+            if row.run_id == run_id:
+                return position
+        return None
+
+    def _insert(self, row: RunRow) -> None:
+        """A run not shown yet, in its place (newest first)."""
+        position = next(
+            (i for i, shown in enumerate(self._rows) if shown.run_id < row.run_id),
+            len(self._rows),
+        )
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, row)
+        self.endInsertRows()
+
+    def _changed(self, position: int) -> None:
+        self.dataChanged.emit(self.index(position, 0), self.index(position, 6))
 
     def add_started(self, event: RunStarted) -> None:
         """A run just began: it shows first, as running, until its end arrives."""
-        if any(row.run_id == event.run_id for row in self._rows):
+        if self._position(event.run_id) is not None:
             return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(
-            0, RunRow(event.run_id, event.kind, dt.datetime.now().timestamp(), None, 0, 0, 0, None)
-        )
-        self.endInsertRows()
+        started = event.started if event.started is not None else dt.datetime.now().timestamp()
+        row = RunRow(event.run_id, event.kind, started, None, 0, 0, 0, None)
+        row.client_id, row.client_name = event.client_id, event.client_name
+        self._insert(row)
+
+    def add_progress(self, event: RunProgress) -> None:
+        """An open run grew (continuous syncing's period): its counts so far, still running."""
+        position = self._position(event.run_id)
+        if position is None:
+            row = RunRow(event.run_id, event.kind, event.started, None, 0, 0, 0, None)
+            self._insert(row)
+            position = self._position(event.run_id)
+            assert position is not None
+        row = self._rows[position]
+        if row.finished is not None:  # its end came first (events from two sources)
+            return
+        row.documents, row.delivered, row.failed = event.documents, event.delivered, event.failed
+        row.failed_documents = failed_rows(event.failed_documents)
+        if row.started is None:
+            row.started = event.started
+        self._changed(position)
 
     def add_finished(self, event: RunFinished) -> None:
-        """A run just ended: update its row, or put it first."""
-        for position, row in enumerate(self._rows):
-            if row.run_id == event.run_id:
-                row.finished = dt.datetime.now().timestamp()
-                row.documents, row.delivered, row.failed = (
-                    event.documents,
-                    event.delivered,
-                    event.failed,
-                )
-                row.message = event.message
-                row.moved = dict(event.moved)
-                row.failures = failures_of(event.failures)
-                self.dataChanged.emit(self.index(position, 0), self.index(position, 6))
-                return
-        now = dt.datetime.now().timestamp()
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(
-            0,
-            RunRow(
-                event.run_id,
-                event.kind,
-                None,
-                now,
-                event.documents,
-                event.delivered,
-                event.failed,
-                event.message,
-                dict(event.moved),
-                failures_of(event.failures),
-            ),
-        )
-        self.endInsertRows()
+        """A run just ended: update its row, or put it in its place."""
+        finished = event.finished if event.finished is not None else dt.datetime.now().timestamp()
+        position = self._position(event.run_id)
+        if position is None:
+            self._insert(RunRow(event.run_id, event.kind, event.started, None, 0, 0, 0, None))
+            position = self._position(event.run_id)
+            assert position is not None
+        row = self._rows[position]
+        row.finished = finished
+        if event.started is not None:
+            row.started = event.started
+        row.documents, row.delivered, row.failed = event.documents, event.delivered, event.failed
+        row.message = event.message
+        row.moved = dict(event.moved)
+        row.failures = failures_of(event.failures)
+        row.failed_documents = failed_rows(event.failed_documents)
+        row.interrupted = event.interrupted
+        if event.client_id or event.client_name:
+            row.client_id, row.client_name = event.client_id, event.client_name
+        self._changed(position)
 
 
 class ActivityView(QWidget):

@@ -36,7 +36,7 @@ from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
-from app.core.failures import Failure, describe
+from app.core.failures import describe
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine import attached
@@ -59,7 +59,7 @@ from app.engine.messages import (
 )
 from app.engine.process import EngineProcess
 from app.engine.state import StateStore
-from app.gui.activity_view import RunRow
+from app.gui.activity_view import RunRow, run_row
 from app.gui.background import Background
 from app.gui.bridge import EngineBridge
 from app.gui.destination_editor import DestinationEditor, PreviewClient
@@ -135,6 +135,7 @@ class FerryApp(QObject):
         self.bridge.clients_loaded.connect(self._on_clients)
         self.bridge.state_changed.connect(self._on_state)
         self.bridge.run_started.connect(self.window.activity_view.model.add_started)
+        self.bridge.run_progress.connect(self.window.activity_view.model.add_progress)
         self.bridge.run_finished.connect(self._on_run_finished)
         self.tray.attach(self.bridge)
         view.resend_requested.connect(self._resend)
@@ -927,18 +928,7 @@ async def _until_quit(app: QApplication) -> None:
 
 def _run_row(run: dict[str, Any]) -> RunRow:
     """A run as the state keeps it (``StateStore.runs``, or the same over the channel)."""
-    return RunRow(
-        run["id"],
-        run["kind"],
-        run["started"],
-        run["finished"],
-        run["documents"],
-        run["delivered"],
-        run["failed"],
-        run["message"],
-        dict(run.get("moved") or {}),
-        tuple(Failure.from_json(item) for item in run.get("failures") or []),
-    )
+    return run_row(run)
 
 
 def _detach_later(engine: AttachedEngine | None) -> None:

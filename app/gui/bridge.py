@@ -20,6 +20,7 @@ from app.engine.messages import (
     Event,
     LoginNeededEvent,
     RunFinished,
+    RunProgress,
     RunStarted,
     StateChanged,
 )
@@ -33,6 +34,7 @@ class EngineBridge(QObject):
     documents_changed = Signal(object)  # list[DocumentChanged], in arrival order
     state_changed = Signal(object)  # StateChanged
     run_started = Signal(object)  # RunStarted
+    run_progress = Signal(object)  # RunProgress
     run_finished = Signal(object)  # RunFinished
     login_needed = Signal(object)  # LoginNeededEvent
     connectivity = Signal(object)  # Connectivity
@@ -71,6 +73,8 @@ class EngineBridge(QObject):
             self.state_changed.emit(event)
         elif isinstance(event, RunStarted):
             self.run_started.emit(event)
+        elif isinstance(event, RunProgress):
+            self.run_progress.emit(event)
         elif isinstance(event, RunFinished):
             self.run_finished.emit(event)
         elif isinstance(event, LoginNeededEvent):
