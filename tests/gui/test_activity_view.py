@@ -24,9 +24,13 @@ from app.engine.messages import (
     RunStarted,
 )
 from app.engine.state import StateStore
-from app.gui.activity_view import ActivityModel, ActivityView, run_row
+from app.gui.activity_view import ActivityModel, ActivityView, RunRow, run_row
+from app.gui.app import FerryApp
 from app.gui.bridge import EngineBridge
 from app.gui.i18n import install_translator
+from app.home import FerryHome
+from app.settings import load_settings
+from tests.gui.test_app import _add_receipt, _forwarded
 
 WHEN, KIND, DURATION, DOCUMENTS, DELIVERED, FAILED, WHAT = range(7)
 
@@ -44,6 +48,18 @@ def speak(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
     yield install
     install_translator(qapp, Language.EN, cache_dir=cache)
+
+
+@pytest.fixture
+def ferry(qtbot: QtBot, tmp_path: Path) -> Iterator[FerryApp]:
+    """The desktop app on the demo's in-process sandbox (as in test_app)."""
+    app = FerryApp(FerryHome.under(tmp_path / "home"), language=Language.EN, demo=True)
+    assert app.start()
+    qtbot.addWidget(app.window)
+    try:
+        yield app
+    finally:
+        app.shutdown()
 
 
 def cell(model: ActivityModel, row: int, column: int) -> object:
@@ -276,3 +292,45 @@ def test_the_bridge_hands_a_run_s_progress_on(qtbot: QtBot) -> None:
             )
         )
     assert model.rowCount() == 1 and cell(model, 0, DOCUMENTS) == 1
+
+
+def test_the_app_shows_one_row_for_the_feed_and_ends_every_run(
+    qtbot: QtBot, ferry: FerryApp
+) -> None:
+    """The whole app (engine process, channel, bridge): documents brought by separate wake-ups
+    of the long-poll grow one continuous row; a resend from the table is a Resend row; every
+    row ends with its duration, none stays running."""
+    model = ferry.window.activity_view.model
+
+    def rows() -> list[RunRow]:
+        return [model.row_at(i) for i in range(model.rowCount())]
+
+    qtbot.waitUntil(lambda: any(r.finished is not None for r in rows()), timeout=60_000)
+    demo = ferry.demo
+    assert demo is not None
+    client = load_settings(ferry.home.settings_dir).links[0]
+    for name in ("feed-1.pdf", "feed-2.pdf"):
+        before = _forwarded(ferry)
+        _add_receipt(demo.url, client.client_id, name)
+        qtbot.waitUntil(lambda before=before: _forwarded(ferry) > before, timeout=60_000)
+    qtbot.waitUntil(
+        lambda: any(r.kind == "continuous" and r.delivered >= 2 for r in rows()), timeout=30_000
+    )
+    (continuous,) = [r for r in rows() if r.kind == "continuous"]
+    assert continuous.finished is None and continuous.started is not None
+    assert all(r.finished is not None and r.started for r in rows() if r is not continuous)
+    # the accountant sends a document to the integrations again
+    status = ferry.window.status_view
+    status.table.selectRow(0)
+    status.send_action.trigger()
+    qtbot.waitUntil(
+        lambda: any(r.kind == "resend" and r.finished is not None for r in rows()),
+        timeout=60_000,
+    )
+    (resend,) = [r for r in rows() if r.kind == "resend"]
+    assert resend.delivered == 1
+    # the resend ended the period: nothing is left running, each with its duration
+    assert all(r.finished is not None and r.started for r in rows()), rows()
+    position = rows().index(continuous)
+    assert model.index(position, DURATION).data() not in ("", "running")
+    assert model.index(position, DOCUMENTS).data() >= 2
