@@ -37,6 +37,7 @@ from app.auth.secret_store import SecretStore
 from app.auth.session import LogoutOutcome
 from app.autostart import command_for_this_app
 from app.core.failures import describe
+from app.core.kinds import DeliveryStatus
 from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine import attached
@@ -131,7 +132,11 @@ class FerryApp(QObject):
     def _wire(self) -> None:
         view = self.window.status_view
         self.bridge.documents_changed.connect(view.apply_changes)
-        self.bridge.documents_changed.connect(self._count_today)
+        # the tray and the status bar say what the table counts, with every batch
+        view.model.counts_changed.connect(self._show_counts)
+        self._midnight = QTimer(self)
+        self._midnight.setSingleShot(True)
+        self._midnight.timeout.connect(self._show_counts)
         self.bridge.clients_loaded.connect(self._on_clients)
         self.bridge.state_changed.connect(self._on_state)
         self.bridge.run_started.connect(self.window.activity_view.model.add_started)
@@ -162,7 +167,6 @@ class FerryApp(QObject):
         links.saved.connect(self._links_saved)
         links.catch_up_requested.connect(self._catch_up)
         links.add_destination_requested.connect(self._add_destination)
-        self._today = 0
 
     # -- starting ------------------------------------------------------------------------------
 
@@ -473,10 +477,19 @@ class FerryApp(QObject):
     def _on_run_finished(self, event: RunFinished) -> None:
         self.window.activity_view.model.add_finished(event)
 
-    @Slot(object)
-    def _count_today(self, documents: list[Any]) -> None:
-        self._today += sum(1 for d in documents if d.status == "forwarded")
-        self.tray.set_today_count(self._today)
+    @Slot()
+    def _show_counts(self) -> None:
+        """One source for what is said at a glance: the table's own counts."""
+        model = self.window.status_view.model
+        last = model.last_delivery()
+        moment = None if last is None else dt.datetime.fromtimestamp(last, dt.UTC)
+        errors = model.count(DeliveryStatus.ERROR.value)
+        self.tray.show_counts(errors=errors, today=model.delivered_today(), last_delivery=moment)
+        self.window.show_counts(errors=errors, last_delivery=moment)
+        # today's count starts over at midnight, with or without events
+        now = dt.datetime.now().astimezone()
+        tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=1, microsecond=0)
+        self._midnight.start(int((tomorrow - now).total_seconds() * 1000))
 
     # -- commands ------------------------------------------------------------------------------
 

@@ -333,6 +333,12 @@ def format_amount(amount: str | None, currency: str | None, locale: QLocale) -> 
     return f"{text} {currency}" if currency else text
 
 
+def _local_midnight(moment: float) -> float:
+    """The start of ``moment``'s day in the computer's time zone, as a timestamp."""
+    local = dt.datetime.fromtimestamp(moment).astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
 _NUMBER = re.compile(r"[+-]?\d[\d.,'\u00a0\u202f]*")
 
 
@@ -444,6 +450,11 @@ class DocumentsModel(QAbstractTableModel):
         self._named_cache: dict[str, set[str]] = {}
         self._status_counts: Counter[str] = Counter()
         self._client_counts: Counter[str] = Counter()
+        # What the tray and the status bar say at a glance, kept with the rows so that they
+        # always say what the table shows (and survive a restart: the rows come from the state)
+        self._day_start = _local_midnight(time.time())
+        self._today = 0
+        self._last_delivery: float | None = None
         self._status_filter: str | None = None
         self._client_filter: str | None = None
         self._text_filter = ""
@@ -559,6 +570,7 @@ class DocumentsModel(QAbstractTableModel):
         self._status_counts = Counter(row.status for row in self._rows)
         self._status_counts[WAITING] = sum(1 for row in self._rows if row.waiting)
         self._client_counts = Counter(row.client_id for row in self._rows)
+        self._count_deliveries(time.time())
         self._keys.clear()
         self._resort()
         self._visible = self._filtered(self._order)
@@ -625,6 +637,8 @@ class DocumentsModel(QAbstractTableModel):
         added: list[int] = []
         new_clients = False
         now = time.time()
+        if _local_midnight(now) != self._day_start:  # a new day: today's count starts over
+            self._count_deliveries(now)
         for change in changes:
             p = self._positions.get(change.document_id)
             if p is None:
@@ -640,6 +654,7 @@ class DocumentsModel(QAbstractTableModel):
                 for key_column, column_keys in self._keys.items():
                     column_keys.append(self._key(key_column, row))
                 where.append(-1)
+                self._note_delivery(row, 1)
                 self._status_counts[row.status] += 1
                 self._status_counts[WAITING] += row.waiting
                 if self._client_counts[row.client_id] == 0:
@@ -744,6 +759,33 @@ class DocumentsModel(QAbstractTableModel):
 
     def count(self, status: str) -> int:
         return self._status_counts[status]
+
+    def delivered_today(self) -> int:
+        """Documents forwarded since local midnight (each once, at its latest delivery)."""
+        now = time.time()
+        if _local_midnight(now) != self._day_start:
+            self._count_deliveries(now)
+        return self._today
+
+    def last_delivery(self) -> float | None:
+        """When the latest forwarded document was delivered (a timestamp), None if never."""
+        return self._last_delivery
+
+    def _count_deliveries(self, now: float) -> None:
+        self._day_start = _local_midnight(now)
+        self._today = 0
+        self._last_delivery = None
+        for row in self._rows:
+            self._note_delivery(row, 1)
+
+    def _note_delivery(self, row: DocumentRow, sign: int) -> None:
+        """Count ``row`` in (1) or out (-1) of today's deliveries, as it is now."""
+        if row.status != DeliveryStatus.FORWARDED or row.last_attempt is None:
+            return
+        if row.last_attempt >= self._day_start:
+            self._today += sign
+        if sign > 0 and (self._last_delivery is None or row.last_attempt > self._last_delivery):
+            self._last_delivery = row.last_attempt
 
     def clients(self) -> list[tuple[str, str]]:
         """(client id, name) of every client with documents or a known name, by name."""
@@ -979,6 +1021,7 @@ class DocumentsModel(QAbstractTableModel):
     def _update_row(self, p: int, row: DocumentRow, change: DocumentChanged, now: float) -> bool:
         """Apply one change in place; True when it moved the row to a client not seen before."""
         new_client = False
+        self._note_delivery(row, -1)
         if row.status != change.status:
             self._status_counts[row.status] -= 1
             self._status_counts[change.status] += 1
@@ -993,6 +1036,7 @@ class DocumentsModel(QAbstractTableModel):
         row.next_try = change.next_try
         row.moved = list(change.moved)
         row.text = self.message_text(row)
+        self._note_delivery(row, 1)
         self._status_counts[WAITING] += row.waiting - was_waiting
         if row.client_id != change.client_id:
             self._client_counts[row.client_id] -= 1

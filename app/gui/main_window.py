@@ -4,9 +4,10 @@ syncing."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QTime, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -22,7 +23,9 @@ from app.gui.activity_view import ActivityView
 from app.gui.client_links import ClientLinksView
 from app.gui.destinations_view import DestinationsView
 from app.gui.failure_words import failure_of, language_now
+from app.gui.i18n import ferry_locale
 from app.gui.status_view import StatusView
+from app.gui.tray import latest_sync
 
 _STATE_WORDS = cast(
     dict[EngineState, str],
@@ -80,6 +83,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.settings_button)
         self._state: StateChanged | None = None
         self._status_text: str | None = None
+        self._errors: int | None = None  # the table's count, once it is known
+        self._last_delivery: dt.datetime | None = None
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -105,6 +110,13 @@ class MainWindow(QMainWindow):
         self.login_button.setVisible(event.state is EngineState.LOGIN_NEEDED)
         self._show_state_words()
 
+    def show_counts(self, *, errors: int, last_delivery: dt.datetime | None) -> None:
+        """The table's counts (see :meth:`app.gui.tray.TrayController.show_counts`)."""
+        self._errors = errors
+        self._last_delivery = last_delivery
+        if self._status_text is None:
+            self._show_state_words()
+
     def show_message(self, text: str) -> None:
         """A status line set by the app itself (already translated by its caller)."""
         self._status_text = text
@@ -118,8 +130,8 @@ class MainWindow(QMainWindow):
             )
             return
         words = QCoreApplication.translate("MainWindow", _STATE_WORDS[event.state])
-        if event.state is EngineState.ERRORS and event.errors:
-            count = event.errors
+        count = event.errors if self._errors is None else self._errors
+        if event.state is EngineState.ERRORS and count:
             words = self.tr("%n document(s) could not be delivered", "", count)
         failure = failure_of(event.failure)
         if failure is not None and event.state not in (EngineState.UP_TO_DATE, EngineState.SYNCING):
@@ -127,9 +139,11 @@ class MainWindow(QMainWindow):
             words += " — " + describe([failure], language_now())
         elif event.detail and event.state is EngineState.STOPPED and language_now() is Language.EN:
             words += f" ({event.detail})"
-        if event.last_sync is not None:
-            local = event.last_sync.astimezone().strftime("%H:%M")
-            words += " · " + self.tr("last sync {time}").format(time=local)
+        latest = latest_sync(event.last_sync, self._last_delivery)
+        if latest is not None:
+            local = latest.astimezone()
+            time = ferry_locale().toString(QTime(local.hour, local.minute), "HH:mm")
+            words += " · " + self.tr("last sync {time}").format(time=time)
         self.state_label.setText(words)
 
     def show_who(self, who: str, office: str | None) -> None:

@@ -80,7 +80,9 @@ class TrayController(QObject):
         self.notifications_enabled = True
         self._state = StateChanged(state=EngineState.STARTING)
         self._last_sync: dt.datetime | None = None
+        self._last_delivery: dt.datetime | None = None
         self._today = 0
+        self._errors: int | None = None  # the table's count, once it is known
         self._last_kind = NotificationKind.ERRORS
         self._confirm: QMessageBox | None = None
         self._bridge: EngineBridge | None = None
@@ -157,21 +159,22 @@ class TrayController(QObject):
             self._last_sync = event.last_sync
         self._refresh()
 
-    def set_today_count(self, count: int) -> None:
-        """How many documents were delivered today, for the tooltip."""
-        self._today = max(0, count)
-        self._refresh()
-
-    def set_last_sync(self, moment: dt.datetime | None) -> None:
-        self._last_sync = moment
+    def show_counts(self, *, errors: int, today: int, last_delivery: dt.datetime | None) -> None:
+        """What the table counts (:class:`~app.gui.documents_model.DocumentsModel`), with every
+        batch of events: the documents in error, those delivered today, the latest delivery.
+        The icon, tooltip and menu then say what the table shows, never an older count."""
+        self._errors = max(0, errors)
+        self._today = max(0, today)
+        self._last_delivery = last_delivery
         self._refresh()
 
     def tooltip(self) -> str:
         """ "Ferry — Up to date · last sync 14:02 · 23 documents today", at most 127 characters;
         then why, when the engine said (offline, login needed), in the person's language."""
         parts = [self._state_words()]
-        if self._last_sync is not None:
-            parts.append(self.tr("last sync %1").replace("%1", self._moment(self._last_sync)))
+        latest = latest_sync(self._last_sync, self._last_delivery)
+        if latest is not None:
+            parts.append(self.tr("last sync %1").replace("%1", self._moment(latest)))
         if self._today == 0:
             parts.append(self.tr("no documents today"))
         elif self._today == 1:
@@ -302,7 +305,7 @@ class TrayController(QObject):
         if state is EngineState.LOGIN_NEEDED:
             return self.tr("Login needed")
         if state is EngineState.ERRORS:
-            errors = self._state.errors
+            errors = self._state.errors if self._errors is None else self._errors
             if errors == 1:
                 return self.tr("1 document in error")
             if errors > 1:
@@ -418,3 +421,12 @@ class TrayController(QObject):
     @Slot()
     def _on_quit(self) -> None:
         self.quit_requested.emit()
+
+
+def latest_sync(
+    last_sync: dt.datetime | None, last_delivery: dt.datetime | None
+) -> dt.datetime | None:
+    """When Ferry last synced: the engine's last pass or the latest delivery, whichever is
+    later (a delivery is a sync; the engine tells its passes only with a change of state)."""
+    known = [moment for moment in (last_sync, last_delivery) if moment is not None]
+    return max(known, default=None)

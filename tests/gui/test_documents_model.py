@@ -713,3 +713,41 @@ def test_invalid_indexes_and_rows_are_harmless(model: DocumentsModel) -> None:
     with pytest.raises(IndexError):
         model.row_at(3)
     model.apply_changes([])
+
+
+def test_today_s_deliveries_and_the_last_one_are_counted_with_every_batch() -> None:
+    """What the tray says at a glance comes from here: kept with the rows, per batch."""
+    now = time.time()
+    midnight = dt.datetime.now().astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    yesterday = midnight.timestamp() - 3600
+    model = DocumentsModel()
+    model.set_rows(
+        [
+            row(1, last_attempt=now - 60),  # forwarded today
+            row(2, last_attempt=yesterday),  # forwarded yesterday
+            row(3, status="error", last_attempt=now - 30),  # failed today: not delivered
+            row(4, status="to_fetch", last_attempt=None, locations=[]),
+        ]
+    )
+    assert model.delivered_today() == 1
+    assert model.last_delivery() == now - 60
+    model.apply_changes([change(3, "forwarded"), change(4, "forwarded"), change(9, "forwarded")])
+    assert model.delivered_today() == 4  # two that failed or waited, one new
+    assert model.last_delivery() is not None and model.last_delivery() >= now
+    model.apply_changes([change(2, "forwarded")])  # yesterday's, delivered again today
+    assert model.delivered_today() == 5
+    model.apply_changes([change(1, "to_fetch")])  # sent to the integrations again: not yet
+    assert model.delivered_today() == 4
+    model.apply_changes([change(1, "forwarded")])
+    assert model.delivered_today() == 5  # each document once, at its latest delivery
+
+
+def test_today_s_count_starts_over_at_midnight(monkeypatch: pytest.MonkeyPatch) -> None:
+    model = DocumentsModel()
+    model.set_rows([row(1, last_attempt=time.time()), row(2, last_attempt=time.time())])
+    assert model.delivered_today() == 2
+    tomorrow = time.time() + 24 * 3600
+    monkeypatch.setattr(time, "time", lambda: tomorrow)
+    assert model.delivered_today() == 0
+    model.apply_changes([change(3, "forwarded")])
+    assert model.delivered_today() == 1

@@ -121,16 +121,19 @@ def test_the_tooltip_says_the_state_the_last_sync_and_today_s_count(
     assert tray.icon is not None
     assert tray.icon.toolTip() == "Ferry — Starting… · no documents today"
     tray.show_state(StateChanged(state=EngineState.UP_TO_DATE, last_sync=at_local(14, 2)))
-    tray.set_today_count(23)
+    tray.show_counts(errors=0, today=23, last_delivery=at_local(13, 0))
     assert tray.icon.toolTip() == "Ferry — Up to date · last sync 14:02 · 23 documents today"
-    tray.set_today_count(1)
-    tray.show_state(StateChanged(state=EngineState.ERRORS, errors=3))  # keeps the last sync
+    tray.show_counts(errors=3, today=1, last_delivery=at_local(13, 0))
+    tray.show_state(StateChanged(state=EngineState.ERRORS, errors=1))  # keeps the last sync
+    # the table's count, not the engine's older one
     assert (
         tray.icon.toolTip() == "Ferry — 3 documents in error · last sync 14:02 · 1 document today"
     )
-    tray.show_state(StateChanged(state=EngineState.ERRORS, errors=1))
-    assert tray.tooltip().startswith("Ferry — 1 document in error ·")
+    tray.show_counts(errors=1, today=1, last_delivery=at_local(14, 9))  # a later delivery
+    assert tray.tooltip().startswith("Ferry — 1 document in error · last sync 14:09 ·")
     yesterday = at_local(9, 30, days_ago=1)
+    tray.show_counts(errors=0, today=0, last_delivery=None)  # a new day, nothing delivered yet
+    tray._last_sync = None  # a fresh start
     tray.show_state(StateChanged(state=EngineState.OFFLINE, last_sync=yesterday))
     assert f"last sync {yesterday.astimezone().day} " in tray.tooltip()
     assert tray.tooltip().startswith("Ferry — Offline ·")
@@ -153,7 +156,7 @@ def test_the_tooltip_is_cut_to_windows_127_characters(tray: TrayController) -> N
     QApplication.installTranslator(translator)
     try:
         tray.show_state(StateChanged(state=EngineState.UP_TO_DATE, last_sync=at_local(8, 0)))
-        tray.set_today_count(123_456)
+        tray.show_counts(errors=0, today=123_456, last_delivery=None)
     finally:
         QApplication.removeTranslator(translator)
     assert tray.icon is not None
@@ -403,7 +406,7 @@ def test_without_a_tray_nothing_is_shown_and_nothing_breaks(
     assert tray.icon is None and tray.menu is None
     tray.attach(bridge)
     tray.show_state(StateChanged(state=EngineState.PAUSED))
-    tray.set_today_count(5)
+    tray.show_counts(errors=0, today=5, last_delivery=None)
     assert tray.tooltip() == "Ferry — Paused · 5 documents today"
     assert tray.pause_action.text() == "Resume"
     notified: list[str] = []
