@@ -36,6 +36,14 @@ class ProblemCode(StrEnum):
     EMPTY_VALUE = "empty_value"
 
 
+#: Problems of one client's data, not of the template: the destination is sound and serves the
+#: other clients; this client's documents fail (with the problem as their reason) until its
+#: data is corrected. An editor warns about them; it does not refuse the template.
+CLIENT_DATA_CODES = frozenset(
+    {ProblemCode.MISSING_VALUE, ProblemCode.INVALID_VAT, ProblemCode.EMPTY_VALUE}
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong, with what the message needs and where in the template it sits."""
@@ -60,6 +68,11 @@ class Problem:
 
     def param(self, name: str) -> str | None:
         return dict(self.params).get(name)
+
+    @property
+    def about_client_data(self) -> bool:
+        """One client's data is at fault (see :data:`CLIENT_DATA_CODES`), not the template."""
+        return self.code in CLIENT_DATA_CODES
 
     def message(self, language: Language = FALLBACK) -> str:
         values = dict(self.params)
