@@ -9,6 +9,7 @@ so it runs on a worker thread and its answer arrives later; everything else is i
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,20 +21,22 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QDir,
+    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QStandardPaths,
     Qt,
     QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QAction, QColor, QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -54,8 +57,18 @@ from PySide6.QtWidgets import (
 from app.core.kinds import DocumentKind
 from app.core.language import FALLBACK, Language
 from app.core.names import TargetOS, running_target
+from app.core.problems import Problem, ProblemCode
 from app.core.templates import ClientValues, check_template, render_parsed
-from app.core.variables import VARIABLES
+from app.core.variables import VARIABLES, VariableKey
+from app.gui.background import Background
+from app.gui.destination_editor_parts import (
+    ERROR_COLOR,
+    WARNING_COLOR,
+    ProblemLine,
+    VariableCompletion,
+    browse_start,
+    placeholder,
+)
 from app.os_specific import drive_a_service_cannot_see, folder_writable
 from app.settings import DeliveryFormat, Destination
 
@@ -80,6 +93,7 @@ class PreviewRow:
     kind: DocumentKind
     path: str | None
     problem: str | None
+    warning: bool = False  # the client's data is at fault, not the path: saving is possible
 
 
 class PreviewModel(QAbstractTableModel):
@@ -118,7 +132,7 @@ class PreviewModel(QAbstractTableModel):
                 return row.kind.label(self._language)
             return row.path if row.path is not None else row.problem
         if role == Qt.ItemDataRole.ForegroundRole and index.column() == 2 and row.path is None:
-            return QColor("#b3261e")
+            return QColor(WARNING_COLOR if row.warning else ERROR_COLOR)
         return None
 
     def set_rows(self, rows: list[PreviewRow]) -> None:
@@ -153,27 +167,53 @@ class _WritableChecks(QObject):
         threading.Thread(target=work, name="ferry-folder-check", daemon=True).start()
 
 
+#: How long *Browse…* waits for the field's folder to be found on disk before it opens at the
+#: last folder browsed or the Documents folder (a dead network share must not hold it up).
+BROWSE_WAIT_MS = 400
+
+_last_browsed: str | None = None  # the folder last chosen with Browse…, for this session
+
+
+def documents_folder() -> str:
+    """The person's Documents folder (their home when the system names none)."""
+    return (
+        QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        or QDir.homePath()
+    )
+
+
+def left(event: QEvent) -> bool:
+    """The person left a field (Tab, Shift+Tab, a click elsewhere), not the window losing
+    its focus for a while. Qt's ``editingFinished`` says nothing when nothing was typed."""
+    return event.type() == QEvent.Type.FocusOut and cast(QFocusEvent, event).reason() in (
+        Qt.FocusReason.TabFocusReason,
+        Qt.FocusReason.BacktabFocusReason,
+        Qt.FocusReason.MouseFocusReason,
+        Qt.FocusReason.ShortcutFocusReason,
+    )
+
+
 class PathField(QWidget):
-    """One path template: the text, *Insert variable*, *Browse…*, and its problems below."""
+    """One path template: the text, *Insert variable*, *Browse…*, and its problems below, in
+    a space kept for them (see :class:`ProblemLine`)."""
 
     changed = Signal()
+    touched = Signal()  # the person typed, inserted, browsed or left the field
 
-    def __init__(self, language: Language, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        language: Language,
+        parent: QWidget | None = None,
+        *,
+        target: TargetOS | None = None,
+        problem_lines: int = 2,
+    ) -> None:
         super().__init__(parent)
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(r"C:\Winbooks\Data\[enterprise_identifier]\inbound")
-        spellings = [f"[{v.spelling(language)}]" for v in VARIABLES]
-        spellings += [f"[{v.spelling(Language.EN)}]" for v in VARIABLES]
-        completer = QCompleter(sorted(set(spellings)), self.edit)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        # Set as the widget (not installed with setCompleter): it completes the variable at
-        # the cursor, not the whole line; Qt needs the widget to place its popup.
-        completer.setWidget(self.edit)
-        self._completer = completer
-        completer.activated.connect(self._complete)
-        self.edit.textEdited.connect(self._maybe_complete)
+        self.edit.setPlaceholderText(placeholder(target or running_target(), language))
         self.edit.textChanged.connect(self.changed)
+        self.edit.textEdited.connect(self.touched)
+        self.edit.installEventFilter(self)  # leaving the field touches it (see eventFilter)
         self.insert = QToolButton(self)
         self.insert.setText(QCoreApplication.translate("DestinationEditor", "Insert variable"))
         self.insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -188,11 +228,14 @@ class PathField(QWidget):
         self.insert.setMenu(menu)
         self.browse = QPushButton(QCoreApplication.translate("DestinationEditor", "Browse…"), self)
         self.browse.clicked.connect(self._browse)
-        self.problems = QLabel(self)
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b3261e;")
-        self.problems.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.problems.hide()
+        # a click on Browse… keeps the focus in the field: it has not been left yet
+        self.browse.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.problems = ProblemLine(problem_lines, self)
+        spellings = [f"[{v.spelling(language)}]" for v in VARIABLES]
+        spellings += [f"[{v.spelling(Language.EN)}]" for v in VARIABLES]
+        self.completion = VariableCompletion(self.edit, self.problems, sorted(set(spellings)))
+        self.completion.chosen.connect(self._complete)
+        self.edit.textEdited.connect(self._maybe_complete)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
@@ -204,6 +247,13 @@ class PathField(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.problems)
         self._dialog: QFileDialog | None = None
+        self._background = Background(self)
+        self._browsing = 0  # which Browse… click an answer belongs to
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.edit and left(event):
+            self.touched.emit()
+        return False
 
     def text(self) -> str:
         return self.edit.text()
@@ -211,18 +261,20 @@ class PathField(QWidget):
     def set_text(self, text: str) -> None:
         self.edit.setText(text)
 
-    def set_problems(self, problems: list[str]) -> None:
-        self.problems.setText("\n".join(f"• {p}" for p in problems))
-        self.problems.setVisible(bool(problems))
+    def set_problems(self, problems: list[str], *, warning: bool = False) -> None:
+        self.problems.set_items(problems, warning=warning)
 
     def problem_texts(self) -> list[str]:
-        text = self.problems.text()
-        return [line[2:] for line in text.splitlines()] if text else []
+        return [] if self.problems.warning else self.problems.items()
+
+    def warning_texts(self) -> list[str]:
+        return self.problems.items() if self.problems.warning else []
 
     def _inserter(self, spelling: str) -> object:
         def insert() -> None:
             self.edit.insert(f"[{spelling}]")
             self.edit.setFocus()
+            self.touched.emit()
 
         return insert
 
@@ -231,8 +283,9 @@ class PathField(QWidget):
         cursor = self.edit.cursorPosition()
         start = text.rfind("[", 0, cursor)
         if start != -1 and "]" not in text[start:cursor]:
-            self._completer.setCompletionPrefix(text[start:cursor])
-            self._completer.complete()
+            self.completion.offer(text[start:cursor])
+        else:
+            self.completion.hide()
 
     @Slot(str)
     def _complete(self, chosen: str) -> None:
@@ -240,16 +293,41 @@ class PathField(QWidget):
         start = text.rfind("[", 0, cursor)
         if start == -1:
             return
-        self.edit.setText(text[:start] + chosen + text[cursor:])
+        end = cursor + 1 if text[cursor : cursor + 1] == "]" else cursor
+        self.edit.setText(text[:start] + chosen + text[end:])
         self.edit.setCursorPosition(start + len(chosen))
+        self.touched.emit()
 
     @Slot()
     def _browse(self) -> None:
+        """Open where the field's folder (or its nearest existing parent) is, else at the last
+        folder browsed, else in Documents; the disk is asked on a worker thread, and the dialog
+        does not wait long for it."""
+        self._browsing += 1
+        click = self._browsing
+        value, last, documents = self.text(), _last_browsed, documents_folder()
+        target = running_target()  # the dialog shows this computer's folders
+
+        def answer(folder: str) -> None:
+            if click == self._browsing:
+                self._browsing += 1  # the other answer, coming later, is not for a dialog
+                self._open_dialog(folder)
+
+        self._background.run(
+            lambda: browse_start(value, last, documents, target, os.path.isdir),
+            answer,
+            lambda _error: answer(last or documents),
+            name="ferry-browse-start",
+        )
+        QTimer.singleShot(BROWSE_WAIT_MS, self, lambda: answer(last or documents))
+
+    def _open_dialog(self, folder: str) -> None:
         dialog = QFileDialog(
             self,
             QCoreApplication.translate(
                 "DestinationEditor", "Choose the folder the accounting software reads"
             ),
+            folder,
         )
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
@@ -259,7 +337,10 @@ class PathField(QWidget):
 
     @Slot(str)
     def _chosen(self, folder: str) -> None:
+        global _last_browsed
+        _last_browsed = folder
         self.edit.setText(str(Path(folder)))
+        self.touched.emit()
 
 
 # Marked for pyside6-lupdate here, translated when shown.
@@ -277,7 +358,11 @@ _FORMATS = cast(
 
 
 class DestinationEditor(QDialog):
-    """Edit one destination; Save stays disabled while any problem remains."""
+    """Edit one destination; Save stays disabled while any problem remains.
+
+    A field's problems are shown once the person has been there (typed, or left it), or
+    tried to save, never on a form not yet filled in. A linked client lacking a value the
+    path needs is a warning about that client, not a problem of the destination."""
 
     saved = Signal(object)  # Destination
 
@@ -301,7 +386,7 @@ class DestinationEditor(QDialog):
         self.setWindowTitle(
             QCoreApplication.translate("DestinationEditor", "Accounting software configuration")
         )
-        self.resize(900, 640)
+        self.resize(900, 720)
         self._clients = clients[:PREVIEW_CLIENTS]
         self._existing = set(existing_names) - ({destination.name} if destination else set())
         self._language = language
@@ -315,9 +400,7 @@ class DestinationEditor(QDialog):
         self.name.setPlaceholderText(
             QCoreApplication.translate("DestinationEditor", "e.g. Winbooks")
         )
-        self.name_problems = QLabel(self)
-        self.name_problems.setStyleSheet("color: #b3261e;")
-        self.name_problems.hide()
+        self.name_problems = ProblemLine(1, self)
         self.one = QRadioButton(
             QCoreApplication.translate(
                 "DestinationEditor", "One folder for every kind of document"
@@ -331,8 +414,14 @@ class DestinationEditor(QDialog):
         group.addButton(self.one)
         group.addButton(self.split)
         self.one.setChecked(True)
-        self.general = PathField(language, self)
-        self.per_kind = {kind: PathField(language, self) for kind in DocumentKind}
+        self.general = PathField(language, self, target=self.target)
+        self.per_kind = {
+            kind: PathField(language, self, target=self.target, problem_lines=1)
+            for kind in DocumentKind
+        }
+        # whose problems are shown: the fields the person has been to (see _touch)
+        self._touched: set[int] = set()
+        self._reveal_all = False
         self.format = QComboBox(self)
         for value, label in _FORMATS:
             self.format.addItem(QCoreApplication.translate(_CONTEXT, label), value.value)
@@ -379,6 +468,7 @@ class DestinationEditor(QDialog):
         self.preview.setColumnWidth(0, 220)
         self.preview.setColumnWidth(1, 130)
         self.preview_note = QLabel(self)
+        self.preview_note.setWordWrap(True)
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -403,13 +493,47 @@ class DestinationEditor(QDialog):
         self._timer.timeout.connect(self.check_now)
         for field in (self.general, *self.per_kind.values()):
             field.changed.connect(self._timer.start)
+            field.touched.connect(self._toucher(field))
         self.name.textChanged.connect(self._timer.start)
+        self.name.textEdited.connect(self._toucher(self.name))
+        self._touch_name = self._toucher(self.name)
+        self.name.installEventFilter(self)
         self.one.toggled.connect(self._shape_changed)
         self.format.currentIndexChanged.connect(self._timer.start)
         if destination is not None:
             self._load(destination)
+            self._reveal_all = True  # what was saved before: its problems are relevant now
         self._shape_changed()
         self.check_now()
+
+    def _toucher(self, widget: QWidget) -> Callable[[], None]:
+        def touch() -> None:
+            if id(widget) not in self._touched:
+                self._touched.add(id(widget))
+                self._timer.start()
+
+        return touch
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.name and left(event):
+            self._touch_name()
+        return super().eventFilter(watched, event)
+
+    def _shows(self, widget: QWidget) -> bool:
+        return self._reveal_all or id(widget) in self._touched
+
+    def reveal_problems(self) -> None:
+        """Show every problem, touched or not: the person tried to save."""
+        self._reveal_all = True
+        self.check_now()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not save.isEnabled():
+            self.reveal_problems()  # Enter is trying to save: say what stands in the way
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # -- reading and writing the form ---------------------------------------------------------
 
@@ -469,6 +593,7 @@ class DestinationEditor(QDialog):
         self._timer.stop()
         all_fields = [self.general, *self.per_kind.values()]
         field_problems: dict[int, list[str]] = {id(field): [] for field in all_fields}
+        field_warnings: dict[int, list[str]] = {id(field): [] for field in all_fields}
         name = self.name.text().strip()
         name_problem = ""
         if not name:
@@ -480,8 +605,9 @@ class DestinationEditor(QDialog):
             name_problem = QCoreApplication.translate(
                 "DestinationEditor", "Another configuration already has this name."
             )
-        self.name_problems.setText(name_problem)
-        self.name_problems.setVisible(bool(name_problem))
+        self.name_problems.set_items(
+            [name_problem] if name_problem and self._shows(self.name) else []
+        )
 
         templates = self._templates()
         if not templates:
@@ -493,13 +619,15 @@ class DestinationEditor(QDialog):
                 )
             )
         rows: list[PreviewRow] = []
-        client_problem_count = 0
+        warned_clients: set[str] = set()
+        row_problem_count = 0
         parsed_by_text = {}
         for kind, (field, text) in templates.items():
             if text not in parsed_by_text:
                 parsed_by_text[text] = check_template(text, self.target)
             checked = parsed_by_text[text]
             problems = field_problems[id(field)]
+            warnings = field_warnings[id(field)]
             for problem in checked.problems:
                 message = problem.message(self._language)
                 if message not in problems:
@@ -536,37 +664,97 @@ class DestinationEditor(QDialog):
                 result = render_parsed(checked.parsed, client.values, kind, self._today)
                 if result.path is not None:
                     rows.append(PreviewRow(client.label, kind, result.path, None))
+                    continue
+                said = "; ".join(p.message(self._language) for p in result.problems)
+                only_client = all(p.about_client_data for p in result.problems)
+                rows.append(PreviewRow(client.label, kind, None, said, warning=only_client))
+                if only_client:
+                    warned_clients.add(client.label)
                 else:
-                    said = "; ".join(p.message(self._language) for p in result.problems)
-                    rows.append(PreviewRow(client.label, kind, None, said))
-                    client_problem_count += 1
-                    for problem in result.problems:
+                    row_problem_count += 1
+                for problem in result.problems:
+                    if problem.about_client_data:
+                        message = self._client_warning(problem)
+                        if message not in warnings:
+                            warnings.append(message)
+                    else:
                         message = problem.message(self._language)
                         if message not in problems:
                             problems.append(message)
         for field in all_fields:
-            field.set_problems(field_problems[id(field)] if field.isEnabled() else [])
+            shown = field.isEnabled() and self._shows(field)
+            problems = field_problems[id(field)] if shown else []
+            if problems:
+                field.set_problems(problems)
+            else:
+                field.set_problems(field_warnings[id(field)] if shown else [], warning=True)
         self.preview_model.set_rows(rows)
-        if not self._clients:
-            self.preview_note.setText(
-                QCoreApplication.translate(
-                    "DestinationEditor", "Link clients to see where their documents will go."
-                )
+        self.preview_note.setText(self._preview_words(row_problem_count, len(warned_clients)))
+        ok = not name_problem and not any(field_problems.values()) and bool(templates)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setEnabled(ok)
+        first = next(
+            (p for p in [name_problem, *(p for ps in field_problems.values() for p in ps)] if p),
+            "",
+        )
+        save.setToolTip(
+            ""
+            if ok
+            else QCoreApplication.translate("DestinationEditor", "Not yet: {problem}").format(
+                problem=first
             )
-        elif client_problem_count:
-            self.preview_note.setText(
+        )
+
+    def _client_warning(self, problem: Problem) -> str:
+        """A client's missing or unusable value: who, what to do, and what happens meanwhile
+        (its documents go to Error with this reason; the other clients are not held up)."""
+        if (
+            problem.code is ProblemCode.MISSING_VALUE
+            and problem.param("what") == VariableKey.ACCOUNTING_FILE_ID.value
+        ):
+            return QCoreApplication.translate(
+                "DestinationEditor",
+                "{client} has no accounting file id, which [{name}] needs: fill in its file id "
+                "in the Clients tab. Until then, its documents go to Error.",
+            ).format(client=problem.param("client"), name=problem.param("name"))
+        return (
+            problem.message(self._language)
+            + " "
+            + QCoreApplication.translate(
+                "DestinationEditor", "Until then, its documents go to Error."
+            )
+        )
+
+    def _preview_words(self, problems: int, warned: int) -> str:
+        if not self._clients:
+            return QCoreApplication.translate(
+                "DestinationEditor", "Link clients to see where their documents will go."
+            )
+        if problems:
+            return (
                 QCoreApplication.translate(
                     "DestinationEditor", "1 preview shows a problem: fix it before saving."
                 )
-                if client_problem_count == 1
+                if problems == 1
                 else QCoreApplication.translate(
                     "DestinationEditor", "{count} previews show a problem: fix them before saving."
-                ).format(count=client_problem_count)
+                ).format(count=problems)
             )
-        else:
-            self.preview_note.setText("")
-        ok = not name_problem and not any(field_problems.values()) and bool(templates)
-        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(ok)
+        if warned:
+            return (
+                QCoreApplication.translate(
+                    "DestinationEditor",
+                    "1 client lacks a value this path needs: its documents will go to Error "
+                    "until it is filled in. You can save all the same.",
+                )
+                if warned == 1
+                else QCoreApplication.translate(
+                    "DestinationEditor",
+                    "{count} clients lack a value this path needs: their documents will go to "
+                    "Error until it is filled in. You can save all the same.",
+                ).format(count=warned)
+            )
+        return ""
 
     @Slot(str, str)
     def _on_writable(self, folder: str, reason: str) -> None:
@@ -575,9 +763,16 @@ class DestinationEditor(QDialog):
 
     def problems(self) -> list[str]:
         """Every problem shown now, for tests and accessibility."""
-        found = [self.name_problems.text()] if self.name_problems.isVisible() else []
+        found = self.name_problems.items()
         for field in (self.general, *self.per_kind.values()):
             found.extend(field.problem_texts())
+        return found
+
+    def warnings(self) -> list[str]:
+        """Every warning shown now (clients lacking a value): they do not stop Save."""
+        found: list[str] = []
+        for field in (self.general, *self.per_kind.values()):
+            found.extend(field.warning_texts())
         return found
 
     @Slot()
