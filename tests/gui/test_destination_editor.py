@@ -441,3 +441,13 @@ def test_a_client_missing_the_template_s_value_is_a_warning_and_save_stays_possi
     # a problem of the path itself still blocks, and is what the line shows
     _type(qtbot, editor, editor.general.edit, r"C:\Data\CON\[accounting_file_id]")
     assert not _save(editor) and any("device" in p for p in editor.problems())
+
+
+def test_a_saved_destination_s_problems_show_at_once(qtbot: QtBot) -> None:
+    """What was saved before is not a blank form: its problems are relevant on opening."""
+    existing = Destination(name="Old", general_path=r"C:\Data\CON\[accounting_file_id]")
+    editor = _editor(qtbot, destination=existing)
+    assert any("device" in p for p in editor.problems()) and not _save(editor)
+    editor.general.set_text(r"C:\Data\[accounting_file_id]")
+    editor.check_now()
+    assert editor.problems() == [] and len(editor.warnings()) == 1 and _save(editor)
