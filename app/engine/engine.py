@@ -1395,7 +1395,8 @@ class Engine:
         elif isinstance(command, FullSync):
             self._full_requested = (command.client_id, command.new_destinations)
         elif isinstance(command, SyncNow):
-            pass
+            # *Sync now* is a run a person sees start and end (an incremental pass).
+            self._request_run(RunKind.INCREMENTAL)
         self._wake.set()
 
     async def _feed_loop(self) -> None:

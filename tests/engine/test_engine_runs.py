@@ -23,6 +23,7 @@ from app.engine.messages import (
     RunProgress,
     RunStarted,
     Stop,
+    SyncNow,
 )
 from app.engine.state import StateStore
 from app.settings import Destination
@@ -262,3 +263,22 @@ async def test_a_run_cut_short_by_a_stop_is_finished_as_interrupted(office: Offi
     (finished,) = [e for e in events if isinstance(e, RunFinished)]
     assert finished.interrupted and finished.finished is not None
     assert runs[0].interrupted and runs[0].finished is not None
+
+
+async def test_sync_now_is_an_incremental_run_that_ends_the_period(office: Office) -> None:
+    client = office.new_client("Now BV")
+    office.configure([Destination(name="W", general_path=f"{office.root}/w")], {client.id: ["W"]})
+    events: list[Event] = []
+    async with _syncing(office, events) as engine:
+        await _until(lambda: bool(_finished(events, RunKind.INCREMENTAL)))
+        await asyncio.to_thread(office.add, client, "receipt")
+        await _until(lambda: any(isinstance(e, RunProgress) for e in events))
+        engine.command_queue().put_nowait(SyncNow())
+        await _until(lambda: len(_finished(events, RunKind.INCREMENTAL)) == 2)
+        # the period ended before the run a person asked for began
+        (continuous,) = _finished(events, RunKind.CONTINUOUS)
+        now = _finished(events, RunKind.INCREMENTAL)[1]
+        assert continuous.run_id < now.run_id and continuous.delivered == 1
+        assert continuous.finished is not None and now.started is not None
+        assert continuous.finished <= now.started
+    _every_run_finished(events, office)
