@@ -200,8 +200,11 @@ class ActivityModel(QAbstractTableModel):
             if column == 5:
                 return row.failed
             return self.what_failed(row)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 6:
-            return self.what_failed(row, whole=True) or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 6:
+                return self.what_failed(row, whole=True) or None
+            if column in (1, 2):  # a platform task's client, "interrupted after ...": in full
+                return self.data(index, Qt.ItemDataRole.DisplayRole) or None
         return None
 
     def kind_words(self, row: RunRow) -> str:
@@ -382,7 +385,9 @@ class ActivityView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 130, 80, 90, 90, 70)):
+        # Kind and Duration hold "Platform task: full sync of <client>", "interrupted after
+        # 3 min 5 s" (and their tooltips say it in full).
+        for column, width in enumerate((150, 220, 130, 90, 90, 70)):
             self.table.setColumnWidth(column, width)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

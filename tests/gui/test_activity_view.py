@@ -278,6 +278,7 @@ def test_what_failed_comes_back_from_the_state_file_with_an_interrupted_run(
     assert cell(model, 0, KIND) == "Continuous sync"
     assert cell(model, 0, DURATION) == "interrupted after 0.0 s"
     assert cell(model, 1, KIND) == "Platform task: full sync of Frituur Jan"
+    assert model.index(1, KIND).data(Qt.ItemDataRole.ToolTipRole) == cell(model, 1, KIND)
     assert cell(model, 1, WHAT) == f"INV-5: {describe([REFUSED], Language.EN)}"
 
 
@@ -297,9 +298,10 @@ def test_the_bridge_hands_a_run_s_progress_on(qtbot: QtBot) -> None:
 def test_the_app_shows_one_row_for_the_feed_and_ends_every_run(
     qtbot: QtBot, ferry: FerryApp
 ) -> None:
-    """The whole app (engine process, channel, bridge): documents brought by separate wake-ups
-    of the long-poll grow one continuous row; a resend from the table is a Resend row; every
-    row ends with its duration, none stays running."""
+    """The whole app (engine process, channel, bridge; the demo's platform adds a document
+    every 5 s): documents brought by separate wake-ups of the long-poll grow one continuous
+    row; a resend from the table is a Resend row; every row ends with its duration, none
+    stays running."""
     model = ferry.window.activity_view.model
 
     def rows() -> list[RunRow]:
@@ -328,9 +330,13 @@ def test_the_app_shows_one_row_for_the_feed_and_ends_every_run(
         timeout=60_000,
     )
     (resend,) = [r for r in rows() if r.kind == "resend"]
-    assert resend.delivered == 1
-    # the resend ended the period: nothing is left running, each with its duration
-    assert all(r.finished is not None and r.started for r in rows()), rows()
+    assert resend.delivered >= 1  # the resent document (and any the feed brought with it)
+    # the resend ended the period: nothing before it is left running, each with its duration
+    # (the demo's platform adds a document every 5 s: a new period may have begun since)
+    assert all(r.finished is not None and r.started for r in rows() if r.run_id <= resend.run_id), (
+        rows()
+    )
+    assert all(r.kind == "continuous" for r in rows() if r.run_id > resend.run_id)
     position = rows().index(continuous)
     assert model.index(position, DURATION).data() not in ("", "running")
     assert model.index(position, DOCUMENTS).data() >= 2
