@@ -184,8 +184,9 @@ class ActivityModel(QAbstractTableModel):
                 if row.finished is None:
                     return QCoreApplication.translate("ActivityView", "running")
                 if row.interrupted:
-                    # "interrupted after 3 min 5 s", or just "interrupted" (start unknown).
-                    if row.started:
+                    # "interrupted after 3 min 5 s", or just "interrupted" (when it was last
+                    # seen at work is not known).
+                    if row.started and row.finished > row.started:
                         return self.tr("interrupted after %1").replace(
                             "%1", self.duration_words(row.finished - row.started)
                         )
@@ -303,7 +304,20 @@ class ActivityModel(QAbstractTableModel):
                 merged[run_id] = row
         self.beginResetModel()
         self._rows = sorted(merged.values(), key=lambda r: r.run_id, reverse=True)
+        if self._rows:
+            self._end_older_than(self._rows[0].run_id, tell=False)
         self.endResetModel()
+
+    def _end_older_than(self, run_id: int, *, tell: bool = True) -> None:
+        """An engine has at most one run open, its newest: an older one still open was cut
+        short by a crash or a kill (the engine ends it in its state file when it starts,
+        which a history read just before did not see). It shows interrupted, not running."""
+        for position, row in enumerate(self._rows):
+            if row.run_id < run_id and row.finished is None:
+                row.finished = row.started or dt.datetime.now().timestamp()
+                row.interrupted = True
+                if tell:
+                    self._changed(position)
 
     def _position(self, run_id: int) -> int | None:
         for position, row in enumerate(self._rows):
@@ -332,6 +346,7 @@ class ActivityModel(QAbstractTableModel):
         row = RunRow(event.run_id, event.kind, started, None, 0, 0, 0, None)
         row.client_id, row.client_name = event.client_id, event.client_name
         self._insert(row)
+        self._end_older_than(event.run_id)
 
     def add_progress(self, event: RunProgress) -> None:
         """An open run grew (continuous syncing's period): its counts so far, still running."""
@@ -339,6 +354,7 @@ class ActivityModel(QAbstractTableModel):
         if position is None:
             row = RunRow(event.run_id, event.kind, event.started, None, 0, 0, 0, None)
             self._insert(row)
+            self._end_older_than(event.run_id)
             position = self._position(event.run_id)
             assert position is not None
         row = self._rows[position]
@@ -371,6 +387,7 @@ class ActivityModel(QAbstractTableModel):
         if event.client_id or event.client_name:
             row.client_id, row.client_name = event.client_id, event.client_name
         self._changed(position)
+        self._end_older_than(event.run_id)
 
 
 class ActivityView(QWidget):
