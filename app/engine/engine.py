@@ -509,6 +509,11 @@ class Engine:
         link = self._settings.link(document.client_id)
         asked = item.reason in PERSONS_ACTS  # a person chose this document: its date is no bar
         if link is None or (document.created_at < link.since and not asked):
+            # Not this Ferry's to deliver: kept as the platform's To fetch, never as an Error
+            # another installation reported (a new Ferry said "Errors" for documents it never
+            # handles, and its table showed none of them).
+            if record.get("status") == DeliveryStatus.ERROR.value:
+                record = {**record, "status": DeliveryStatus.TO_FETCH.value, "status_message": None}
             store.complete_document(record, [], status=None, message=None, locations=[])
             summary.skipped += 1
             return _Outcome(False, False, False)

@@ -22,9 +22,12 @@ Definitions the rules rest on:
   (they were forwarded, or the engine reports *Up to date* with no errors); if it comes back
   later, it is notified again.
 - **A burst** is the new failures of one run: gathered until the run's ``RunFinished``; outside
-  a run (failures after a platform task) until a calm of ``settle_s`` without new failures or a
-  settled state; inside a very long run (a full sync of thousands of documents) they are told
-  after ``max_hold_s`` at the latest, so a full disk at minute one is not told at minute thirty.
+  a run (what the changes feed brings, failures after a platform task) until a calm of
+  ``settle_s`` without new failures, or of ``join_s`` once the engine says it has settled (it
+  says so between the batches of one burst too: five documents failing in the same second
+  reached the engine's state in between, and the first was told alone); inside a very long
+  run (a full sync of thousands of documents) they are told after ``max_hold_s`` at the
+  latest, so a full disk at minute one is not told at minute thirty.
 - **The first import** is the first run after start-up: the catch-up that delivers the backlog
   and retries every document in error. Nothing about documents is notified until its
   ``RunFinished``; the faults it meets count as already told. This also keeps a restart from
@@ -167,6 +170,7 @@ class ErrorNotifier:
         clock: Callable[[], float] = time.monotonic,
         quiet_first_run: bool = True,
         settle_s: float = 10.0,
+        join_s: float = 2.0,
         max_hold_s: float = 120.0,
     ) -> None:
         self._translate = translate
@@ -174,6 +178,7 @@ class ErrorNotifier:
         self._clock = clock
         self._quiet_first_run = quiet_first_run
         self.settle_s = settle_s
+        self.join_s = join_s
         self.max_hold_s = max_hold_s
         self.reset()
 
@@ -187,6 +192,7 @@ class ErrorNotifier:
         self._pending: dict[str, dict[str, DocumentChanged]] = {}  # new fault -> its documents
         self._pending_since = 0.0
         self._last_failure = 0.0
+        self._settled = False  # the engine said it settled since the burst's last failure
         self._login_told = False
 
     # -- what it knows ----------------------------------------------------------------------------
@@ -260,7 +266,8 @@ class ErrorNotifier:
             self._told.clear()
             self._pending.clear()
         if event.state in _SETTLED and not self._in_run and not self._first_import:
-            return self._flush()
+            self._settled = True
+            return self.tick()  # now when calm already, else once it is
         return None
 
     def on_login_needed(self, failure: Failure | None = None) -> Notification | None:
@@ -292,7 +299,8 @@ class ErrorNotifier:
         now = self._clock()
         if self._in_run:
             return max(0.0, self._pending_since + self.max_hold_s - now)
-        return max(0.0, self._last_failure + self.settle_s - now)
+        calm = self.join_s if self._settled else self.settle_s
+        return max(0.0, self._last_failure + calm - now)
 
     def tick(self) -> Notification | None:
         """Tell a burst that no run will close: calm outside a run, or held too long in one."""
@@ -319,6 +327,7 @@ class ErrorNotifier:
             self._pending_since = now
         self._pending.setdefault(fault, {})[document.document_id] = document
         self._last_failure = now
+        self._settled = False
 
     def _forget(self, document_id: str) -> None:
         """The document no longer fails (as it did): its fault may be resolved."""

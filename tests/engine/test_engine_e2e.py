@@ -12,8 +12,10 @@ import pytest
 import app.engine.engine as engine_module
 from app.api.models import ChangePage, DocumentPage
 from app.core.kinds import DocumentKind
+from app.engine.messages import EngineState
+from app.sandbox.server import SandboxServer
 from app.settings import DeliveryFormat, Destination
-from tests.engine.conftest import Office
+from tests.engine.conftest import Office, logged_in_home
 from tests.engine.helpers import assert_forwarded_exactly, one_destination, running
 
 
@@ -223,3 +225,34 @@ async def test_the_feed_and_the_listing_are_read_to_their_last_page(
     assert (summary.delivered, summary.failed, summary.errors) == (23, 0, [])
     assert pages["changes"] >= 4 and pages["documents"] >= 5, pages
     assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})
+
+
+async def test_errors_another_installation_reported_are_not_this_ferry_s(
+    office: Office, sandbox: SandboxServer, tmp_path: Path, read_only_folder: Path
+) -> None:
+    """An office installs a second Ferry (a new server) while the first one reported some
+    documents in Error: the new one, whose links do not cover them, must not say *Errors*
+    for documents it never handles (its table showed none of them)."""
+    client = office.new_client("Elders BV")
+    failing = office.add(client, "receipt")
+    office.configure(
+        [Destination(name="Locked", general_path=f"{read_only_folder}/[enterprise_name]")],
+        {client.id: ["Locked"]},
+    )
+    assert await _sync(office) == (0, 1)
+    assert office.on_platform(failing.id).status.value == "error"
+
+    second = Office(
+        sandbox, office.admin, "be", logged_in_home(sandbox, "be", tmp_path / "new"), tmp_path / "o"
+    )
+    mine = second.new_client("Mine BV")
+    second.configure(
+        [Destination(name="Books", general_path=f"{second.root}/[enterprise_name]")],
+        {mine.id: ["Books"]},
+    )
+    async with running(second) as engine:
+        await engine.sync_once()
+        assert engine.store.documents("error") == []
+        assert engine.store.document(failing.id)["status"] == "to_fetch"
+        engine._settle_state()
+        assert engine._state is EngineState.UP_TO_DATE

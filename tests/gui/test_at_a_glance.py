@@ -126,3 +126,42 @@ def test_the_tray_and_the_status_bar_say_what_the_table_counts_at_every_batch(
         assert "last sync" in again.tray.tooltip()
     finally:
         again.shutdown()
+
+
+def test_a_burst_of_five_failures_is_one_notification_counting_five(
+    qtbot: QtBot, office: Office, read_only_folder: Path
+) -> None:
+    """After the first import, five documents fail as the feed brings them (in batches of
+    whatever size the engine and the bridge make): one notification names the first and
+    counts the others; a later failure of the same cause adds none."""
+    bad = office.new_client("Kapot BV", file_id="D00077")
+    office.configure(
+        [Destination(name="Locked", general_path=f"{read_only_folder}/[accounting_file_id]")],
+        {bad.id: ["Locked"]},
+    )
+    app = FerryApp(office.home, language=Language.EN)
+    assert app.start()
+    qtbot.addWidget(app.window)
+    told: list[tuple[str, str]] = []
+    app.tray.notified.connect(lambda title, text: told.append((title, text)))
+    try:
+        qtbot.waitUntil(lambda: app.tray.state is EngineState.UP_TO_DATE, timeout=60_000)
+        assert not app.tray.notifier.in_first_import
+        for _ in range(5):
+            office.add(bad, "sales")
+        model = app.window.status_view.model
+        qtbot.waitUntil(lambda: model.count("error") == 5, timeout=60_000)
+        settle = app.tray.notifier.settle_s
+        qtbot.waitUntil(lambda: bool(told), timeout=int((settle + 20) * 1000))
+        qtbot.wait(int(settle * 1000) + 1000)  # nothing follows for the other four
+        assert len(told) == 1, told
+        title, text = told[0]
+        assert title == "5 documents could not be delivered"
+        assert "and 4 other documents could not be delivered" in text
+
+        office.add(bad, "sales")  # the same cause again: already told
+        qtbot.waitUntil(lambda: model.count("error") == 6, timeout=60_000)
+        qtbot.wait(int(settle * 1000) + 1000)
+        assert len(told) == 1, told
+    finally:
+        app.shutdown()

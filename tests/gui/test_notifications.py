@@ -477,11 +477,41 @@ def test_failures_outside_a_run_are_told_after_a_calm(
     assert notifier.seconds_until_tick() is None
 
 
-def test_a_settled_state_outside_a_run_ends_the_burst(notifier: ErrorNotifier) -> None:
+def test_a_settled_state_outside_a_run_ends_the_burst_after_a_short_calm(
+    notifier: ErrorNotifier, clock: Clock
+) -> None:
     notifier.on_documents([doc(1)])
     assert notifier.on_state(StateChanged(state=EngineState.SYNCING)) is None
-    notification = notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=1))
+    assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=1)) is None
+    assert notifier.seconds_until_tick() == notifier.join_s < notifier.settle_s
+    clock.now += notifier.join_s
+    notification = notifier.tick()
     assert notification is not None
+    # already calm when the engine settles: told at once
+    notifier.on_documents([doc(2, failures=[fault_failure(1, 0, "N2")])])
+    clock.now += notifier.join_s
+    assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=2)) is not None
+
+
+def test_a_burst_split_by_the_engine_s_state_is_still_one_notification(
+    notifier: ErrorNotifier, clock: Clock
+) -> None:
+    """Five documents fail in the same second; the engine says Errors after the first batch
+    and Syncing again before the next: one notification counts five."""
+    notifier.on_documents([doc(1)])
+    assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=1)) is None
+    clock.now += 0.3
+    assert notifier.on_state(StateChanged(state=EngineState.SYNCING)) is None
+    notifier.on_documents([doc(2), doc(3)])
+    assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=3)) is None
+    clock.now += 0.5
+    notifier.on_documents([doc(4), doc(5)])
+    assert notifier.on_state(StateChanged(state=EngineState.ERRORS, errors=5)) is None
+    clock.now += notifier.join_s
+    notification = notifier.tick()
+    assert notification is not None and len(notification.document_ids) == 5
+    assert notification.title == "5 documents could not be delivered"
+    assert notifier.tick() is None
 
 
 def test_inside_a_run_a_state_change_does_not_end_the_burst(notifier: ErrorNotifier) -> None:
