@@ -263,12 +263,12 @@ def test_what_failed_lists_the_documents_with_their_reasons(qtbot: QtBot, speak:
     )
     english = describe([REFUSED], Language.EN)
     assert cell(model, 0, FAILED) == 3
-    assert cell(model, 0, WHAT) == f"INV-1: {english} and 2 more document(s)"
+    assert cell(model, 0, WHAT) == f"INV-1: {english} and 2 more documents"
     tooltip = model.index(0, WHAT).data(Qt.ItemDataRole.ToolTipRole)
     assert tooltip.split("\n") == [
         f"INV-1: {english}",
         f"INV-2: {describe([FULL], Language.EN)}",
-        "and 1 more document(s)",
+        "and 1 more document",
     ]
     assert "English words" not in tooltip
     speak(Language.FR)  # type: ignore[operator]

@@ -5,9 +5,9 @@
     <name>ActivityModel</name>
     <message numerus="yes">
         <source>and %n more document(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>and %n more document</numerusform>
+            <numerusform>and %n more documents</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -5,29 +5,29 @@
     <name>ActivityModel</name>
     <message>
         <source>interrupted after %1</source>
-        <translation type="unfinished"></translation>
+        <translation>interrompue après %1</translation>
     </message>
     <message>
         <source>interrupted</source>
-        <translation type="unfinished"></translation>
+        <translation>interrompue</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min</translation>
     </message>
     <message numerus="yes">
         <source>and %n more document(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>et %n autre document</numerusform>
+            <numerusform>et %n autres documents</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -70,23 +70,23 @@
     </message>
     <message>
         <source>Continuous sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Synchronisation continue</translation>
     </message>
     <message>
         <source>Platform task: full sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche de la plateforme : synchronisation complète</translation>
     </message>
     <message>
         <source>Platform task: resend</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche de la plateforme : renvoi</translation>
     </message>
     <message>
         <source>Full sync of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Synchronisation complète de %1</translation>
     </message>
     <message>
         <source>Platform task: full sync of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Tâche de la plateforme : synchronisation complète de %1</translation>
     </message>
     <message>
         <source>When</source>
@@ -466,7 +466,7 @@
     </message>
     <message>
         <source>Insert variable</source>
-        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread.</extracomment>
+        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread. How long *Browse…* waits for the field&apos;s folder to be found on disk before it opens at the last folder browsed or the Documents folder (a dead network share must not hold it up).</extracomment>
         <translation>Insérer une variable</translation>
     </message>
     <message>
@@ -546,6 +546,18 @@
         <translation>Ferry ne peut pas écrire à cet endroit : {reason}.</translation>
     </message>
     <message>
+        <source>Not yet: {problem}</source>
+        <translation>Pas encore : {problem}</translation>
+    </message>
+    <message>
+        <source>{client} has no accounting file id, which [{name}] needs: fill in its file id in the Clients tab. Until then, its documents go to Error.</source>
+        <translation>{client} n&apos;a pas de numéro de dossier comptable, nécessaire pour [{name}] : complétez son numéro de dossier dans l&apos;onglet Clients. D&apos;ici là, ses documents passent en Erreur.</translation>
+    </message>
+    <message>
+        <source>Until then, its documents go to Error.</source>
+        <translation>D&apos;ici là, ses documents passent en Erreur.</translation>
+    </message>
+    <message>
         <source>Link clients to see where their documents will go.</source>
         <translation>Liez des clients pour voir où iront leurs documents.</translation>
     </message>
@@ -556,6 +568,14 @@
     <message>
         <source>{count} previews show a problem: fix them before saving.</source>
         <translation>{count} aperçus présentent un problème : corrigez-les avant d&apos;enregistrer.</translation>
+    </message>
+    <message>
+        <source>1 client lacks a value this path needs: its documents will go to Error until it is filled in. You can save all the same.</source>
+        <translation>Il manque à 1 client une valeur requise par ce chemin : ses documents passeront en Erreur jusqu&apos;à ce qu&apos;elle soit complétée. Vous pouvez néanmoins enregistrer.</translation>
+    </message>
+    <message>
+        <source>{count} clients lack a value this path needs: their documents will go to Error until it is filled in. You can save all the same.</source>
+        <translation>Il manque à {count} clients une valeur requise par ce chemin : leurs documents passeront en Erreur jusqu&apos;à ce qu&apos;elle soit complétée. Vous pouvez néanmoins enregistrer.</translation>
     </message>
 </context>
 <context>

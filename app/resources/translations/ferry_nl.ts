@@ -5,29 +5,29 @@
     <name>ActivityModel</name>
     <message>
         <source>interrupted after %1</source>
-        <translation type="unfinished"></translation>
+        <translation>onderbroken na %1</translation>
     </message>
     <message>
         <source>interrupted</source>
-        <translation type="unfinished"></translation>
+        <translation>onderbroken</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <source>%1 h %2 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 u %2 min</translation>
     </message>
     <message numerus="yes">
         <source>and %n more document(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>en nog %n document</numerusform>
+            <numerusform>en nog %n documenten</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -70,23 +70,23 @@
     </message>
     <message>
         <source>Continuous sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Doorlopende synchronisatie</translation>
     </message>
     <message>
         <source>Platform task: full sync</source>
-        <translation type="unfinished"></translation>
+        <translation>Platformtaak: volledige synchronisatie</translation>
     </message>
     <message>
         <source>Platform task: resend</source>
-        <translation type="unfinished"></translation>
+        <translation>Platformtaak: herverzending</translation>
     </message>
     <message>
         <source>Full sync of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Volledige synchronisatie van %1</translation>
     </message>
     <message>
         <source>Platform task: full sync of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Platformtaak: volledige synchronisatie van %1</translation>
     </message>
     <message>
         <source>When</source>
@@ -466,7 +466,7 @@
     </message>
     <message>
         <source>Insert variable</source>
-        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread.</extracomment>
+        <extracomment>Why a folder cannot be written (None: it can). Blocks: run on a worker thread. How long *Browse…* waits for the field&apos;s folder to be found on disk before it opens at the last folder browsed or the Documents folder (a dead network share must not hold it up).</extracomment>
         <translation>Variabele invoegen</translation>
     </message>
     <message>
@@ -546,6 +546,18 @@
         <translation>Ferry kan daar niet schrijven: {reason}.</translation>
     </message>
     <message>
+        <source>Not yet: {problem}</source>
+        <translation>Nog niet: {problem}</translation>
+    </message>
+    <message>
+        <source>{client} has no accounting file id, which [{name}] needs: fill in its file id in the Clients tab. Until then, its documents go to Error.</source>
+        <translation>{client} heeft geen boekhouddossiernummer, nodig voor [{name}]: vul het dossiernummer in op het tabblad Klanten. Tot dan krijgen de documenten van deze klant de status Fout.</translation>
+    </message>
+    <message>
+        <source>Until then, its documents go to Error.</source>
+        <translation>Tot dan krijgen de documenten van deze klant de status Fout.</translation>
+    </message>
+    <message>
         <source>Link clients to see where their documents will go.</source>
         <translation>Koppel klanten om te zien waar hun documenten terechtkomen.</translation>
     </message>
@@ -556,6 +568,14 @@
     <message>
         <source>{count} previews show a problem: fix them before saving.</source>
         <translation>{count} voorbeelden tonen een probleem: los ze op voor u opslaat.</translation>
+    </message>
+    <message>
+        <source>1 client lacks a value this path needs: its documents will go to Error until it is filled in. You can save all the same.</source>
+        <translation>Bij 1 klant ontbreekt een waarde die dit pad nodig heeft: de documenten van deze klant krijgen de status Fout tot die is ingevuld. U kunt toch opslaan.</translation>
+    </message>
+    <message>
+        <source>{count} clients lack a value this path needs: their documents will go to Error until it is filled in. You can save all the same.</source>
+        <translation>Bij {count} klanten ontbreekt een waarde die dit pad nodig heeft: hun documenten krijgen de status Fout tot die is ingevuld. U kunt toch opslaan.</translation>
     </message>
 </context>
 <context>
