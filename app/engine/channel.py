@@ -43,7 +43,8 @@ from app.engine.messages import Command, Event, FailureInfo
 from app.home import FerryHome
 
 #: The channel's version: a face and an engine that differ refuse each other in plain words.
-PROTOCOL = 1
+#: 2: runs carry their times, client and failed documents; RunProgress (continuous syncing).
+PROTOCOL = 2
 KEY_FILE = "channel.key"
 SOCKET_FILE = "engine.sock"
 _NONCE_BYTES = 32

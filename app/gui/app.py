@@ -68,6 +68,7 @@ from app.gui.documents_model import DocumentRow
 from app.gui.failure_words import failure_of, language_now
 from app.gui.i18n import install_translator, system_language
 from app.gui.main_window import MainWindow
+from app.gui.notifications import NotificationKind
 from app.gui.preview_clients import preview_clients
 from app.gui.relogin import ReloginDialog
 from app.gui.settings_dialog import SettingsDialog
@@ -85,6 +86,8 @@ log = logging.getLogger(__name__)
 #: How often the window looks for an engine that stopped, and how long it waits for one
 #: before it syncs by itself.
 REATTACH_MS = 2000
+#: In the state folder once the person was told that Ferry goes on in the tray.
+TRAY_HINT_FILE = "tray-explained"
 TAKE_OVER_S = 10.0
 
 
@@ -125,6 +128,9 @@ class FerryApp(QObject):
         self.logout_notice: QMessageBox | None = None  # what the platform was not told
         self._proxy: Any = None  # the proxy the running engine was started with
         self._lost_since: float | None = None  # the attached engine stopped (monotonic)
+        # where Ferry went when its window closed: told once per installation (None: not
+        # known yet; asked off the GUI thread at start)
+        self._told_tray: bool | None = None
         self._wire()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -159,6 +165,7 @@ class FerryApp(QObject):
         self.tray.login_requested.connect(self.log_in_again)
         self.tray.quit_requested.connect(self.quit)
         self.instance.show_requested.connect(self.window.bring_forward)
+        self.window.hidden_to_tray.connect(self._say_where_ferry_went)
         self.window.destinations_view.add_requested.connect(self._add_destination)
         self.window.destinations_view.edit_requested.connect(self._edit_destination)
         self.window.destinations_view.remove_requested.connect(self._remove_destination)
@@ -176,8 +183,15 @@ class FerryApp(QObject):
             return False
         self.instance.claim()
         self.tray.show()
-        self.window.show()
+        marker = self.home.state_dir / TRAY_HINT_FILE
+        self.background.run(
+            marker.exists,
+            lambda told: setattr(self, "_told_tray", bool(told)),
+            lambda _error: None,
+            name="ferry-tray-hint",
+        )
         if self.demo_requested:
+            self.window.show()  # a newcomer's first look: it stays up
             self._load_history(None)
             self.window.show_message(self.tr("Starting the sandbox platform…"))
             self.background.run(
@@ -192,6 +206,10 @@ class FerryApp(QObject):
                 self._load_history(None)
                 self._show_wizard()
             else:
+                # set up: Ferry starts in the tray without flashing a window (none to show
+                # when there is no tray: the window is the only way in)
+                if not self.tray.available:
+                    self.window.show()
                 self._find_engine(login)
         return True
 
@@ -226,8 +244,6 @@ class FerryApp(QObject):
         settings = self._show_settings()
         self._proxy = settings.proxy if settings is not None else None
         self._load_history(engine)
-        if self.tray.available:
-            self.window.hide()
 
     def _engine_lost(self) -> None:
         """The engine we were attached to stopped (the service restarted for an update,
@@ -435,8 +451,8 @@ class FerryApp(QObject):
         self._proxy = settings.proxy if settings is not None else None
         self.engine = EngineProcess(self.home, self.bridge.post, secrets=secrets)
         self.engine.start(wait=False)
-        if self.tray.available:
-            self.window.hide()  # set up: Ferry works from the tray
+        # the window stays as it is: hidden at a set-up start, up after the wizard's Finish,
+        # a new login or in the demo, where a person is looking at it
 
     def _show_settings(self) -> Settings | None:
         try:
@@ -476,6 +492,28 @@ class FerryApp(QObject):
     @Slot(object)
     def _on_run_finished(self, event: RunFinished) -> None:
         self.window.activity_view.model.add_finished(event)
+
+    @Slot()
+    def _say_where_ferry_went(self) -> None:
+        """The first time the window goes to the tray, say that Ferry goes on there."""
+        if self._told_tray is not False:  # told already, or not known yet: say nothing
+            return
+        self._told_tray = True
+        marker = self.home.state_dir / TRAY_HINT_FILE
+        self.tray.notify(
+            self.tr("Ferry is still running"),
+            self.tr(
+                "Ferry keeps delivering documents in the background. Open it again from its "
+                "icon in the notification area, near the clock."
+            ),
+            NotificationKind.INFO,
+        )
+        self.background.run(
+            lambda: marker.write_text("told\n", encoding="utf-8"),
+            lambda _none: None,
+            lambda error: log.warning("cannot note that the tray was explained: %s", error),
+            name="ferry-tray-hint",
+        )
 
     @Slot()
     def _show_counts(self) -> None:

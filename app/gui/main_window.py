@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
 
     settings_requested = Signal()
     login_requested = Signal()
+    hidden_to_tray = Signal()  # closed by the person: Ferry goes on in the tray
 
     def __init__(self, *, language: Language = FALLBACK, tray_available: bool = False) -> None:
         super().__init__()
@@ -163,5 +164,6 @@ class MainWindow(QMainWindow):
         if self.tray_available and not self.quitting:
             event.ignore()
             self.hide()  # Ferry goes on in the tray
+            self.hidden_to_tray.emit()
             return
         event.accept()

@@ -129,6 +129,7 @@ def fault_key(document: DocumentChanged) -> str:
 class NotificationKind(StrEnum):
     ERRORS = "errors"  # clicking it shows the table filtered on errors
     LOGIN = "login"  # clicking it opens Ferry, where the login is
+    INFO = "info"  # news, not a problem (where Ferry went): clicking it opens Ferry
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,12 @@ class TrayController(QObject):
         self._last_kind = kind
         self.notified.emit(title, text)
         if self.icon is not None and self.notifications_enabled:
-            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, MESSAGE_MS)
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if kind is NotificationKind.INFO
+                else QSystemTrayIcon.MessageIcon.Warning
+            )
+            self.icon.showMessage(title, text, icon, MESSAGE_MS)
 
     def set_notifications_enabled(self, enabled: bool) -> None:
         """Settings' "notifications on/off"; faults are still tracked so none is told late."""
@@ -381,6 +386,8 @@ class TrayController(QObject):
     def _on_message_clicked(self) -> None:
         if self._last_kind is NotificationKind.LOGIN:
             self.login_requested.emit()
+        elif self._last_kind is NotificationKind.INFO:
+            self.open_requested.emit()
         else:
             self.errors_requested.emit()
 

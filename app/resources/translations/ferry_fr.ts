@@ -885,7 +885,7 @@
     <name>FerryApp</name>
     <message>
         <source>Starting the sandbox platform…</source>
-        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
+        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. In the state folder once the person was told that Ferry goes on in the tray. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
         <translation>Démarrage de la plateforme bac à sable…</translation>
     </message>
     <message>
@@ -931,6 +931,14 @@
     <message>
         <source>An administrator logs it in again, or out, in a command prompt run as administrator: {login} (or {logout}).</source>
         <translation>Un administrateur le reconnecte, ou le déconnecte, dans une invite de commandes lancée en tant qu&apos;administrateur : {login} (ou {logout}).</translation>
+    </message>
+    <message>
+        <source>Ferry is still running</source>
+        <translation>Ferry fonctionne toujours</translation>
+    </message>
+    <message>
+        <source>Ferry keeps delivering documents in the background. Open it again from its icon in the notification area, near the clock.</source>
+        <translation>Ferry continue de livrer les documents en arrière-plan. Rouvrez-le depuis son icône dans la zone de notification, près de l&apos;horloge.</translation>
     </message>
     <message>
         <source>Log out</source>

@@ -885,7 +885,7 @@
     <name>FerryApp</name>
     <message>
         <source>Starting the sandbox platform…</source>
-        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
+        <extracomment>How often the window looks for an engine that stopped, and how long it waits for one before it syncs by itself. In the state folder once the person was told that Ferry goes on in the tray. Our own engine process, or the engine a service or ``ferry run`` hosts.</extracomment>
         <translation>Het sandboxplatform start…</translation>
     </message>
     <message>
@@ -931,6 +931,14 @@
     <message>
         <source>An administrator logs it in again, or out, in a command prompt run as administrator: {login} (or {logout}).</source>
         <translation>Een beheerder meldt hem opnieuw aan, of af, in een opdrachtprompt die als beheerder draait: {login} (of {logout}).</translation>
+    </message>
+    <message>
+        <source>Ferry is still running</source>
+        <translation>Ferry werkt nog</translation>
+    </message>
+    <message>
+        <source>Ferry keeps delivering documents in the background. Open it again from its icon in the notification area, near the clock.</source>
+        <translation>Ferry blijft documenten op de achtergrond afleveren. Open het opnieuw via het pictogram in het systeemvak, bij de klok.</translation>
     </message>
     <message>
         <source>Log out</source>
