@@ -333,6 +333,15 @@ class ClientLinksView(QWidget):
         self.revert_button.setToolTip(self.tr("Give up the changes not saved yet."))
         self.save_button.setText(self.tr("Save"))
 
+    def _fit_headers(self) -> None:
+        """No header word clipped, in any language: a column narrower than its header (with
+        the sort arrow's room) grows to it; wider ones stay as they are."""
+        header = self.table.horizontalHeader()
+        for section in range(header.count()):
+            needed = header.sectionSizeHint(section)
+            if header.sectionSize(section) < needed:
+                header.resizeSection(section, needed)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
         """A language switch: every word here, the model's (headers, VAT reasons, dates),
         the counts and the empty table's line, at once."""
@@ -475,6 +484,7 @@ class ClientLinksView(QWidget):
             for fixed, chars in _WIDTHS.items():
                 header.resizeSection(self.model.column_of(fixed), chars * width)
             header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self._fit_headers()
         self.no_destination_bar.setVisible(not self.model.destinations)
         self.empty.setText(
             self.tr(
