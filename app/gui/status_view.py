@@ -442,6 +442,7 @@ class StatusView(QWidget):
         character = max(metrics.averageCharWidth(), 6)
         for column, characters in _WIDTHS.items():
             table.setColumnWidth(column, characters * character + 16)
+        self._fit_headers()
         table.setSortingEnabled(True)  # header clicks call DocumentsModel.sort
         # a path keeps its end (the file name is what a person looks for)
         table.setItemDelegateForColumn(Column.DESTINATION, PathElided(table))
@@ -449,6 +450,15 @@ class StatusView(QWidget):
         self.nothing_shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.nothing_shown.setWordWrap(True)
         self.nothing_shown.hide()
+
+    def _fit_headers(self) -> None:
+        """No header word clipped, in any language ("Dernière tentative"): a column narrower
+        than its header, with the sort arrow's room, grows to it; wider ones stay."""
+        header = self.table.horizontalHeader()
+        for column in range(header.count()):
+            needed = header.sectionSizeHint(column)
+            if header.sectionSize(column) < needed:
+                header.resizeSection(column, needed)
 
     def _build_actions(self) -> None:
         style = self.style()
@@ -563,6 +573,7 @@ class StatusView(QWidget):
             if language is not None:  # kind and status words follow the installed translation
                 self.model.set_language(language)
             self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+            self._fit_headers()
             self.retranslate()
         super().changeEvent(event)
 
