@@ -1049,6 +1049,7 @@ class Engine:
                 outcome.not_failed.append(document_id)
         if outcome.queued:
             self.store.enqueue([(document_id, "retry") for document_id in outcome.queued])
+            self._tell_waiting(outcome.queued)
         return outcome
 
     async def resend(self, document_ids: Sequence[str]) -> None:
@@ -1056,6 +1057,7 @@ class Engine:
         and the changes feed brings them here to be delivered anew. A platform that refuses
         raises :class:`PlatformError` (or :class:`LoginNeeded`), with its failure as data."""
         await self.client.resend(list(document_ids))
+        self._tell_waiting(document_ids)
 
     async def deliver_again(
         self,
@@ -1088,7 +1090,31 @@ class Engine:
             raise ValueError("name the documents, or moved=True, or a destination")
         if ids:
             self.store.deliver_again(ids, destination, "deliver_again")
+            self._tell_waiting(ids)
         return ids
+
+    def _tell_waiting(self, document_ids: Sequence[str]) -> None:
+        """A person's action put these documents back in line: the faces show them To fetch
+        at once (a resend, a retry changed nothing visible until they were done)."""
+        if self._on_event is None:
+            return
+        for document_id in document_ids:
+            record = self.store.document(document_id)
+            if record is None:
+                continue
+            self._emit(
+                DocumentChanged(
+                    document_id=document_id,
+                    client_id=record["client_id"],
+                    kind=record["kind"],
+                    number=record["number"],
+                    issue_date=str(record["issue_date"]),
+                    amount=record.get("amount"),
+                    currency=record.get("currency"),
+                    status=DeliveryStatus.TO_FETCH.value,
+                    locations=list(record.get("locations") or []),
+                )
+            )
 
     # -- run bookkeeping ------------------------------------------------------------------------
 

@@ -55,11 +55,18 @@ from app.engine.messages import (
     Resume,
     Retry,
     RunFinished,
+    RunKind,
     StateChanged,
     SyncNow,
 )
 from app.engine.process import EngineProcess
 from app.engine.state import StateStore
+from app.gui.action_feedback import (
+    FINISHED_MS,
+    STARTED_MS,
+    ActionWords,
+    Awaited,
+)
 from app.gui.activity_view import RunRow, run_row
 from app.gui.background import Background
 from app.gui.bridge import EngineBridge
@@ -131,6 +138,8 @@ class FerryApp(QObject):
         # where Ferry went when its window closed: told once per installation (None: not
         # known yet; asked off the GUI thread at start)
         self._told_tray: bool | None = None
+        self._awaited = Awaited()  # runs a person asked for: their end is told
+        self._action_words = ActionWords(self)
         self._wire()
 
     # -- wiring --------------------------------------------------------------------------------
@@ -492,6 +501,8 @@ class FerryApp(QObject):
     @Slot(object)
     def _on_run_finished(self, event: RunFinished) -> None:
         self.window.activity_view.model.add_finished(event)
+        if self._awaited.finished(event):
+            self.window.statusBar().showMessage(self._action_words.finished(event), FINISHED_MS)
 
     @Slot()
     def _say_where_ferry_went(self) -> None:
@@ -537,25 +548,35 @@ class FerryApp(QObject):
 
     @Slot(list)
     def _resend(self, ids: list[str]) -> None:
-        self._send(Resend(document_ids=ids))
+        self._act(RunKind.RESEND, Resend(document_ids=ids), len(ids))
 
     @Slot(list)
     def _retry(self, ids: list[str]) -> None:
-        self._send(Retry(document_ids=ids))
+        self._act(RunKind.RETRY, Retry(document_ids=ids), len(ids))
 
     @Slot(list)
     def _deliver_again(self, ids: list[str]) -> None:
         """*Deliver again here*, confirmed by the person: every destination each was
         delivered to."""
-        self._send(DeliverAgain(document_ids=ids))
+        self._act(RunKind.DELIVER_AGAIN, DeliverAgain(document_ids=ids), len(ids))
 
     @Slot()
     def _sync_now(self) -> None:
-        self._send(SyncNow())
+        self._act(RunKind.INCREMENTAL, SyncNow())
 
     @Slot()
     def _full_sync(self) -> None:
-        self._send(FullSync())
+        self._act(RunKind.FULL, FullSync())
+
+    def _act(self, kind: RunKind, command: Any, count: int = 0) -> None:
+        """Send a person's command and say at once what it does; its run's end says how it
+        went (:mod:`app.gui.action_feedback`)."""
+        if self.engine is None:
+            self.window.statusBar().showMessage(self._action_words.not_syncing(), STARTED_MS)
+            return
+        self._awaited.expect(kind)
+        self.window.statusBar().showMessage(self._action_words.started(kind, count), STARTED_MS)
+        self._send(command)
 
     @Slot()
     def _pause(self) -> None:

@@ -2,6 +2,45 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>ActionWords</name>
+    <message numerus="yes">
+        <source>Sending %n document(s) to the integrations again…</source>
+        <extracomment>How long the status bar keeps each message (ms): long enough to read twice.</extracomment>
+        <translation>
+            <numerusform>Sending %n document to the integrations again…</numerusform>
+            <numerusform>Sending %n documents to the integrations again…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Trying %n document(s) again…</source>
+        <translation>
+            <numerusform>Trying %n document again…</numerusform>
+            <numerusform>Trying %n documents again…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delivering %n document(s) again…</source>
+        <translation>
+            <numerusform>Delivering %n document again…</numerusform>
+            <numerusform>Delivering %n documents again…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n document(s) delivered.</source>
+        <translation>
+            <numerusform>Done: %n document delivered.</numerusform>
+            <numerusform>Done: %n documents delivered.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be delivered: see the Documents tab.</source>
+        <translation>
+            <numerusform>%n could not be delivered: see the Documents tab.</numerusform>
+            <numerusform>%n could not be delivered: see the Documents tab.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActivityModel</name>
     <message numerus="yes">
         <source>and %n more document(s)</source>

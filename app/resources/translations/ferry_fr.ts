@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr" sourcelanguage="en">
 <context>
+    <name>ActionWords</name>
+    <message numerus="yes">
+        <source>Sending %n document(s) to the integrations again…</source>
+        <extracomment>How long the status bar keeps each message (ms): long enough to read twice.</extracomment>
+        <translation>
+            <numerusform>Envoi de %n document aux intégrations…</numerusform>
+            <numerusform>Envoi de %n documents aux intégrations…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Trying %n document(s) again…</source>
+        <translation>
+            <numerusform>Nouvelle tentative pour %n document…</numerusform>
+            <numerusform>Nouvelle tentative pour %n documents…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delivering %n document(s) again…</source>
+        <translation>
+            <numerusform>Nouvelle livraison de %n document…</numerusform>
+            <numerusform>Nouvelle livraison de %n documents…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Full sync started: Ferry compares what the platform holds with what was delivered…</source>
+        <translation>Synchronisation complète lancée : Ferry compare ce que contient la plateforme avec ce qui a été livré…</translation>
+    </message>
+    <message>
+        <source>Syncing now…</source>
+        <translation>Synchronisation en cours…</translation>
+    </message>
+    <message>
+        <source>Ferry is not syncing right now: try again once it has started.</source>
+        <translation>Ferry ne synchronise pas pour l&apos;instant : réessayez une fois qu&apos;il a démarré.</translation>
+    </message>
+    <message>
+        <source>Stopped before it was done; Ferry goes on with it when it starts again.</source>
+        <translation>Arrêté avant la fin ; Ferry reprendra au prochain démarrage.</translation>
+    </message>
+    <message>
+        <source>Synced: nothing new on the platform.</source>
+        <translation>Synchronisé : rien de nouveau sur la plateforme.</translation>
+    </message>
+    <message>
+        <source>Done: there was nothing to do.</source>
+        <translation>Terminé : il n&apos;y avait rien à faire.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n document(s) delivered.</source>
+        <translation>
+            <numerusform>Terminé : %n document livré.</numerusform>
+            <numerusform>Terminé : %n documents livrés.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be delivered: see the Documents tab.</source>
+        <translation>
+            <numerusform>%n n&apos;a pas pu être livré : voir l&apos;onglet Documents.</numerusform>
+            <numerusform>%n n&apos;ont pas pu être livrés : voir l&apos;onglet Documents.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActivityModel</name>
     <message>
         <source>interrupted after %1</source>

@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl" sourcelanguage="en">
 <context>
+    <name>ActionWords</name>
+    <message numerus="yes">
+        <source>Sending %n document(s) to the integrations again…</source>
+        <extracomment>How long the status bar keeps each message (ms): long enough to read twice.</extracomment>
+        <translation>
+            <numerusform>%n document wordt opnieuw naar de integraties gestuurd…</numerusform>
+            <numerusform>%n documenten worden opnieuw naar de integraties gestuurd…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Trying %n document(s) again…</source>
+        <translation>
+            <numerusform>%n document wordt opnieuw geprobeerd…</numerusform>
+            <numerusform>%n documenten worden opnieuw geprobeerd…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Delivering %n document(s) again…</source>
+        <translation>
+            <numerusform>%n document wordt opnieuw afgeleverd…</numerusform>
+            <numerusform>%n documenten worden opnieuw afgeleverd…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Full sync started: Ferry compares what the platform holds with what was delivered…</source>
+        <translation>Volledige synchronisatie gestart: Ferry vergelijkt wat het platform bevat met wat werd afgeleverd…</translation>
+    </message>
+    <message>
+        <source>Syncing now…</source>
+        <translation>Bezig met synchroniseren…</translation>
+    </message>
+    <message>
+        <source>Ferry is not syncing right now: try again once it has started.</source>
+        <translation>Ferry synchroniseert nu niet: probeer opnieuw zodra het gestart is.</translation>
+    </message>
+    <message>
+        <source>Stopped before it was done; Ferry goes on with it when it starts again.</source>
+        <translation>Gestopt voor het klaar was; Ferry gaat ermee verder bij de volgende start.</translation>
+    </message>
+    <message>
+        <source>Synced: nothing new on the platform.</source>
+        <translation>Gesynchroniseerd: niets nieuws op het platform.</translation>
+    </message>
+    <message>
+        <source>Done: there was nothing to do.</source>
+        <translation>Klaar: er was niets te doen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n document(s) delivered.</source>
+        <translation>
+            <numerusform>Klaar: %n document afgeleverd.</numerusform>
+            <numerusform>Klaar: %n documenten afgeleverd.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be delivered: see the Documents tab.</source>
+        <translation>
+            <numerusform>%n kon niet worden afgeleverd: zie het tabblad Documenten.</numerusform>
+            <numerusform>%n konden niet worden afgeleverd: zie het tabblad Documenten.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ActivityModel</name>
     <message>
         <source>interrupted after %1</source>
