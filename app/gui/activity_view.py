@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QHeaderView, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QVBoxLayout, QWidget
 
 from app.core.failures import Failure, describe
 from app.engine.messages import FailedDocument, RunFinished, RunProgress, RunStarted
@@ -406,11 +406,23 @@ class ActivityView(QWidget):
         # 3 min 5 s" (and their tooltips say it in full).
         for column, width in enumerate((150, 220, 130, 90, 90, 70)):
             self.table.setColumnWidth(column, width)
+        self._fit_kinds()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table)
 
+    def _fit_kinds(self) -> None:
+        """Every kind's words whole in the Kind column, in the language now spoken
+        ("Tâche de la plateforme : synchronisation complète"); a client's name after them may
+        be cut (the tooltip has it all). Only grows: a width the person chose stays."""
+        metrics = self.table.fontMetrics()
+        margin = 2 * (self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+        widest = max(metrics.horizontalAdvance(translated(kind)) for kind in _KINDS.values())
+        if self.table.columnWidth(1) < widest + margin + 4:
+            self.table.setColumnWidth(1, widest + margin + 4)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
         if event.type() == QEvent.Type.LanguageChange:
             self.model.retranslate()
+            self._fit_kinds()
         super().changeEvent(event)

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.clients_view, "")
         self.setCentralWidget(self.tabs)
         self.state_label = QLabel(self)
+        self.state_label.setWordWrap(True)  # why Ferry is offline takes a line or two, never cut
         self.statusBar().addWidget(self.state_label, 1)
         self.login_button = QPushButton(self)  # shown while a login is needed: the way to act
         self.login_button.clicked.connect(self.login_requested)
