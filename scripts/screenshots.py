@@ -1,8 +1,10 @@
 """Take the README's screenshots from the running desktop app on its demo sandbox.
 
 Run: .venv/bin/python scripts/screenshots.py [--only NAME...] [--out DIR] [--language en|fr|nl]
-(writes docs/screenshots/*.png: the README's, in English; French and Dutch ones are for checking
-the translations, e.g. ``--language fr --out /tmp/fr``; the wizard's stay English). The app
+(writes docs/screenshots/*.png: the README's, in English; ``--language fr --out
+docs/screenshots/fr`` and ``--language nl --out docs/screenshots/nl`` the French and Dutch
+sets). Dates and amounts are in Belgium's regional format for the language unless ``--region``
+names another. The app
 runs as ``python -m app --demo`` runs it, on a private virtual X screen (Xvfb, with the trayer
 tray host, so the tray and its menu are the real ones) when Xvfb is installed; otherwise on
 Qt's offscreen platform, without the tray shot.
@@ -338,6 +340,30 @@ def activity(shots: Shots) -> None:
     shots.save(window, "activity")
 
 
+def destinations(shots: Shots) -> None:
+    """The Destinations tab: each destination with its format in words, its folders (the end
+    of each path kept) and how many clients are linked."""
+    window = shots.ferry.window  # type: ignore[attr-defined]
+    window.resize(1280, 640)
+    window.show()
+    window.tabs.setCurrentWidget(window.destinations_view)
+    view = window.destinations_view
+    if view.count():
+        view.table.selectRow(0)
+    shots.settle(0.3)
+    shots.save(window, "destinations")
+
+
+def clients(shots: Shots) -> None:
+    """The Clients tab: who shares documents, since when, and to which destination each goes."""
+    window = shots.ferry.window  # type: ignore[attr-defined]
+    window.resize(1280, 640)
+    window.show()
+    window.tabs.setCurrentWidget(window.clients_view)
+    shots.settle(0.3)
+    shots.save(window, "clients")
+
+
 def destination_editor(shots: Shots) -> None:
     """A destination per kind on a network share, with one mistake: the live preview for the
     linked clients and the problem shown next to the field that causes it."""
@@ -558,6 +584,8 @@ SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("status-errors", status_errors),
     ("status-kinds", status_kinds),
     ("activity", activity),  # after them: the full sync's picked-up files, the failed resends
+    ("destinations", destinations),
+    ("clients", clients),
     ("tray-menu", tray_menu),
 ]
 
@@ -622,9 +650,18 @@ def main() -> int:
     parser.add_argument(
         "--language", choices=("en", "fr", "nl"), default="en", help="the app's language"
     )
+    parser.add_argument(
+        "--region",
+        help="the computer's regional format, as LANG names it (default: Belgium's for the "
+        "language: en_BE, fr_BE, nl_BE; an office's, not the build machine's C locale)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     os.environ["PYTHON_KEYRING_BACKEND"] = MEMORY_KEYRING  # before anything asks for a keyring
+    # Qt reads the regional format from these, before the application exists
+    os.environ.pop("LC_ALL", None)
+    os.environ.pop("LC_NUMERIC", None)
+    os.environ["LANG"] = f"{args.region or args.language + '_BE'}.UTF-8"
     with (
         virtual_screen(args.screen) as screen,
         tempfile.TemporaryDirectory(prefix="ferry-") as scratch,
