@@ -95,7 +95,7 @@ _WIDTHS = {
     Column.STATUS: 16,
     Column.DESTINATION: 40,
     Column.MESSAGE: 44,
-    Column.LAST_ATTEMPT: 16,
+    Column.LAST_ATTEMPT: 18,  # "2026-03-09 13:42": digits are wider than the average
 }
 
 # Waiting last: a To fetch document tried already (it shows under To fetch too).
