@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QVBoxLayout, QWid
 from app.core.failures import Failure, describe
 from app.engine.messages import FailedDocument, RunFinished, RunProgress, RunStarted
 from app.gui.failure_words import failures_of, language_now
+from app.gui.i18n import ferry_locale
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -218,10 +219,10 @@ class ActivityModel(QAbstractTableModel):
         return translated(kind) if kind is not None else row.kind
 
     def duration_words(self, seconds: float) -> str:
-        """A run's length: "4.2 s", "3 min 5 s", "1 h 02 min"."""
+        """A run's length: "4.2 s" ("4,2 s" in French and Dutch), "3 min 5 s", "1 h 02 min"."""
         seconds = max(0.0, seconds)
         if seconds < 60:
-            return self.tr("%1 s").replace("%1", f"{seconds:.1f}")
+            return self.tr("%1 s").replace("%1", ferry_locale().toString(seconds, "f", 1))
         whole = int(seconds)
         if whole < 3600:
             return (

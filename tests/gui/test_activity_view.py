@@ -368,3 +368,20 @@ def test_the_app_shows_one_row_for_the_feed_and_ends_every_run(
     position = rows().index(continuous)
     assert model.index(position, DURATION).data() not in ("", "running")
     assert model.index(position, DOCUMENTS).data() >= 2
+
+
+def test_durations_are_written_the_way_the_language_writes_numbers(qapp: object) -> None:
+    from PySide6.QtCore import QLocale
+
+    from app.gui.activity_view import ActivityModel
+
+    model = ActivityModel()
+    before = QLocale()
+    try:
+        QLocale.setDefault(QLocale("fr_BE"))
+        assert model.duration_words(4.25) == "4,2 s" or model.duration_words(4.25) == "4,3 s"
+        QLocale.setDefault(QLocale("en_GB"))
+        assert model.duration_words(4.25) in ("4.2 s", "4.3 s")
+        assert model.duration_words(185) == "3 min 5 s"
+    finally:
+        QLocale.setDefault(before)
