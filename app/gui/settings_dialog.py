@@ -344,10 +344,13 @@ class SettingsDialog(QDialog):
         # A note that wraps onto more lines reaches the dialog's own hints only once its group's
         # layout has taken it in (one more round of posted layout requests): take it in now.
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        needed = self.heightForWidth(self.width()) if self.hasHeightForWidth() else -1
+        # Wider too when a line that never wraps grew (a check box's words after a switch to
+        # French): the explicit minimum width keeps Qt from growing the dialog by itself.
+        width = max(self.width(), self.minimumSizeHint().width())
+        needed = self.heightForWidth(width) if self.hasHeightForWidth() else -1
         needed = max(needed, self.sizeHint().height(), self.minimumSizeHint().height())
-        if needed > self.height():
-            self.resize(self.width(), needed)
+        if needed > self.height() or width > self.width():
+            self.resize(width, max(needed, self.height()))
 
     # -- checking --------------------------------------------------------------------------------
 

@@ -516,46 +516,15 @@ def whole_cells(screen: str, table: QAbstractItemView, columns: list[int]) -> li
     return clips
 
 
-# -- the languages -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def speak(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[[Language], None]]:
-    cache = tmp_path / "qm-cache"
-
-    def switch(language: Language) -> None:
-        assert install_translator(qapp, language, cache_dir=cache) is language
-        qapp.processEvents()
-
-    yield switch
-    switch(Language.EN)
-
-
-@pytest.fixture(autouse=True)
-def _no_autostart(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(autostart, "running_platform", lambda: Platform.LINUX)
-
-
-def fail_with(clips: list[Clip]) -> None:
-    assert not clips, "text wider than its room:\n" + "\n".join(str(clip) for clip in clips)
-
-
-# -- the tests: fitting ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.value)
-def test_the_main_window_fits_every_text_at_its_default_size(
-    qtbot: QtBot, tmp_path: Path, speak: Callable[[Language], None], language: Language
-) -> None:
-    speak(language)
-    window = build_main_window(qtbot, tmp_path, language)
+def main_window_clips(window: MainWindow) -> list[Clip]:
+    """Every tab of the main window measured, and the cells that must show whole."""
     clips: list[Clip] = []
     width = window.width()
     if width > 1200:
         clips.append(Clip("main window", "its width", "", width, 1200))
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        qtbot.wait(10)
+        QApplication.processEvents()
         clips += measure(f"main window, tab {window.tabs.tabText(index)}", window)
     table = window.status_view.table
     # statuses, kinds, days, amounts and times: whole, or they read wrong
@@ -593,6 +562,44 @@ def test_the_main_window_fits_every_text_at_its_default_size(
     )
     activity = window.activity_view.table
     clips += whole_cells("Activity", activity, [1, 2])
+    window.tabs.setCurrentIndex(0)
+    return clips
+
+
+# -- the languages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def speak(qapp: QApplication, tmp_path: Path) -> Iterator[Callable[[Language], None]]:
+    cache = tmp_path / "qm-cache"
+
+    def switch(language: Language) -> None:
+        assert install_translator(qapp, language, cache_dir=cache) is language
+        qapp.processEvents()
+
+    yield switch
+    switch(Language.EN)
+
+
+@pytest.fixture(autouse=True)
+def _no_autostart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(autostart, "running_platform", lambda: Platform.LINUX)
+
+
+def fail_with(clips: list[Clip]) -> None:
+    assert not clips, "text wider than its room:\n" + "\n".join(str(clip) for clip in clips)
+
+
+# -- the tests: fitting ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.value)
+def test_the_main_window_fits_every_text_at_its_default_size(
+    qtbot: QtBot, tmp_path: Path, speak: Callable[[Language], None], language: Language
+) -> None:
+    speak(language)
+    window = build_main_window(qtbot, tmp_path, language)
+    clips = main_window_clips(window)
     for state in EngineState:
         failure = None
         if state is EngineState.OFFLINE:
@@ -765,6 +772,8 @@ def test_a_live_switch_to_french_then_dutch_leaves_no_english_word(
                 if now == text and not same_in(language, text):
                     left.append(f"{screen} / {_name(thing)} / {what} / {text!r}")
             assert not left, f"still English in {language.value}:\n" + "\n".join(sorted(set(left)))
+            # and every word switched to fits where the English one did
+            fail_with(main_window_clips(window) + measure("settings", dialog))
     finally:
         tray.hide()
         tray.deleteLater()
