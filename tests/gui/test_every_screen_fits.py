@@ -63,6 +63,7 @@ from app.gui.settings_dialog import SettingsDialog
 from app.gui.tray import TrayController
 from app.gui.wizard import SetupWizard
 from app.home import FerryHome
+from app.regions import RegionKind
 from app.settings import ClientLink, DeliveryFormat, Destination, Settings, save_settings
 
 LANGUAGES = (Language.EN, Language.FR, Language.NL)
@@ -303,6 +304,12 @@ def wizard_pages(qtbot: QtBot, tmp_path: Path, language: Language) -> Iterator[t
     wizard.show()
     qtbot.waitExposed(wizard)
     yield "wizard: country", wizard
+    country = wizard.country
+    country.choose(next(r.code for r in wizard.regions.regions if r.kind is RegionKind.CUSTOM))
+    country.issuer.setText("login.kantoor.local")
+    country.api.setText("ftp://api.kantoor.local")
+    country.ports.setText("80, 80")
+    yield "wizard: country, a custom server with problems", wizard
     wizard.login_page.show_url("https://login.example.com/realms/office/auth?client=ferry", True)
     wizard._go(wizard.login_page)
     yield "wizard: login", wizard
@@ -623,10 +630,11 @@ def test_the_dialogs_and_the_wizard_fit_every_text(
     speak(language)
     clips: list[Clip] = []
     window = build_main_window(qtbot, tmp_path, language)
-    details = window.status_view.show_details(1)
-    qtbot.waitExposed(details)
-    clips += measure("document details", details)
-    details.close()
+    for view_row in range(4):  # one of each status
+        details = window.status_view.show_details(view_row)
+        qtbot.waitExposed(details)
+        clips += measure(f"document details, {details.row.shown_status}", details)
+        details.close()
     dialog = build_settings(qtbot, settings_home(tmp_path, monkeypatch), tmp_path)
     clips += measure("settings", dialog)
     dialog.proxy_manual.setChecked(True)
