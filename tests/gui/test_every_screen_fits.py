@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QGroupBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
     QPushButton,
+    QSpinBox,
     QStackedWidget,
     QStyle,
     QStyleOptionComboBox,
@@ -99,6 +101,7 @@ SAME_WORDS = {
         "Options",
     },
     Language.NL: {
+        "Account",
         "Client",
         "Details",
         "Details…",
@@ -693,6 +696,10 @@ def texts(top: QObject) -> Iterator[tuple[QObject, str, str]]:
             yield widget, "tooltip", widget.toolTip()
         elif isinstance(widget, QLineEdit):
             yield widget, "placeholder", widget.placeholderText()
+        elif isinstance(widget, QGroupBox):
+            yield widget, "group", widget.title()
+        elif isinstance(widget, QSpinBox):
+            yield widget, "suffix", widget.suffix()
         elif isinstance(widget, QComboBox):
             for i in range(widget.count()):
                 yield widget, f"item {i}", widget.itemText(i)
@@ -719,6 +726,10 @@ def _read(thing: QObject, what: str) -> str:
         return thing.windowTitle()
     if what == "placeholder":
         return thing.placeholderText()
+    if what == "group":
+        return thing.title()
+    if what == "suffix":
+        return thing.suffix()
     if what == "tooltip":
         return thing.toolTip()
     if what.startswith("item "):
