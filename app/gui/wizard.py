@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.application.settings_changes import (
@@ -36,6 +36,7 @@ from app.auth.secret_store import SecretStore
 from app.core.language import Language
 from app.gui import desktop
 from app.gui.destination_editor import DestinationEditor
+from app.gui.i18n import current_language
 from app.gui.preview_clients import preview_clients
 from app.gui.wizard_login import (
     LoggedIn,
@@ -146,10 +147,10 @@ class SetupWizard(QWidget):
         ):
             self.stack.addWidget(page)
 
-        self.back = QPushButton(self.tr("Back"), self)
-        self.next = QPushButton(self.tr("Next"), self)
+        self.back = QPushButton(self)
+        self.next = QPushButton(self)
         self.next.setDefault(True)
-        self.cancel = QPushButton(self.tr("Cancel"), self)
+        self.cancel = QPushButton(self)
         footer = QHBoxLayout()
         footer.addWidget(self.back)
         footer.addStretch(1)
@@ -183,10 +184,26 @@ class SetupWizard(QWidget):
         self.stack.setCurrentWidget(page)
         self._buttons()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        """A language switch (Settings can be opened from the tray meanwhile): the footer, the
+        platform's name on the who page, and the browser's login page from then on."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.language = current_language() or self.language
+            self._buttons()
+            if self.logged_in is not None and self._region is not None:
+                self.who.show_login(
+                    self.logged_in.login,
+                    self._region.name(self.language),
+                    len(self.logged_in.clients),
+                )
+        super().changeEvent(event)
+
     @Slot()
     def _buttons(self) -> None:
         """The footer for the page shown: what may be done next, and only that."""
         page = self.page()
+        self.back.setText(self.tr("Back"))
+        self.cancel.setText(self.tr("Cancel"))
         waiting = self._busy
         self.back.setVisible(page is not self.country)
         self.cancel.setVisible(page is self.login_page and waiting)

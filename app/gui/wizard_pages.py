@@ -7,7 +7,7 @@ the work. Every string goes through Qt's translation under the ``SetupWizard`` c
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.auth.account import StoredLogin
 from app.core.language import Language
 from app.gui.client_links import ClientLinksView
+from app.gui.i18n import current_language
 from app.gui.wizard_login import address_problem
 from app.regions import Region, RegionKind, RegionsFile, redirect_ports_problem
 from app.settings import Destination
@@ -69,6 +70,7 @@ class CountryPage(QWidget):
     def __init__(self, regions: RegionsFile, language: Language, parent: QWidget) -> None:
         super().__init__(parent)
         self._regions = regions
+        self._language = language
         self.list = QListWidget(self)
         for region in regions.regions:
             item = QListWidgetItem(region.name(language), self.list)
@@ -87,28 +89,25 @@ class CountryPage(QWidget):
         self.custom = QWidget(self)
         form = QFormLayout(self.custom)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(self.tr("Login server (OpenID issuer)"), self.issuer)
+        self.issuer_label = QLabel(self.custom)
+        self.api_label = QLabel(self.custom)
+        self.ports_label = QLabel(self.custom)
+        form.addRow(self.issuer_label, self.issuer)
         form.addRow("", self.issuer_problem)
-        form.addRow(self.tr("Platform API address"), self.api)
+        form.addRow(self.api_label, self.api)
         form.addRow("", self.api_problem)
-        form.addRow(self.tr("Fixed redirect ports (optional)"), self.ports)
+        form.addRow(self.ports_label, self.ports)
         form.addRow("", self.ports_problem)
         self.issuer.textChanged.connect(self._check)
         self.api.textChanged.connect(self._check)
         self.ports.textChanged.connect(self._check)
         self.failure = _problem_label(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(_title(self.tr("Welcome to Ferry"), self))
-        layout.addWidget(
-            _text(
-                self.tr(
-                    "Ferry brings your clients' documents from the document platform into the "
-                    "folders your accounting software reads. First: where is your office's "
-                    "platform?"
-                ),
-                self,
-            )
-        )
+        self.title = _title("", self)
+        self.intro = _text("", self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        self._retranslate()
         rows = self.list.count()
         self.list.setMaximumHeight(
             self.list.sizeHintForRow(0) * rows + 2 * self.list.frameWidth() + 8
@@ -118,6 +117,33 @@ class CountryPage(QWidget):
         layout.addWidget(self.failure)
         layout.addStretch(1)
         self._chosen()
+
+    def _retranslate(self) -> None:
+        self.title.setText(self.tr("Welcome to Ferry"))
+        self.intro.setText(
+            self.tr(
+                "Ferry brings your clients' documents from the document platform into the "
+                "folders your accounting software reads. First: where is your office's "
+                "platform?"
+            )
+        )
+        self.issuer_label.setText(self.tr("Login server (OpenID issuer)"))
+        self.api_label.setText(self.tr("Platform API address"))
+        self.ports_label.setText(self.tr("Fixed redirect ports (optional)"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        """A language switch (from Settings, opened from the tray): every word at once, the
+        countries named in the new language, the problems said again."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._language = current_language() or self._language
+            for row in range(self.list.count()):
+                item = self.list.item(row)
+                region = self._regions.get(str(item.data(Qt.ItemDataRole.UserRole)))
+                if region is not None:
+                    item.setText(region.name(self._language))
+            self._retranslate()
+            self._check()
+        super().changeEvent(event)
 
     def region(self) -> Region | None:
         item = self.list.currentItem()
@@ -207,9 +233,11 @@ class LoginPage(QWidget):
         self.url_note = _text("", self)
         self.url = QLineEdit(self)
         self.url.setReadOnly(True)
-        self.copy = QPushButton(self.tr("Copy"), self)
+        self.copy = QPushButton(self)
         self.copy.clicked.connect(self._copy)
-        self.reopen = QPushButton(self.tr("Open the browser again"), self)
+        self.reopen = QPushButton(self)
+        self._shown: tuple[str, bool] | None = None  # the address shown, and whether it opened
+        self._failed = False
         row = QHBoxLayout()
         row.addWidget(self.url, 1)
         row.addWidget(self.copy)
@@ -221,15 +249,36 @@ class LoginPage(QWidget):
         inner.addLayout(row)
         self.failure = _problem_label(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(_title(self.tr("Log in"), self))
+        self.title = _title("", self)
+        layout.addWidget(self.title)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.address)
         layout.addWidget(self.failure)
         layout.addStretch(1)
+        self._retranslate()
         self.reset()
 
+    def _retranslate(self) -> None:
+        self.title.setText(self.tr("Log in"))
+        self.copy.setText(self.tr("Copy"))
+        self.reopen.setText(self.tr("Open the browser again"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        """A language switch: the page's own words at once (a step the wizard is in says its
+        next words in the new language)."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+            if self._failed:
+                self.status.setText(self.tr("The login did not finish."))
+            elif self._shown is not None:
+                self._say_url(self._shown[1])
+            else:
+                self.status.setText(self.tr("Preparing the login…"))
+        super().changeEvent(event)
+
     def reset(self) -> None:
+        self._shown, self._failed = None, False
         self.status.setText(self.tr("Preparing the login…"))
         self.progress.show()
         self.address.hide()
@@ -242,6 +291,11 @@ class LoginPage(QWidget):
     def show_url(self, url: str, opened: bool) -> None:
         self.url.setText(url)
         self.url.setCursorPosition(0)
+        self._shown = (url, opened)
+        self._say_url(opened)
+        self.address.show()
+
+    def _say_url(self, opened: bool) -> None:
         if opened:
             self.status.setText(
                 self.tr(
@@ -255,9 +309,9 @@ class LoginPage(QWidget):
             self.url_note.setText(
                 self.tr("Copy this address into a browser and log in there; Ferry waits here:")
             )
-        self.address.show()
 
     def show_failure(self, text: str) -> None:
+        self._failed = True
         self.progress.hide()
         self.address.hide()
         self.status.setText(self.tr("The login did not finish."))
@@ -280,21 +334,34 @@ class WhoPage(QWidget):
         font = QFont(self.office.font())
         font.setBold(True)
         self.office.setFont(font)
+        self.title = _title("", self)
+        self.not_right = _text("", self)
+        self._login: tuple[StoredLogin, str, int] | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(_title(self.tr("You are logged in"), self))
+        layout.addWidget(self.title)
         layout.addWidget(self.who)
         layout.addWidget(self.office)
         layout.addWidget(self.where)
         layout.addWidget(self.clients)
-        layout.addWidget(
-            _text(
-                self.tr("Not the right account or office? Go back and log in with another one."),
-                self,
-            )
-        )
+        layout.addWidget(self.not_right)
         layout.addStretch(1)
+        self._retranslate()
+
+    def _retranslate(self) -> None:
+        self.title.setText(self.tr("You are logged in"))
+        self.not_right.setText(
+            self.tr("Not the right account or office? Go back and log in with another one.")
+        )
+        if self._login is not None:
+            self.show_login(*self._login)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()  # the platform's name follows with the wizard's show_login
+        super().changeEvent(event)
 
     def show_login(self, login: StoredLogin, region_name: str, client_count: int) -> None:
+        self._login = (login, region_name, client_count)
         self.who.setText(self.tr("Logged in as {who}").format(who=login.who))
         self.office.setText(
             self.tr("Office: {office}").format(office=login.office_name or self.tr("(no name)"))
@@ -319,9 +386,9 @@ class DestinationsPage(QWidget):
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
         self.list = QListWidget(self)
-        self.add = QPushButton(self.tr("Add…"), self)
-        self.edit = QPushButton(self.tr("Edit…"), self)
-        self.remove = QPushButton(self.tr("Remove"), self)
+        self.add = QPushButton(self)
+        self.edit = QPushButton(self)
+        self.remove = QPushButton(self)
         self.add.clicked.connect(self.add_requested)
         self.edit.clicked.connect(self._edit)
         self.remove.clicked.connect(self._remove)
@@ -333,23 +400,36 @@ class DestinationsPage(QWidget):
         buttons.addWidget(self.remove)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(_title(self.tr("Where documents go"), self))
-        layout.addWidget(
-            _text(
-                self.tr(
-                    "Add the folders your accounting software imports from (Winbooks, "
-                    "Adsolut, an archive...). Each one is a configuration with a name, one "
-                    "folder or a folder per kind of document, and the format to deliver. "
-                    "Paths may hold variables such as [enterprise_name] or [year]."
-                ),
-                self,
-            )
-        )
-        self.empty_note = _text(self.tr("Add at least one to go on."), self)
+        self.title = _title("", self)
+        self.intro = _text("", self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        self.empty_note = _text("", self)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.empty_note)
         layout.addLayout(buttons)
+        self._retranslate()
         self._selection()
+
+    def _retranslate(self) -> None:
+        self.add.setText(self.tr("Add…"))
+        self.edit.setText(self.tr("Edit…"))
+        self.remove.setText(self.tr("Remove"))
+        self.title.setText(self.tr("Where documents go"))
+        self.intro.setText(
+            self.tr(
+                "Add the folders your accounting software imports from (Winbooks, "
+                "Adsolut, an archive...). Each one is a configuration with a name, one "
+                "folder or a folder per kind of document, and the format to deliver. "
+                "Paths may hold variables such as [enterprise_name] or [year]."
+            )
+        )
+        self.empty_note.setText(self.tr("Add at least one to go on."))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def show_destinations(self, destinations: list[Destination]) -> None:
         self.list.clear()
@@ -394,10 +474,16 @@ class LinksPage(QWidget):
         super().__init__(parent)
         self.links = ClientLinksView(self, language=language, embedded=True)
         self.failure = _problem_label(self)
+        self.title = _title(self.tr("Link your clients"), self)
         layout = QVBoxLayout(self)
-        layout.addWidget(_title(self.tr("Link your clients"), self))
+        layout.addWidget(self.title)
         layout.addWidget(self.links, 1)
         layout.addWidget(self.failure)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self.title.setText(self.tr("Link your clients"))
+        super().changeEvent(event)
 
     def show_failure(self, text: str | None) -> None:
         _show_problem(self.failure, text)
