@@ -105,7 +105,8 @@ _STATUSES = (DeliveryStatus.TO_FETCH, DeliveryStatus.ERROR, DeliveryStatus.FORWA
 class DocumentDetails(QDialog):
     """Everything about one document: its fields, every place it was written, the whole message.
 
-    A snapshot taken when opened; shown with ``open()`` so nothing waits on it.
+    A snapshot of the document taken when opened, in the language spoken (a switch while it
+    is open words it again); shown with ``open()`` so nothing waits on it.
     """
 
     def __init__(
@@ -113,80 +114,59 @@ class DocumentDetails(QDialog):
     ) -> None:
         super().__init__(parent)
         self.row = row
-        self.setWindowTitle(
-            QCoreApplication.translate("DocumentDetails", "Document %1").replace("%1", row.number)
-        )
+        self._model = model
         self.setMinimumWidth(560)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLabel] = {}
+        self._names: dict[str, QLabel] = {}  # each row's name, worded by _retranslate
 
-        def add(key: str, label: str, value: str) -> QLabel:
+        def add(key: str, field: QWidget) -> None:
+            name = QLabel()
+            form.addRow(name, field)
+            self._names[key] = name
+
+        def add_value(key: str, value: str = "") -> QLabel:
             field = QLabel(value)
             field.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             field.setTextFormat(Qt.TextFormat.PlainText)
-            form.addRow(label, field)
+            add(key, field)
             self.fields[key] = field
             return field
 
-        add(
+        add_value(
             "client",
-            QCoreApplication.translate("DocumentDetails", "Client"),
             f"{row.client_name} ({row.client_id})"
             if row.client_name != row.client_id
             else row.client_id,
         )
-        add(
-            "kind",
-            QCoreApplication.translate("DocumentDetails", "Kind"),
-            model.kind_label(row.kind),
-        )
-        add("number", QCoreApplication.translate("DocumentDetails", "Number"), row.number)
-        add("date", QCoreApplication.translate("DocumentDetails", "Date"), row.issue_date)
-        add(
-            "amount",
-            QCoreApplication.translate("DocumentDetails", "Amount"),
-            model.amount_text(row),
-        )
-        status = add(
-            "status",
-            QCoreApplication.translate("DocumentDetails", "Status"),
-            model.status_label(row.shown_status),
-        )
+        add_value("kind")
+        add_value("number", row.number)
+        add_value("date", row.issue_date)
+        add_value("amount")
+        status = add_value("status")
         status.setStyleSheet(f"color: {status_color(row.shown_status).name()}; font-weight: bold;")
-        add(
-            "last_attempt",
-            QCoreApplication.translate("DocumentDetails", "Last attempt"),
-            format_timestamp(row.last_attempt)
-            or QCoreApplication.translate("DocumentDetails", "not yet"),
-        )
+        add_value("last_attempt")
         if row.waiting and row.next_try is not None:
-            add(
-                "next_try",
-                QCoreApplication.translate("DocumentDetails", "Next try"),
-                format_timestamp(row.next_try),
-            )
-        add("id", QCoreApplication.translate("DocumentDetails", "Document id"), row.id)
+            add_value("next_try", format_timestamp(row.next_try))
+        add_value("id", row.id)
 
         self.locations = QListWidget()
         self.locations.addItems(row.locations)
         self.locations.setMaximumHeight(110)
-        self.locations.setToolTip(
-            QCoreApplication.translate("DocumentDetails", "Double-click a file to open it.")
-        )
         if row.locations:
             self.locations.setCurrentRow(locations_first(row.locations))
         self.locations.itemDoubleClicked.connect(lambda _item: self._open_file())
-        form.addRow(QCoreApplication.translate("DocumentDetails", "Written to"), self.locations)
+        add("written_to", self.locations)
 
-        self.message = QPlainTextEdit(model.full_text(row))
+        self.message = QPlainTextEdit()
         self.message.setReadOnly(True)
         self.message.setMaximumHeight(140)
-        form.addRow(QCoreApplication.translate("DocumentDetails", "Message"), self.message)
+        add("message", self.message)
 
         self.moved_note: QLabel | None = None
         if row.moved and row.status == DeliveryStatus.FORWARDED.value:
-            note = QLabel(moved_explanation(row.moved))
+            note = QLabel()
             note.setWordWrap(True)
             note.setTextFormat(Qt.TextFormat.PlainText)
             form.addRow("", note)
@@ -194,16 +174,13 @@ class DocumentDetails(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        self.open_file_button = QPushButton(
-            QCoreApplication.translate("DocumentDetails", "Open file")
-        )
-        self.open_folder_button = QPushButton(
-            QCoreApplication.translate("DocumentDetails", "Open folder")
-        )
+        self.open_file_button = QPushButton()
+        self.open_folder_button = QPushButton()
         for button in (self.open_file_button, self.open_folder_button):
             button.setEnabled(bool(row.locations))
             button.setAutoDefault(False)
             buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
+        self._retranslate()
         self.open_file_button.clicked.connect(self._open_file)
         self.open_folder_button.clicked.connect(self._open_folder)
 
@@ -218,6 +195,51 @@ class DocumentDetails(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.open_problem)
         layout.addWidget(buttons)
+
+    def _retranslate(self) -> None:
+        """Every word in the language spoken now: when the dialog opens, and again when the
+        language is switched while it is open (the table's words follow first)."""
+        row, model = self.row, self._model
+        self.setWindowTitle(
+            QCoreApplication.translate("DocumentDetails", "Document %1").replace("%1", row.number)
+        )
+        names = {
+            "client": QCoreApplication.translate("DocumentDetails", "Client"),
+            "kind": QCoreApplication.translate("DocumentDetails", "Kind"),
+            "number": QCoreApplication.translate("DocumentDetails", "Number"),
+            "date": QCoreApplication.translate("DocumentDetails", "Date"),
+            "amount": QCoreApplication.translate("DocumentDetails", "Amount"),
+            "status": QCoreApplication.translate("DocumentDetails", "Status"),
+            "last_attempt": QCoreApplication.translate("DocumentDetails", "Last attempt"),
+            "next_try": QCoreApplication.translate("DocumentDetails", "Next try"),
+            "id": QCoreApplication.translate("DocumentDetails", "Document id"),
+            "written_to": QCoreApplication.translate("DocumentDetails", "Written to"),
+            "message": QCoreApplication.translate("DocumentDetails", "Message"),
+        }
+        for key, name in self._names.items():
+            name.setText(names[key])
+        self.fields["kind"].setText(model.kind_label(row.kind))
+        self.fields["amount"].setText(model.amount_text(row))
+        self.fields["status"].setText(model.status_label(row.shown_status))
+        self.fields["last_attempt"].setText(
+            format_timestamp(row.last_attempt)
+            or QCoreApplication.translate("DocumentDetails", "not yet")
+        )
+        self.locations.setToolTip(
+            QCoreApplication.translate("DocumentDetails", "Double-click a file to open it.")
+        )
+        self.message.setPlainText(model.full_text(row))
+        if self.moved_note is not None:
+            self.moved_note.setText(moved_explanation(row.moved))
+        self.open_file_button.setText(QCoreApplication.translate("DocumentDetails", "Open file"))
+        self.open_folder_button.setText(
+            QCoreApplication.translate("DocumentDetails", "Open folder")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
 
     def _location(self) -> str | None:
         item = self.locations.currentItem()
