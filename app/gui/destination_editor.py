@@ -69,6 +69,7 @@ from app.gui.destination_editor_parts import (
     browse_start,
     placeholder,
 )
+from app.gui.i18n import current_language
 from app.os_specific import drive_a_service_cannot_see, folder_writable
 from app.settings import DeliveryFormat, Destination
 
@@ -143,6 +144,10 @@ class PreviewModel(QAbstractTableModel):
     def rows(self) -> list[PreviewRow]:
         return list(self._rows)
 
+    def set_language(self, language: Language) -> None:
+        self._language = language
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
+
 
 #: Why a folder cannot be written (None: it can). Blocks: run on a worker thread.
 FolderCheck = Callable[[Path], str | None]
@@ -209,24 +214,18 @@ class PathField(QWidget):
         problem_lines: int = 2,
     ) -> None:
         super().__init__(parent)
+        self._target = target or running_target()
         self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(placeholder(target or running_target(), language))
         self.edit.textChanged.connect(self.changed)
         self.edit.textEdited.connect(self.touched)
         self.edit.installEventFilter(self)  # leaving the field touches it (see eventFilter)
         self.insert = QToolButton(self)
-        self.insert.setText(QCoreApplication.translate("DestinationEditor", "Insert variable"))
         self.insert.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.insert)
-        for variable in VARIABLES:
-            action = QAction(f"[{variable.spelling(language)}]", menu)
-            action.setToolTip(variable.meaning[language])
-            action.setStatusTip(variable.meaning[language])
-            action.triggered.connect(self._inserter(variable.spelling(language)))
-            menu.addAction(action)
         menu.setToolTipsVisible(True)
         self.insert.setMenu(menu)
-        self.browse = QPushButton(QCoreApplication.translate("DestinationEditor", "Browse…"), self)
+        self.browse = QPushButton(self)
+        self.retranslate(language)
         self.browse.clicked.connect(self._browse)
         # a click on Browse… keeps the focus in the field: it has not been left yet
         self.browse.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -249,6 +248,22 @@ class PathField(QWidget):
         self._dialog: QFileDialog | None = None
         self._background = Background(self)
         self._browsing = 0  # which Browse… click an answer belongs to
+
+    def retranslate(self, language: Language) -> None:
+        """The field's words and its variables' spellings and meanings in ``language``."""
+        self.edit.setPlaceholderText(placeholder(self._target, language))
+        self.insert.setText(QCoreApplication.translate("DestinationEditor", "Insert variable"))
+        self.browse.setText(QCoreApplication.translate("DestinationEditor", "Browse…"))
+        menu = self.insert.menu()
+        for old in menu.actions():
+            menu.removeAction(old)
+            old.deleteLater()
+        for variable in VARIABLES:
+            action = QAction(f"[{variable.spelling(language)}]", menu)
+            action.setToolTip(variable.meaning[language])
+            action.setStatusTip(variable.meaning[language])
+            action.triggered.connect(self._inserter(variable.spelling(language)))
+            menu.addAction(action)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.edit and left(event):
@@ -383,9 +398,6 @@ class DestinationEditor(QDialog):
         drive letter a user mapped or substituted; ``folder_check`` asks that engine."""
         super().__init__(parent)
         self._for_service = for_service
-        self.setWindowTitle(
-            QCoreApplication.translate("DestinationEditor", "Accounting software configuration")
-        )
         self.resize(900, 720)
         self._clients = clients[:PREVIEW_CLIENTS]
         self._existing = set(existing_names) - ({destination.name} if destination else set())
@@ -397,19 +409,9 @@ class DestinationEditor(QDialog):
         self._checks.answered.connect(self._on_writable)
 
         self.name = QLineEdit(self)
-        self.name.setPlaceholderText(
-            QCoreApplication.translate("DestinationEditor", "e.g. Winbooks")
-        )
         self.name_problems = ProblemLine(1, self)
-        self.one = QRadioButton(
-            QCoreApplication.translate(
-                "DestinationEditor", "One folder for every kind of document"
-            ),
-            self,
-        )
-        self.split = QRadioButton(
-            QCoreApplication.translate("DestinationEditor", "A folder per kind of document"), self
-        )
+        self.one = QRadioButton(self)
+        self.split = QRadioButton(self)
         group = QButtonGroup(self)
         group.addButton(self.one)
         group.addButton(self.split)
@@ -423,30 +425,24 @@ class DestinationEditor(QDialog):
         self._touched: set[int] = set()
         self._reveal_all = False
         self.format = QComboBox(self)
-        for value, label in _FORMATS:
-            self.format.addItem(QCoreApplication.translate(_CONTEXT, label), value.value)
+        for value, _label in _FORMATS:
+            self.format.addItem("", value.value)
 
         form = QFormLayout()
-        form.addRow(QCoreApplication.translate("DestinationEditor", "Name"), self.name)
+        self._name_label = QLabel(self)
+        self._folder_label = QLabel(self)
+        self._kind_labels = {kind: QLabel(self) for kind in self.per_kind}
+        self._format_label = QLabel(self)
+        form.addRow(self._name_label, self.name)
         form.addRow("", self.name_problems)
         form.addRow(self.one)
-        form.addRow(QCoreApplication.translate("DestinationEditor", "Folder"), self.general)
+        form.addRow(self._folder_label, self.general)
         form.addRow(self.split)
         for kind, field in self.per_kind.items():
-            form.addRow(kind.label(language), field)
-        form.addRow(QCoreApplication.translate("DestinationEditor", "Delivery format"), self.format)
-        self.archive = QCheckBox(
-            QCoreApplication.translate("DestinationEditor", "Archive: keep it complete"), self
-        )
-        self.archive_note = QLabel(
-            QCoreApplication.translate(
-                "DestinationEditor",
-                "Files that disappear from this destination are written again by the full "
-                "sync. Leave it off for a folder your accounting software imports from: it "
-                "takes files away after importing them.",
-            ),
-            self,
-        )
+            form.addRow(self._kind_labels[kind], field)
+        form.addRow(self._format_label, self.format)
+        self.archive = QCheckBox(self)
+        self.archive_note = QLabel(self)
         self.archive_note.setWordWrap(True)
         self.archive_note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.archive_note.setStyleSheet("color: palette(placeholder-text);")
@@ -476,13 +472,11 @@ class DestinationEditor(QDialog):
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
 
+        self._preview_label = QLabel(self)
+        self._retranslate()
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(
-            QLabel(
-                QCoreApplication.translate("DestinationEditor", "Preview for your clients"), self
-            )
-        )
+        layout.addWidget(self._preview_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.preview_note)
         layout.addWidget(self.buttons)
@@ -505,6 +499,56 @@ class DestinationEditor(QDialog):
             self._reveal_all = True  # what was saved before: its problems are relevant now
         self._shape_changed()
         self.check_now()
+
+    def _retranslate(self) -> None:
+        """The editor's words in the language spoken now (at opening, and after a switch while
+        it is open: Settings may be opened from the tray meanwhile)."""
+        language = self._language
+        self.setWindowTitle(
+            QCoreApplication.translate("DestinationEditor", "Accounting software configuration")
+        )
+        self.name.setPlaceholderText(
+            QCoreApplication.translate("DestinationEditor", "e.g. Winbooks")
+        )
+        self.one.setText(
+            QCoreApplication.translate("DestinationEditor", "One folder for every kind of document")
+        )
+        self.split.setText(
+            QCoreApplication.translate("DestinationEditor", "A folder per kind of document")
+        )
+        for index, (_value, words) in enumerate(_FORMATS):
+            self.format.setItemText(index, QCoreApplication.translate(_CONTEXT, words))
+        self._name_label.setText(QCoreApplication.translate("DestinationEditor", "Name"))
+        self._folder_label.setText(QCoreApplication.translate("DestinationEditor", "Folder"))
+        for kind, label in self._kind_labels.items():
+            label.setText(kind.label(language))
+        self._format_label.setText(
+            QCoreApplication.translate("DestinationEditor", "Delivery format")
+        )
+        self.archive.setText(
+            QCoreApplication.translate("DestinationEditor", "Archive: keep it complete")
+        )
+        self.archive_note.setText(
+            QCoreApplication.translate(
+                "DestinationEditor",
+                "Files that disappear from this destination are written again by the full "
+                "sync. Leave it off for a folder your accounting software imports from: it "
+                "takes files away after importing them.",
+            )
+        )
+        self._preview_label.setText(
+            QCoreApplication.translate("DestinationEditor", "Preview for your clients")
+        )
+        for field in (self.general, *self.per_kind.values()):
+            field.retranslate(language)
+        self.preview_model.set_language(language)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
+        if event.type() == QEvent.Type.LanguageChange:
+            self._language = current_language() or self._language
+            self._retranslate()
+            self.check_now()  # the problems and the preview, worded again
+        super().changeEvent(event)
 
     def _toucher(self, widget: QWidget) -> Callable[[], None]:
         def touch() -> None:
