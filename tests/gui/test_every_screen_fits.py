@@ -445,8 +445,11 @@ def measure(screen: str, top: QWidget) -> list[Clip]:
                 if action.isSeparator() or not action.isVisible():
                     continue
                 button = widget.widgetForAction(action)
-                if button is None or not button.isVisible():
-                    clips.append(Clip(screen, _name(widget), action.text(), 1, 0))
+                if button is None or not button.isVisible():  # pushed into the » menu
+                    needed = button.sizeHint().width() if button is not None else 1
+                    clips.append(
+                        Clip(screen, _name(widget) + " (overflow)", action.text(), needed, 0)
+                    )
     return clips
 
 
