@@ -225,15 +225,13 @@ class PathField(QWidget):
         menu.setToolTipsVisible(True)
         self.insert.setMenu(menu)
         self.browse = QPushButton(self)
-        self.retranslate(language)
         self.browse.clicked.connect(self._browse)
         # a click on Browse… keeps the focus in the field: it has not been left yet
         self.browse.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.problems = ProblemLine(problem_lines, self)
-        spellings = [f"[{v.spelling(language)}]" for v in VARIABLES]
-        spellings += [f"[{v.spelling(Language.EN)}]" for v in VARIABLES]
-        self.completion = VariableCompletion(self.edit, self.problems, sorted(set(spellings)))
+        self.completion = VariableCompletion(self.edit, self.problems, [])
         self.completion.chosen.connect(self._complete)
+        self.retranslate(language)
         self.edit.textEdited.connect(self._maybe_complete)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -264,6 +262,9 @@ class PathField(QWidget):
             action.setStatusTip(variable.meaning[language])
             action.triggered.connect(self._inserter(variable.spelling(language)))
             menu.addAction(action)
+        spellings = [f"[{v.spelling(language)}]" for v in VARIABLES]
+        spellings += [f"[{v.spelling(Language.EN)}]" for v in VARIABLES]
+        self.completion.spellings = sorted(set(spellings))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.edit and left(event):

@@ -173,7 +173,7 @@ class VariableCompletion(QObject):
         super().__init__(edit)
         self._edit = edit
         self._below = below
-        self._spellings = spellings
+        self.spellings = spellings  # what is offered: the language's spellings and English's
         self.list: QListWidget | None = None
         edit.installEventFilter(self)
 
@@ -196,7 +196,7 @@ class VariableCompletion(QObject):
 
     def offer(self, prefix: str) -> None:
         """Show the variables that start with ``prefix`` (its ``[`` included), or hide."""
-        matches = [s for s in self._spellings if s.lower().startswith(prefix.lower())]
+        matches = [s for s in self.spellings if s.lower().startswith(prefix.lower())]
         if not matches or (len(matches) == 1 and matches[0] == prefix):
             self.hide()
             return

@@ -53,6 +53,7 @@ from app.core.kinds import DocumentKind
 from app.core.language import Language
 from app.core.names import TargetOS
 from app.core.templates import ClientValues
+from app.core.variables import VARIABLES
 from app.engine.messages import EngineState, FailureInfo, RunFinished, RunStarted, StateChanged
 from app.gui.client_links_model import Column as ClientColumn
 from app.gui.destination_editor import DestinationEditor, PreviewClient
@@ -887,6 +888,8 @@ def test_an_open_destination_editor_follows_a_live_switch(
     left = _still_english(qtbot, editor, speak)
     assert not left, left
     fail_with(measure("destination editor after the switch", editor))
+    dutch = {f"[{variable.spelling(Language.NL)}]" for variable in VARIABLES}
+    assert dutch <= set(editor.general.completion.spellings)  # "[" offers the Dutch names
 
 
 def test_open_document_details_follow_a_live_switch(
