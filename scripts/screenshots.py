@@ -207,7 +207,11 @@ def wizard_country(shots: Shots) -> None:
     wizard = _wizard(shots)
     shots.wait(wizard.isVisible, 10, "the wizard")  # type: ignore[attr-defined]
     listing = wizard.country.list  # type: ignore[attr-defined]
-    (item,) = listing.findItems("Sandbox (this computer)", Qt.MatchFlag.MatchExactly)
+    (item,) = [  # by its code: the name is in the app's language
+        listing.item(row)
+        for row in range(listing.count())
+        if listing.item(row).data(Qt.ItemDataRole.UserRole) == "sandbox"
+    ]
     QTest.mouseClick(
         listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center()
     )
@@ -735,7 +739,7 @@ def take_wizard(
     browser = Browser()
     ferry = FerryApp(
         FerryHome.under(work / "first-run"),
-        language=Language.EN,
+        language=Language(args.language),
         wizard_options=WizardOptions(sandbox_port=0, sandbox_seed_documents=3),
     )
     opener, desktop.open_url = desktop.open_url, browser.open
