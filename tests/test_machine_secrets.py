@@ -558,7 +558,7 @@ def test_a_service_running_as_a_named_account_is_let_in_and_reads_the_login(
     service.delete_password(SERVICE, "two")
     assert service.get_password(SERVICE, "two") is None
     # LocalSystem's service (no named account) still refuses a folder with another account in
-    with pytest.raises(MachineSecretsError, match="svc-ferry|S-1-5-21-1-2-3-1005"):
+    with pytest.raises(MachineSecretsError, match=r"svc-ferry|S-1-5-21-1-2-3-1005"):
         _store(folder, security).get_password(SERVICE, "one")
 
 
