@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QHeaderView, QStyle, QTableView, QVBoxLayout, QWid
 
 from app.core.failures import Failure, describe
 from app.engine.messages import FailedDocument, RunFinished, RunProgress, RunStarted
-from app.gui.failure_words import failures_of, language_now
+from app.gui.failure_words import failures_of, language_now, without_foreign_words
 from app.gui.i18n import ferry_locale
 
 Index = QModelIndex | QPersistentModelIndex
@@ -240,8 +240,14 @@ class ActivityModel(QAbstractTableModel):
         """The documents that failed, each with why: the first one and how many more (the
         cell), or each on its own line (the tooltip)."""
         language = language_now()
+
+        def why(failures: tuple[Failure, ...]) -> str:
+            # the cell leaves out the system's own words (in the system's language), as the
+            # documents' message column does; the tooltip keeps them, as the details do
+            return describe(failures if whole else without_foreign_words(failures), language)
+
         lines = [
-            f"{failed.number or failed.document_id}: {describe(failed.failures, language)}"
+            f"{failed.number or failed.document_id}: {why(tuple(failed.failures))}"
             if failed.failures
             else failed.number or failed.document_id
             for failed in row.failed_documents
@@ -272,7 +278,9 @@ class ActivityModel(QAbstractTableModel):
         if documents:
             parts.append(documents)
         if row.failures:
-            parts.append(describe(row.failures, language_now()))
+            failures = tuple(row.failures)
+            shown = failures if whole else without_foreign_words(failures)
+            parts.append(describe(shown, language_now()))
         moved = self.moved_words(row.moved)
         if moved:
             parts.append(moved)

@@ -385,3 +385,34 @@ def test_durations_are_written_the_way_the_language_writes_numbers(qapp: object)
         assert model.duration_words(185) == "3 min 5 s"
     finally:
         QLocale.setDefault(before)
+
+
+def test_what_failed_leaves_the_system_s_own_words_to_the_tooltip(
+    qtbot: QtBot, speak: object
+) -> None:
+    """ "(het systeem meldde: "Read-only file system")" in a Dutch cell: the system's words are
+    in the system's language; the cell leaves them out, as the documents' message does."""
+    said = Failure.of(
+        FailureCode.PERMISSION,
+        destination="Winbooks",
+        folder="/srv/compta",
+        said="Read-only file system",
+    )
+    model = ActivityModel()
+    model.add_finished(
+        RunFinished(
+            run_id=3,
+            kind="resend",
+            documents=1,
+            delivered=0,
+            failed=1,
+            started=1.0,
+            finished=2.0,
+            failed_documents=[failed_document(1, said)],
+        )
+    )
+    speak(Language.NL)  # type: ignore[operator]
+    text = str(cell(model, 0, WHAT))
+    assert "Read-only file system" not in text and text.startswith("INV-1: ")
+    tooltip = model.index(0, WHAT).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Read-only file system" in tooltip
