@@ -57,6 +57,22 @@ _RUN_KINDS: dict[str, dict[Language, str]] = {
     "catch-up": {Language.EN: "catch-up", Language.FR: "de rattrapage", Language.NL: "inhaal"},
     "resend": {Language.EN: "resend", Language.FR: "de renvoi", Language.NL: "herzend"},
     "retry": {Language.EN: "retry", Language.FR: "de nouvel essai", Language.NL: "herhaal"},
+    "deliver-again": {
+        Language.EN: "deliver-again",
+        Language.FR: "de nouvelle livraison",
+        Language.NL: "herlever",
+    },
+    "continuous": {Language.EN: "continuous", Language.FR: "continue", Language.NL: "doorlopende"},
+    "task-full": {
+        Language.EN: "platform task: full",
+        Language.FR: "complète (tâche de la plateforme)",
+        Language.NL: "volledige (platformtaak)",
+    },
+    "task-resend": {
+        Language.EN: "platform task: resend",
+        Language.FR: "de renvoi (tâche de la plateforme)",
+        Language.NL: "herzend (platformtaak)",
+    },
 }
 
 _RUN_LINE: dict[Language, str] = {
