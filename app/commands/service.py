@@ -166,10 +166,7 @@ def _restart_with_the_new_login(name: str) -> int:
     if state == ws.State.RUNNING:
         print(f"The {name} service started again with this login.")
         return EXIT_OK
-    return _fail(
-        f"the {name} service is {ws.state_word(state)}: it could not sync. The Event Log "
-        f"(Application, source {name}) and Ferry's log in {_log_dir(name)} say why."
-    )
+    return _could_not_sync(name, state)
 
 
 def run_service_logout(args: argparse.Namespace) -> int:
@@ -281,10 +278,14 @@ def run_start(args: argparse.Namespace) -> int:
     if state == ws.State.RUNNING:
         print(f"The {args.name} service is running.")
         return EXIT_OK
+    return _could_not_sync(args.name, state)
+
+
+def _could_not_sync(name: str, state: int | None) -> int:
+    """A service that did not come up running: where it says why."""
     return _fail(
-        f"the {args.name} service is {ws.state_word(state)}: it could not sync. The Event "
-        f"Log (Application, source {args.name}) and Ferry's log in {_log_dir(args.name)} "
-        "say why."
+        f"the {name} service is {ws.state_word(state)}: it could not sync. The Event Log "
+        f"(Application, source {name}) and Ferry's log in {_log_dir(name)} say why."
     )
 
 

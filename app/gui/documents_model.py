@@ -604,9 +604,8 @@ class DocumentsModel(QAbstractTableModel):
         if language == self._language:
             return
         self._language = language
-        if self._own_locale:
+        if self._own_locale:  # amounts' words; their sort keys are numbers, kept
             self._locale = ferry_locale()
-            self._keys.pop(Column.AMOUNT, None)
         self._kind_words.clear()
         self._status_words.clear()
         for row in self._rows:

@@ -95,8 +95,7 @@ def take_over(
             "deleted from its account's Credential Manager",
             before.who,
         )
-        end(before, own)
-        own.delete(before.secret_name)
+        end(before, own)  # revokes it and deletes its token from ``own``
         ended = before.secret_name
         if taken is None:
             _taken_path(home).unlink(missing_ok=True)

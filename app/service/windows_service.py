@@ -291,8 +291,9 @@ def query(name: str = SERVICE_NAME) -> int | None:
         return int(win32service.QueryServiceStatusEx(handles.service)["CurrentState"])
 
 
-def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
-    """The command line the service manager starts for the service; None: not installed."""
+def _config(name: str) -> tuple[Any, ...] | None:
+    """The service's configuration as the service manager keeps it (``QueryServiceConfig``:
+    the command line at 3, the account at 7); None: not installed."""
     import win32service
 
     try:
@@ -304,8 +305,13 @@ def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
             return None
         raise
     with handles:
-        config = win32service.QueryServiceConfig(handles.service)
-        return split_windows_command_line(str(config[3]))
+        return tuple(win32service.QueryServiceConfig(handles.service))
+
+
+def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
+    """The command line the service manager starts for the service; None: not installed."""
+    config = _config(name)
+    return None if config is None else split_windows_command_line(str(config[3]))
 
 
 #: How the service manager names LocalSystem as a service's account (compared without case).
@@ -319,18 +325,8 @@ def is_local_system(account: str | None) -> bool:
 
 def service_account(name: str = SERVICE_NAME) -> str | None:
     """The named account the service runs as; None for LocalSystem or no such service."""
-    import win32service
-
-    try:
-        handles = _Handles(
-            name, win32service.SC_MANAGER_CONNECT, win32service.SERVICE_QUERY_CONFIG, "ask about"
-        )
-    except ServiceError as error:
-        if error.winerror == ERROR_SERVICE_DOES_NOT_EXIST:
-            return None
-        raise
-    with handles:
-        account = str(win32service.QueryServiceConfig(handles.service)[7] or "")
+    config = _config(name)
+    account = None if config is None else str(config[7] or "")
     return None if is_local_system(account) else account
 
 
