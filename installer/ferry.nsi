@@ -4,13 +4,19 @@
 ;            -DOUTFILE="$PWD/dist/Ferry-Setup-0.1.0.exe" installer/ferry.nsi
 ;
 ; SOURCE is PyInstaller's one-folder build (Ferry.exe, ferry-cli.exe, _internal\); makensis
-; works in installer/, so relative SOURCE and OUTFILE paths are read from there. Optional:
+; works in installer/, so relative SOURCE and OUTFILE paths are read from there. ICON, when
+; given, is also the launchers' icon. Optional:
 ; -DVERSION_NUMERIC=1.2.3.4 when VERSION is not plain X.Y.Z (the exe's version resource takes
 ; four numbers); -DPUBLISHER="..."; -DNO_SIGN to leave the uninstaller unsigned without asking
 ; scripts/sign (which signs only when the environment gives a key, see scripts/sign).
 ;
 ; What it does (per machine, for every user of the computer, as an administrator):
-;   - Ferry in $PROGRAMFILES64\Ferry (or /D=), a Start-menu entry, an Add/Remove Programs entry;
+;   - Ferry in $PROGRAMFILES64\Ferry (or /D=), laid out for updates (app/updates/layout.py):
+;       versions\X.Y.Z\      the one-folder build, never changed once there
+;       current, previous     the version that starts, the one an update can go back to
+;       Ferry.exe, ferry-cli.exe   small launchers (launcher.c) that start the current
+;                             version's program: the paths shortcuts and scripts name
+;     a Start-menu entry and an Add/Remove Programs entry;
 ;   - optionally starts Ferry at every user's login (HKLM ...\Run, value "Ferry");
 ;   - optionally installs and starts the Windows service "Ferry" (Ferry.exe service install),
 ;     which syncs the computer's own home (%ProgramData%\Ferry) from boot, nobody logged on;
@@ -21,9 +27,12 @@
 ;   Ferry-Setup-X.exe /S [/AUTOSTART=1|0] [/SERVICE=1|0] [/D=C:\path\without\quotes]
 ;   (/D= must come last)
 ;   "C:\Program Files\Ferry\Uninstall.exe" /S [/PURGE=1]
-; An install over an existing one upgrades it in place and keeps its start-at-login choice
+; An install over an existing one adds its version beside the running one, makes it current
+; (the one before becomes previous; older ones go), replaces a flat installation of the
+; one-folder build from before versioned folders, and keeps its start-at-login choice
 ; unless /AUTOSTART= is given, and its service (stopped while the files are replaced, then
-; started again) unless /SERVICE= is given. A running Ferry is closed first (asked when
+; started again, from the new version's folder) unless /SERVICE= is given. A running Ferry
+; is closed first (asked when
 ; interactive). The uninstaller stops and removes the service before it deletes any file.
 
 Unicode true
@@ -75,10 +84,23 @@ SetCompressor ${COMPRESSOR}
 !delfile "${PROGRAM_FILES_LIST}"
 !undef PROGRAM_FILES_LIST
 
+; The launchers at the top of the installation (launcher.c), built now with MinGW and signed
+; like the programs (scripts/sign says UNSIGNED and succeeds without a key).
+!tempfile LAUNCHERS
+!delfile "${LAUNCHERS}"
+!ifdef ICON
+  !system 'python3 "${HERE}/launchers.py" "${LAUNCHERS}" "${ICON}"' = 0
+!else
+  !system 'python3 "${HERE}/launchers.py" "${LAUNCHERS}"' = 0
+!endif
+!ifndef NO_SIGN
+  !define /ifndef SIGN_COMMAND "${HERE}/../scripts/sign"
+  !system '"${SIGN_COMMAND}" "${LAUNCHERS}/Ferry.exe" "${LAUNCHERS}/ferry-cli.exe"' = 0
+!endif
+
 ; The uninstaller is written at compile time and embedded: sign it then (scripts/sign says
 ; UNSIGNED and succeeds when the environment gives no key). The build signs the installer.
 !ifndef NO_SIGN
-  !define /ifndef SIGN_COMMAND "${HERE}/../scripts/sign"
   !uninstfinalize '"${SIGN_COMMAND}" --name "${UNINSTALLER}" "%1"' = 0
 !endif
 
@@ -97,6 +119,7 @@ VIFileVersion "${VERSION_NUMERIC}"
 !include FileFunc.nsh
 !include Sections.nsh
 !include WinVer.nsh
+!include TextFunc.nsh
 
 ; Ferry's icon (scripts/build paints it from app/gui/icons.py); NSIS's own without one
 !ifdef ICON
@@ -202,6 +225,20 @@ Var PreviousLocation ; where an installed Ferry is, empty on a first install
   ${EndIf}
 !macroend
 
+; $0 = 1 when FILE exists and is in use (Windows keeps a running exe open without
+; write sharing, so it cannot be opened for writing).
+!macro FERRY_IF_IN_USE FILE
+  ${If} ${FileExists} "${FILE}"
+    ClearErrors
+    FileOpen $1 "${FILE}" a
+    ${If} ${Errors}
+      StrCpy $0 1
+    ${Else}
+      FileClose $1
+    ${EndIf}
+  ${EndIf}
+!macroend
+
 ; -- shared by the installer and the uninstaller ---------------------------------------------------
 
 !macro FERRY_SHARED_FUNCTIONS un
@@ -229,28 +266,50 @@ Function ${un}FerryCommand
   Pop $0
 FunctionEnd
 
-; $0 = 1 when one of our programs in $INSTDIR is running (Windows keeps a running exe open
-; without write sharing, so it cannot be opened for writing), else 0.
+; $R7 = the version the installation in $INSTDIR starts (its `current` file, as the
+; launchers and app/updates/layout.py read it), or "" for none (a first install, or a flat
+; installation from before versioned folders).
+Function ${un}CurrentVersion
+  Push $0
+  StrCpy $R7 ""
+  ClearErrors
+  FileOpen $0 "$INSTDIR\current" r
+  ${IfNot} ${Errors}
+    FileRead $0 $R7
+    FileClose $0
+    ${TrimNewLines} "$R7" $R7
+    ${IfNot} ${FileExists} "$INSTDIR\versions\$R7\${EXE}"
+      StrCpy $R7 ""
+    ${EndIf}
+  ${EndIf}
+  Pop $0
+FunctionEnd
+
+; $R8 = the installed program itself (not a launcher): versions\<current>\Ferry.exe, or the
+; flat installation's Ferry.exe. The service commands go to it: the windowed launcher does not
+; wait for the program it starts.
+Function ${un}InstalledProgram
+  Call ${un}CurrentVersion
+  ${If} $R7 != ""
+    StrCpy $R8 "$INSTDIR\versions\$R7\${EXE}"
+  ${Else}
+    StrCpy $R8 "$INSTDIR\${EXE}"
+  ${EndIf}
+FunctionEnd
+
+; $0 = 1 when one of our programs in $INSTDIR is running: a launcher, the current version's
+; programs, or a flat installation's; else 0.
 Function ${un}FerryInUse
+  Push $R7
   StrCpy $0 0
-  ${If} ${FileExists} "$INSTDIR\${EXE}"
-    ClearErrors
-    FileOpen $1 "$INSTDIR\${EXE}" a
-    ${If} ${Errors}
-      StrCpy $0 1
-    ${Else}
-      FileClose $1
-    ${EndIf}
+  !insertmacro FERRY_IF_IN_USE "$INSTDIR\${EXE}"
+  !insertmacro FERRY_IF_IN_USE "$INSTDIR\${CLI_EXE}"
+  Call ${un}CurrentVersion
+  ${If} $R7 != ""
+    !insertmacro FERRY_IF_IN_USE "$INSTDIR\versions\$R7\${EXE}"
+    !insertmacro FERRY_IF_IN_USE "$INSTDIR\versions\$R7\${CLI_EXE}"
   ${EndIf}
-  ${If} ${FileExists} "$INSTDIR\${CLI_EXE}"
-    ClearErrors
-    FileOpen $1 "$INSTDIR\${CLI_EXE}" a
-    ${If} ${Errors}
-      StrCpy $0 1
-    ${Else}
-      FileClose $1
-    ${EndIf}
-  ${EndIf}
+  Pop $R7
 FunctionEnd
 
 ; Close a running Ferry before its files are replaced or removed. Interactive: say so when
@@ -321,12 +380,22 @@ FunctionEnd
 Function StopService
   Push $0
   Call ServiceInstalled
+  Call InstalledProgram
   ${If} $0 == 1
-  ${AndIf} ${FileExists} "$INSTDIR\${EXE}"
+  ${AndIf} ${FileExists} "$R8"
     DetailPrint "Stopping the ${SERVICE_NAME} service"
-    ExecWait '"$INSTDIR\${EXE}" service stop' $0
+    ExecWait '"$R8" service stop' $0
   ${EndIf}
   Pop $0
+FunctionEnd
+
+; Write $1 into the file $0 (a version and a line end), as app/updates/layout.py writes it.
+Function WriteVersionFile
+  Push $2
+  FileOpen $2 "$0" w
+  FileWrite $2 "$1$\r$\n"
+  FileClose $2
+  Pop $2
 FunctionEnd
 
 ; -- install --------------------------------------------------------------------------------------
@@ -346,12 +415,45 @@ Section "$(SecProgramName)" SecProgram
     RMDir "$PreviousLocation"
   ${EndIf}
 
-  ; an upgrade replaces the program whole: no module of the old version stays behind
+  ; the version that ran until now ("" for a flat installation, or none)
+  Call CurrentVersion
+  ; a flat installation (the program's own files at the top) goes whole: no module of the old
+  ; version stays behind; the launchers take the program's names
   ${If} ${FileExists} "$INSTDIR\${UNINSTALLER}"
     !insertmacro FERRY_REMOVE_PROGRAM_FILES
   ${EndIf}
-  SetOutPath "$INSTDIR"
+  ; this version in a folder of its own, whole (a reinstall of the same version replaces it)
+  RMDir /r "$INSTDIR\versions\${VERSION}"
+  SetOutPath "$INSTDIR\versions\${VERSION}"
   File /r "${SOURCE}/*"
+  SetOutPath "$INSTDIR"
+  File "${LAUNCHERS}/${EXE}"
+  File "${LAUNCHERS}/${CLI_EXE}"
+  ; the one that ran becomes previous (an update can go back to it); a flat one is gone
+  ${If} $R7 == ""
+    Delete "$INSTDIR\previous"
+  ${ElseIf} $R7 != "${VERSION}"
+    StrCpy $0 "$INSTDIR\previous"
+    StrCpy $1 $R7
+    Call WriteVersionFile
+  ${EndIf}
+  StrCpy $0 "$INSTDIR\current"
+  StrCpy $1 "${VERSION}"
+  Call WriteVersionFile
+  Delete "$INSTDIR\health\${VERSION}" ; nobody waits for it: an update writes its own
+  ; versions other than this one and the previous go (one still in use stays, for the next)
+  FindFirst $3 $2 "$INSTDIR\versions\*"
+  ${DoWhile} $2 != ""
+    ${If} $2 != "."
+    ${AndIf} $2 != ".."
+    ${AndIf} $2 != "${VERSION}"
+    ${AndIf} $2 != $R7
+      DetailPrint "Removing Ferry $2"
+      RMDir /r "$INSTDIR\versions\$2"
+    ${EndIf}
+    FindNext $3 $2
+  ${Loop}
+  FindClose $3
   WriteUninstaller "$INSTDIR\${UNINSTALLER}"
 
   CreateShortcut "$SMPROGRAMS\${PRODUCT}.lnk" "$INSTDIR\${EXE}" "" "$INSTDIR\${EXE}" 0
@@ -391,13 +493,12 @@ SectionEnd
 ; account), then started (again, after an upgrade stopped it). A start that fails (nobody
 ; logged in yet) is said in Ferry's log and the Event Log, never a failed setup.
 Section /o "$(SecServiceName)" SecService
-  Call ServiceInstalled
-  ${If} $0 == 0
-    DetailPrint "Installing the ${SERVICE_NAME} service"
-    ExecWait '"$INSTDIR\${EXE}" service install' $0
-  ${EndIf}
+  ; installed from this version's folder; over an installed service (an upgrade) the same
+  ; command points it at this version, its account and home kept
+  DetailPrint "Installing the ${SERVICE_NAME} service"
+  ExecWait '"$INSTDIR\versions\${VERSION}\${EXE}" service install' $0
   DetailPrint "Starting the ${SERVICE_NAME} service"
-  ExecWait '"$INSTDIR\${EXE}" service start' $0
+  ExecWait '"$INSTDIR\versions\${VERSION}\${EXE}" service start' $0
 SectionEnd
 
 Section "-Service off"
@@ -405,7 +506,7 @@ Section "-Service off"
     Call ServiceInstalled
     ${If} $0 == 1
       DetailPrint "Removing the ${SERVICE_NAME} service"
-      ExecWait '"$INSTDIR\${EXE}" service uninstall' $0
+      ExecWait '"$INSTDIR\versions\${VERSION}\${EXE}" service uninstall' $0
     ${EndIf}
   ${EndIf}
 SectionEnd
@@ -477,8 +578,9 @@ Section "un.$(UnSecProgramName)" UnSecProgram
   Call un.ServiceInstalled
   ${If} $0 == 1
     DetailPrint "Removing the ${SERVICE_NAME} service"
-    ${If} ${FileExists} "$INSTDIR\${EXE}"
-      ExecWait '"$INSTDIR\${EXE}" service uninstall' $0
+    Call un.InstalledProgram
+    ${If} ${FileExists} "$R8"
+      ExecWait '"$R8" service uninstall' $0
     ${EndIf}
     Call un.ServiceInstalled
     ${If} $0 == 1 ; a program that could not do it: the service manager's own tool
@@ -504,7 +606,16 @@ Section "un.$(UnSecProgramName)" UnSecProgram
   ${EndIf}
 
   Delete "$SMPROGRAMS\${PRODUCT}.lnk"
-  !insertmacro FERRY_REMOVE_PROGRAM_FILES
+  ; every version, the launchers, and what updates keep beside them (app/updates/layout.py)
+  RMDir /r "$INSTDIR\versions"
+  RMDir /r "$INSTDIR\health"
+  Delete "$INSTDIR\current"
+  Delete "$INSTDIR\previous"
+  Delete "$INSTDIR\failed-versions"
+  Delete "$INSTDIR\update-result.json"
+  Delete "$INSTDIR\update-plan.json"
+  Delete "$INSTDIR\update-helper.log"
+  !insertmacro FERRY_REMOVE_PROGRAM_FILES ; the launchers, or a flat installation's files
   Delete "$INSTDIR\${UNINSTALLER}"
   RMDir "$INSTDIR" ; only when empty: it may be a folder the person chose with /D=
   DeleteRegKey HKLM "${UNINSTALL_KEY}"
@@ -543,3 +654,6 @@ Function un.onInit
     !insertmacro SelectSection ${UnSecData}
   ${EndIf}
 FunctionEnd
+
+; the launchers were read into the installer above: their folder goes
+!system 'python3 -c "import shutil, sys; shutil.rmtree(sys.argv[1])" "${LAUNCHERS}"' = 0

@@ -1,15 +1,20 @@
-"""Ferry's Windows installer (installer/ferry.nsi) and signing (scripts/sign), for real.
+"""Ferry's Windows installer (installer/ferry.nsi), its launchers (installer/launcher.c) and
+signing (scripts/sign), for real.
 
 makensis builds the real script around a fake one-folder program shaped like PyInstaller's
 (``Ferry.exe`` and ``ferry-cli.exe`` that load ``_internal\\some.dll``, compiled here with
 MinGW); the installer and its uninstaller run silently under Wine, each test in a Wine prefix
 of its own; osslsigncode signs with a throw-away self-signed certificate made with openssl.
+The installation is the versioned one updates need (``versions\\X\\``, ``current``,
+``previous``, the launchers at the top), and the launchers are run as a person or a script
+runs them.
 What Wine cannot show (UAC, SmartScreen, the interactive pages) is not tested here.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import struct
 import subprocess
 from collections.abc import Mapping
@@ -45,12 +50,21 @@ from tests.build.wine import (
 PROGRAM_C = r"""
 #include <windows.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 /* Like PyInstaller's bootloader: find _internal\ beside the exe and load a DLL from it. */
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--exit") == 0)
+        return atoi(argv[2]);
+    if (argc > 1 && strcmp(argv[1], "--echo") == 0) {
+        for (int i = 2; i < argc; i++)
+            printf("[%s]", argv[i]);
+        printf("\n");
+        return 0;
+    }
     wchar_t path[MAX_PATH];
     GetModuleFileNameW(NULL, path, MAX_PATH);
     wchar_t *slash = wcsrchr(path, L'\\');
@@ -231,6 +245,16 @@ def installed_files(prefix: WinePrefix, folder: str) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
 
 
+def pointer(prefix: WinePrefix, folder: str, name: str) -> str | None:
+    """``current`` or ``previous``, as app/updates/layout.py reads them."""
+    path = prefix.host_path(folder + "\\" + name)
+    return path.read_text(encoding="utf-8").strip() if path.exists() else None
+
+
+def versions(prefix: WinePrefix, folder: str) -> set[str]:
+    return {p.name for p in prefix.host_path(folder + r"\versions").iterdir()}
+
+
 def make_user_data(prefix: WinePrefix) -> list[Path]:
     """What a person's Ferry leaves: settings, state and logs (platformdirs' folders on
     Windows), and the future service's folder in %ProgramData%."""
@@ -253,9 +277,18 @@ def shortcut_target(prefix: WinePrefix) -> bytes:
 
 
 def assert_installed(prefix: WinePrefix, folder: str, version: str) -> None:
-    assert {"Ferry.exe", "ferry-cli.exe", "_internal/some.dll", "Uninstall.exe"} <= (
-        installed_files(prefix, folder)
-    )
+    program = f"versions/{version}/"
+    assert {
+        "Ferry.exe",  # the launchers
+        "ferry-cli.exe",
+        "current",
+        program + "Ferry.exe",
+        program + "ferry-cli.exe",
+        program + "_internal/some.dll",
+        "Uninstall.exe",
+    } <= installed_files(prefix, folder)
+    assert "_internal/some.dll" not in installed_files(prefix, folder)  # nothing flat
+    assert pointer(prefix, folder, "current") == version
     target = folder + r"\Ferry.exe"
     data = shortcut_target(prefix)
     assert target.encode() in data or target.encode("utf-16-le") in data, data
@@ -270,7 +303,8 @@ def assert_installed(prefix: WinePrefix, folder: str, version: str) -> None:
     assert entry["QuietUninstallString"] == f'"{folder}\\Uninstall.exe" /S'
     assert entry["NoModify"] == 1 and entry["NoRepair"] == 1
     assert isinstance(entry["EstimatedSize"], int) and entry["EstimatedSize"] > 0
-    ran = run_windows(prefix, [target])
+    # the console launcher runs the current version's program, and says what it said
+    ran = run_windows(prefix, [folder + r"\ferry-cli.exe"])
     assert (ran.returncode, ran.stdout.strip()) == (0, f"Ferry {version}"), ran.stderr
 
 
@@ -344,15 +378,21 @@ def test_autostart_survives_an_upgrade_over_a_running_ferry_and_purge_removes_da
     exe = DEFAULT_FOLDER + r"\Ferry.exe"
     command = reg_value(prefix, MACHINE_RUN_KEY, RUN_VALUE)
     assert command == run_command_for(exe) == f'"{exe}"'
-    assert "_internal/dropped_module.pyd" in installed_files(prefix, DEFAULT_FOLDER)
+    assert f"versions/{OLD}/_internal/dropped_module.pyd" in installed_files(prefix, DEFAULT_FOLDER)
 
-    running = start_windows(prefix, [exe, "--wait"])
+    # the program itself runs (through the console launcher, which waits for it)
+    running = start_windows(prefix, [DEFAULT_FOLDER + r"\ferry-cli.exe", "--wait"])
     wait_for_output(running, "waiting")
     result = install(prefix, setup_new)  # an upgrade, no /AUTOSTART: the choice stays
     assert result.returncode == 0, result.stdout + result.stderr
     running.wait(timeout=30)  # Setup closed the running Ferry
     assert_installed(prefix, DEFAULT_FOLDER, NEW)
-    assert "_internal/dropped_module.pyd" not in installed_files(prefix, DEFAULT_FOLDER)
+    # beside the one that ran, which an update could go back to; its files untouched
+    assert pointer(prefix, DEFAULT_FOLDER, "previous") == OLD
+    assert versions(prefix, DEFAULT_FOLDER) == {OLD, NEW}
+    files = installed_files(prefix, DEFAULT_FOLDER)
+    assert f"versions/{OLD}/_internal/dropped_module.pyd" in files
+    assert f"versions/{NEW}/_internal/dropped_module.pyd" not in files
     assert reg_value(prefix, MACHINE_RUN_KEY, RUN_VALUE) == command
 
     result = install(prefix, setup_new, "/AUTOSTART=0")
@@ -367,6 +407,81 @@ def test_autostart_survives_an_upgrade_over_a_running_ferry_and_purge_removes_da
     for folder in (prefix.appdata, prefix.local_appdata, prefix.program_data):
         assert not (folder / "Ferry").exists(), f"{folder / 'Ferry'} was not removed"
         assert folder.is_dir()
+
+
+THIRD = "0.3.0"
+
+
+@pytest.fixture(scope="module")
+def setup_third(work: Path) -> Path:
+    program = compile_program(work / THIRD / "Ferry", THIRD)
+    return built(program, THIRD, work / f"Ferry-Setup-{THIRD}.exe", without_signing_key())
+
+
+def test_the_launchers_start_the_current_version_and_fall_back_to_the_previous(
+    wine_prefix: WinePrefix, setup_old: Path, setup_new: Path, setup_third: Path
+) -> None:
+    prefix = wine_prefix
+    cli = DEFAULT_FOLDER + r"\ferry-cli.exe"
+    for setup in (setup_old, setup_new, setup_third):
+        result = install(prefix, setup)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert_installed(prefix, DEFAULT_FOLDER, THIRD)
+    # two versions stay: the one that runs and the one an update can go back to
+    assert versions(prefix, DEFAULT_FOLDER) == {NEW, THIRD}
+    assert pointer(prefix, DEFAULT_FOLDER, "previous") == NEW
+
+    # a script sees the program itself: its arguments as typed, its exit code
+    echoed = run_windows(prefix, [cli, "--echo", "two words", "C:\\a folder\\", "x"])
+    assert echoed.returncode == 0, echoed.stderr
+    assert echoed.stdout.strip() == "[two words][C:\\a folder\\][x]"
+    assert run_windows(prefix, [cli, "--exit", "4"]).returncode == 4
+    # so does one that runs the windowed launcher with its output redirected
+    windowed = DEFAULT_FOLDER + r"\Ferry.exe"
+    echoed = run_windows(prefix, [windowed, "--echo", "two words"])
+    assert (echoed.returncode, echoed.stdout.strip()) == (0, "[two words]"), echoed.stderr
+    assert run_windows(prefix, [windowed, "--exit", "5"]).returncode == 5
+
+    # an update switched to a version whose folder is gone: the previous one starts
+    prefix.host_path(DEFAULT_FOLDER + r"\current").write_text("9.9.9\n")
+    ran = run_windows(prefix, [cli])
+    assert (ran.returncode, ran.stdout.strip()) == (0, f"Ferry {NEW}"), ran.stderr
+    # nothing to start at all: said in plain words, cmd's "not found" code
+    prefix.host_path(DEFAULT_FOLDER + r"\previous").write_text("..\\..\n")
+    ran = run_windows(prefix, [cli])
+    assert ran.returncode == 9009 & 0xFF  # Wine hands Linux the low byte of Windows' 9009
+    assert "no version of the program is there to start" in ran.stderr
+    assert "Install Ferry again" in ran.stderr
+
+    # the installer mends it: this version current again
+    result = install(prefix, setup_third)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_installed(prefix, DEFAULT_FOLDER, THIRD)
+
+
+def test_a_flat_installation_from_before_versioned_folders_is_replaced_whole(
+    wine_prefix: WinePrefix, programs: dict[str, Path], setup_new: Path
+) -> None:
+    """What the installer of the releases before versioned folders left: the one-folder
+    build at the top of the folder, its uninstaller beside it, its Add/Remove Programs entry."""
+    prefix = wine_prefix
+    flat = prefix.host_path(DEFAULT_FOLDER)
+    shutil.copytree(programs[OLD], flat)
+    (flat / "Uninstall.exe").write_bytes(b"the old uninstaller")
+    reg_set_string(prefix, UNINSTALL_KEY, "InstallLocation", DEFAULT_FOLDER)
+    reg_set_string(prefix, UNINSTALL_KEY, "DisplayVersion", OLD)
+
+    result = install(prefix, setup_new)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_installed(prefix, DEFAULT_FOLDER, NEW)
+    files = installed_files(prefix, DEFAULT_FOLDER)
+    assert not any(name.startswith("_internal/") for name in files), files
+    assert pointer(prefix, DEFAULT_FOLDER, "previous") is None  # nothing to go back to
+    assert versions(prefix, DEFAULT_FOLDER) == {NEW}
+
+    result = uninstall(prefix)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_uninstalled(prefix, DEFAULT_FOLDER)
 
 
 def test_chosen_folder_signed_setup_and_a_move_back(

@@ -70,9 +70,13 @@ def ferry(
 
 def test_installed_where_an_it_partner_expects_it(windows: WinePrefix) -> None:
     folder = windows.host_path(DEFAULT_FOLDER)
-    for name in ("Ferry.exe", "ferry-cli.exe", "Uninstall.exe"):
+    for name in ("Ferry.exe", "ferry-cli.exe", "Uninstall.exe"):  # the launchers
         assert (folder / name).is_file(), f"{name} is not in {DEFAULT_FOLDER}"
-    assert (folder / "_internal" / "app" / "resources" / "regions.json").is_file()
+    # the program in its version's folder, which the launchers start (updates add the next)
+    assert (folder / "current").read_text(encoding="utf-8").strip() == __version__
+    program = folder / "versions" / __version__
+    assert (program / "Ferry.exe").is_file() and (program / "ferry-cli.exe").is_file()
+    assert (program / "_internal" / "app" / "resources" / "regions.json").is_file()
 
 
 def test_it_says_its_version(windows: WinePrefix, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import threading
 import time
@@ -142,7 +143,9 @@ def test_the_installer_registers_the_service(windows: WinePrefix) -> None:
     values = reg_query(windows, SERVICE_KEY)
     assert values is not None, "the installer registered no Ferry service"
     image = str(values["ImagePath"])
-    assert image == rf'"{DEFAULT_FOLDER}\Ferry.exe" --home {MACHINE_HOME} service run'
+    # the version's own program: an update points the service at the next one
+    program = rf"{DEFAULT_FOLDER}\versions\{__version__}\Ferry.exe"
+    assert image == rf'"{program}" --home {MACHINE_HOME} service run'
     assert values["Start"] == 2  # SERVICE_AUTO_START
     assert values["DisplayName"] == "Ferry document sync"
     assert "ObjectName" not in values or values["ObjectName"] == "LocalSystem"
@@ -166,7 +169,7 @@ def test_at_boot_it_starts_and_says_in_the_event_log_that_nobody_logged_in(
     assert re.search(r"err:eventlog:ReportEventW L\"Ferry cannot sync: Ferry is not logged", said)
     assert "Ferry service started (home C:\\\\ProgramData\\\\Ferry)" in said
     log = ferry_log(windows)
-    assert "the service cannot sync: Ferry is not logged in" in log
+    assert "the service cannot sync [not_logged_in]: Ferry is not logged in" in log
     status = ferry(windows, "service", "status")
     assert status.returncode == 3, status.stdout + status.stderr
     assert "The Ferry service is stopped." in status.stdout
@@ -299,6 +302,40 @@ def test_the_service_stops_cleanly(windows: WinePrefix, session: Session) -> Non
     assert log.count("the service's engine stopped") == stops + 1
     assert "Traceback" not in log
     session.wait_for_event("Ferry service stopped")
+
+
+def test_install_from_another_version_points_the_stopped_service_at_it(
+    windows: WinePrefix, session: Session
+) -> None:
+    """What Setup does when it upgrades: the new version's ``service install`` over the
+    installed service points it at its own folder, the account and home kept; a running
+    service is left alone, with the words that say what to do."""
+    folder = windows.host_path(DEFAULT_FOLDER + r"\versions")
+    shutil.copytree(folder / __version__, folder / "9.9.9")
+    other = rf"{DEFAULT_FOLDER}\versions\9.9.9"
+    try:
+        pointed = run_windows(
+            windows, [other + r"\ferry-cli.exe", "--home", MACHINE_HOME, "service", "install"]
+        )
+        assert pointed.returncode == 0, pointed.stdout + pointed.stderr
+        assert "now runs this Ferry" in pointed.stdout
+        values = reg_query(windows, SERVICE_KEY)
+        assert values is not None
+        assert values["ImagePath"] == rf'"{other}\Ferry.exe" --home {MACHINE_HOME} service run'
+        started = ferry(windows, "service", "start")
+        assert started.returncode == 0, started.stdout + started.stderr
+        refused = ferry(windows, "service", "install")  # the installed version, 9.9.9 runs
+        assert refused.returncode == 1
+        assert "runs another Ferry (running)" in refused.stderr
+        assert ferry(windows, "service", "stop").returncode == 0
+        back = ferry(windows, "service", "install")
+        assert back.returncode == 0, back.stdout + back.stderr
+        values = reg_query(windows, SERVICE_KEY)
+        assert values is not None and rf"versions\{__version__}\Ferry.exe" in str(
+            values["ImagePath"]
+        )
+    finally:
+        shutil.rmtree(folder / "9.9.9", ignore_errors=True)
 
 
 def test_service_uninstall_removes_it(windows: WinePrefix, session: Session) -> None:
