@@ -32,12 +32,13 @@ import re
 import subprocess
 import sys
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, NamedTuple, Protocol
 from xml.parsers.expat import ExpatError
 
 from app.atomic_files import write_text_atomic
 from app.home import FerryHome
+from app.updates.layout import valid_version
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
 APPROVED_KEY = r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
@@ -86,7 +87,7 @@ def command_for_this_app(
     if frozen is None:
         frozen = bool(getattr(sys, "frozen", False))
     if frozen:
-        command = [executable]
+        command = [launcher_of(executable, platform) or executable]
     else:
         if platform is Platform.WINDOWS and ntpath.basename(executable).lower() == "python.exe":
             windowless = executable[: -len("python.exe")] + "pythonw.exe"
@@ -102,6 +103,22 @@ def command_for_this_app(
             )
         command += ["--home", str(root)]
     return command
+
+
+def launcher_of(executable: str, platform: Platform) -> str | None:
+    """The launcher at the top of a versioned installation (``<root>\\Ferry.exe`` beside
+    ``versions\\`` and ``current``, see installer/launcher.c) when ``executable`` is a
+    version's program inside one and the launcher is there: start at login must name the
+    path that starts whichever version is current, not the one running today, which the next
+    update removes. None otherwise (a flat installation, a run from source, Linux)."""
+    path: PurePath = (
+        PureWindowsPath(executable) if platform is Platform.WINDOWS else PurePosixPath(executable)
+    )
+    folder = path.parent
+    if folder.parent.name != "versions" or not valid_version(folder.name):
+        return None
+    launcher = str(folder.parent.parent / path.name)
+    return launcher if Path(launcher).is_file() else None
 
 
 # -- Windows: the Run key --------------------------------------------------------------------------

@@ -49,7 +49,16 @@ def handler_is_demo(args: argparse.Namespace) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     # The commands' modules bring the engine, the platform client and the sandbox: imported
     # here, not when this module is, so that ``service run`` starts light (see main).
-    from app.commands import account, demo, preview_path, self_check, service, sync
+    from app.commands import (
+        account,
+        demo,
+        diagnostics,
+        preview_path,
+        self_check,
+        service,
+        sync,
+        update,
+    )
     from app.sandbox import cli as sandbox_cli
 
     parser = argparse.ArgumentParser(
@@ -85,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_cli.add_parser(subparsers)
     self_check.add_parser(subparsers)
     service.add_parser(subparsers)
+    update.add_parser(subparsers)
+    diagnostics.add_parser(subparsers)
     return parser
 
 

@@ -24,7 +24,11 @@ from pathlib import Path
 
 LOG_FILE_NAME = "ferry.log"
 MAX_BYTES = 5 * 1024 * 1024
-BACKUP_COUNT = 10
+#: Rotated files are kept this long: support asks about what happened weeks ago.
+KEEP_DAYS = 30
+#: However busy the month, the logs of one file never take more than this many backups
+#: (250 MB): the disk is the office's.
+BACKUP_COUNT = 50
 FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
 
 _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -32,11 +36,15 @@ _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"), "[jwt removed]"),
     # Authorization headers
     (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [removed]"),
+    # credentials in an address (a proxy's http://user:password@host)
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@"), r"\1[removed]@"),
+    # SMTP's AUTH PLAIN / AUTH LOGIN, whose argument is the credentials in base64
+    (re.compile(r"(?i)\b(auth\s+(?:plain|login))\s+[A-Za-z0-9+/=]+"), r"\1 [removed]"),
     # key=value and "key": "value" forms of well-known secret fields
     (
         re.compile(
-            r"(?i)([\"']?\b(?:access_token|refresh_token|id_token|code_verifier|code|"
-            r"client_secret|password|token|secret)\b[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,}]+)"
+            r"(?i)([\"']?\b(?:code|code_verifier|(?:[a-z0-9]+_)*(?:token|secret|password|passwd|"
+            r"api_?key))\b[\"']?\s*[:=]\s*[\"']?)([^\"'&\s,}]+)"
         ),
         r"\1[removed]",
     ),
@@ -74,10 +82,19 @@ class RotatingLogHandler(logging.handlers.RotatingFileHandler):
     max_pending = MAX_BYTES
     close_wait_s = 2.0
 
-    def __init__(self, filename: Path | str, *, max_bytes: int, backup_count: int) -> None:
+    def __init__(
+        self,
+        filename: Path | str,
+        *,
+        max_bytes: int,
+        backup_count: int,
+        keep_days: float = KEEP_DAYS,
+    ) -> None:
         super().__init__(
             filename, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8", delay=True
         )
+        self.keep_s = keep_days * 86400
+        self.remove_expired()
         self._pending: deque[str] = deque()
         self._pending_chars = 0
         self._dropped = 0
@@ -189,6 +206,7 @@ class RotatingLogHandler(logging.handlers.RotatingFileHandler):
         if self.stream is not None:
             self.stream.close()
             self.stream = None
+        self.remove_expired()
         try:
             self._move_backups_up()
             self.rotate(self.baseFilename, self._backup(1))
@@ -205,6 +223,21 @@ class RotatingLogHandler(logging.handlers.RotatingFileHandler):
         if self._postponed:
             self._postponed = False
             self._note(f"{Path(self.baseFilename).name} was rotated after being postponed")
+
+    def remove_expired(self, now: float | None = None) -> list[Path]:
+        """Delete the backups last written more than :attr:`keep_s` ago (at start and at each
+        rotation); one held open by another program is left for the next time."""
+        limit = (time.time() if now is None else now) - self.keep_s
+        removed = []
+        for number in range(1, self.backupCount + 1):
+            backup = Path(self._backup(number))
+            try:
+                if backup.stat().st_mtime < limit:
+                    backup.unlink()
+                    removed.append(backup)
+            except OSError:
+                continue
+        return removed
 
     def _backup(self, number: int) -> str:
         return self.rotation_filename(f"{self.baseFilename}.{number}")

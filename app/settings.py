@@ -23,10 +23,23 @@ from typing import Annotated, Any, Self
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from app.alerts.settings import AlertSettings
 from app.atomic_files import write_text_atomic
 from app.core.kinds import DocumentKind
 from app.core.language import Language
+from app.core.start_failures import StartFailure, StartFailureCode, StartFailureError
 from app.core.templates import DestinationPaths
+from app.settings_migrations import (
+    SETTINGS_VERSION,
+    STEPS,
+    NewerSettings,
+    SettingsStep,
+    UpgradeFailed,
+    save_upgraded,
+    upgrade,
+    version_of,
+)
+from app.updates.settings import UpdateSettings
 
 log = logging.getLogger(__name__)
 
@@ -261,13 +274,17 @@ def httpx_proxy_options(proxy: ProxySettings) -> dict[str, Any]:
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    version: int = 1
+    #: The file's format, upgraded step by step (app.settings_migrations); never set by hand.
+    version: int = Field(default=SETTINGS_VERSION, ge=1)
     destinations: list[Destination] = Field(default_factory=list)
     links: list[ClientLink] = Field(default_factory=list)
     language: Language | None = None
     notifications: bool = True
     full_sync_every_days: int = Field(default=30, ge=1, le=365)
     proxy: ProxySettings = Field(default_factory=ProxySettings)
+    alerts: AlertSettings = Field(default_factory=AlertSettings)
+    #: signed updates (on Windows the administrator's policy beats each value)
+    updates: UpdateSettings = Field(default_factory=UpdateSettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -295,35 +312,74 @@ class Settings(BaseModel):
         return next((link for link in self.links if link.client_id == client_id), None)
 
 
-class SettingsError(Exception):
-    """The settings file cannot be used; the message says where and why."""
+class SettingsError(StartFailureError):
+    """The settings file cannot be used: ``failure`` says where and why as data (one of
+    :data:`app.core.start_failures.SETTINGS_CODES`), :meth:`message` in any language; the
+    exception's own text is the English words."""
+
+    @classmethod
+    def of(cls, code: StartFailureCode, path: Path, **params: object) -> SettingsError:
+        return cls(StartFailure.of(code, path=path, **params))
+
+
+class SettingsTooNew(SettingsError):
+    """The settings file was written by a newer Ferry: refused, and left exactly as it is."""
+
+    def __init__(self, path: Path, newer: NewerSettings) -> None:
+        super().__init__(
+            StartFailure.of(
+                StartFailureCode.SETTINGS_TOO_NEW, path=path, found=newer.found, known=newer.known
+            )
+        )
 
 
 def settings_path(settings_dir: Path) -> Path:
     return settings_dir / SETTINGS_FILE
 
 
-def load_settings(settings_dir: Path) -> Settings:
+def load_settings(settings_dir: Path, *, steps: tuple[SettingsStep, ...] = STEPS) -> Settings:
+    """The settings, upgraded from an older Ferry's file (``steps``: the tests' own).
+
+    An upgraded file is saved with a copy of the original kept beside it, when that can be
+    done now (see :func:`~app.settings_migrations.save_upgraded`)."""
     path = settings_path(settings_dir)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return Settings()
     except OSError as error:
-        raise SettingsError(f"cannot read {path}: {error.strerror}") from None
+        raise SettingsError.of(
+            StartFailureCode.SETTINGS_UNREADABLE, path, said=error.strerror or str(error)
+        ) from None
     try:
-        return Settings.model_validate(json.loads(raw))
+        upgraded = upgrade(json.loads(raw), steps=steps)
+        settings = Settings.model_validate(upgraded.raw)
+    except NewerSettings as newer:
+        raise SettingsTooNew(path, newer) from None
     except json.JSONDecodeError as error:
-        raise SettingsError(
-            f"{path} is damaged (not JSON at line {error.lineno}); the previous good copy is "
-            f"{path.name}{BACKUP_SUFFIX} in the same folder"
+        raise SettingsError.of(
+            StartFailureCode.SETTINGS_DAMAGED,
+            path,
+            line=error.lineno,
+            backup=f"{path.name}{BACKUP_SUFFIX}",
         ) from None
     except ValidationError as error:
         details = "; ".join(
             f"{'.'.join(str(p) for p in item['loc']) or 'settings'}: {item['msg']}"
             for item in error.errors()
         )
-        raise SettingsError(f"{path} is not valid: {details}") from None
+        raise SettingsError.of(StartFailureCode.SETTINGS_INVALID, path, detail=details) from None
+    except UpgradeFailed as failed:
+        raise SettingsError.of(
+            StartFailureCode.SETTINGS_NOT_UPGRADED, path, version=failed.version, said=failed
+        ) from None
+    if upgraded.upgraded and save_upgraded(path, raw, upgraded.found, _dumped(settings)):
+        log.info("settings upgraded from version %d to %d", upgraded.found, settings.version)
+    return settings
+
+
+def _dumped(settings: Settings) -> str:
+    return settings.model_dump_json(indent=2, exclude_none=True) + "\n"
 
 
 def save_settings(settings_dir: Path, settings: Settings) -> None:
@@ -333,12 +389,25 @@ def save_settings(settings_dir: Path, settings: Settings) -> None:
     :func:`app.application.settings_changes.change_settings`, which calls this (and a test
     checks that nothing else in ``app/`` does)."""
     path = settings_path(settings_dir)
+    settings = settings.model_copy(update={"version": SETTINGS_VERSION})  # this Ferry's format
     Settings.model_validate(settings.model_dump())  # never write what could not be read back
     if path.exists():
+        _refuse_newer(path)
         try:
             previous = path.read_bytes()
             Settings.model_validate(json.loads(previous))
             write_text_atomic(path.with_name(path.name + BACKUP_SUFFIX), previous.decode())
         except (ValueError, ValidationError, OSError):
             log.warning("not backing up %s: it was not valid", path)
-    write_text_atomic(path, settings.model_dump_json(indent=2, exclude_none=True) + "\n")
+    write_text_atomic(path, _dumped(settings))
+
+
+def _refuse_newer(path: Path) -> None:
+    """A newer Ferry's file is never overwritten, not even by a first-run wizard that replaces
+    an unreadable one: going back to an older Ferry must not cost the newer one's settings."""
+    try:
+        found = version_of(json.loads(path.read_bytes()))
+    except (OSError, ValueError):
+        return  # unreadable or damaged: the caller's choice
+    if found is not None and found > SETTINGS_VERSION:
+        raise SettingsTooNew(path, NewerSettings(found, SETTINGS_VERSION))

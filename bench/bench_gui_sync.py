@@ -10,7 +10,8 @@ as the real platform is another machine; ``--sandbox thread`` runs it in this pr
 ``--clients`` clients; a logged-in Ferry home links them all; the real engine
 (``EngineProcess``, in a child process, as ``FerryApp`` runs it) syncs them and posts its events
 through the real ``EngineBridge`` into the real ``MainWindow`` (its ``StatusView`` already
-holding ``--history`` documents, loaded as ``FerryApp`` loads its history) and the real
+holding ``--history`` documents in its state file, which it reads its table from as
+``FerryApp`` makes it) and the real
 ``TrayController``, wired as ``FerryApp._wire`` wires them, on a real Qt event loop: a virtual X
 screen (Xvfb, with the trayer tray host when installed, so the tray icon is real too) when Xvfb
 exists, Qt's offscreen platform otherwise.
@@ -392,6 +393,7 @@ class Gui:
         self.watched: set[str] = set()
         self.forwarded: set[str] = set()
         self.errors: dict[str, str] = {}
+        self.forwarded_before = 0
         self._today = 0
         bridge, view = self.bridge, self.view
         # The first and last connections bracket every slot of a batch (Qt calls a signal's
@@ -413,7 +415,8 @@ class Gui:
 
     def _count_today(self, documents: list[Any]) -> None:  # FerryApp._count_today
         self._today += sum(1 for d in documents if d.status == "forwarded")
-        self.tray.set_today_count(self._today)
+        errors = self.view.model.count("error")
+        self.tray.show_counts(errors=errors, today=self._today, last_delivery=None)
 
     def _watch(self, documents: list[Any]) -> None:
         current = self.recorder.round
@@ -427,13 +430,18 @@ class Gui:
             current.all_forwarded = time.perf_counter()
 
     def shown_forwarded(self) -> int:
-        """How many of the watched documents the table itself shows as Forwarded."""
+        """How many more documents the table itself counts as Forwarded than before the round
+        (it reads its counts from the state, issue 18)."""
+        from PySide6.QtWidgets import QApplication
+
         model = self.view.model
-        return sum(
-            1
-            for document_id in self.watched
-            if (row := model.document(document_id)) is not None and row.status == "forwarded"
-        )
+        app = QApplication.instance()
+        assert app is not None
+        deadline = time.perf_counter() + TIMEOUT_S
+        while getattr(model, "busy", False) and time.perf_counter() < deadline:
+            app.processEvents()
+            time.sleep(0.005)
+        return model.count("forwarded") - self.forwarded_before
 
 
 def run_until(app: Any, done: Callable[[], bool], timeout: float) -> None:
@@ -463,6 +471,7 @@ def measure_round(
     go: Callable[[], None],
 ) -> None:
     gui.watched, gui.forwarded, gui.errors = set(ids), set(), {}
+    gui.forwarded_before = gui.view.model.count("forwarded")
     recorder.begin(current)
     run_until(app, lambda: False, 0.5)  # the quiet before: the heartbeat's own jitter
     current.started = time.perf_counter()
@@ -635,8 +644,16 @@ def run(args: argparse.Namespace, screen: str, work: Path) -> int:
         ids = upload(platform.url, list(clients), args.documents, args.size, "first")
         home, token = logged_in_home(platform.url, work / "home", list(clients), work / "out")
         gui = Gui(recorder)
-        # FerryApp._history_read, then the window as a person sees it.
-        gui.view.set_rows(history_rows(args.history, clients))
+        # The history in the home's state, which the window reads its table from as
+        # FerryApp._load_history makes it (issue 18); then the window as a person sees it.
+        from app.engine.engine import STATE_FILE
+        from app.gui.table_model import MemorySource, StoreSource
+
+        state = home.state_dir / STATE_FILE
+        writer = MemorySource(state)
+        writer.add(history_rows(args.history, clients))
+        writer.store.close()
+        gui.view.set_source(StoreSource(state))
         gc.freeze()
         gui.window.resize(1400, 800)
         if args.window == "shown":

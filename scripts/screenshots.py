@@ -414,6 +414,27 @@ def settings(shots: Shots) -> None:
     shots.wait(lambda: dialog.start_at_login.isEnabled(), 10, "the start-at-login answer")
     shots.settle(0.3)
     shots.save(dialog, "settings")
+    dialog.tabs.setCurrentIndex(1)  # the alerts: an office's own mail server, filled in
+    dialog.alerts.email.setChecked(True)
+    dialog.alerts.recipients.setText("boekhouding@kantoor.be, it@partner.be")
+    dialog.alerts.host.setText("mail.kantoor.be")
+    dialog.alerts.username.setText("ferry@kantoor.be")
+    shots.settle(0.3)
+    shots.save(dialog, "settings-alerts")
+    dialog.reject()
+
+
+def diagnostics(shots: Shots) -> None:
+    """*Export diagnostics* after a zip was saved (into the shots' work folder), names hidden."""
+    ferry = shots.ferry
+    ferry.open_diagnostics()  # type: ignore[attr-defined]
+    dialog = ferry._diagnostics_dialog  # type: ignore[attr-defined]
+    shots.wait(lambda: dialog.isVisible(), 10, "the diagnostics dialog")
+    dialog.hash_names.setChecked(True)
+    dialog.export_to(shots.work / "ferry-diagnostics.zip")
+    shots.wait(lambda: dialog.last is not None, 60, "the diagnostics zip")
+    shots.settle(0.3)
+    shots.save(dialog, "diagnostics")
     dialog.reject()
 
 
@@ -468,6 +489,8 @@ def status_errors(shots: Shots) -> None:
     window.move(0, 40)  # below the tray host's panel
     window.show()
     view.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)  # errors first
+    # the table asks the state for its sorted pages: pick the row once they are there
+    shots.wait(lambda: not model.busy, 30, "the sorted table")
     view.table.setColumnWidth(Column.DESTINATION, 200)
     view.table.setColumnWidth(Column.MESSAGE, 520)
     view.table.clearSelection()
@@ -549,6 +572,7 @@ def status_kinds(shots: Shots) -> None:
     window.move(0, 40)
     window.show()
     view.table.sortByColumn(Column.STATUS, Qt.SortOrder.AscendingOrder)
+    shots.wait(lambda: not model.busy, 30, "the sorted table")
     view.table.setColumnHidden(Column.DESTINATION, True)  # the message is what matters here
     view.table.setColumnHidden(Column.DATE, True)
     view.table.setColumnWidth(Column.CLIENT, 170)
@@ -585,6 +609,7 @@ SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("destination-editor", destination_editor),
     ("settings", settings),
     ("service-login", service_login),
+    ("diagnostics", diagnostics),
     ("status-errors", status_errors),
     ("status-kinds", status_kinds),
     ("activity", activity),  # after them: the full sync's picked-up files, the failed resends

@@ -172,10 +172,19 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     os.environ.update(env)
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.SecretService.Keyring"
     env["PYTHON_KEYRING_BACKEND"] = os.environ["PYTHON_KEYRING_BACKEND"]
+    # Named outright: keyring picks its backend once per process, and a test that touched the
+    # keyring before any session bus existed (a dialog reading whether a password is kept)
+    # would have left this process with keyring's "no backend" for good.
+    import keyring
+    from keyring.backends import SecretService
+
+    saved_backend = keyring.get_keyring()
+    keyring.set_keyring(SecretService.Keyring())
     _wait_for_secret_service(Path(env["XDG_DATA_HOME"]) / "keyrings" / "login.keyring")
     try:
         yield env
     finally:
+        keyring.set_keyring(saved_backend)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -37,6 +37,7 @@ from app.autostart import (
     enable,
     is_enabled,
     launch_agent_path,
+    launcher_of,
     machine_wide,
     registered_command,
     split_desktop_exec,
@@ -666,3 +667,27 @@ def test_a_users_entry_for_another_program_or_beside_a_switched_off_one_stays() 
     assert drop_duplicate(Platform.WINDOWS, registry=same) is False
     assert same.read(RUN_KEY, VALUE_NAME) == line
     assert drop_duplicate(Platform.LINUX, registry=same) is False
+
+
+def test_a_versioned_installation_starts_at_login_through_its_launcher(tmp_path: Path) -> None:
+    """The Run value names the launcher at the top of the installation, which starts the
+    version current at the next login, not the version folder running today (the next
+    update removes it). Without a launcher there (a build run from its folder), the program."""
+    root = tmp_path / "Ferry"
+    program = root / "versions" / "1.4.0" / "Ferry.exe"
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"program")
+    windows, linux = Platform.WINDOWS, Platform.LINUX
+
+    def command() -> list[str]:
+        return command_for_this_app(platform=linux, executable=str(program), frozen=True)
+
+    assert command() == [str(program)]
+    (root / "Ferry.exe").write_bytes(b"launcher")
+    assert command() == [str(root / "Ferry.exe")]
+    assert launcher_of(str(program), linux) == str(root / "Ferry.exe")
+    # Windows paths read as Windows reads them; a folder that is not a version is no layout
+    assert launcher_of(r"C:\Program Files\Ferry\versions\1.4.0\Ferry.exe", windows) is None
+    for odd in ("versions/../Ferry.exe", "versions/current/Ferry.exe", "other/1.4.0/Ferry.exe"):
+        assert launcher_of(str(root / odd), linux) is None
+    assert launcher_of(r"C:\Ferry\versions\1.4.0\Ferry.exe", linux) is None

@@ -4,6 +4,7 @@ import errno
 import logging
 import os
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,10 @@ JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
         ),
         ("login with password=hunter2", "hunter2"),
         ("access_token='at-123'", "at-123"),
+        ("proxy http://office:Pr0xyPa55@proxy.local:3128 refused", "Pr0xyPa55"),
+        ("proxy socks5://office:Pr0xyPa55@10.0.0.1:1080 refused", "office:"),
+        ("send: 'AUTH PLAIN AG1haWxlcgBzM2NyM3Q='", "AG1haWxlcgBzM2NyM3Q="),
+        ("smtp_password=s3cr3t-smtp", "s3cr3t-smtp"),
     ],
 )
 def test_secrets_are_scrubbed(line: str, secret: str) -> None:
@@ -47,6 +52,35 @@ def test_secrets_are_scrubbed(line: str, secret: str) -> None:
 def test_ordinary_lines_are_kept() -> None:
     line = "delivered INV-2026-00042.xml to C:\\Winbooks\\Data\\BE0403019261\\inbound (12 kB)"
     assert scrub(line) == line
+    address = "the platform at https://api.example.be:8443/v1 answered 503"
+    assert scrub(address) == address
+    failure = "[platform_error status_code='500' error_code='busy'] The platform failed"
+    assert scrub(failure) == failure
+
+
+def test_rotated_logs_are_kept_30_days_and_no_longer(tmp_path: Path) -> None:
+    """Support asks about what happened weeks ago: a month of rotated logs stays (not only
+    the last few rotations), and nothing older fills the office's disk."""
+    log_file = tmp_path / LOG_FILE_NAME
+    now = time.time()
+    ages_days = {1: 0.5, 2: 10, 3: 29.5, 4: 30.5, 5: 200}
+    for number, age in ages_days.items():
+        backup = tmp_path / f"{LOG_FILE_NAME}.{number}"
+        backup.write_text(f"backup {number}\n")
+        os.utime(backup, (now - age * 86400, now - age * 86400))
+    handler = RotatingLogHandler(log_file, max_bytes=200, backup_count=50)
+    try:
+        assert handler.keep_s == 30 * 86400
+        kept = sorted(p.name for p in tmp_path.iterdir())
+        assert kept == [f"{LOG_FILE_NAME}.{n}" for n in (1, 2, 3)]
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        for index in range(12):  # several rotations: the young backups move up, none is lost
+            handler.emit(logging.makeLogRecord({"msg": f"line {index:02d} " + "x" * 60}))
+    finally:
+        handler.close()
+    text = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert all(f"backup {n}" in text for n in (1, 2, 3))
+    assert all(f"line {index:02d}" in text for index in range(12))
 
 
 def test_log_file_rotates_in_the_log_folder_and_never_holds_a_secret(tmp_path: Path) -> None:

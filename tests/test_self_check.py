@@ -30,6 +30,7 @@ def test_every_check_passes_from_source(tmp_path, capsys) -> None:
         "qt-plugins",
         "translations",
         "sqlite",
+        "updates",
     ]
     assert all(check["ok"] for check in report["checks"]), report
 
@@ -72,3 +73,35 @@ def test_the_demo_keyring_is_never_chosen_by_keyring_itself() -> None:
     assert not any(isinstance(b, MemoryKeyring) for b in keyring.backend.get_all_keyring())
     with pytest.raises(RuntimeError):
         _ = MemoryKeyring.priority
+
+
+def test_the_build_s_update_source_is_checked_whole(monkeypatch, tmp_path) -> None:
+    """A release build carries the repository's root metadata and address together (made
+    here by the release script); half of it, or a file that is not root metadata, fails."""
+    from app.updates import build_source
+    from tests.updates.conftest import release
+
+    root, source = tmp_path / "root.json", tmp_path / "source.json"
+    monkeypatch.setattr(build_source, "TRUSTED_ROOT", root)
+    monkeypatch.setattr(build_source, "SOURCE_FILE", source)
+    assert self_check.check_updates().detail.startswith("not set up in this build")
+
+    release("init", "--repo", tmp_path / "repo", "--keys", tmp_path / "keys")
+    root.write_bytes((tmp_path / "repo" / "metadata" / "1.root.json").read_bytes())
+    result = self_check.check_updates()
+    assert (result.ok, result.detail) == (False, "the build's update source lacks its address")
+    source.write_text(json.dumps({"url": "https://updates.example/ferry"}))
+    result = self_check.check_updates()
+    assert result.ok, result
+    assert result.detail.startswith("from https://updates.example/ferry; root version 1, 4 keys")
+    assert result.detail.endswith("not a versioned installation")
+
+    root.write_text(json.dumps({"signed": {"_type": "targets"}}))
+    result = self_check.run_checks()[-1]
+    assert result.name == "updates" and not result.ok, result
+    root.unlink()
+    result = self_check.check_updates()
+    assert (result.ok, result.detail) == (
+        False,
+        "the build's update source lacks its root metadata",
+    )

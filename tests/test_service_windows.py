@@ -241,7 +241,7 @@ def test_a_service_nobody_logged_in_to_stops_and_says_why(
     assert ws.query(service_name) == ws.State.STOPPED
     log = (tmp_path / "logs" / "ferry.log").read_text(encoding="utf-8")
     assert "service started" in log
-    assert "the service cannot sync: Ferry is not logged in" in log
+    assert "the service cannot sync [not_logged_in]: Ferry is not logged in" in log
 
     assert main([*home, "service", "uninstall", "--name", service_name]) == 0
     assert ws.query(service_name) is None

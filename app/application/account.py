@@ -18,12 +18,13 @@ from app.settings import ProxySettings, SettingsError, load_settings
 log = logging.getLogger(__name__)
 
 
-def stored_proxy(home: FerryHome) -> ProxySettings | str:
-    """The proxy chosen in the home's settings, or why the settings cannot be read."""
+def stored_proxy(home: FerryHome) -> ProxySettings | SettingsError:
+    """The proxy chosen in the home's settings, or why the settings cannot be read (as data:
+    each face says it in its reader's language)."""
     try:
         return load_settings(home.settings_dir).proxy
     except SettingsError as error:
-        return str(error)
+        return error
 
 
 def session_for(
@@ -64,7 +65,7 @@ def revoke_login(home: FerryHome, stored: StoredLogin, store: SecretStore) -> Lo
     what the service does with a login it no longer serves (:mod:`app.service.login_handoff`).
     """
     proxy = stored_proxy(home)
-    if isinstance(proxy, str):  # the login is forgotten anyway; only its revocation may miss
+    if isinstance(proxy, SettingsError):  # forgotten anyway; only its revocation may miss
         log.warning("%s; revoking the login through the system's proxy settings", proxy)
         proxy = ProxySettings()
     return asyncio.run(_logout(stored, store, proxy))

@@ -28,6 +28,7 @@ from typing import BinaryIO, cast
 
 from pydantic import ValidationError
 
+from app.alerts.settings import AlertSettings
 from app.core.language import FALLBACK, Language
 from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
@@ -41,6 +42,7 @@ from app.settings import (
     save_settings,
     settings_path,
 )
+from app.settings_migrations import WRITERS_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -334,6 +336,7 @@ class Preferences:
     notifications: bool
     full_sync_every_days: int
     proxy: ProxySettings
+    alerts: AlertSettings | None = None  # None: as they are
 
 
 def change_preferences(settings: Settings, preferences: Preferences) -> Settings:
@@ -345,6 +348,7 @@ def change_preferences(settings: Settings, preferences: Preferences) -> Settings
                 "notifications": preferences.notifications,
                 "full_sync_every_days": preferences.full_sync_every_days,
                 "proxy": preferences.proxy,
+                "alerts": preferences.alerts or settings.alerts,
             }
         )
     )
@@ -353,7 +357,7 @@ def change_preferences(settings: Settings, preferences: Preferences) -> Settings
 # -- the settings file -----------------------------------------------------------------------------
 
 _WRITING = threading.Lock()
-LOCK_FILE = "settings.lock"
+LOCK_FILE = WRITERS_LOCK  # the same lock as a settings upgrade's, on purpose
 LOCK_WAIT_S = 10.0
 
 

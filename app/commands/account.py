@@ -22,7 +22,7 @@ from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
 from app.regions import RegionKind, RegionsError, redirect_ports_problem, regions
 from app.sandbox.defaults import DEFAULT_PORT
-from app.settings import ProxySettings
+from app.settings import ProxySettings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -132,8 +132,8 @@ def run_login(args: argparse.Namespace, store: SecretStore | None = None) -> int
         return _fail(target, EXIT_USAGE)
     home: FerryHome = args.ferry_home
     proxy = stored_proxy(home)
-    if isinstance(proxy, str):
-        return _fail(proxy)
+    if isinstance(proxy, SettingsError):
+        return _fail(proxy.message(args.language))
     target = dataclasses.replace(target, proxy=proxy)
     store = store or store_for(home)
     try:
@@ -180,8 +180,8 @@ def run_whoami(args: argparse.Namespace) -> int:
     if stored is None:
         return _fail("login needed: Ferry is not logged in; run 'ferry login'", EXIT_LOGIN_NEEDED)
     proxy = stored_proxy(home)
-    if isinstance(proxy, str):
-        return _fail(proxy)
+    if isinstance(proxy, SettingsError):
+        return _fail(proxy.message(args.language))
     store = store_for(home)
     try:
         store.check()

@@ -81,7 +81,7 @@ async def _sync(
     try:
         await engine.open()
     except EngineError as error:
-        print(f"ferry: {error}", file=sys.stderr)
+        print(f"ferry: {error.message(language)}", file=sys.stderr)
         return 1
     try:
         commands = engine.command_queue()

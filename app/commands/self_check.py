@@ -171,6 +171,37 @@ def check_windows_service() -> Check:
     )
 
 
+def check_updates() -> Check:
+    """tufup and python-tuf load, and the build's update source (app/updates/build_source.py)
+    is whole: its root metadata reads as TUF root metadata and an address goes with it, or
+    neither is there (a build made without them, said so). An update that broke them fails
+    this check, which is what the update helper runs to keep or roll back a new version."""
+    import tufup.client  # noqa: F401 - loaded to prove it is inside
+    from tuf.api.metadata import Metadata
+
+    from app.updates.build_source import SOURCE_FILE, TRUSTED_ROOT, build_url
+    from app.updates.layout import InstallLayout
+
+    layout = InstallLayout.of_program()
+    where = f"versioned installation {layout.root}" if layout else "not a versioned installation"
+    url = build_url()
+    if not TRUSTED_ROOT.exists() and not SOURCE_FILE.exists():
+        return Check("updates", True, f"not set up in this build; {where}")
+    if not TRUSTED_ROOT.exists() or url is None:
+        missing = "its root metadata" if url else "its address"
+        return Check("updates", False, f"the build's update source lacks {missing}")
+    root = Metadata.from_bytes(TRUSTED_ROOT.read_bytes()).signed
+    if root.type != "root":
+        return Check("updates", False, f"{TRUSTED_ROOT} is not root metadata")
+    expires = root.expires.date().isoformat()
+    return Check(
+        "updates",
+        True,
+        f"from {url}; root version {root.version}, {len(root.keys)} keys, "
+        f"expires {expires}; {where}",
+    )
+
+
 CHECKS: tuple[Callable[[], Check], ...] = (
     check_regions,
     check_vat_rules,
@@ -179,6 +210,7 @@ CHECKS: tuple[Callable[[], Check], ...] = (
     check_qt_plugins,
     check_translations,
     check_sqlite,
+    check_updates,
     *((check_windows_service,) if sys.platform == "win32" else ()),
 )
 

@@ -9,6 +9,7 @@ are the words and exit codes. On other systems these commands say where to look 
 from __future__ import annotations
 
 import argparse
+import ntpath
 import os
 import sys
 from pathlib import Path
@@ -238,19 +239,40 @@ def run_install(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
         state = ws.query(args.name)
-        if state is not None:
-            return _fail(
-                f"the {args.name} service is already installed ({ws.state_word(state)}); "
-                "`ferry service uninstall` first to install it again"
-            )
         root = home_root(args)
         argv = ws.this_program_argv(root)
+        if state is not None:
+            return _point_here(args, argv[0], state)
         notes = ws.install(argv, name=args.name, account=args.account, password=password)
     except ws.ServiceError as error:
         return _fail(str(error))
     for note in notes:
         print(f"note: {note}")
     print(f"The {args.name} service is installed: it starts at boot, with its home in {root}.")
+    print(f"  command line: {ws.command_line(argv)}")
+    if args.start:
+        return run_start(args)
+    return EXIT_OK
+
+
+def _point_here(args: argparse.Namespace, program: str, state: int) -> int:
+    """``service install`` over an installed service: when it runs another program (the
+    version before, in a folder of its own, which is what an upgrade by the installer
+    leaves), it is pointed at this one, its account and home kept; when it already runs
+    this one, there is nothing to install."""
+    configured = ws.configured_argv(args.name) or []
+    if configured and ntpath.normcase(configured[0]) == ntpath.normcase(program):
+        return _fail(
+            f"the {args.name} service is already installed ({ws.state_word(state)}); "
+            "`ferry service uninstall` first to install it again"
+        )
+    if state != ws.State.STOPPED:
+        return _fail(
+            f"the {args.name} service runs another Ferry ({ws.state_word(state)}): "
+            "`ferry service stop` first, then install it again to run this one"
+        )
+    argv = ws.point_at(program, args.name)
+    print(f"The {args.name} service now runs this Ferry; its account and home are kept.")
     print(f"  command line: {ws.command_line(argv)}")
     if args.start:
         return run_start(args)

@@ -28,6 +28,7 @@ from app.engine import attached
 from app.engine.channel import (
     ChannelError,
     ClientsQuery,
+    CountsQuery,
     DocumentsQuery,
     PassRequest,
     PassSummary,
@@ -146,6 +147,9 @@ def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser])
         action="store_true",
         help="only forwarded documents whose files the accounting software picked up or moved",
     )
+    status.add_argument(
+        "--limit", type=_positive, metavar="N", help="at most N documents (the oldest first)"
+    )
     status.set_defaults(handler=run_status)
 
     again = subparsers.add_parser(
@@ -197,7 +201,7 @@ def _change(
     except settings_changes.SettingsRefused as refused:
         return _fail(refused.message(language), refused_code)
     except SettingsError as error:
-        return _fail(str(error))
+        return _fail(error.message(language))
     except OSError as error:
         return _fail(f"cannot write the settings: {error}")
     return None
@@ -209,11 +213,11 @@ def _for_the_service(home: FerryHome) -> bool:
     return sys.platform == "win32" and home.settings_dir == FerryHome.machine().settings_dir
 
 
-def _settings(home: FerryHome) -> Settings | str:
+def _settings(home: FerryHome, language: Language) -> Settings | str:
     try:
         return load_settings(home.settings_dir)
     except SettingsError as error:
-        return str(error)
+        return error.message(language)
 
 
 # -- destinations ----------------------------------------------------------------------------------
@@ -221,7 +225,7 @@ def _settings(home: FerryHome) -> Settings | str:
 
 def run_destination_add(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
-    settings = _settings(home)
+    settings = _settings(home, args.language)
     if isinstance(settings, str):
         return _fail(settings)
     per_kind = {kind: getattr(args, option) for option, kind in _KIND_OPTIONS.items()}
@@ -285,7 +289,7 @@ def run_destination_add(args: argparse.Namespace) -> int:
 
 
 def run_destination_list(args: argparse.Namespace) -> int:
-    settings = _settings(args.ferry_home)
+    settings = _settings(args.ferry_home, args.language)
     if isinstance(settings, str):
         return _fail(settings)
     if not settings.destinations:
@@ -345,7 +349,7 @@ def run_link(args: argparse.Namespace) -> int:
         )
     except ValueError:
         return _fail(f"'{args.since}' is not a date; write it as YYYY-MM-DD", EXIT_USAGE)
-    settings = _settings(home)
+    settings = _settings(home, args.language)
     if isinstance(settings, str):
         return _fail(settings)
     if settings.destination(args.to) is None:
@@ -367,7 +371,7 @@ def run_link(args: argparse.Namespace) -> int:
             return listed
         clients: Any = [Client.model_validate(client) for client in listed]
     else:
-        clients = _with_engine(home, fetch, lock=False)
+        clients = _with_engine(home, fetch, language=args.language, lock=False)
         if isinstance(clients, int):
             return clients
     by_id = {client.id: client for client in clients}
@@ -405,7 +409,7 @@ def run_link(args: argparse.Namespace) -> int:
 
 def run_unlink(args: argparse.Namespace) -> int:
     home: FerryHome = args.ferry_home
-    settings = _settings(home)
+    settings = _settings(home, args.language)
     if isinstance(settings, str):
         return _fail(settings)
     unknown = [client_id for client_id in args.client_ids if settings.link(client_id) is None]
@@ -432,6 +436,7 @@ def _with_engine(
     home: FerryHome,
     work: Callable[[Engine], Awaitable[Any]],
     *,
+    language: Language,
     lock: bool = True,
     on_event: Callable[[Event], None] | None = None,
 ) -> Any:
@@ -447,14 +452,14 @@ def _with_engine(
 
     try:
         return asyncio.run(main())
-    except EngineError as error:
-        return _fail(str(error))
+    except EngineError as error:  # its settings errors among them
+        return _fail(error.message(language))
     except LoginNeeded as error:
         return _fail(f"login needed: {error}; run 'ferry login'", EXIT_LOGIN_NEEDED)
     except PlatformError as error:
         return _fail(str(error))
     except SettingsError as error:
-        return _fail(str(error))
+        return _fail(error.message(language))
 
 
 def _running(home: FerryHome, language: Language) -> attached.AttachedEngine | int | None:
@@ -522,7 +527,7 @@ def run_sync(args: argparse.Namespace) -> int:
     async def work(engine: Engine) -> RunSummary:
         return await engine.run_pass(kind, new_destinations=args.new_destinations)
 
-    result = _with_engine(home, work)
+    result = _with_engine(home, work, language=args.language)
     if isinstance(result, int):
         return result
     return _print_summary(result, args.language)
@@ -557,7 +562,7 @@ def run_continuously(args: argparse.Namespace) -> int:
     try:
         host.start()
     except EngineError as error:
-        return _fail(str(error))
+        return _fail(error.message(args.language))
     print(f"Ferry is syncing (home {home.state_dir.parent}); Ctrl-C stops.", flush=True)
     try:
         host.wait(stop)
@@ -567,52 +572,109 @@ def run_continuously(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return number
+
+
+#: How many documents ``ferry status`` reads at a time: its memory is a page, not the history.
+STATUS_PAGE = 500
+
+
 def run_status(args: argparse.Namespace) -> int:
+    """The documents Ferry knows, streamed a page at a time in the order they were created
+    (the first line at once and memory flat, however long the history), the filters applied
+    by the state's indexes; then the counts of everything the filters match."""
     home: FerryHome = args.ferry_home
     language: Language = args.language
     from app.engine.engine import STATE_FILE
 
     status = _STATUS_OPTIONS.get(args.status or "")
+    limit: int | None = args.limit
     running = _running(home, language)
     if isinstance(running, int):
         return running
     if running is not None:
+        engine = running
+
+        def read_page(after: tuple[str, str] | None, size: int) -> list[dict[str, Any]] | int:
+            query = DocumentsQuery(status=status, moved=args.moved, after=after, limit=size)
+            result = _ask(engine, query, language)
+            return result if isinstance(result, int) else list(result)
+
+        def read_counts() -> dict[str, int] | int:
+            result = _ask(engine, CountsQuery(status=status, moved=args.moved), language)
+            return result if isinstance(result, int) else dict(result)
+
         try:
-            result = _ask(running, DocumentsQuery(status=status), language)
+            return _print_status(read_page, read_counts, limit, args.json, language)
         finally:
             running.stop()
-        if isinstance(result, int):
-            return result
-        documents: list[dict[str, Any]] = result
-    else:
-        path = home.state_dir / STATE_FILE
-        if not path.exists():
-            print("Ferry has not synced yet.")
-            return 0
-        try:
-            store = StateStore(path)
-        except StateTooNew as error:
-            return _fail(str(error))
-        try:
-            documents = store.documents(status)
-        finally:
-            store.close()
-    if args.moved:
-        documents = [document for document in documents if document.get("moved")]
-    for document in documents:
-        if args.json:
-            print(json.dumps(document, default=str))
-            continue
-        print(
-            f"{document['id']}  {_status_word(document, language):<11} {document['kind']:<9} "
-            f"{document['number']}  {_why_or_where(document, language)}"
+    path = home.state_dir / STATE_FILE
+    if not path.exists():
+        print("Ferry has not synced yet.")
+        return 0
+    try:
+        store = StateStore(path)
+    except StateTooNew as error:
+        return _fail(error.message(language))
+    try:
+        return _print_status(
+            lambda after, size: store.documents_page(
+                status, moved=args.moved, after=after, limit=size
+            ),
+            lambda: store.status_counts(status, moved=args.moved),
+            limit,
+            args.json,
+            language,
         )
-    if not args.json:
-        counts = {s: sum(1 for d in documents if d["status"] == s.value) for s in DeliveryStatus}
-        line = ", ".join(f"{n} {s.label(language).lower()}" for s, n in counts.items())
-        waiting = sum(1 for document in documents if _waits(document))
-        if waiting:
-            line += f" ({waiting} {notes.waiting(language).lower()})"
+    finally:
+        store.close()
+
+
+def _print_status(
+    read_page: Callable[[tuple[str, str] | None, int], list[dict[str, Any]] | int],
+    read_counts: Callable[[], dict[str, int] | int],
+    limit: int | None,
+    as_json: bool,
+    language: Language,
+) -> int:
+    """Print the documents page by page (each page flushed: a reader sees the first line at
+    once), at most ``limit``; then, in words, the counts; an exit code."""
+    shown = 0
+    after: tuple[str, str] | None = None
+    while limit is None or shown < limit:
+        size = STATUS_PAGE if limit is None else min(STATUS_PAGE, limit - shown)
+        page = read_page(after, size)
+        if isinstance(page, int):
+            return page
+        for document in page:
+            if as_json:
+                print(json.dumps(document, default=str))
+                continue
+            print(
+                f"{document['id']}  {_status_word(document, language):<11} "
+                f"{document['kind']:<9} {document['number']}  {_why_or_where(document, language)}"
+            )
+        sys.stdout.flush()
+        shown += len(page)
+        if len(page) < size:
+            break
+        after = (str(page[-1]["created_at"]), str(page[-1]["id"]))
+    if not as_json:
+        counts = read_counts()
+        if isinstance(counts, int):
+            return counts
+        line = ", ".join(
+            f"{counts.get(s.value, 0)} {s.label(language).lower()}" for s in DeliveryStatus
+        )
+        if counts.get("waiting"):
+            line += f" ({counts['waiting']} {notes.waiting(language).lower()})"
         print(line)
     return 0
 
@@ -651,7 +713,7 @@ def run_deliver_again(args: argparse.Namespace) -> int:
         return _fail("name the documents to deliver again, or --moved, or --all", EXIT_USAGE)
     if args.all and not args.destination:
         return _fail("--all needs --destination NAME", EXIT_USAGE)
-    settings = _settings(home)
+    settings = _settings(home, args.language)
     if isinstance(settings, str):
         return _fail(settings)
     if args.destination and settings.destination(args.destination) is None:
@@ -684,7 +746,7 @@ def run_deliver_again(args: argparse.Namespace) -> int:
             return None
         return await engine.sync_once("incremental")
 
-    result = _with_engine(home, work)
+    result = _with_engine(home, work, language=args.language)
     if result is None:
         print("No document to deliver again.")
         return 0
@@ -711,7 +773,7 @@ def run_resend(args: argparse.Namespace) -> int:
         await engine.resend(args.document_ids)
         return await engine.sync_once("resend")
 
-    result = _with_engine(home, work)
+    result = _with_engine(home, work, language=args.language)
     if isinstance(result, int):
         return result
     return _print_summary(result, args.language)
@@ -761,7 +823,7 @@ def run_retry(args: argparse.Namespace) -> int:
         outcome = await engine.retry(args.document_ids, all_errors=args.all_errors)
         return outcome, await engine.sync_once("retry")
 
-    result = _with_engine(home, work)
+    result = _with_engine(home, work, language=args.language)
     if isinstance(result, int):
         return result
     outcome, summary = result

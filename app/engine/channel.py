@@ -40,11 +40,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from app.engine.messages import Command, Event, FailureInfo
+from app.engine.state import TableWord
 from app.home import FerryHome
 
 #: The channel's version: a face and an engine that differ refuse each other in plain words.
 #: 2: runs carry their times, client and failed documents; RunProgress (continuous syncing).
-PROTOCOL = 2
+#: 3: AlertChanged (the watchdog's alerts, issue 17).
+#: 4: documents read a page at a time, filtered in SQL, and counted (``ferry status``, issue 18).
+#: 5: the desktop window's table a page at a time, filtered and sorted in SQL (TableQuery).
+PROTOCOL = 5
 KEY_FILE = "channel.key"
 SOCKET_FILE = "engine.sock"
 _NONCE_BYTES = 32
@@ -286,10 +290,63 @@ class Refused(_Message):
 
 
 class DocumentsQuery(_Message):
-    """The documents Ferry knows (as ``StateStore.documents`` gives them)."""
+    """The documents Ferry knows (as ``StateStore.documents`` gives them); with ``limit``, a
+    page of them after the ``(created_at, id)`` of the last one read (``after``), so that a
+    face holds a page, not an office's whole history (``StateStore.documents_page``)."""
 
     type: Literal["documents"] = "documents"
     status: str | None = None
+    moved: bool = False
+    after: tuple[str, str] | None = None
+    limit: int | None = Field(default=None, ge=1, le=5000)
+
+
+class CountsQuery(_Message):
+    """How many documents per status, and how many wait (``StateStore.status_counts``)."""
+
+    type: Literal["counts"] = "counts"
+    status: str | None = None
+    moved: bool = False
+
+
+class TableWordModel(_Message):
+    """One word of the table's text filter (``app.engine.state.TableWord``)."""
+
+    text: str
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    clients: tuple[str, ...] = ()
+
+
+class TableQuery(_Message):
+    """One page of the desktop window's table as it shows it, with how many documents its
+    filters let through and, with ``summary_since``, the counts it says at a glance
+    (``StateStore.table``): the window holds the pages it shows, not an office's history."""
+
+    type: Literal["table"] = "table"
+    status: str | None = None
+    client_id: str | None = None
+    words: tuple[TableWordModel, ...] = ()
+    sort: str | None = None
+    descending: bool = True
+    order: tuple[str, ...] = ()
+    offset: int = Field(default=0, ge=0)
+    limit: int = Field(default=200, ge=0, le=5000)
+    summary_since: float | None = None
+
+    def arguments(self) -> dict[str, Any]:
+        """``StateStore.table``'s keyword arguments."""
+        return {
+            "status": self.status,
+            "client_id": self.client_id,
+            "words": [TableWord(w.text, w.kinds, w.statuses, w.clients) for w in self.words],
+            "sort": self.sort,
+            "descending": self.descending,
+            "order": self.order,
+            "offset": self.offset,
+            "limit": self.limit,
+            "summary_since": self.summary_since,
+        }
 
 
 class RunsQuery(_Message):
@@ -320,7 +377,16 @@ class PassRequest(_Message):
 
 
 #: What a face may ask of the engine: a command, or a request it waits on the answer to.
-RequestBody = Command | DocumentsQuery | RunsQuery | PassRequest | FolderQuery | ClientsQuery
+RequestBody = (
+    Command
+    | DocumentsQuery
+    | CountsQuery
+    | TableQuery
+    | RunsQuery
+    | PassRequest
+    | FolderQuery
+    | ClientsQuery
+)
 
 
 class Request(_Message):

@@ -149,7 +149,8 @@ def child_main(home: FerryHome, connection: Connection) -> None:
     # The child may wait: commands sent meanwhile wait in the pipe instead of being dropped.
     try:
         host.start()
-    except EngineError:  # the app was told (a Stopped state with the reason)
+    except EngineError as error:  # the app was told: a Stopped state with the failure as data
+        log.error("the engine cannot start [%s]: %s", error.failure.code.value, error)
         connection.close()
         return
     try:

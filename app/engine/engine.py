@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ from app.core.failures import Failure, FailureCode, describe, retry_at_param
 from app.core.kinds import DeliveryStatus
 from app.core.language import FALLBACK, Language
 from app.core.names import TargetOS, running_target
+from app.core.start_failures import StartFailure, StartFailureCode, StartFailureError
 from app.core.templates import ClientValues
 from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
 from app.engine.delivery import remove_stale_temporaries, run_io
@@ -89,7 +91,7 @@ from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError, PlatformUnreachable
 from app.regions import RegionsError, regions
-from app.settings import ClientLink, Settings, load_settings, settings_path
+from app.settings import ClientLink, Settings, SettingsError, load_settings, settings_path
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +113,9 @@ CONCURRENCY = 8
 #: and listing before its first download; every page is a round trip spent waiting.
 CHANGES_PAGE = 1000
 LISTING_PAGE = 500
+#: A full sync delivers what it found missing whenever this many listed documents wait: its
+#: memory holds this many documents (about 3 KiB each), whatever the history.
+FULL_SYNC_CHUNK = 2000
 TRANSIENT_BASE_S = 2.0
 TRANSIENT_MAX_S = 300.0
 PERMANENT_BASE_S = 25.0
@@ -118,8 +123,14 @@ PERMANENT_MAX_S = 24 * 3600.0
 CATCH_UP_HOUR = 2
 
 
-class EngineError(Exception):
-    """The engine cannot start; the message says why in plain words."""
+class EngineError(StartFailureError):
+    """The engine cannot start (or is not running): ``failure`` says why as data
+    (:mod:`app.core.start_failures`), :meth:`message` in any language; the exception's own
+    text is the English words, for the log."""
+
+    @classmethod
+    def of(cls, code: StartFailureCode, **params: object) -> EngineError:
+        return cls(StartFailure.of(code, **params))
 
 
 def transient_delay(attempts: int, retry_after: float | None = None) -> float:
@@ -287,6 +298,8 @@ class Engine:
         self._wake: asyncio.Event | None = None
         self._paused = False
         self._online = True
+        self._offline_since: float | None = None  # monotonic; for the log's "after N s"
+        self._login_needed_since: float | None = None
         self._login_needed: str | None = None
         self._state: EngineState = EngineState.STARTING
         self._last_sync: dt.datetime | None = None
@@ -309,15 +322,19 @@ class Engine:
             try:
                 self._lock_handle = lock_exclusively(self.home.state_dir / LOCK_FILE)
             except AlreadyLocked:
-                raise EngineError(
-                    f"another Ferry engine is already running on {self.home.state_dir.parent}; "
-                    "stop it first (or use the running one)"
+                raise EngineError.of(
+                    StartFailureCode.ENGINE_RUNNING_ELSEWHERE, home=self.home.state_dir.parent
                 ) from None
         if self.state is None:
+            path = self.home.state_dir / STATE_FILE
             try:
-                self.state = StateStore(self.home.state_dir / STATE_FILE)
+                self.state = StateStore(path)
             except StateTooNew as error:
-                raise EngineError(str(error)) from None
+                raise EngineError(error.failure) from None
+            except sqlite3.DatabaseError as error:  # not a database, or not ours to open
+                raise EngineError.of(
+                    StartFailureCode.STATE_UNREADABLE, path=path, said=error
+                ) from None
         if exclusive:
             # Holding the lock, no other engine is at work: a run still open was cut short.
             interrupted = self.state.end_interrupted_runs()
@@ -325,10 +342,13 @@ class Engine:
                 log.info("run(s) %s were cut short by a crash or a kill", interrupted)
         login = load_login(self.home.settings_dir)
         if login is None or not login.api_url:
-            raise EngineError("Ferry is not logged in; run 'ferry login' first")
+            raise EngineError.of(StartFailureCode.NOT_LOGGED_IN)
         self._login = login
         self._office_language = _office_language(login.region)
-        self._reload_settings()
+        try:
+            self._reload_settings()
+        except SettingsError as error:  # a damaged file, or one a newer Ferry wrote
+            raise EngineError(error.failure) from None
         for folder in self.state.delivered_folders():
             removed = remove_stale_temporaries(Path(folder))
             if removed:
@@ -400,7 +420,7 @@ class Engine:
         self._state = state
         if state in _ENDS_A_PERIOD:
             self._close_continuous()
-        errors = len(self.state.documents(DeliveryStatus.ERROR.value)) if self.state else 0
+        errors = self.state.count(DeliveryStatus.ERROR.value) if self.state else 0
         self._emit(
             StateChanged(
                 state=state,
@@ -413,6 +433,8 @@ class Engine:
 
     def _login_lost(self, reason: str) -> None:
         self._login_needed = reason
+        if self._login_needed_since is None:
+            self._login_needed_since = time.monotonic()
         failure = Failure.of(FailureCode.LOGIN_NEEDED)
         log.warning("login needed [%s]: %s", failure.code.value, reason)
         self._emit(LoginNeededEvent(reason=reason, failure=FailureInfo.of(failure)))
@@ -421,8 +443,13 @@ class Engine:
     def _set_online(self, online: bool, failure: Failure | None = None) -> None:
         if online != self._online:
             self._online = online
-            if not online and failure is not None:
-                log.warning("offline: %s", _logged(failure))
+            if not online:
+                self._offline_since = time.monotonic()
+                log.warning("offline: %s", _logged(failure) if failure else "no answer")
+            elif self._offline_since is not None:
+                lasted = time.monotonic() - self._offline_since
+                self._offline_since = None
+                log.info("online again after %s offline", _lasted(lasted))
             self._emit(
                 Connectivity(
                     online=online,
@@ -470,14 +497,34 @@ class Engine:
     # -- the changes feed -----------------------------------------------------------------------
 
     async def pull_changes(self, wait: float = 0) -> int:
-        """Read the feed once (holding it open up to ``wait`` s); returns how many were queued."""
-        cursor = self.store.get_meta(CHANGES_CURSOR)
-        page = await self.client.changes(cursor, wait=wait, limit=CHANGES_PAGE)
-        items = [(change.document_id, change.reason.value) for change in page.items]
-        if items or page.cursor != cursor:
-            self.store.enqueue(items, cursor_key=CHANGES_CURSOR, cursor=page.cursor)
-        self._set_online(True)
-        return len(items) + (await self.pull_changes(0) if page.has_more else 0)
+        """Read the feed to its end, the first request held open up to ``wait`` s; returns
+        how many documents were queued.
+
+        Page by page in a loop, each page's documents queued and the cursor moved in one
+        transaction: memory holds one page whatever the backlog (a new installation facing
+        an office's whole history once recursed per page, failing after about 970 pages with
+        all of them held). A change of a client not linked here, or from before the client's
+        link, is passed over without asking for its document: a document enters the feed when
+        it is created or resent, so such a change says enough (see :func:`_wanted`).
+        """
+        self._reload_settings()
+        queued = 0
+        while True:
+            cursor = self.store.get_meta(CHANGES_CURSOR)
+            page = await self.client.changes(cursor, wait=wait, limit=CHANGES_PAGE)
+            links = {link.client_id: link for link in self._settings.links}
+            items = [
+                (change.document_id, change.reason.value)
+                for change in page.items
+                if _wanted(links.get(change.client_id), change.at)
+            ]
+            if items or page.cursor != cursor:
+                self.store.enqueue(items, cursor_key=CHANGES_CURSOR, cursor=page.cursor)
+            self._set_online(True)
+            queued += len(items)
+            if not page.has_more or page.cursor == cursor:
+                return queued
+            wait = 0
 
     # -- one document ---------------------------------------------------------------------------
 
@@ -617,12 +664,8 @@ class Engine:
         (the document is not done), but the table and ``ferry status`` show it waiting, with
         why and when Ferry tries again, and what the other destinations already received."""
         next_try = min(o.next_retry for o in outcomes if o.next_retry is not None)
-        log.info(
-            "document %s waits until %s: %s",
-            document.id,
-            retry_at_param(next_try),
-            "; ".join(_logged(failure) for failure in failures),
-        )
+        for failure in failures:
+            log.info("%s", _delivery(document, failure, "waits"))
         completion = Completion(
             record,
             outcomes,
@@ -682,11 +725,8 @@ class Engine:
             # The platform shows it to the office: in the office's language.
             message = describe(failures, self._office_language)[:3900]
             report = ErrorReport(status="error", message=message)
-            log.info(
-                "document %s in error: %s",
-                document.id,
-                "; ".join(_logged(failure) for failure in failures),
-            )
+            for failure in failures:
+                log.warning("%s", _delivery(document, failure, "in Error"))
         else:
             report = ForwardedReport(status="forwarded", locations=locations)
         status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
@@ -736,10 +776,10 @@ class Engine:
     def _postpone(self, item: QueueItem, error: PlatformError) -> _Outcome:
         delay = transient_delay(item.attempts, error.retry_after)
         log.info(
-            "document %s: %s; trying again in %.0f s",
+            "document %s: %s; tried again at %s",
             item.document_id,
             _logged(error.failure),
-            delay,
+            retry_at_param(time.time() + delay),
         )
         if isinstance(error, PlatformUnreachable):
             self._set_online(False, error.failure)
@@ -850,19 +890,22 @@ class Engine:
 
     async def _drain_with_retries(self, summary: RunSummary, patience_s: float = 90.0) -> None:
         """Drain, then wait for documents postponed by a transient failure (not for errors)."""
-        give_up = time.monotonic() + patience_s
+        give_up = time.time() + patience_s
         while True:
             await self.drain(summary)
-            upcoming = self.store.next_due()
-            if self._login_needed or upcoming is None:
+            if self._login_needed or self._paused:
                 return
-            errors = {d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)}
-            waiting = [
-                i
-                for i in self.store.due(10_000, now=upcoming + 0.001)
-                if i.document_id not in errors
-            ]
-            if not waiting or time.monotonic() + (upcoming - time.time()) > give_up:
+            # The first postponed document not in Error, by index (Errors wait for a person
+            # or their day; reading them all on every pass cost as much as the history).
+            upcoming = self.store.next_retry(until=give_up)
+            first = self.store.next_due()
+            # A document in Error coming due first ends the pass: it is tried again by the
+            # next one, not twice in this one (counted failed twice).
+            if (
+                upcoming is None
+                or time.time() > give_up
+                or (first is not None and first < upcoming)
+            ):
                 return
             await asyncio.sleep(max(0.0, upcoming - time.time()))
 
@@ -896,22 +939,43 @@ class Engine:
                 for link in self._settings.links
                 if client_id is None or link.client_id == client_id
             ]
-            missing: list[tuple[str, str]] = []
+            # The listing and the state side by side, a page at a time: what is missing is
+            # queued with its page, and delivered whenever a chunk of listed documents waits,
+            # so memory holds a chunk, not every missing document of the history.
+            # The next page is asked for while this one is reconciled (two pages held).
+            missing = 0
             for link in links:
-                cursor: str | None = None
+                page = await self.client.documents_page(
+                    client_id=link.client_id, limit=LISTING_PAGE
+                )
                 while True:
-                    page = await self.client.documents_page(
-                        client_id=link.client_id, cursor=cursor, limit=LISTING_PAGE
+                    upcoming = (
+                        asyncio.create_task(
+                            self.client.documents_page(
+                                client_id=link.client_id,
+                                cursor=page.next_cursor,
+                                limit=LISTING_PAGE,
+                            )
+                        )
+                        if page.next_cursor
+                        else None
                     )
-                    missing.extend(
-                        await self._reconcile(page.items, link, summary, new_destinations)
-                    )
-                    if not page.next_cursor:
+                    try:
+                        wanted = await self._reconcile(page.items, link, summary, new_destinations)
+                        if wanted:
+                            self.store.enqueue(wanted)
+                            missing += len(wanted)
+                        if len(self._listed) >= FULL_SYNC_CHUNK:
+                            await self.drain(summary)
+                    except BaseException:
+                        if upcoming is not None:
+                            await _cancel_and_wait(upcoming)
+                        raise
+                    if upcoming is None:
                         break
-                    cursor = page.next_cursor
+                    page = await upcoming
             if missing:
-                log.info("full sync: %d document(s) to deliver", len(missing))
-                self.store.enqueue(missing)
+                log.info("full sync: %d document(s) to deliver", missing)
             for destination, count in sorted(summary.moved.items()):
                 log.info(
                     "full sync: %d forwarded document(s) picked up or moved from %s",
@@ -1183,6 +1247,18 @@ class Engine:
         except Exception:  # a state write refused: the next start ends it as interrupted
             log.exception("run %d could not be recorded as finished", run.run_id)
             finished = time.time()
+        log.info(
+            "run %d (%s%s) %s after %s: %d document(s), %d delivered, %d in error%s",
+            run.run_id,
+            run.kind,
+            f" of client {run.client_id} {run.client_name!r}" if run.client_id else "",
+            "interrupted" if interrupted else "finished",
+            _lasted(finished - run.started),
+            summary.documents,
+            summary.delivered,
+            summary.failed,
+            f"; {'; '.join(_logged(error) for error in errors)}" if errors else "",
+        )
         self._last_sync = dt.datetime.now(dt.UTC)
         self._emit(
             RunFinished(
@@ -1280,7 +1356,7 @@ class Engine:
             self._set_state(EngineState.PAUSED)
         elif not self._online:
             self._set_state(EngineState.OFFLINE)
-        elif self.store.documents(DeliveryStatus.ERROR.value):
+        elif self.store.count(DeliveryStatus.ERROR.value):
             self._set_state(EngineState.ERRORS)
         else:
             self._set_state(EngineState.UP_TO_DATE)
@@ -1296,6 +1372,13 @@ class Engine:
             # Remembered before the work starts: a crash mid-task leaves it open on the
             # platform, and the next start does it again (every step is safe to repeat).
             self.store.record_task(task.id, task.kind.value)
+            log.info(
+                "platform task %s (%s%s%s) started",
+                task.id,
+                task.kind.value,
+                f", client {task.client_id}" if task.client_id else "",
+                f", {len(task.document_ids)} document(s)" if task.document_ids else "",
+            )
             if task.kind.value == "full_sync":
                 summary = await self.full_sync(task.client_id, kind=RunKind.TASK_FULL)
             else:
@@ -1322,6 +1405,17 @@ class Engine:
                 ),
             )
             self.store.finish_task(task.id, outcome.value, message)
+            log.info(
+                "platform task %s (%s) %s: %d delivered, %d in error%s",
+                task.id,
+                task.kind.value,
+                outcome.value,
+                summary.delivered,
+                summary.failed,
+                f"; {'; '.join(_logged(error) for error in summary.errors)}"
+                if summary.errors
+                else "",
+            )
 
     # -- running continuously -------------------------------------------------------------------
 
@@ -1361,7 +1455,7 @@ class Engine:
         else:
             summary = await self.sync_once(kind)
         if not summary.failed:
-            summary.failed = len(self._error_ids())
+            summary.failed = self.store.count(DeliveryStatus.ERROR.value)
         return summary
 
     async def request_pass(self, kind: str, *, new_destinations: bool = False) -> RunSummary:
@@ -1398,6 +1492,10 @@ class Engine:
             self._login_needed = (
                 None if self._session and not self._session.login_needed else self._login_needed
             )
+            if self._login_needed is None and self._login_needed_since is not None:
+                lasted = time.monotonic() - self._login_needed_since
+                self._login_needed_since = None
+                log.info("the login works again after %s with a login needed", _lasted(lasted))
         elif isinstance(command, Retry):
             outcome = await self.retry(command.document_ids, all_errors=command.all_errors)
             if outcome.queued:
@@ -1434,6 +1532,7 @@ class Engine:
         """Long-poll the feed; deliver what arrives; tasks, catch-up and full sync on schedule."""
         assert self._wake is not None
         failures = 0
+        failing_since: float | None = None  # the platform answering with errors, since
         first = True
         while True:
             try:
@@ -1457,12 +1556,19 @@ class Engine:
                     # At start and each night: documents in error are tried again too.
                     kind = RunKind.INCREMENTAL if first else RunKind.CATCH_UP
                     first = False
-                    self.store.enqueue([(i, "retry") for i in self._error_ids()])
+                    self.store.requeue_errors("retry")
                     await self.sync_once(kind)
                     self.store.set_meta(LAST_CATCH_UP, dt.datetime.now(dt.UTC).isoformat())
                 await self.handle_tasks()
                 await self._drain_continuously()
                 await self._wait_for_changes()
+                if failing_since is not None:
+                    log.info(
+                        "the platform answers again after %s (%d failed tries)",
+                        _lasted(time.monotonic() - failing_since),
+                        failures,
+                    )
+                    failing_since = None
                 failures = 0
             except asyncio.CancelledError:
                 raise
@@ -1474,8 +1580,15 @@ class Engine:
                 await self._sleep_or_wake(reconnect_delay(failures))
             except PlatformError as error:
                 failures += 1
-                log.warning("the platform failed: %s", _logged(error.failure))
-                await self._sleep_or_wake(reconnect_delay(failures, error.retry_after))
+                failing_since = failing_since or time.monotonic()
+                delay = reconnect_delay(failures, error.retry_after)
+                log.warning(
+                    "the platform failed (try %d): %s; tried again at %s",
+                    failures,
+                    _logged(error.failure),
+                    retry_at_param(time.time() + delay),
+                )
+                await self._sleep_or_wake(delay)
             except Exception:
                 failures += 1
                 log.exception("the engine hit an unexpected error; it goes on")
@@ -1508,7 +1621,7 @@ class Engine:
         self._wake.clear()
 
     def _error_ids(self) -> list[str]:
-        return [d["id"] for d in self.store.documents(DeliveryStatus.ERROR.value)]
+        return self.store.error_ids()
 
     def full_sync_due(self, now: dt.datetime | None = None) -> bool:
         """Whether the scheduled full sync is due (every ``full_sync_every_days``).
@@ -1533,6 +1646,16 @@ class Engine:
         return last is None or dt.datetime.fromisoformat(last).astimezone().date() < moment.date()
 
 
+def _wanted(link: ClientLink | None, at: dt.datetime) -> bool:
+    """Whether a change at ``at`` of a document of the client ``link`` links may be this
+    Ferry's to deliver: the client is linked here and the change is not older than the link.
+    A change at or after the link may still be of an older document (a resend); that one is
+    read and passed over by :meth:`Engine.process`, which knows its creation time."""
+    if at.tzinfo is None:  # a platform that leaves out the zone means UTC
+        at = at.replace(tzinfo=dt.UTC)
+    return link is not None and at >= link.since
+
+
 def _gone(paths: Sequence[Sequence[str]]) -> list[bool]:
     """For each delivery's paths, whether any of its files is no longer there (a file thread:
     a network share may take its time)."""
@@ -1543,6 +1666,28 @@ def _logged(failure: Failure) -> str:
     """A failure as the log keeps it: its code and parameters, then its English words."""
     params = " ".join(f"{name}={value!r}" for name, value in failure.params)
     return f"[{failure.code.value}{' ' + params if params else ''}] {failure.message()}"
+
+
+def _delivery(document: Document, failure: Failure, status: str) -> str:
+    """A document not delivered into one destination, as support reads it in the log: which
+    document (and whose), where, what becomes of it and when it is tried again, and why as
+    the failure's code and parameters."""
+    return (
+        f"document {document.id} ({document.kind.value} {document.number!r} of client "
+        f"{document.client_id}) not delivered into destination "
+        f"{failure.param('destination')!r}, {status}, tried again at "
+        f"{failure.param('retry_at') or 'the next sync'}: "
+        f"{_logged(failure.with_params(retry_at=None))}"
+    )
+
+
+def _lasted(seconds: float) -> str:
+    """A duration for the log: seconds below two minutes, then minutes, then hours."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def _office_language(region: str) -> Language:

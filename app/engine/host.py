@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import platform
 import queue
 import threading
 from collections.abc import Callable
@@ -28,15 +29,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from app import __version__
+from app.alerts.keeper import AlertKeeper, waiting_documents
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded
 from app.core.failures import Failure, FailureCode
+from app.core.start_failures import StartFailure, StartFailureCode
 from app.engine import channel
 from app.engine.channel import (
     FACE_SAYS,
     PROTOCOL,
     Bye,
     ClientsQuery,
+    CountsQuery,
     DocumentsQuery,
     FolderQuery,
     Hello,
@@ -47,6 +51,7 @@ from app.engine.channel import (
     Request,
     RequestBody,
     RunsQuery,
+    TableQuery,
     Welcome,
 )
 from app.engine.engine import Engine, EngineError, RunSummary
@@ -66,6 +71,7 @@ from app.engine.thread import EngineThread
 from app.home import FerryHome
 from app.os_specific import folder_writable
 from app.platform.errors import PlatformError
+from app.updates.keeper import UpdateKeeper
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +146,16 @@ class EngineHost:
         self._accepting: threading.Thread | None = None
         self._key = b""
         self._closing = False
+        #: The watchdog of issue 17: alerts when delivery stops, said once each.
+        self._alerts = AlertKeeper(
+            home,
+            publish=self._publish,
+            waiting=lambda: self._engine.submit(waiting_documents),
+            service=host is HostKind.SERVICE,
+            secrets=secrets,
+        )
+        #: Signed updates (issue 17): checked and downloaded here; applied by the service.
+        self._updates = UpdateKeeper(home, service=host is HostKind.SERVICE)
 
     @property
     def running(self) -> bool:
@@ -152,12 +168,15 @@ class EngineHost:
 
     def start(self, timeout: float = 60.0) -> None:
         """Open the engine (it takes the home's lock), then the channel. Raises
-        :class:`EngineError` in plain words when the engine cannot start."""
+        :class:`EngineError` when the engine cannot start: its ``failure`` says why."""
         self._engine.start(timeout, wait=True)
         if self._engine.error is not None or not self._engine.running:
             self._engine.stop()
-            raise EngineError(self._engine.error or "the engine did not start")
+            failure = self._engine.failure
+            raise EngineError(failure or StartFailure.of(StartFailureCode.DID_NOT_START))
         self.open_channel()
+        self._alerts.start()
+        self._updates.start()
 
     def open_channel(self) -> None:
         """Let faces attach: only once the engine holds the home's lock (a socket file left
@@ -172,7 +191,13 @@ class EngineHost:
             return
         self._accepting = threading.Thread(target=self._accept, name="ferry-channel", daemon=True)
         self._accepting.start()
-        log.info("engine hosted by %s, channel open", self.kind.value)
+        log.info(
+            "Ferry %s engine hosted by %s (Python %s, %s), channel open",
+            __version__,
+            self.kind.value,
+            platform.python_version(),
+            platform.platform(terse=True),
+        )
 
     def send(self, command: Command) -> None:
         self._engine.send(command)
@@ -195,8 +220,11 @@ class EngineHost:
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop the engine; attached faces see it stop, then lose the channel."""
+        self._alerts.stop()
+        self._updates.stop()
         self._engine.stop(timeout)
         self._close_channel()
+        log.info("engine stopped (hosted by %s)", self.kind.value)
 
     def wait(self, stop: threading.Event) -> None:
         """Until ``stop`` is set or the engine ends by itself."""
@@ -207,6 +235,8 @@ class EngineHost:
 
     def _publish(self, event: Event) -> None:
         """On the engine's thread: to the host's own callback, then to every face."""
+        self._alerts.on_event(event)
+        self._updates.on_event(event)
         if isinstance(event, StateChanged | ClientsLoaded):
             self._latest[type(event)] = event
         if self._on_event is not None:
@@ -323,7 +353,15 @@ async def _answer(engine: Engine, request_id: int, body: RequestBody) -> Reply:
 async def _execute(engine: Engine, body: RequestBody) -> Any:
     wake = engine.command_queue().put_nowait
     if isinstance(body, DocumentsQuery):
-        return engine.store.documents(body.status)
+        if body.limit is None and not body.moved:
+            return engine.store.documents(body.status)
+        return engine.store.documents_page(
+            body.status, moved=body.moved, after=body.after, limit=body.limit or 500
+        )
+    if isinstance(body, CountsQuery):
+        return engine.store.status_counts(body.status, moved=body.moved)
+    if isinstance(body, TableQuery):  # a text filter reads every row: not on the loop
+        return await asyncio.to_thread(engine.store.table, **body.arguments())
     if isinstance(body, RunsQuery):
         return [dataclasses.asdict(run) for run in engine.store.runs(body.limit)]
     if isinstance(body, ClientsQuery):

@@ -8,11 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    model_serializer,
+)
 
 from app.core.failures import Failure
+from app.core.start_failures import StartFailure
 
 
 class _Message(BaseModel):
@@ -120,6 +128,24 @@ class StateChanged(_Message):
     failure: FailureInfo | None = None
     last_sync: dt.datetime | None = None
     errors: int = 0
+    #: Why the engine did not start (*Stopped* at its start), as data
+    #: (:meth:`app.core.start_failures.StartFailure.to_json`); ``detail`` is its English
+    #: words. Left out of the JSON when None, so that a face of an earlier Ferry, which
+    #: knows no such field, reads every other state change as before.
+    start_failure: dict[str, Any] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_start_failure(
+        self, handler: SerializerFunctionWrapHandler
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("start_failure") is None:
+            data.pop("start_failure", None)
+        return data
+
+    def why_not_started(self) -> StartFailure | None:
+        """The start failure this carries (None: none, or one this Ferry does not know)."""
+        return StartFailure.from_json(self.start_failure)
 
 
 class DocumentChanged(_Message):
@@ -253,6 +279,17 @@ class ClientsLoaded(_Message):
     clients: list[ClientInfo]
 
 
+class AlertChanged(_Message):
+    """The watchdog raised an alert (delivery stopped: :mod:`app.alerts.watchdog`), or its
+    condition ended (``raised`` False); as data, worded by whoever shows it. Sent once per
+    episode, each end once."""
+
+    type: Literal["alert"] = "alert"
+    kind: str
+    params: dict[str, str] = Field(default_factory=dict)
+    raised: bool = True
+
+
 Event = Annotated[
     StateChanged
     | DocumentChanged
@@ -261,7 +298,8 @@ Event = Annotated[
     | RunFinished
     | LoginNeededEvent
     | Connectivity
-    | ClientsLoaded,
+    | ClientsLoaded
+    | AlertChanged,
     Field(discriminator="type"),
 ]
 EVENTS: TypeAdapter[Event] = TypeAdapter(Event)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from app.auth.account import load_login
 from app.auth.secret_store import SecretStore
+from app.core.start_failures import StartFailure, StartFailureCode
 from app.engine.channel import HOST_SAYS, Refused, Replies, Reply, Request, RequestBody, Welcome
 from app.engine.child import ChildSetup, SecretSaved, child_main
 from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
@@ -29,7 +30,9 @@ from app.home import FerryHome
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED_EXIT = "The sync engine stopped unexpectedly. Restart Ferry to sync again."
+#: The engine's process ended without saying why (it crashed, or was killed).
+UNEXPECTED = StartFailure.of(StartFailureCode.ENDED_UNEXPECTEDLY)
+UNEXPECTED_EXIT = UNEXPECTED.message()
 
 
 class EngineProcess:
@@ -56,6 +59,8 @@ class EngineProcess:
         self._stopping = False
         self._stopped_seen = False
         self.error: str | None = None
+        #: Why the engine did not start or ended, as data (``error`` is its English words).
+        self.failure: StartFailure | None = None
 
     @property
     def pid(self) -> int | None:
@@ -178,6 +183,7 @@ class EngineProcess:
                     if event.state is EngineState.STOPPED:
                         self._stopped_seen = True
                         self.error = self.error or event.detail
+                        self.failure = self.failure or event.why_not_started()
                 self._on_event(event)
         except Exception:
             log.exception("the engine's events could not be read")
@@ -186,6 +192,12 @@ class EngineProcess:
             self._replies.fail_all()
             if not self._stopped_seen and not self._stopping:
                 log.error("the engine process ended unexpectedly")
-                self.error = UNEXPECTED_EXIT
-                self._on_event(StateChanged(state=EngineState.STOPPED, detail=UNEXPECTED_EXIT))
+                self.error, self.failure = UNEXPECTED_EXIT, UNEXPECTED
+                self._on_event(
+                    StateChanged(
+                        state=EngineState.STOPPED,
+                        detail=UNEXPECTED_EXIT,
+                        start_failure=UNEXPECTED.to_json(),
+                    )
+                )
             self._ready.set()

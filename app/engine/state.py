@@ -20,11 +20,14 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import math
+import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -132,6 +135,49 @@ def _runs_as_history(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN interrupted INTEGER NOT NULL DEFAULT 0")
 
 
+def _history_at_scale(db: sqlite3.Connection) -> None:
+    """6: an office's whole history (a million documents) without reading all of it: the
+    table and ``ferry status`` read documents in order, or of one status in order, by index;
+    the queue is refilled by when each document is due, so documents postponed for a day
+    (in Error) are not stepped over on every refill; and the folders Ferry delivered into are
+    kept as a short list, so a start looks for unfinished temporary files there without
+    reading every delivery."""
+    db.execute("DROP INDEX IF EXISTS documents_status")
+    db.execute("CREATE INDEX documents_order ON documents (created_at, id)")
+    db.execute("CREATE INDEX documents_by_status ON documents (status, created_at, id)")
+    db.execute("DROP INDEX IF EXISTS queue_order")
+    db.execute("CREATE INDEX queue_due ON queue (not_before, enqueued_at, document_id)")
+    db.execute(
+        "CREATE INDEX deliveries_gone ON deliveries (document_id) WHERE gone_since IS NOT NULL"
+    )
+    db.execute("CREATE TABLE folders (path TEXT PRIMARY KEY) WITHOUT ROWID")
+    folders: set[str] = set()
+    for (paths,) in db.execute("SELECT paths FROM deliveries"):
+        folders.update(_parents(json.loads(paths)))
+    db.executemany("INSERT OR IGNORE INTO folders (path) VALUES (?)", [(f,) for f in folders])
+
+
+def _table_at_scale(db: sqlite3.Connection) -> None:
+    """7: the desktop window's table read a page at a time, filtered and sorted in SQL
+    (:meth:`StateStore.table_page`): each document keeps what the table sorts and searches
+    by, computed when it is written (a number's natural order, an amount as a number, the
+    first place it was written and its message casefolded, and its search text), and every
+    column the table sorts by has an index that reads it in order, ties broken as the window
+    breaks them (oldest first)."""
+    db.execute("ALTER TABLE documents ADD COLUMN search TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE documents ADD COLUMN number_key TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE documents ADD COLUMN amount_key REAL")
+    db.execute("ALTER TABLE documents ADD COLUMN destination_key TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE documents ADD COLUMN message_key TEXT NOT NULL DEFAULT ''")
+    db.execute(f"UPDATE documents SET {TABLE_KEYS}")  # noqa: S608 - fixed text
+    for name, columns in _TABLE_INDEXES.items():
+        db.execute(f"CREATE INDEX {name} ON documents ({columns}, created_at, id)")
+    # the search text with what a typed word also matches (a client's name, a kind's or a
+    # status's word: the window names them), so that a text filter scans this, not every
+    # whole document
+    db.execute("CREATE INDEX documents_search ON documents (search, client_id, kind, status)")
+
+
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
 _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
@@ -139,12 +185,29 @@ _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _failures_as_data,
     _runs_as_data,
     _runs_as_history,
+    _history_at_scale,
+    _table_at_scale,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 
 class StateTooNew(Exception):
-    """The state file was written by a newer Ferry; the message says so in plain words."""
+    """The state file was written by a newer Ferry: refused, and left untouched. ``failure``
+    says so as data (:mod:`app.core.start_failures`), :meth:`message` in any language; the
+    exception's own text is the English words."""
+
+    def __init__(self, path: Path, found: int, known: int) -> None:
+        from app.core.start_failures import StartFailure, StartFailureCode
+
+        self.failure = StartFailure.of(
+            StartFailureCode.STATE_TOO_NEW, path=path, found=found, known=known
+        )
+        super().__init__(self.failure.message())
+
+    def message(self, language: str = "en") -> str:
+        from app.core.language import parse_language
+
+        return self.failure.message(parse_language(language))
 
 
 class DeliveryState(StrEnum):
@@ -221,6 +284,191 @@ _MOVED = (
 )
 
 
+# -- the desktop window's table, read from here a page at a time -------------------------------
+
+#: What each document keeps for the table (migration 7), computed from its fields when written:
+#: in SQL where SQLite can, casefolded by Python (SQLite's ``lower`` knows only ASCII).
+TABLE_KEYS = (
+    "search = ferry_fold(number || char(10) || issue_date || char(10) || coalesce(message, '') "
+    "|| char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(locations)), "
+    "'') || coalesce(char(10) || amount || char(10) || ferry_digits(amount), '') || "
+    "coalesce(char(10) || currency, '')), "
+    "number_key = ferry_natural(number), amount_key = ferry_amount(amount), "
+    "destination_key = ferry_fold(json_extract(locations, '$[0]')), "
+    "message_key = ferry_fold(message)"
+)
+#: An index per column the table sorts by in order (``created_at, id`` appended: the ties).
+_TABLE_INDEXES = {
+    "documents_client": "client_id",
+    "documents_kind": "kind",
+    "documents_number": "number_key",
+    "documents_date": "issue_date",
+    "documents_amount": "amount_key",
+    "documents_destination": "destination_key",
+    "documents_message": "message_key",
+    "documents_attempt": "last_attempt",
+}
+#: The table's sort columns that an index reads in order, and the key each one sorts by.
+_SORTED_BY = {
+    "number": "number_key",
+    "date": "issue_date",
+    "amount": "amount_key",
+    "destination": "destination_key",
+    "message": "message_key",
+    "last_attempt": "last_attempt",
+}
+#: The columns sorted by words the window has (a client's name, a kind's word in the person's
+#: language): sorted as the window orders their values (``order``), each value a run of rows.
+_SORTED_BY_VALUE = {"client": "client_id", "kind": "kind"}
+TABLE_SORTS = frozenset({*_SORTED_BY, *_SORTED_BY_VALUE, "status"})
+#: Up to this many documents a text filter lets through (and one in 50 of the history) are
+#: sorted as a set, not read in an index's order.
+FEW_MATCHES = 50_000
+
+WAITING = "waiting"
+#: A status as the table shows it, in SQL: *waiting* is To fetch tried already (it has failures).
+_SHOWN_STATUS = {
+    "error": "status = 'error'",
+    WAITING: "(status = 'to_fetch' AND failures != '[]')",
+    "to_fetch": "(status = 'to_fetch' AND failures = '[]')",
+    "forwarded": "status = 'forwarded'",
+}
+#: Sorting by status puts what needs a person first, as the window does.
+_STATUS_RUNS = (
+    *_SHOWN_STATUS.values(),
+    "status NOT IN ('error', 'to_fetch', 'forwarded')",
+)
+_TABLE_ONLY = ("search", "number_key", "amount_key", "destination_key", "message_key")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class TableWord:
+    """One word typed in the table's text filter, as the window hands it over: casefolded
+    (an amount with separators as its digits), with what its words match that the state does
+    not hold in the person's language: the kinds, shown statuses and clients whose word or
+    name, as the window shows it, contains it."""
+
+    text: str
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    clients: tuple[str, ...] = ()
+
+
+def natural_key(text: str) -> str:
+    """``INV-2`` before ``INV-10``: digit runs zero-padded, casefolded; plain string order
+    then orders numbers as numbers (the table's Number column)."""
+    return _DIGIT_RUN.sub(lambda match: match.group().zfill(20), text.casefold())
+
+
+def amount_key(amount: str | None) -> float | None:
+    """An amount as a number to sort by; None (first) when absent or not a finite number."""
+    if amount is None:
+        return None
+    try:
+        value = float(Decimal(amount))
+    except (InvalidOperation, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def amount_digits(amount: str) -> str:
+    """An amount's digits with its two decimals ("1640.00" -> "164000"): what a typed amount
+    is compared with, whichever way it groups and marks decimals."""
+    try:
+        value = abs(Decimal(amount))
+    except InvalidOperation:
+        return ""
+    if not value.is_finite():
+        return ""
+    return f"{value:.2f}".replace(".", "")
+
+
+def _fold(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def _digits(amount: str | None) -> str | None:
+    return None if amount is None else amount_digits(amount)
+
+
+def _natural(text: str | None) -> str:
+    return natural_key(text or "")
+
+
+def _amount(amount: str | None) -> float | None:
+    """:func:`amount_key`, the common case (a plain decimal) without Decimal."""
+    if amount is None:
+        return None
+    try:
+        value = float(amount)
+    except ValueError:
+        return amount_key(amount)
+    return value if math.isfinite(value) else None
+
+
+def _table_functions(db: sqlite3.Connection) -> None:
+    """The functions :data:`TABLE_KEYS` calls, on this connection (only Ferry writes it)."""
+    db.create_function("ferry_fold", 1, _fold, deterministic=True)
+    db.create_function("ferry_natural", 1, _natural, deterministic=True)
+    db.create_function("ferry_amount", 1, _amount, deterministic=True)
+    db.create_function("ferry_digits", 1, _digits, deterministic=True)
+
+
+def rekey(db: sqlite3.Connection, document_id: str) -> None:
+    """A document's table keys again, after its fields changed."""
+    db.execute(f"UPDATE documents SET {TABLE_KEYS} WHERE id = ?", (document_id,))  # noqa: S608
+
+
+def _table_where(
+    status: str | None, client_id: str | None, words: Sequence[TableWord]
+) -> tuple[list[str], list[Any]]:
+    """The table's filters as SQL clauses (fixed text) and their arguments."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if status:
+        shown = _SHOWN_STATUS.get(status)
+        if shown is None:
+            clauses.append("status = ?")
+            args.append(status)
+        else:  # the waiting ones are To fetch too: a filter on To fetch shows them
+            clauses.append("status = 'to_fetch'" if status == "to_fetch" else shown)
+    if client_id is not None:
+        clauses.append("client_id = ?")
+        args.append(client_id)
+    for word in words:
+        either = ["instr(search, ?) > 0"]
+        args.append(word.text)
+        for column, values in (("kind", word.kinds), ("client_id", word.clients)):
+            if values:
+                either.append(f"{column} IN ({','.join('?' * len(values))})")
+                args += values
+        for shown_status in word.statuses:
+            known = _SHOWN_STATUS.get(shown_status)
+            if known is None:
+                either.append("status = ?")
+                args.append(shown_status)
+            else:
+                either.append(known)
+        clauses.append("(" + " OR ".join(either) + ")")
+    return clauses, args
+
+
+def _where(clauses: Sequence[str]) -> str:
+    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Rows the table shows one after another: a value of a column sorted by words (one
+    client, one kind), or a status, or, alone, every row in an index's order."""
+
+    clause: str | None
+    args: tuple[Any, ...]
+    order: str  # ORDER BY, ascending; reversed for descending
+    count: int
+
+
 @dataclass(frozen=True)
 class RunRow:
     id: int
@@ -281,6 +529,7 @@ class StateStore:
         # NORMAL in WAL mode survives any crash of the process; after a power cut the last
         # commits may be lost, which the next run redoes (files are recognised by checksum).
         self._db.execute("PRAGMA synchronous=NORMAL")
+        _table_functions(self._db)
         self._lock = threading.RLock()
         self.writes = 0
         self.write_hook = write_hook
@@ -291,13 +540,16 @@ class StateStore:
             raise
 
     def _refuse_newer(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if self.path.with_name(f"{self.path.name}-wal").exists():
+            # A newer Ferry's last commits may wait in its -wal (it was killed): read through
+            # a read-only connection, whose close does not checkpoint them into the file.
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as peek:
+                version = int(peek.execute("PRAGMA user_version").fetchone()[0])
+        else:
+            version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
-            raise StateTooNew(
-                f"{self.path} was written by a newer version of Ferry (state version {version}, "
-                f"this one knows up to {SCHEMA_VERSION}); install that version again, or the "
-                "newest one. Nothing in the file was changed."
-            )
+            raise StateTooNew(self.path, version, SCHEMA_VERSION)
 
     def _migrate(self) -> None:
         """Bring the file to :data:`SCHEMA_VERSION`, one numbered step per transaction."""
@@ -310,6 +562,11 @@ class StateStore:
                 log.info("state version %d kept as %s before upgrading", version, backup)
         while version < SCHEMA_VERSION:
             with self._write() as db:
+                # another process (the engine, the window reading the table) may have taken
+                # the step while this one waited for the write lock
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                if version >= SCHEMA_VERSION:
+                    break
                 _MIGRATIONS[version](db)
                 version += 1
                 db.execute(f"PRAGMA user_version={version}")
@@ -375,11 +632,22 @@ class StateStore:
         """The documents due by ``now``, oldest first; ``with_deliveries`` reads what was
         delivered of them too, in one query for all instead of one per document."""
         moment = time.time() if now is None else now
-        rows = self._read(
-            "SELECT document_id, reason, attempts FROM queue WHERE not_before <= ? "
-            "ORDER BY enqueued_at, document_id LIMIT ?",
+        # Two ranges of one index: the documents never postponed, and the postponed ones
+        # come due. Documents postponed beyond ``now`` (in Error: up to a day) are not read.
+        fresh = self._read(
+            "SELECT document_id, reason, attempts, enqueued_at FROM queue WHERE not_before = 0 "
+            "AND ? >= 0 ORDER BY enqueued_at, document_id LIMIT ?",
             (moment, limit),
         )
+        again = self._read(
+            "SELECT document_id, reason, attempts, enqueued_at FROM queue "
+            "WHERE not_before > 0 AND not_before <= ? ORDER BY not_before LIMIT ?",
+            (moment, limit),
+        )
+        rows = fresh
+        if again:
+            rows = sorted(fresh + again, key=lambda r: (r["enqueued_at"], r["document_id"]))
+            rows = rows[:limit]
         if not with_deliveries or not rows:
             return [QueueItem(r["document_id"], r["reason"], r["attempts"]) for r in rows]
         found = self.deliveries_of([r["document_id"] for r in rows])
@@ -409,6 +677,30 @@ class StateStore:
         rows = self._read("SELECT MIN(not_before) AS t FROM queue")
         value = rows[0]["t"]
         return float(value) if value is not None else None
+
+    def next_retry(self, until: float) -> float | None:
+        """When the first queued document not in Error comes due, if by ``until``: what a
+        pass waits for (a destination that waits, the platform busy). Read by index, from
+        the earliest on, never past ``until``."""
+        rows = self._read(
+            "SELECT not_before FROM queue WHERE not_before <= ? AND NOT EXISTS (SELECT 1 FROM "
+            "documents WHERE documents.id = queue.document_id AND documents.status = 'error') "
+            "ORDER BY not_before LIMIT 1",
+            (until,),
+        )
+        return float(rows[0]["not_before"]) if rows else None
+
+    def requeue_errors(self, reason: str) -> int:
+        """Queue every document in Error to be tried again now, in one statement (at start and
+        each night); returns how many."""
+        with self._write() as db:
+            return db.execute(
+                "INSERT INTO queue (document_id, reason, enqueued_at) SELECT id, ?, ? FROM "
+                "documents WHERE status = 'error' ORDER BY created_at, id ON CONFLICT "
+                "(document_id) DO UPDATE SET not_before = 0, reason = CASE WHEN queue.reason IN "
+                "('deliver_again', 'restore') THEN queue.reason ELSE excluded.reason END",
+                (reason, time.time()),
+            ).rowcount
 
     def postpone(self, document_id: str, until: float) -> None:
         with self._write() as db:
@@ -487,6 +779,7 @@ class StateStore:
                     document_id,
                 ),
             )
+            rekey(db, document_id)
 
     def document(self, document_id: str) -> dict[str, Any] | None:
         rows = self._read(
@@ -501,10 +794,299 @@ class StateStore:
         where = "WHERE status = ?" if status else ""
         rows = self._read(
             f"SELECT documents.*, ({_MOVED}) AS moved FROM documents {where} "  # noqa: S608 - fixed text
-            "ORDER BY created_at",
+            "ORDER BY created_at, id",
             (status,) if status else (),
         )
         return [_document_dict(row) for row in rows]
+
+    def count(self, status: str | None = None) -> int:
+        """How many documents Ferry knows (of ``status``): counted by index, none read."""
+        if status is None:
+            return int(self._read("SELECT COUNT(*) AS n FROM documents")[0]["n"])
+        rows = self._read("SELECT COUNT(*) AS n FROM documents WHERE status = ?", (status,))
+        return int(rows[0]["n"])
+
+    def error_ids(self) -> list[str]:
+        """The documents in Error, oldest first: their ids only."""
+        rows = self._read("SELECT id FROM documents WHERE status = 'error' ORDER BY created_at, id")
+        return [str(row["id"]) for row in rows]
+
+    def status_counts(self, status: str | None = None, *, moved: bool = False) -> dict[str, int]:
+        """Documents per status, and ``waiting`` (To fetch with a destination waiting on a
+        cause that passes by itself), counted in SQL with ``ferry status``'s filters."""
+        clauses, args = _filters(status, moved)
+        rows = self._read(
+            "SELECT status, COUNT(*) AS n, SUM(status = 'to_fetch' AND failures != '[]') AS w "  # noqa: S608 - fixed text
+            f"FROM documents {clauses} GROUP BY status",
+            args,
+        )
+        counts = {str(row["status"]): int(row["n"]) for row in rows}
+        counts["waiting"] = sum(int(row["w"] or 0) for row in rows)
+        return counts
+
+    def documents_page(
+        self,
+        status: str | None = None,
+        *,
+        moved: bool = False,
+        after: tuple[str, str] | None = None,
+        limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` documents as :meth:`documents` gives them, in its order, after the
+        ``(created_at, id)`` of the last one read: a page read by index, whatever the history
+        (``moved``: only those whose files were picked up or moved)."""
+        clauses, args = _filters(status, moved)
+        if after is not None:
+            clauses += (" AND " if clauses else "WHERE ") + "(created_at, id) > (?, ?)"
+            args = [*args, *after]
+        rows = self._read(
+            f"SELECT documents.*, ({_MOVED}) AS moved FROM documents {clauses} "  # noqa: S608 - fixed text
+            "ORDER BY created_at, id LIMIT ?",
+            [*args, limit],
+        )
+        return [_document_dict(row) for row in rows]
+
+    def iter_documents(
+        self, status: str | None = None, *, moved: bool = False, chunk: int = 500
+    ) -> Iterator[dict[str, Any]]:
+        """Every document (of ``status``) in :meth:`documents`' order, read a page at a time:
+        memory holds a page, and the first comes at once whatever the history."""
+        after: tuple[str, str] | None = None
+        while True:
+            page = self.documents_page(status, moved=moved, after=after, limit=chunk)
+            yield from page
+            if len(page) < chunk:
+                return
+            after = (str(page[-1]["created_at"]), str(page[-1]["id"]))
+
+    # -- the desktop window's table: a page at a time, filtered and sorted here ------------------
+
+    def table(
+        self,
+        *,
+        status: str | None = None,
+        client_id: str | None = None,
+        words: Sequence[TableWord] = (),
+        sort: str | None = None,
+        descending: bool = True,
+        order: Sequence[str] = (),
+        offset: int = 0,
+        limit: int = 200,
+        summary_since: float | None = None,
+    ) -> dict[str, Any]:
+        """One page of the table as the window shows it: the documents (as :meth:`documents`
+        gives them) from ``offset`` on, filtered (a status, *waiting* among them; a client;
+        every word), sorted by a column of :data:`TABLE_SORTS` (None: when Ferry learnt of
+        them, newest first when ``descending``), ties oldest first (newest when descending);
+        ``order`` is the order of a column sorted by the window's words (client ids by name,
+        kinds by their word), values it lacks after it. With how many documents the filters
+        let through (``total``) and, with ``summary_since`` (the start of today), what the
+        window says at a glance (:meth:`table_summary`).
+
+        Read by index: a page costs what it holds, plus the rows before it in the index when
+        it is far down; a text filter reads each document's search text once to count."""
+        if sort is not None and sort not in TABLE_SORTS:
+            raise ValueError(f"the table cannot sort by {sort!r}")
+        clauses, args = _table_where(status, client_id, words)
+        with self._lock:
+            counted: int | None = None
+            if words:
+                clauses, args, counted = self._few_matches(clauses, args)
+            runs = self._table_runs(clauses, args, sort, order, counted)
+            if descending:
+                runs.reverse()
+            total = sum(run.count for run in runs)
+            rowids: list[int] = []
+            skip, wanted = max(offset, 0), max(limit, 0)
+            for run in runs:
+                if not wanted:
+                    break
+                if skip >= run.count:
+                    skip -= run.count
+                    continue
+                order_by = run.order
+                if descending:
+                    order_by = ", ".join(f"{part} DESC" for part in order_by.split(", "))
+                where = _where([*clauses, run.clause] if run.clause else clauses)
+                found = self._db.execute(
+                    f"SELECT documents.rowid FROM documents {where} "  # noqa: S608 - fixed text
+                    f"ORDER BY {order_by} LIMIT ? OFFSET ?",
+                    [*args, *run.args, wanted, skip],
+                ).fetchall()
+                rowids += [int(row[0]) for row in found]
+                wanted -= len(found)
+                skip = 0
+            rows = self._table_rows(rowids)
+            answer: dict[str, Any] = {"offset": offset, "total": total, "rows": rows}
+            if summary_since is not None:
+                answer["summary"] = self.table_summary(summary_since)
+        return answer
+
+    def _few_matches(
+        self, clauses: list[str], args: list[Any]
+    ) -> tuple[list[str], list[Any], int | None]:
+        """A text filter, read once: when it lets few documents through (up to
+        :data:`FEW_MATCHES`), they are named by rowid, so that counting, sorting and paging
+        them reads those only (sorted by SQLite, not in an index's order, which would read
+        every document to find the few); when it lets many through, it stays a filter,
+        and the index's order finds a page's worth at once."""
+        where = _where(clauses)
+        # few for the history: beyond one in 50, walking an index in order finds a page's
+        # worth sooner than sorting them all (rowids only grow: the largest is about the count)
+        largest = self._db.execute("SELECT max(rowid) FROM documents").fetchone()[0] or 0
+        few = min(FEW_MATCHES, max(1000, int(largest) // 50))
+        count, rowids = self._db.execute(  # one string, made by SQLite: no row objects
+            "SELECT COUNT(*), group_concat(r) FROM (SELECT documents.rowid AS r FROM "  # noqa: S608
+            f"documents {where} LIMIT ?)",
+            [*args, few + 1],
+        ).fetchone()
+        if count > few:
+            return clauses, args, None
+        named = ["documents.rowid IN (SELECT value FROM json_each(?))"]
+        return named, [f"[{rowids or ''}]"], int(count)
+
+    def _table_runs(
+        self,
+        clauses: list[str],
+        args: list[Any],
+        sort: str | None,
+        order: Sequence[str],
+        counted: int | None = None,
+    ) -> list[_Run]:
+        """The runs of rows the table shows in turn (ascending), each with its count."""
+        where = _where(clauses)
+        if sort == "status":
+            counts = self._db.execute(
+                f"SELECT status, COUNT(*) FROM documents {where} GROUP BY status",  # noqa: S608
+                args,
+            ).fetchall()
+            by_status = {str(row[0]): int(row[1]) for row in counts}
+            waiting = 0
+            if by_status.get("to_fetch"):
+                waiting = int(
+                    self._db.execute(
+                        f"SELECT COUNT(*) FROM documents {_where([*clauses, _SHOWN_STATUS[WAITING]])}",  # noqa: S608, E501
+                        args,
+                    ).fetchone()[0]
+                )
+            known = ("error", "to_fetch", "forwarded")
+            sizes = (
+                by_status.get("error", 0),
+                waiting,
+                by_status.get("to_fetch", 0) - waiting,
+                by_status.get("forwarded", 0),
+                sum(n for s, n in by_status.items() if s not in known),
+            )
+            return [
+                _Run(clause, (), "created_at, id", size)
+                for clause, size in zip(_STATUS_RUNS, sizes, strict=True)
+                if size
+            ]
+        column = _SORTED_BY_VALUE.get(sort or "")
+        if column is not None:
+            counts = self._db.execute(
+                f"SELECT {column}, COUNT(*) FROM documents {where} GROUP BY {column}",  # noqa: S608
+                args,
+            ).fetchall()
+            by_value = {str(row[0]): int(row[1]) for row in counts}
+            values = list(dict.fromkeys(order))
+            runs = [
+                _Run(f"{column} = ?", (value,), "created_at, id", by_value[value])
+                for value in values
+                if by_value.get(value)
+            ]
+            listed = set(values)
+            rest = sum(n for value, n in by_value.items() if value not in listed)
+            if rest:
+                marks = ",".join("?" * len(values))
+                runs.append(
+                    _Run(
+                        f"{column} NOT IN ({marks})" if values else None,
+                        tuple(values),
+                        f"{column}, created_at, id",
+                        rest,
+                    )
+                )
+            return runs
+        if counted is not None:  # counted already
+            total = counted
+        elif clauses:
+            total = int(
+                self._db.execute(
+                    f"SELECT COUNT(*) FROM documents {where}",  # noqa: S608 - fixed text
+                    args,
+                ).fetchone()[0]
+            )
+        else:
+            total = int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+        key = _SORTED_BY.get(sort or "")
+        return [_Run(None, (), f"{key}, created_at, id" if key else "created_at, id", total)]
+
+    def _table_rows(self, rowids: Sequence[int]) -> list[dict[str, Any]]:
+        """The documents of ``rowids``, in that order, as :meth:`documents` gives them."""
+        if not rowids:
+            return []
+        marks = ",".join("?" * len(rowids))
+        found = {
+            int(row["_rowid"]): row
+            for row in self._db.execute(
+                f"SELECT documents.rowid AS _rowid, documents.*, ({_MOVED}) AS moved "  # noqa: S608
+                f"FROM documents WHERE documents.rowid IN ({marks})",
+                list(rowids),
+            )
+        }
+        rows = []
+        for rowid in rowids:
+            row = found.get(rowid)
+            if row is None:
+                continue
+            data = _document_dict(row)
+            data.pop("_rowid", None)
+            rows.append(data)
+        return rows
+
+    def interrupt(self) -> None:
+        """Abandon the query running now (the window asked another): it raises, others run."""
+        self._db.interrupt()
+
+    def table_summary(self, since: float) -> dict[str, Any]:
+        """What the window says at a glance, counted here: documents per status and waiting
+        (``counts``), all of them (``total``), forwarded since ``since`` (``today``), when the
+        latest was (``last_delivery``), and the clients that have documents (``clients``)."""
+        with self._lock:
+            counts = {
+                str(row[0]): int(row[1])
+                for row in self._db.execute(
+                    "SELECT status, COUNT(*) FROM documents GROUP BY status"
+                )
+            }
+            total = sum(counts.values())
+            counts[WAITING] = int(
+                self._db.execute(
+                    f"SELECT COUNT(*) FROM documents WHERE {_SHOWN_STATUS[WAITING]}"  # noqa: S608
+                ).fetchone()[0]
+            )
+            today = int(
+                self._db.execute(
+                    "SELECT COUNT(*) FROM documents WHERE last_attempt >= ? "
+                    "AND status = 'forwarded'",
+                    (since,),
+                ).fetchone()[0]
+            )
+            last = self._db.execute(
+                "SELECT last_attempt FROM documents WHERE last_attempt IS NOT NULL AND "
+                "+status = 'forwarded' ORDER BY last_attempt DESC LIMIT 1"
+            ).fetchone()
+            clients = [
+                str(row[0]) for row in self._db.execute("SELECT DISTINCT client_id FROM documents")
+            ]
+        return {
+            "counts": counts,
+            "total": total,
+            "today": today,
+            "last_delivery": None if last is None else float(last[0]),
+            "clients": clients,
+        }
 
     def moved(self) -> list[MovedFile]:
         """Every delivery whose files a full sync found gone, oldest first."""
@@ -618,6 +1200,7 @@ class StateStore:
                 "updated = excluded.updated",
                 (document_id, destination, json.dumps(list(paths)), time.time()),
             )
+            _add_folders(db, paths)
 
     def record_failure(
         self,
@@ -638,12 +1221,9 @@ class StateStore:
             )
 
     def delivered_folders(self) -> list[str]:
-        rows = self._read("SELECT paths FROM deliveries")
-        folders: set[str] = set()
-        for row in rows:
-            for path in json.loads(row["paths"]):
-                folders.add(str(Path(path).parent))
-        return sorted(folders)
+        """Every folder Ferry delivered into (where a kill may have left a temporary file):
+        kept as a list of its own, so that reading it does not read every delivery."""
+        return [str(row["path"]) for row in self._read("SELECT path FROM folders ORDER BY path")]
 
     # -- history: runs and tasks --------------------------------------------------------------
 
@@ -793,6 +1373,7 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
                 "gone_since = NULL, attempts = attempts + 1, updated = excluded.updated",
                 (document["id"], outcome.destination, json.dumps(outcome.paths), now),
             )
+            _add_folders(db, outcome.paths)
         else:
             db.execute(
                 "INSERT INTO deliveries (document_id, destination, state, error_code, "
@@ -825,6 +1406,7 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
                 document["id"],
             ),
         )
+        rekey(db, document["id"])
     if completion.retry_at is None:
         db.execute("DELETE FROM queue WHERE document_id = ?", (document["id"],))
     else:
@@ -833,6 +1415,34 @@ def _complete(db: sqlite3.Connection, completion: Completion, now: float) -> Non
             "coalesce(?, reason) WHERE document_id = ?",
             (completion.retry_at, completion.reason, document["id"]),
         )
+
+
+def _parents(paths: Sequence[str]) -> set[str]:
+    return {str(Path(path).parent) for path in paths}
+
+
+def _add_folders(db: sqlite3.Connection, paths: Sequence[str]) -> None:
+    """The folders of delivered ``paths``, kept for the next start (see ``delivered_folders``)."""
+    if paths:
+        db.executemany(
+            "INSERT OR IGNORE INTO folders (path) VALUES (?)", [(f,) for f in _parents(paths)]
+        )
+
+
+def _filters(status: str | None, moved: bool) -> tuple[str, list[Any]]:
+    """``ferry status``'s filters as a WHERE clause (fixed text) and its arguments."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    if status:
+        # With ``moved``, the few moved documents lead and their status is checked (the
+        # unary plus keeps SQLite from walking every document of the status instead).
+        clauses.append("+status = ?" if moved else "status = ?")
+        args.append(status)
+    if moved:
+        clauses.append(  # by the index of moved deliveries: few, whatever the history
+            "id IN (SELECT document_id FROM deliveries WHERE gone_since IS NOT NULL)"
+        )
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 def _upsert_document(db: sqlite3.Connection, document: dict[str, Any]) -> None:
@@ -861,6 +1471,7 @@ def _upsert_document(db: sqlite3.Connection, document: dict[str, Any]) -> None:
             "now": now,
         },
     )
+    rekey(db, str(document["id"]))
 
 
 def _iso(value: Any) -> str:
@@ -869,6 +1480,8 @@ def _iso(value: Any) -> str:
 
 def _document_dict(row: sqlite3.Row) -> dict[str, Any]:
     data = dict(row)
+    for name in _TABLE_ONLY:  # what the table sorts and searches by, not the document's
+        data.pop(name, None)
     data["locations"] = json.loads(data["locations"] or "[]")
     data["failures"] = json.loads(data["failures"] or "[]")
     if "moved" in data:

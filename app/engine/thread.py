@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from app.auth.secret_store import SecretStore
+from app.core.start_failures import StartFailure, StartFailureCode
 from app.engine.engine import LONG_POLL_S, Engine, EngineError
 from app.engine.messages import Command, EngineState, Event, StateChanged, Stop
 from app.home import FerryHome
@@ -45,6 +46,8 @@ class EngineThread:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self.error: str | None = None
+        #: Why the engine did not start, as data (``error`` is its English words).
+        self.failure: StartFailure | None = None
 
     def start(self, timeout: float = 30.0, *, wait: bool = True) -> None:
         """Start the thread; with ``wait``, return once the engine is open (or failed to open:
@@ -73,7 +76,7 @@ class EngineThread:
         loop, engine = self._loop, self._engine
         if loop is None or engine is None or loop.is_closed():
             failed: concurrent.futures.Future[T] = concurrent.futures.Future()
-            failed.set_exception(EngineError("the engine is not running"))
+            failed.set_exception(EngineError.of(StartFailureCode.ENGINE_NOT_RUNNING))
             return failed
         return asyncio.run_coroutine_threadsafe(work(engine), loop)  # type: ignore[arg-type]
 
@@ -104,7 +107,14 @@ class EngineThread:
             await engine.open()
         except EngineError as error:
             self.error = str(error)
-            self._on_event(StateChanged(state=EngineState.STOPPED, detail=str(error)))
+            self.failure = error.failure
+            self._on_event(
+                StateChanged(
+                    state=EngineState.STOPPED,
+                    detail=str(error),
+                    start_failure=error.failure.to_json(),
+                )
+            )
             self._ready.set()
             return
         self._engine = engine

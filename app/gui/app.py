@@ -24,6 +24,8 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from app.alerts.outbox import AlertOutbox
+from app.alerts.watchdog import AlertChange
 from app.application.account import end_login
 from app.application.settings_changes import (
     SettingsRefused,
@@ -42,7 +44,7 @@ from app.core.language import Language
 from app.demo_setup import Demo, start_demo
 from app.engine import attached
 from app.engine.attached import AttachedEngine
-from app.engine.channel import ChannelError, DocumentsQuery, RunsQuery
+from app.engine.channel import ChannelError, RunsQuery
 from app.engine.engine import LAST_FULL_SYNC, STATE_FILE
 from app.engine.host import HostKind
 from app.engine.messages import (
@@ -71,7 +73,7 @@ from app.gui.activity_view import RunRow, run_row
 from app.gui.background import Background
 from app.gui.bridge import EngineBridge
 from app.gui.destination_editor import DestinationEditor, PreviewClient
-from app.gui.documents_model import DocumentRow
+from app.gui.diagnostics_dialog import DiagnosticsDialog
 from app.gui.failure_words import failure_of, language_now
 from app.gui.i18n import install_translator, system_language
 from app.gui.main_window import MainWindow
@@ -80,13 +82,16 @@ from app.gui.preview_clients import preview_clients
 from app.gui.relogin import ReloginDialog
 from app.gui.settings_dialog import SettingsDialog
 from app.gui.single_instance import SingleInstance
+from app.gui.table_model import EngineSource, StoreSource
 from app.gui.tray import TrayController
+from app.gui.update_status import UpdateStatus
 from app.gui.wizard import SetupResult, SetupWizard, WizardOptions
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox, for_stored_login
 from app.os_specific import folder_writable
 from app.regions import RegionsError
 from app.settings import Destination, Settings, SettingsError, load_settings
+from app.updates.keeper import QUIET_STATES
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +113,7 @@ class FerryApp(QObject):
         language: Language,
         demo: bool = False,
         wizard_options: WizardOptions | None = None,
+        home_arg: str | None = None,
     ) -> None:
         super().__init__()
         self.home = home
@@ -123,12 +129,27 @@ class FerryApp(QObject):
         self.background = Background(self)
         self.bridge = EngineBridge(self)
         self.tray = TrayController(self)
+        # the tray's update lines and actions; *Restart to update* only with our own engine
+        # (a service's keeper applies updates itself); ``home_arg`` goes to the new version
+        self.updates = UpdateStatus(
+            self.tray,
+            home,
+            runs_own_engine=lambda: isinstance(self.engine, EngineProcess),
+            quit_app=self.quit,
+            quiet=self._quiet_for_an_update,
+            home_arg=home_arg,
+            parent=self,
+        )
+        # With the engine gone, only this app can e-mail that it is gone (off the GUI thread).
+        self._outbox = AlertOutbox(self.home)
+        self.tray.notifier.on_engine_alert = self._mail_engine_alert
         self.window = MainWindow(language=language, tray_available=self.tray.available)
         self.instance = SingleInstance(home.settings_dir.parent, self)
         self.clients: list[Any] = []
         self._client_names: dict[str, str] = {}
         self._editor: DestinationEditor | None = None
         self._settings_dialog: SettingsDialog | None = None
+        self._diagnostics_dialog: DiagnosticsDialog | None = None
         self._relogin: ReloginDialog | None = None
         self.login: StoredLogin | None = None  # the login the running engine was started with
         self._confirm_log_out: QMessageBox | None = None
@@ -168,6 +189,7 @@ class FerryApp(QObject):
         self.tray.pause_requested.connect(self._pause)
         self.tray.resume_requested.connect(self._resume)
         self.tray.open_logs_requested.connect(self._open_logs)
+        self.tray.diagnostics_requested.connect(self.open_diagnostics)
         self.tray.settings_requested.connect(self.open_settings)
         self.window.settings_requested.connect(self.open_settings)
         self.window.login_requested.connect(self.log_in_again)
@@ -192,6 +214,7 @@ class FerryApp(QObject):
             return False
         self.instance.claim()
         self.tray.show()
+        self.updates.start()
         marker = self.home.state_dir / TRAY_HINT_FILE
         self.background.run(
             marker.exists,
@@ -415,35 +438,31 @@ class FerryApp(QObject):
 
     def _load_history(self, engine: AttachedEngine | None) -> None:
         """The documents and runs so far: from the engine we are attached to (its database
-        may not even be readable by this account), else from the state file."""
+        may not even be readable by this account), else from the state file. The table
+        reads its pages from there as it shows them (issue 18): nothing is read whole."""
         path = self.home.state_dir / STATE_FILE
+        source = EngineSource(engine) if engine is not None else StoreSource(path)
+        self.window.status_view.set_source(source)
 
-        def read() -> tuple[list[dict[str, Any]], list[RunRow]]:
+        def read() -> list[RunRow]:
             if engine is not None:
-                documents = engine.request(DocumentsQuery()).result or []
                 runs = engine.request(RunsQuery(limit=200)).result or []
-                return documents, [_run_row(run) for run in runs]
+                return [_run_row(run) for run in runs]
             if not path.exists():
-                return [], []
+                return []
             store = StateStore(path)
             try:
-                documents = store.documents()
-                runs = [_run_row(dataclasses.asdict(r)) for r in store.runs(200)]
+                return [_run_row(dataclasses.asdict(r)) for r in store.runs(200)]
             finally:
                 store.close()
-            return documents, runs
 
         self.background.run(
             read, self._history_read, self._failed(self.tr("The history could not be read"))
         )
 
-    def _history_read(self, result: tuple[list[dict[str, Any]], list[RunRow]]) -> None:
-        documents, runs = result
-        self.window.status_view.set_rows(
-            DocumentRow.from_state(d, self._client_names) for d in documents
-        )
+    def _history_read(self, runs: list[RunRow]) -> None:
         self.window.activity_view.model.set_rows(runs)
-        gc.freeze()  # 100,000 rows need never be scanned by the collector again
+        gc.freeze()  # what start-up made need never be scanned by the collector again
 
     def _demo_ready(self, demo: Demo) -> None:
         self.demo = demo
@@ -460,6 +479,8 @@ class FerryApp(QObject):
         self._proxy = settings.proxy if settings is not None else None
         self.engine = EngineProcess(self.home, self.bridge.post, secrets=secrets)
         self.engine.start(wait=False)
+        if isinstance(self.window.status_view.source, EngineSource):  # the one we left
+            self.window.status_view.set_source(StoreSource(self.home.state_dir / STATE_FILE))
         # the window stays as it is: hidden at a set-up start, up after the wizard's Finish,
         # a new login or in the demo, where a person is looking at it
 
@@ -467,11 +488,12 @@ class FerryApp(QObject):
         try:
             settings = load_settings(self.home.settings_dir)
         except SettingsError as error:
-            self._warn(self.tr("The settings cannot be read"), str(error))
+            self._warn(self.tr("The settings cannot be read"), error.message(language_now()))
             return None
         self.window.destinations_view.show_settings(settings)
         self.window.clients_view.set_settings(settings)
         self.tray.set_notifications_enabled(settings.notifications)
+        self.tray.notifier.set_engine_down_s(settings.alerts.engine_down_minutes * 60)
         return settings
 
     # -- engine events -------------------------------------------------------------------------
@@ -491,7 +513,12 @@ class FerryApp(QObject):
             return
         if event.state is EngineState.STOPPED:
             failure = failure_of(event.failure)
-            if failure is not None:
+            not_started = event.why_not_started()
+            if not_started is not None:  # why, from its code, in the person's language
+                words = not_started.message(language_now())
+                self.window.show_message(words)
+                self._warn(self.tr("Ferry could not start syncing"), words)
+            elif failure is not None:
                 self._warn(
                     self.tr("Ferry could not start syncing"), describe([failure], language_now())
                 )
@@ -589,6 +616,25 @@ class FerryApp(QObject):
     @Slot()
     def _open_logs(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.home.log_dir)))
+
+    def _mail_engine_alert(self, change: AlertChange) -> None:
+        self._outbox.send(change, language_now())
+
+    @Slot()
+    def open_diagnostics(self) -> None:
+        """*Export diagnostics*, from the tray or Settings: one dialog at a time."""
+        if self._diagnostics_dialog is not None:
+            self._diagnostics_dialog.raise_()
+            self._diagnostics_dialog.activateWindow()
+            return
+        dialog = DiagnosticsDialog(self.home, lambda: self.clients, parent=self.window)
+        dialog.finished.connect(self._diagnostics_closed)
+        self._diagnostics_dialog = dialog
+        dialog.open()
+
+    @Slot(int)
+    def _diagnostics_closed(self, _result: int) -> None:
+        self._diagnostics_dialog = None
 
     # -- destinations --------------------------------------------------------------------------
 
@@ -763,6 +809,7 @@ class FerryApp(QObject):
             self._settings_dialog.reject()
         engine, self.engine = self.engine, None
         home = self.home
+        self.tray.notifier.engine_stopped_on_purpose()  # no "Ferry is not running" alert
 
         def work() -> tuple[LogoutOutcome, Settings | None]:
             if engine is not None:
@@ -861,6 +908,7 @@ class FerryApp(QObject):
         )
         dialog.saved.connect(self._apply_settings)
         dialog.log_out_requested.connect(self.log_out)
+        dialog.diagnostics_requested.connect(self.open_diagnostics)
         dialog.finished.connect(self._settings_closed)
         self._settings_dialog = dialog
         dialog.open()  # never exec(): the event loop keeps running
@@ -916,6 +964,20 @@ class FerryApp(QObject):
         box.setInformativeText(text)
         box.open()
 
+    def _quiet_for_an_update(self) -> bool:
+        """Nothing a restart would interrupt: no window or dialog in front of the person, no
+        wizard, and the engine settled (nothing being delivered)."""
+        app = QApplication.instance()
+        front = isinstance(app, QApplication) and (
+            app.activeModalWidget() is not None or app.activePopupWidget() is not None
+        )
+        return (
+            not self.window.isVisible()
+            and not front
+            and self.wizard is None
+            and self.tray.state in QUIET_STATES
+        )
+
     @Slot()
     def quit(self) -> None:
         self.window.quitting = True
@@ -925,6 +987,8 @@ class FerryApp(QObject):
     def shutdown(self) -> None:
         """Stop the wizard, the engine and any in-process platform; safe to call twice."""
         self.background.close()
+        self.updates.close()
+        self._outbox.close()
         if self.wizard is not None:
             self.wizard.shutdown()
         if self.engine is not None:
@@ -962,7 +1026,12 @@ def run_gui(args: argparse.Namespace) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     language = install_translator(app, _language_for(args), cache_dir=_qm_cache(args.ferry_home))
-    ferry = FerryApp(args.ferry_home, language=language, demo=bool(args.demo))
+    ferry = FerryApp(
+        args.ferry_home,
+        language=language,
+        demo=bool(args.demo),
+        home_arg=getattr(args, "home", None),
+    )
     if not ferry.start():
         print("Ferry is already running for this home; its window was brought forward.")
         loop.close()

@@ -14,6 +14,7 @@ from collections import deque
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from app.engine.messages import (
+    AlertChanged,
     ClientsLoaded,
     Connectivity,
     DocumentChanged,
@@ -39,6 +40,7 @@ class EngineBridge(QObject):
     login_needed = Signal(object)  # LoginNeededEvent
     connectivity = Signal(object)  # Connectivity
     clients_loaded = Signal(object)  # ClientsLoaded
+    alert = Signal(object)  # AlertChanged: the watchdog's alert began or ended
 
     _wake = Signal()
 
@@ -83,6 +85,8 @@ class EngineBridge(QObject):
             self.connectivity.emit(event)
         elif isinstance(event, ClientsLoaded):
             self.clients_loaded.emit(event)
+        elif isinstance(event, AlertChanged):
+            self.alert.emit(event)
 
     @Slot()
     def _flush(self) -> None:

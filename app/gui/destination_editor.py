@@ -62,7 +62,6 @@ from app.core.templates import ClientValues, check_template, render_parsed
 from app.core.variables import VARIABLES, VariableKey
 from app.gui.background import Background
 from app.gui.destination_editor_parts import (
-    ERROR_COLOR,
     WARNING_COLOR,
     ProblemLine,
     VariableCompletion,
@@ -70,6 +69,7 @@ from app.gui.destination_editor_parts import (
     placeholder,
 )
 from app.gui.i18n import current_language
+from app.gui.style import ERROR_COLOR
 from app.os_specific import drive_a_service_cannot_see, folder_writable
 from app.settings import DeliveryFormat, Destination
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, Q
 from app.core.language import Language
 from app.core.names import TargetOS
 from app.core.variables import VariableKey, variable
+from app.gui.style import ERROR_COLOR
 
 # -- the placeholder -------------------------------------------------------------------------
 
@@ -80,7 +81,6 @@ def browse_start(
 
 # -- a problem line that never moves its neighbours ------------------------------------------
 
-ERROR_COLOR = "#b3261e"
 WARNING_COLOR = "#8a5300"
 
 

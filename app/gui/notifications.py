@@ -34,6 +34,13 @@ Definitions the rules rest on:
   announcing again the faults that were told before it.
 - **Login needed** is told once per loss of the login: again only after the engine was seen
   working (``Up to date`` or ``Errors``) in between.
+- **Alerts** (:class:`~app.engine.messages.AlertChanged`, the engine's watchdog: nothing
+  delivered while documents wait, a destination unreachable for an hour) are told once when
+  they begin and once when they end ("back to normal"), never twice for one episode; the
+  login's alert is the *Login needed* notification already. **The engine not running**, which
+  only a face can see (its engine or the service went away: a *Stopped* state), is this
+  notifier's own watchdog (:mod:`app.alerts.watchdog`): told after ``engine_down_s`` without
+  the engine coming back, and its return told once.
 
 Every word is in the person's language: Ferry's own through ``translate`` (Qt's translator),
 the reasons made from the failures' codes in ``language`` (:func:`app.core.failures.describe`),
@@ -45,15 +52,19 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.alerts import words as alert_words
+from app.alerts.observe import from_event
+from app.alerts.watchdog import AlertChange, AlertKind, EngineSeen, Thresholds, Watchdog
 from app.core.failures import Failure, describe
 from app.core.kinds import DeliveryStatus
 from app.core.language import FALLBACK, Language
 from app.engine.messages import (
+    AlertChanged,
     DocumentChanged,
     EngineState,
     Event,
@@ -130,6 +141,7 @@ class NotificationKind(StrEnum):
     ERRORS = "errors"  # clicking it shows the table filtered on errors
     LOGIN = "login"  # clicking it opens Ferry, where the login is
     INFO = "info"  # news, not a problem (where Ferry went): clicking it opens Ferry
+    ALERT = "alert"  # delivery stopped (the watchdog's alerts): clicking it opens Ferry
 
 
 @dataclass(frozen=True)
@@ -173,10 +185,16 @@ class ErrorNotifier:
         settle_s: float = 10.0,
         join_s: float = 2.0,
         max_hold_s: float = 120.0,
+        engine_down_s: float = Thresholds.engine_down_s,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self._translate = translate
         self._language = language
         self._clock = clock
+        self._wall_clock = wall_clock
+        self.engine_down_s = engine_down_s
+        #: Called with the engine-down alert's beginning and end (on the GUI thread).
+        self.on_engine_alert: Callable[[AlertChange], None] | None = None
         self._quiet_first_run = quiet_first_run
         self.settle_s = settle_s
         self.join_s = join_s
@@ -195,6 +213,11 @@ class ErrorNotifier:
         self._last_failure = 0.0
         self._settled = False  # the engine said it settled since the burst's last failure
         self._login_told = False
+        self._alerts_told: set[str] = set()  # alerts whose beginning was told, by key
+        self._queued: deque[Notification] = deque()  # told at the next tick
+        # The engine-down watchdog: the only alert a face sees for itself.
+        self._engine_dog = Watchdog(Thresholds(engine_down_s=self.engine_down_s))
+        self._engine_down = False
 
     # -- what it knows ----------------------------------------------------------------------------
 
@@ -232,10 +255,14 @@ class ErrorNotifier:
             return self.on_state(event)
         if isinstance(event, LoginNeededEvent):
             return self.on_login_needed(failure_of(event.failure))
-        return None
+        if isinstance(event, AlertChanged):
+            return self.on_alert(event)
+        self._engine_seen(True)
+        return self._take_queued()
 
     def on_documents(self, documents: Iterable[DocumentChanged]) -> None:
         """A batch of document changes; failures wait for the end of their burst."""
+        self._engine_seen(True)
         now = self._clock()
         for document in documents:
             if document.status == DeliveryStatus.ERROR:
@@ -245,10 +272,12 @@ class ErrorNotifier:
             # To fetch (sent to integrations again): the fault is not gone until it is forwarded.
 
     def on_run_started(self, event: RunStarted) -> None:
+        self._engine_seen(True)
         self._in_run = True
 
     def on_run_finished(self, event: RunFinished) -> Notification | None:
         """The end of a run: its new faults in one notification; the first import ends here."""
+        self._engine_seen(True)
         self._in_run = False
         if self._first_import:
             self._first_import = False
@@ -256,6 +285,7 @@ class ErrorNotifier:
         return self._flush()
 
     def on_state(self, event: StateChanged) -> Notification | None:
+        self._engine_seen(event.state is not EngineState.STOPPED)
         if event.state is EngineState.LOGIN_NEEDED:
             return self.on_login_needed(failure_of(event.failure))
         if event.state in _LOGIN_WORKS:
@@ -274,6 +304,7 @@ class ErrorNotifier:
     def on_login_needed(self, failure: Failure | None = None) -> Notification | None:
         """The platform refused the login: told once per loss of the login, with the reason
         made from ``failure`` in the person's language when the engine gave one."""
+        self._engine_seen(True)
         if self._login_told:
             return None
         self._login_told = True
@@ -295,8 +326,15 @@ class ErrorNotifier:
 
     def seconds_until_tick(self) -> float | None:
         """When :meth:`tick` may have something to say; None while nothing is waiting."""
+        if self._queued:
+            return 0.0
+        engine_down = self._engine_dog.next_check(self._wall_clock())
         if not self._pending:
-            return None
+            return engine_down
+        wait = self._burst_wait()
+        return wait if engine_down is None else min(wait, engine_down)
+
+    def _burst_wait(self) -> float:
         now = self._clock()
         if self._in_run:
             return max(0.0, self._pending_since + self.max_hold_s - now)
@@ -304,11 +342,76 @@ class ErrorNotifier:
         return max(0.0, self._last_failure + calm - now)
 
     def tick(self) -> Notification | None:
-        """Tell a burst that no run will close: calm outside a run, or held too long in one."""
-        wait = self.seconds_until_tick()
-        if wait is None or wait > 0:
+        """Tell a burst that no run will close: calm outside a run, or held too long in one;
+        and the engine not running, once it has been gone for ``engine_down_s``."""
+        for change in self._engine_dog.check(self._wall_clock()):
+            self._engine_alert(change)
+        queued = self._take_queued()
+        if queued is not None:
+            return queued
+        if not self._pending or self._burst_wait() > 0:
             return None
         return self._flush()
+
+    # -- alerts -----------------------------------------------------------------------------------
+
+    def on_alert(self, event: AlertChanged) -> Notification | None:
+        """An alert of the engine's watchdog began or ended: told once each."""
+        self._engine_seen(True)
+        change = from_event(event)
+        if change is not None:
+            self._queue_alert(change)
+        return self._take_queued()
+
+    def set_engine_down_s(self, seconds: float) -> None:
+        """The engine's grace from the settings (``alerts.engine_down_minutes``), at once."""
+        self.engine_down_s = seconds
+        self._engine_dog.thresholds = Thresholds(engine_down_s=seconds)
+
+    def engine_stopped_on_purpose(self) -> None:
+        """The app stops its engine for a reason of its own (logging out): its *Stopped* is
+        no alert, and an alert of it that was told needs no end."""
+        self._engine_down = True
+        self._engine_dog = Watchdog(Thresholds(engine_down_s=self.engine_down_s))
+        self._alerts_told.discard(AlertKind.ENGINE_DOWN.value)
+
+    def _engine_seen(self, running: bool) -> None:
+        if running == (not self._engine_down):
+            return
+        self._engine_down = not running
+        for change in self._engine_dog.observe(EngineSeen(self._wall_clock(), running)):
+            self._engine_alert(change)
+
+    def _engine_alert(self, change: AlertChange) -> None:
+        """The engine gone, or back: told here, and handed to ``on_engine_alert`` (the app
+        e-mails it: with the engine gone, nothing else can)."""
+        self._queue_alert(change)
+        if self.on_engine_alert is not None:
+            self.on_engine_alert(change)
+
+    def _queue_alert(self, change: AlertChange) -> None:
+        alert = change.alert
+        if alert.kind is AlertKind.LOGIN_NEEDED:
+            return  # the Login needed notification says it, once per loss of the login
+        if change.raised == (alert.key in self._alerts_told):
+            return  # told already; or the end of an alert whose beginning was not told
+        if change.raised:
+            self._alerts_told.add(alert.key)
+        else:
+            self._alerts_told.discard(alert.key)
+        language = self.language
+        kind = NotificationKind.ALERT if change.raised else NotificationKind.INFO
+        self._queued.append(
+            Notification(
+                kind,
+                shorten(alert_words.title(change, language), TITLE_LIMIT),
+                shorten(alert_words.text(change, language), TEXT_LIMIT),
+                causes=(alert.key,),
+            )
+        )
+
+    def _take_queued(self) -> Notification | None:
+        return self._queued.popleft() if self._queued else None
 
     # -- inside -----------------------------------------------------------------------------------
 

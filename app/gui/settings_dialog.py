@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,10 +42,13 @@ from PySide6.QtWidgets import (
 from app import autostart
 from app.application.settings_changes import Preferences, change_preferences, change_settings
 from app.auth.account import StoredLogin
+from app.auth.secret_store import SecretStoreError
 from app.autostart import AutostartError, Platform, Registry
 from app.core.language import Language
 from app.gui import i18n
+from app.gui.alerts_settings import AlertsSettings
 from app.gui.background import Background
+from app.gui.style import PROBLEM_STYLE
 from app.home import FerryHome
 from app.settings import (
     ProxyMode,
@@ -55,7 +59,6 @@ from app.settings import (
     socks_supported,
 )
 
-PROBLEM_STYLE = "color: #b3261e;"
 _LANGUAGES = (  # each language in its own words, as language pickers show them
     (Language.EN, "English"),
     (Language.FR, "Français"),
@@ -79,6 +82,7 @@ class SettingsDialog(QDialog):
 
     saved = Signal(object)  # Settings, as written
     log_out_requested = Signal()  # the person wants to log out (the app asks and does it)
+    diagnostics_requested = Signal()  # Export diagnostics… (the app opens its dialog)
 
     def __init__(
         self,
@@ -147,6 +151,8 @@ class SettingsDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.diagnostics = QPushButton(self)  # apart, on the left: it is no answer to the dialog
+        self.diagnostics.clicked.connect(self.diagnostics_requested)
 
         self._account = QGroupBox(self)
         account = QHBoxLayout(self._account)
@@ -179,14 +185,37 @@ class SettingsDialog(QDialog):
         manual.addWidget(self.proxy_url)
         manual.addWidget(self.proxy_problem)
         network.addLayout(manual)
+        self.alerts = AlertsSettings(home, alerts=settings.alerts)
+        self.alerts.problem_changed.connect(lambda _problem: self.check_now())
+        self.alerts.loaded.connect(self._fit.start)
+        self.alerts.tested.connect(lambda _failure: self._fit.start())
+        general_page = QWidget()
+        general_tab = QVBoxLayout(general_page)
+        general_tab.addWidget(self._account)
+        general_tab.addWidget(self._general)
+        general_tab.addWidget(self._sync)
+        general_tab.addWidget(self._network)
+        general_tab.addStretch(1)
+        alerts_page = QWidget()
+        alerts_tab = QVBoxLayout(alerts_page)
+        self.alerts_note = QLabel()
+        self.alerts_note.setWordWrap(True)
+        alerts_tab.addWidget(self.alerts_note)
+        alerts_tab.addWidget(self.alerts)
+        alerts_tab.addStretch(1)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(general_page, "")
+        self.tabs.addTab(alerts_page, "")
+        self.tabs.currentChanged.connect(lambda _index: self._fit.start())
         layout = QVBoxLayout(self)
-        layout.addWidget(self._account)
-        layout.addWidget(self._general)
-        layout.addWidget(self._sync)
-        layout.addWidget(self._network)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        layout.addWidget(self.buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.diagnostics)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
 
         self._load(settings)
         self.buttons.accepted.connect(self._save)
@@ -264,6 +293,15 @@ class SettingsDialog(QDialog):
             )
         self.log_out.setText(self.tr("Log out…"))
         self._general.setTitle(self.tr("General"))
+        self.tabs.setTabText(0, self.tr("General"))
+        self.tabs.setTabText(1, self.tr("Alerts"))
+        self.alerts_note.setText(
+            self.tr(
+                "When delivery stops (nothing delivered while documents wait, a folder out of "
+                "reach, a login needed, Ferry not running), Ferry says so once: a notification "
+                "here, the Windows event log for the service, and, if you want, an e-mail."
+            )
+        )
         self._sync.setTitle(self.tr("Full sync"))
         self._network.setTitle(self.tr("Connection to the platform"))
         self.start_at_login.setText(self.tr("Start Ferry when I log in"))
@@ -278,6 +316,7 @@ class SettingsDialog(QDialog):
         self.proxy_manual.setText(self.tr("Use this proxy:"))
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+        self.diagnostics.setText(self.tr("Export diagnostics…"))
         self._show_start_note()
         self._show_full_sync_note()
         self.check_now()
@@ -420,18 +459,21 @@ class SettingsDialog(QDialog):
             self.proxy_problem.setVisible(bool(problem))
             self._fit.start()
         save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setEnabled(not problem and not self._saving)
+        save.setEnabled(not problem and not self.alerts.has_problem and not self._saving)
 
     def problems(self) -> list[str]:
         """Every problem shown now, for tests and accessibility."""
         shown = [self.proxy_problem.text()] if self.proxy_problem.isVisible() else []
+        if self.alerts.problem.isVisibleTo(self) and self.alerts.problem.text():
+            shown.append(self.alerts.problem.text())
         return shown + ([self.error.text()] if self.error.isVisible() else [])
 
     # -- saving ----------------------------------------------------------------------------------
 
     def _changes(self) -> Preferences | None:
         proxy = self.proxy()
-        if proxy is None:
+        alerts = self.alerts.value()
+        if proxy is None or alerts is None:
             return None
         code = self.language.currentData()
         return Preferences(
@@ -439,6 +481,7 @@ class SettingsDialog(QDialog):
             notifications=self.notifications.isChecked(),
             full_sync_every_days=self.full_sync_days.value(),
             proxy=proxy,
+            alerts=alerts,
         )
 
     def _login_start_change(self) -> bool | None:
@@ -465,8 +508,11 @@ class SettingsDialog(QDialog):
         login_start = self._login_start_change()
         command = self._login_start.command if self._login_start else None
         platform, registry = self._platform, self._registry
+        keep_password = self.alerts.password_work()  # the SMTP password typed, to the keyring
 
         def work() -> Settings:
+            if keep_password is not None:
+                keep_password()
             if login_start is True and command is not None:
                 autostart.enable(command, platform, registry=registry)
             elif login_start is False:
@@ -489,6 +535,7 @@ class SettingsDialog(QDialog):
             self.proxy_system,
             self.proxy_none,
             self.proxy_manual,
+            self.alerts,
         ):
             widget.setEnabled(not saving)
         self.start_at_login.setEnabled(not saving and self._login_start_changeable())
@@ -504,6 +551,10 @@ class SettingsDialog(QDialog):
         self._set_saving(False)
         if isinstance(error, AutostartError):
             text = self.tr("Start at login could not be changed: %1").replace("%1", str(error))
+        elif isinstance(error, SecretStoreError):
+            text = self.tr(
+                "The mail server's password could not be kept in the system's password store: %1"
+            ).replace("%1", str(error))
         else:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             text = self.tr("The settings were not saved: %1").replace("%1", str(reason))

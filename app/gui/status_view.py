@@ -75,6 +75,11 @@ from app.gui.documents_model import (
     status_color,
     status_icon,
 )
+from app.gui.table_model import TableModel, TableSource
+
+TableModels = DocumentsModel | TableModel
+"""The window's model reads the table from the state (:class:`TableModel`); tests may hand
+the in-memory one over."""
 
 SEARCH_DEBOUNCE_MS = 150
 """Typing "peeters" filters once, after the last key, not seven times."""
@@ -109,9 +114,7 @@ class DocumentDetails(QDialog):
     is open words it again); shown with ``open()`` so nothing waits on it.
     """
 
-    def __init__(
-        self, row: DocumentRow, model: DocumentsModel, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, row: DocumentRow, model: TableModels, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row = row
         self._model = model
@@ -317,13 +320,15 @@ class StatusView(QWidget):
         self,
         parent: QWidget | None = None,
         *,
-        model: DocumentsModel | None = None,
+        model: TableModels | None = None,
         language: Language | None = None,
     ) -> None:
         super().__init__(parent)
         if language is None:  # the language Qt's translator speaks, so every word matches
             language = i18n.current_language() or FALLBACK
-        self.model = model if model is not None else DocumentsModel(self, language=language)
+        self.model: TableModels = (
+            model if model is not None else TableModel(self, language=language)
+        )
         self.details_dialog: DocumentDetails | None = None
         self.deliver_again_question: QMessageBox | None = None
         self._deliver_again_ids: list[str] = []
@@ -366,6 +371,15 @@ class StatusView(QWidget):
 
     def set_rows(self, rows: Iterable[DocumentRow]) -> None:
         self.model.set_rows(rows)
+
+    def set_source(self, source: TableSource | None) -> None:
+        """Where the table reads its pages from (the engine, or the state file)."""
+        if isinstance(self.model, TableModel):
+            self.model.set_source(source)
+
+    @property
+    def source(self) -> TableSource | None:
+        return self.model.source if isinstance(self.model, TableModel) else None
 
     @Slot(object)
     def apply_changes(self, changes: Sequence[DocumentChanged]) -> None:
@@ -465,7 +479,7 @@ class StatusView(QWidget):
         for column, characters in _WIDTHS.items():
             table.setColumnWidth(column, characters * character + 16)
         self._fit_headers()
-        table.setSortingEnabled(True)  # header clicks call DocumentsModel.sort
+        table.setSortingEnabled(True)  # header clicks call the model's sort
         # a path keeps its end (the file name is what a person looks for)
         table.setItemDelegateForColumn(Column.DESTINATION, PathElided(table))
         self.nothing_shown = QLabel(table.viewport())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QSystemTrayIcon
 
 from app.core.failures import describe
 from app.engine.messages import (
+    AlertChanged,
     DocumentChanged,
     EngineState,
     LoginNeededEvent,
@@ -66,11 +67,14 @@ class TrayController(QObject):
     pause_requested = Signal()
     resume_requested = Signal()
     open_logs_requested = Signal()
+    diagnostics_requested = Signal()
     settings_requested = Signal()
     quit_requested = Signal()
     errors_requested = Signal()  # an error notification was clicked: show the errors
     login_requested = Signal()  # the Login needed notification was clicked: log in again
     notified = Signal(str, str)  # title, text: every notification, shown or not (no tray)
+    check_updates_requested = Signal()
+    restart_to_update_requested = Signal()  # only offered while a version waits
 
     def __init__(
         self, parent: QObject | None = None, *, notifier: ErrorNotifier | None = None
@@ -103,7 +107,21 @@ class TrayController(QObject):
         self.pause_action = QAction(self)
         self.settings_action = QAction(self)
         self.open_logs_action = QAction(self)
+        self.diagnostics_action = QAction(self)
         self.quit_action = QAction(self)
+        # updates (app.gui.update_status feeds these): which version runs, which one waits
+        self._running_version = ""
+        self._waiting_version: str | None = None
+        self._checking_updates = False
+        self.version_action = QAction(self)
+        self.version_action.setEnabled(False)
+        self.update_waiting_action = QAction(self)
+        self.update_waiting_action.setEnabled(False)
+        self.update_waiting_action.setVisible(False)
+        self.check_updates_action = QAction(self)
+        self._updates_in_menu = False
+        self.restart_to_update_action = QAction(self)
+        self.restart_to_update_action.setVisible(False)
         self._name_actions()
         self.open_action.triggered.connect(self._on_open)
         self.sync_now_action.triggered.connect(self._on_sync_now)
@@ -111,7 +129,10 @@ class TrayController(QObject):
         self.pause_action.triggered.connect(self._on_pause_resume)
         self.settings_action.triggered.connect(self._on_settings)
         self.open_logs_action.triggered.connect(self._on_open_logs)
+        self.diagnostics_action.triggered.connect(self.diagnostics_requested)
         self.quit_action.triggered.connect(self._on_quit)
+        self.check_updates_action.triggered.connect(self.check_updates_requested)
+        self.restart_to_update_action.triggered.connect(self.restart_to_update_requested)
 
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.menu = QMenu()
@@ -126,6 +147,7 @@ class TrayController(QObject):
                 None,
                 self.settings_action,
                 self.open_logs_action,
+                self.diagnostics_action,
                 None,
                 self.quit_action,
             ):
@@ -226,6 +248,7 @@ class TrayController(QObject):
         bridge.run_started.connect(self._on_run_started)
         bridge.run_finished.connect(self._on_run_finished)
         bridge.login_needed.connect(self._on_login_needed)
+        bridge.alert.connect(self._on_alert)
 
     def ask_full_sync(self) -> None:
         """Ask before a full sync (it is heavy); only Yes emits ``full_sync_requested``."""
@@ -265,6 +288,82 @@ class TrayController(QObject):
         if self.icon is not None:
             self.icon.hide()
 
+    def show_update_status(self, running: str, waiting: str | None, can_restart: bool) -> None:
+        """The version that runs, the one that waits, and whether *Restart to update* is
+        offered (only when this app runs its own engine: see :mod:`app.gui.update_status`)."""
+        self._put_update_actions_in_menu()
+        self._running_version = running
+        self._waiting_version = waiting
+        self.update_waiting_action.setVisible(waiting is not None)
+        self.restart_to_update_action.setVisible(waiting is not None and can_restart)
+        self._name_update_actions()
+
+    def _put_update_actions_in_menu(self) -> None:
+        """The update lines and actions join the menu once something feeds them (the app's
+        :class:`~app.gui.update_status.UpdateStatus`): the version under the state, *Check for
+        updates* after the diagnostics, *Restart to update* above *Quit Ferry*."""
+        if self._updates_in_menu or self.menu is None:
+            return
+        self._updates_in_menu = True
+        actions = self.menu.actions()
+        after_status = actions[actions.index(self.status_action) + 1]
+        self.menu.insertActions(after_status, [self.version_action, self.update_waiting_action])
+        actions = self.menu.actions()
+        after_diagnostics = actions[actions.index(self.diagnostics_action) + 1]
+        self.menu.insertAction(after_diagnostics, self.check_updates_action)
+        self.menu.insertAction(self.quit_action, self.restart_to_update_action)
+
+    def set_checking_updates(self, checking: bool) -> None:
+        """While a check the person asked for runs, the action says so and waits."""
+        self._checking_updates = checking
+        self.check_updates_action.setEnabled(not checking)
+        self._name_update_actions()
+
+    def say_updated(self, version: str) -> None:
+        self.notify(
+            self.tr("Ferry was updated"),
+            self.tr("Updated to Ferry %1").replace("%1", version),
+            NotificationKind.INFO,
+        )
+
+    def say_update_failure(self, words: str) -> None:
+        """An update refused or rolled back, in the words of
+        :func:`app.updates.failures.describe` (already in the person's language)."""
+        self.notify(self.tr("Ferry update"), words, NotificationKind.INFO)
+
+    def say_up_to_date(self, running: str) -> None:
+        self.notify(
+            self.tr("Ferry update"),
+            self.tr("Ferry %1 is up to date").replace("%1", running),
+            NotificationKind.INFO,
+        )
+
+    def say_downloaded(self, version: str) -> None:
+        self.notify(
+            self.tr("Ferry update"),
+            self.tr(
+                "Ferry %1 was downloaded and verified; it is installed at a quiet moment"
+            ).replace("%1", version),
+            NotificationKind.INFO,
+        )
+
+    def say_cannot_update_itself(self) -> None:
+        self.notify(
+            self.tr("Ferry update"),
+            self.tr(
+                "This installation of Ferry cannot update itself; install a newer version "
+                "with the installer"
+            ),
+            NotificationKind.INFO,
+        )
+
+    def say_check_failed_unexpectedly(self) -> None:
+        self.notify(
+            self.tr("Ferry update"),
+            self.tr("The check for updates failed unexpectedly; Ferry's log says why"),
+            NotificationKind.INFO,
+        )
+
     def retranslate(self) -> None:
         """Every word again after a language switch: menu, state, tooltip (the tray is no
         widget, so Qt's LanguageChange does not reach it; the app calls this)."""
@@ -279,7 +378,23 @@ class TrayController(QObject):
         self.full_sync_action.setText(self.tr("Full sync…"))
         self.settings_action.setText(self.tr("Settings…"))
         self.open_logs_action.setText(self.tr("Open logs folder"))
+        self.diagnostics_action.setText(self.tr("Export diagnostics…"))
         self.quit_action.setText(self.tr("Quit Ferry"))
+        self._name_update_actions()
+
+    def _name_update_actions(self) -> None:
+        self.version_action.setText(self.tr("Ferry %1").replace("%1", self._running_version))
+        self.version_action.setVisible(bool(self._running_version))
+        waiting = self._waiting_version or ""
+        self.update_waiting_action.setText(
+            self.tr("Ferry %1 is ready; it is installed at a quiet moment").replace("%1", waiting)
+        )
+        self.check_updates_action.setText(
+            self.tr("Checking for updates…")
+            if self._checking_updates
+            else self.tr("Check for updates")
+        )
+        self.restart_to_update_action.setText(self.tr("Restart to update"))
 
     def _refresh(self) -> None:
         state = self._state.state
@@ -386,10 +501,15 @@ class TrayController(QObject):
     def _on_message_clicked(self) -> None:
         if self._last_kind is NotificationKind.LOGIN:
             self.login_requested.emit()
-        elif self._last_kind is NotificationKind.INFO:
+        elif self._last_kind in (NotificationKind.INFO, NotificationKind.ALERT):
             self.open_requested.emit()
         else:
             self.errors_requested.emit()
+
+    @Slot(object)
+    def _on_alert(self, event: AlertChanged) -> None:
+        """The engine's watchdog: delivery stopped (or is back), said once."""
+        self._show(self.notifier.on_alert(event))
 
     @Slot(int)
     def _on_full_sync_answer(self, result: int) -> None:

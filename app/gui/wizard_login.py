@@ -27,10 +27,11 @@ from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
 from app.auth.session import LoginNeeded
+from app.gui.failure_words import language_now
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.errors import PlatformError, PlatformUnreachable
-from app.settings import ClientLink, Destination, Settings
+from app.settings import ClientLink, Destination, Settings, SettingsError
 
 
 class SetupError(Exception):
@@ -160,7 +161,9 @@ def save_setup(
 
 def describe_failure(error: BaseException) -> str:
     """One sentence a person can act on, for anything the login step can raise."""
-    if isinstance(error, SetupError):
+    if isinstance(error, SettingsError):  # data: said in the window's language
+        return error.message(language_now())
+    if isinstance(error, SetupError):  # already in words
         return str(error)
     if isinstance(error, LoginCancelled):
         return QCoreApplication.translate("SetupWizard", "The login was cancelled.")

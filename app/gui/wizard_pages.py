@@ -26,11 +26,10 @@ from app.auth.account import StoredLogin
 from app.core.language import Language
 from app.gui.client_links import ClientLinksView
 from app.gui.i18n import current_language
+from app.gui.style import PROBLEM_STYLE as ERROR_STYLE
 from app.gui.wizard_login import address_problem
 from app.regions import Region, RegionKind, RegionsFile, redirect_ports_problem
 from app.settings import Destination
-
-ERROR_STYLE = "color: #b3261e;"
 
 
 def _title(text: str, parent: QWidget) -> QLabel:

@@ -14,11 +14,12 @@ from ipaddress import ip_address
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.models import (
     Client,
     ClientPage,
+    DeliveryStatus,
     Document,
     DocumentKind,
     FaultSettings,
@@ -193,6 +194,50 @@ async def add_document(realm: RealmPath, request: Request, state: State) -> Docu
         raise ProblemError(404, str(exc)) from exc
     except ConflictError as exc:
         raise ProblemError(409, str(exc)) from exc
+
+
+class BulkDocuments(BaseModel):
+    """Many documents of one client at once, sharing one file's content (scale tests)."""
+
+    client_id: str
+    kind: DocumentKind = DocumentKind.PURCHASE
+    count: int = Field(ge=1, le=2_000_000)
+    prefix: str = Field(default="BULK", min_length=1, max_length=40)
+    file_size: int = Field(default=2048, ge=1, le=1024 * 1024)
+    status: DeliveryStatus = DeliveryStatus.TO_FETCH
+
+
+class BulkResult(BaseModel):
+    added: int
+    #: How the new documents' ids begin: the rest is each one's index in 8 hex digits.
+    id_prefix: str
+    #: The changes feed's cursor after their changes.
+    cursor: str
+
+
+@router.post("/realms/{realm}/documents/bulk", response_model=BulkResult, status_code=201)
+async def add_documents_bulk(
+    realm: RealmPath, new: Annotated[BulkDocuments, Body()], state: State
+) -> BulkResult:
+    """Add ``count`` documents in one transaction, each announced on the changes feed: an
+    office's whole history for tests and the scale benchmark, without a million uploads."""
+    _realm(realm)
+    content = b"%PDF-1.4\n" + b"0" * max(0, new.file_size - 9)
+    try:
+        prefix, position = state.store.add_documents_bulk(
+            realm,
+            client_id=new.client_id,
+            kind=new.kind,
+            count=new.count,
+            prefix=new.prefix,
+            content=content[: new.file_size],
+            status=new.status,
+        )
+    except NotFoundError as exc:
+        raise ProblemError(404, str(exc)) from exc
+    except ConflictError as exc:
+        raise ProblemError(409, str(exc)) from exc
+    return BulkResult(added=new.count, id_prefix=prefix, cursor=str(position))
 
 
 @router.get("/realms/{realm}/documents/{document_id}", response_model=SandboxDocument)

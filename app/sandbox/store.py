@@ -479,6 +479,78 @@ class Store:
         self._emit(realm, "changes")
         return self.get_document(realm, document_id)
 
+    def add_documents_bulk(
+        self,
+        realm: str,
+        *,
+        client_id: str,
+        kind: DocumentKind,
+        count: int,
+        prefix: str,
+        content: bytes,
+        media_type: str = "application/pdf",
+        status: DeliveryStatus = DeliveryStatus.TO_FETCH,
+    ) -> tuple[str, int]:
+        """``count`` documents of one client sharing one file's content (each under its own
+        name), each announced by a ``new`` change, in one transaction: how tests and the scale
+        benchmark build an office's whole history (a million documents) in seconds instead
+        of a million uploads. Forwarded ones stand for what an earlier agent delivered.
+        Returns how their ids begin (the rest is the index, 8 hex digits) and the feed's
+        position after them."""
+        client = self.get_client(realm, client_id)
+        if not client.shares_documents:
+            raise ConflictError(f"Client '{client_id}' does not share its documents.")
+        digest = self._write_blob(content)
+        now = _iso(utcnow())
+        today = utcnow().date().isoformat()
+        run = secrets.token_hex(4)
+        with self._transaction() as db:
+            for start in range(0, count, 10_000):
+                numbers = range(start, min(count, start + 10_000))
+                ids = [f"doc_{run}{index:08x}" for index in numbers]
+                db.executemany(
+                    "INSERT INTO documents (id, realm, client_id, kind, number, issue_date,"
+                    " status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            i,
+                            realm,
+                            client_id,
+                            kind.value,
+                            f"{prefix}-{n:07d}",
+                            today,
+                            status.value,
+                            now,
+                            now,
+                        )
+                        for i, n in zip(ids, numbers, strict=True)
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO files (id, document_id, name, media_type, size, sha256)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (
+                            f"fil_{i[4:]}",
+                            i,
+                            f"{prefix}-{n:07d}.pdf",
+                            media_type,
+                            len(content),
+                            digest,
+                        )
+                        for i, n in zip(ids, numbers, strict=True)
+                    ],
+                )
+                db.executemany(
+                    "INSERT INTO changes (realm, document_id, client_id, reason, at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [(realm, i, client_id, ChangeReason.NEW.value, now) for i in ids],
+                )
+            position = db.execute("SELECT MAX(seq) FROM changes WHERE realm = ?", (realm,))
+            last = int(position.fetchone()[0] or 0)
+        self._emit(realm, "changes")
+        return f"doc_{run}", last
+
     def _documents(self, rows: list[sqlite3.Row]) -> list[Document]:
         if not rows:
             return []

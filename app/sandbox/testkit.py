@@ -331,6 +331,36 @@ class SandboxAdmin:
             )
         )
 
+    def add_documents_bulk(
+        self,
+        realm: str,
+        client_id: str,
+        count: int,
+        *,
+        kind: str = "purchase",
+        prefix: str = "BULK",
+        file_size: int = 2048,
+        status: str = "to_fetch",
+    ) -> dict[str, Any]:
+        """``count`` documents at once, one file each sharing one content (see the admin
+        route): an office's whole history in seconds. Returns ``added``, ``id_prefix`` (each
+        id is it and the document's index in 8 hex digits) and the feed's ``cursor`` after."""
+        body = self._ok(
+            self.http.post(
+                f"/realms/{realm}/documents/bulk",
+                json={
+                    "client_id": client_id,
+                    "kind": kind,
+                    "count": count,
+                    "prefix": prefix,
+                    "file_size": file_size,
+                    "status": status,
+                },
+                timeout=max(60.0, count / 5000),
+            )
+        )
+        return dict(body)
+
     def document(self, realm: str, document_id: str) -> SandboxDocument:
         return SandboxDocument.model_validate(
             self._ok(self.http.get(f"/realms/{realm}/documents/{document_id}"))
@@ -352,6 +382,9 @@ class SandboxAdmin:
                 )
             )
         )
+
+    def task(self, realm: str, task_id: str) -> Task:
+        return Task.model_validate(self._ok(self.http.get(f"/realms/{realm}/tasks/{task_id}")))
 
     def set_faults(self, **switches: float | int | None) -> FaultSettings:
         """E.g. ``set_faults(error_rate=1.0)``; switches not named are off."""

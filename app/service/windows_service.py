@@ -314,6 +314,43 @@ def configured_argv(name: str = SERVICE_NAME) -> list[str] | None:
     return None if config is None else split_windows_command_line(str(config[3]))
 
 
+def point_at(program: str, name: str = SERVICE_NAME) -> list[str]:
+    """Make the installed service run ``program`` (a ``Ferry.exe``), its arguments
+    (``--home``, ``service run``) and its account kept: what an update's helper and an
+    installer's upgrade do, since the service manager starts what it is told and a new
+    version lives in a folder of its own. Returns the new command line as a list."""
+    import pywintypes
+    import win32service
+
+    argv = configured_argv(name)
+    if argv is None:
+        raise ServiceError(
+            explain(ERROR_SERVICE_DOES_NOT_EXIST, "change", name), ERROR_SERVICE_DOES_NOT_EXIST
+        )
+    argv = [program, *argv[1:]]
+    with _Handles(
+        name, win32service.SC_MANAGER_CONNECT, win32service.SERVICE_CHANGE_CONFIG, "change"
+    ) as handles:
+        try:
+            win32service.ChangeServiceConfig(
+                handles.service,
+                win32service.SERVICE_NO_CHANGE,
+                win32service.SERVICE_NO_CHANGE,
+                win32service.SERVICE_NO_CHANGE,
+                command_line(argv),
+                None,
+                0,
+                None,
+                None,
+                None,
+                None,
+            )
+        except pywintypes.error as error:
+            raise _refused(error, "change", name) from error
+    log.info("service %s now runs %s", name, command_line(argv))
+    return argv
+
+
 #: How the service manager names LocalSystem as a service's account (compared without case).
 LOCAL_SYSTEM_NAMES = frozenset({"", "localsystem", ".\\localsystem", "nt authority\\system"})
 
@@ -547,9 +584,11 @@ def run_engine(
 
     1 when it could not start (:class:`EngineError`: nobody logged in, another engine on this
     home) or ended by itself; ``report(message, is_error)`` takes what the Event Log should
-    say, in the words the log has too. ``name``: the service's, to read which account it
-    runs as.
+    say: why it could not start from the failure's code, in Ferry's language (the log's line
+    is English, as the whole log). ``name``: the service's, to read which account it runs as.
     """
+    from app.alerts.keeper import ferry_language
+    from app.core.start_failures import cannot_sync
     from app.engine.engine import EngineError
     from app.engine.host import HostKind, run_host
     from app.service.pipe_security import protect_service_home
@@ -576,8 +615,8 @@ def run_engine(
     try:
         run_host(home, host=HostKind.SERVICE, stop=stop_event, secrets=secrets, ready=ready)
     except EngineError as error:
-        log.error("the service cannot sync: %s", error)
-        report(f"Ferry cannot sync: {error}", True)
+        log.error("the service cannot sync [%s]: %s", error.failure.code.value, error)
+        report(cannot_sync(error.failure, ferry_language(home)), True)
         return 1
     except Exception as error:  # anything else: said in both logs, then a crash restart
         log.exception("the service's engine failed")

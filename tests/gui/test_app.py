@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.core.language import Language
 from app.demo_setup import DEMO_REALM
-from app.engine.messages import EngineState
+from app.engine.messages import EngineState, StateChanged
 from app.gui.app import FerryApp
 from app.gui.i18n import install_translator
 from app.gui.single_instance import SingleInstance
@@ -83,8 +83,7 @@ def test_a_second_launch_brings_the_first_forward(qtbot: QtBot, ferry: FerryApp)
 def test_without_a_login_the_wizard_takes_the_window(qtbot: QtBot, tmp_path: Path) -> None:
     app = FerryApp(FerryHome.under(tmp_path / "home"), language=Language.EN)
     assert app.start()
-    qtbot.addWidget(app.window)
-    try:
+    try:  # the window is deleted below, with the app: not handed to qtbot to close again
         assert app.wizard is not None
         assert app.window.centralWidget() is app.wizard
         qtbot.waitUntil(app.wizard.isVisible)
@@ -210,3 +209,17 @@ def test_runs_show_in_the_activity_tab_from_their_start(qtbot: QtBot, ferry: Fer
     qtbot.waitUntil(lambda: model.rowCount() > 0, timeout=60_000)
     qtbot.waitUntil(lambda: model.row_at(0).finished is not None, timeout=60_000)
     assert model.row_at(0).started is not None  # seen starting, so its duration is known
+
+
+def test_a_quiet_moment_for_an_update_is_one_nobody_would_notice(
+    qtbot: QtBot, ferry: FerryApp
+) -> None:
+    """When the app may restart into a waiting version by itself (app/gui/update_status.py):
+    never while its window is in front of the person, nor while documents are delivered."""
+    qtbot.waitUntil(lambda: ferry.window.isVisible(), timeout=30_000)
+    qtbot.waitUntil(lambda: ferry.tray.state is EngineState.UP_TO_DATE, timeout=60_000)
+    assert not ferry._quiet_for_an_update()  # the window is up
+    ferry.window.hide()
+    assert ferry._quiet_for_an_update()
+    ferry.tray.show_state(StateChanged(state=EngineState.SYNCING))  # as the engine says it
+    assert not ferry._quiet_for_an_update()

@@ -59,6 +59,7 @@ from app.gui.client_links_model import Column as ClientColumn
 from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.destination_editor_parts import ProblemLine
 from app.gui.destinations_model import Column as DestinationColumn
+from app.gui.diagnostics_dialog import DiagnosticsDialog
 from app.gui.documents_model import Column, DocumentRow
 from app.gui.i18n import install_translator
 from app.gui.main_window import MainWindow
@@ -284,6 +285,14 @@ def build_settings(qtbot: QtBot, home: FerryHome, tmp_path: Path) -> SettingsDia
     dialog.open()
     qtbot.waitUntil(lambda: dialog.start_at_login.isEnabled() or bool(dialog.start_note.text()))
     qtbot.wait(50)
+    return dialog
+
+
+def build_diagnostics(qtbot: QtBot, home: FerryHome) -> DiagnosticsDialog:
+    dialog = DiagnosticsDialog(home)
+    qtbot.addWidget(dialog)
+    dialog.open()
+    qtbot.waitExposed(dialog)
     return dialog
 
 
@@ -652,6 +661,13 @@ def test_the_dialogs_and_the_wizard_fit_every_text(
     qtbot.wait(20)
     clips += measure("settings, a proxy with a problem", dialog)
     dialog.reject()
+    diagnostics = build_diagnostics(qtbot, settings_home(tmp_path, monkeypatch))
+    clips += measure("export diagnostics", diagnostics)
+    diagnostics.export_to(tmp_path / "diagnostics" / f"{language.value}.zip")
+    qtbot.waitUntil(lambda: diagnostics.last is not None, timeout=20_000)
+    qtbot.wait(20)
+    clips += measure("export diagnostics, saved", diagnostics)
+    diagnostics.reject()
     editor = build_editor(qtbot, language)
     clips += measure("destination editor", editor)
     editor.split.setChecked(True)
@@ -795,10 +811,12 @@ def test_a_live_switch_to_french_then_dutch_leaves_no_english_word(
     window = build_main_window(qtbot, tmp_path, Language.EN)
     tray = TrayController()
     dialog = build_settings(qtbot, settings_home(tmp_path, monkeypatch), tmp_path)
+    diagnostics = build_diagnostics(qtbot, settings_home(tmp_path, monkeypatch))
     tops: list[tuple[str, QObject]] = [
         ("main window", window),
         ("tray", tray),
         ("settings", dialog),
+        ("export diagnostics", diagnostics),
     ]
     english = [
         (screen, thing, what, text)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QDialogButtonBox, Q
 from pytestqt.qtbot import QtBot
 
 from app import autostart
+from app.alerts.secret import load_smtp_password
+from app.auth.secret_store import SecretStore
 from app.autostart import APPROVED_KEY, VALUE_NAME, Platform
 from app.core.kinds import DocumentKind
 from app.core.language import Language
@@ -157,6 +159,33 @@ def test_every_field_is_saved_and_read_back(qtbot: QtBot, home: FerryHome) -> No
     assert autostart.desktop_entry_path().is_file()
     stored = json.loads((home.settings_dir / "settings.json").read_text())
     assert "start_at_login" not in json.dumps(stored)  # the OS holds that, not the file
+
+
+def test_the_alerts_tab_saves_its_fields_and_keeps_the_password_in_the_keyring(
+    qtbot: QtBot, home: FerryHome, secret_service: dict[str, str]
+) -> None:
+    dialog = _dialog(qtbot, home)
+    assert [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())] == ["General", "Alerts"]
+    dialog.tabs.setCurrentIndex(1)
+    alerts = dialog.alerts
+    _tick(qtbot, alerts.email)
+    _type(qtbot, alerts.host, "mail.kantoor.be")
+    _type(qtbot, alerts.recipients, "boekhouding@kantoor.be, it-partner.be")
+    qtbot.waitUntil(lambda: not _save_button(dialog).isEnabled())  # a problem: no Save
+    assert dialog.problems() == ["“it-partner.be” is not an e-mail address (name@office.be)."]
+    _type(qtbot, alerts.recipients, "boekhouding@kantoor.be, it@partner.be")
+    _type(qtbot, alerts.username, "ferry@kantoor.be")
+    _type(qtbot, alerts.password, "sm7p-s3cr3t")
+    qtbot.waitUntil(lambda: _save_button(dialog).isEnabled())
+    saved = _save(qtbot, dialog)
+    assert saved.alerts.email and saved.alerts.smtp_host == "mail.kantoor.be"
+    assert [r.address for r in saved.alerts.recipients] == [
+        "boekhouding@kantoor.be",
+        "it@partner.be",
+    ]
+    assert load_settings(home.settings_dir).alerts == saved.alerts
+    assert load_smtp_password(SecretStore()) == "sm7p-s3cr3t"  # in the keyring ...
+    assert "sm7p-s3cr3t" not in (home.settings_dir / "settings.json").read_text()  # ... only
 
 
 def test_an_invalid_proxy_keeps_save_disabled_with_the_problem_next_to_it(

@@ -179,6 +179,7 @@ def test_the_menu_offers_what_a_person_does_from_the_tray(tray: TrayController) 
         "Pause",
         "Settings…",
         "Open logs folder",
+        "Export diagnostics…",
         "Quit Ferry",
     ]
     assert not tray.status_action.isEnabled()

@@ -125,7 +125,6 @@ def test_wizard_from_country_to_first_synced_document_and_the_next_start(
         wizard_options=WizardOptions(sandbox_port=0, sandbox_seed_documents=3),
     )
     assert app.start()
-    qtbot.addWidget(app.window)
     try:
         wizard = app.wizard
         assert wizard is not None and app.window.centralWidget() is wizard
@@ -218,7 +217,6 @@ def test_wizard_from_country_to_first_synced_document_and_the_next_start(
     # (its refresh token in the keyring) still works, and a new document is delivered.
     again = FerryApp(home, language=Language.EN)
     assert again.start()
-    qtbot.addWidget(again.window)
     try:
         assert again.wizard is None
         qtbot.waitUntil(
@@ -505,7 +503,6 @@ def test_quitting_during_the_login_stops_the_listener_and_this_computers_sandbox
         wizard_options=WizardOptions(sandbox_port=0, sandbox_seed_documents=0),
     )
     assert app.start()
-    qtbot.addWidget(app.window)
     wizard = app.wizard
     assert wizard is not None
     try:

@@ -127,6 +127,16 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsDialog</name>
+    <message numerus="yes">
+        <source> day(s)</source>
+        <translation>
+            <numerusform> day</numerusform>
+            <numerusform> days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>

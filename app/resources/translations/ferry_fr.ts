@@ -185,6 +185,109 @@
     </message>
 </context>
 <context>
+    <name>AlertsSettings</name>
+    <message>
+        <source>Send an e-mail when delivery stops</source>
+        <translation>Envoyer un e-mail quand la livraison s&apos;arrête</translation>
+    </message>
+    <message>
+        <source>Recipients:</source>
+        <translation>Destinataires :</translation>
+    </message>
+    <message>
+        <source>Mail server (SMTP):</source>
+        <translation>Serveur de messagerie (SMTP) :</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port :</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Utilisateur :</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Mot de passe :</translation>
+    </message>
+    <message>
+        <source>Sender address:</source>
+        <translation>Adresse de l&apos;expéditeur :</translation>
+    </message>
+    <message>
+        <source>Alert when nothing is delivered for (hours):</source>
+        <translation>Alerter quand rien n&apos;est livré pendant (heures) :</translation>
+    </message>
+    <message>
+        <source>Alert when a folder cannot be reached for (minutes):</source>
+        <translation>Alerter quand un dossier est inaccessible pendant (minutes) :</translation>
+    </message>
+    <message>
+        <source>Alert when Ferry&apos;s engine is not running for (minutes):</source>
+        <translation>Alerter quand le moteur de Ferry ne tourne pas pendant (minutes) :</translation>
+    </message>
+    <message>
+        <source>accounting@office.be, it@partner.be</source>
+        <translation>comptabilite@bureau.be, it@partenaire.be</translation>
+    </message>
+    <message>
+        <source>The first recipient</source>
+        <translation>Le premier destinataire</translation>
+    </message>
+    <message>
+        <source>None: the server takes mail without a login</source>
+        <translation>Aucun : le serveur accepte les e-mails sans identification</translation>
+    </message>
+    <message>
+        <source>Encrypt the connection (STARTTLS)</source>
+        <translation>Chiffrer la connexion (STARTTLS)</translation>
+    </message>
+    <message>
+        <source>Also say when things are back to normal</source>
+        <translation>Prévenir aussi quand tout est rentré dans l&apos;ordre</translation>
+    </message>
+    <message>
+        <source>Send a test e-mail</source>
+        <translation>Envoyer un e-mail de test</translation>
+    </message>
+    <message>
+        <source>Kept in the system&apos;s password store</source>
+        <translation>Conservé dans le coffre à mots de passe du système</translation>
+    </message>
+    <message>
+        <source>Type at least one address to send the alerts to.</source>
+        <translation>Indiquez au moins une adresse à laquelle envoyer les alertes.</translation>
+    </message>
+    <message>
+        <source>Type the name or address of the office&apos;s mail server.</source>
+        <translation>Indiquez le nom ou l&apos;adresse du serveur de messagerie du bureau.</translation>
+    </message>
+    <message>
+        <source>“%1” holds a space; separate addresses with commas.</source>
+        <translation>« %1 » contient une espace ; séparez les adresses par des virgules.</translation>
+    </message>
+    <message>
+        <source>“%1” lacks the part after the @, such as office.be.</source>
+        <translation>Il manque à « %1 » la partie après le @, par exemple bureau.be.</translation>
+    </message>
+    <message>
+        <source>“%1” holds characters an e-mail address cannot have.</source>
+        <translation>« %1 » contient des caractères impossibles dans une adresse e-mail.</translation>
+    </message>
+    <message>
+        <source>“%1” is not an e-mail address (name@office.be).</source>
+        <translation>« %1 » n&apos;est pas une adresse e-mail (nom@bureau.be).</translation>
+    </message>
+    <message>
+        <source>Sending a test e-mail…</source>
+        <translation>Envoi d&apos;un e-mail de test…</translation>
+    </message>
+    <message>
+        <source>A test e-mail went to %1.</source>
+        <translation>Un e-mail de test a été envoyé à %1.</translation>
+    </message>
+</context>
+<context>
     <name>ClientLinksModel</name>
     <message>
         <source>Client</source>
@@ -768,6 +871,69 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Exporter les diagnostics</translation>
+    </message>
+    <message>
+        <source>One zip for Ferry&apos;s support: logs, versions, settings and a summary of the state. It never holds a password or a token.</source>
+        <translation>Un seul zip pour le support de Ferry : journaux, versions, paramètres et un résumé de l&apos;état. Il ne contient jamais de mot de passe ni de jeton.</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Période</translation>
+    </message>
+    <message>
+        <source>Replace client and file names with codes</source>
+        <translation>Remplacer les noms de clients et de fichiers par des codes</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Enregistrer…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>Afficher dans le dossier</translation>
+    </message>
+    <message>
+        <source>the last </source>
+        <comment>before a number of days</comment>
+        <translation>les </translation>
+    </message>
+    <message numerus="yes">
+        <source> day(s)</source>
+        <translation>
+            <numerusform> dernier jour</numerusform>
+            <numerusform> derniers jours</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>Enregistrer les diagnostics</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>Fichiers zip (*.zip)</translation>
+    </message>
+    <message>
+        <source>Saving the diagnostics…</source>
+        <translation>Enregistrement des diagnostics…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to %1 (%2).</source>
+        <translation>Diagnostics enregistrés dans %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The diagnostics cannot be saved: %1</source>
+        <translation>Les diagnostics ne peuvent pas être enregistrés : %1</translation>
+    </message>
+</context>
+<context>
     <name>DocumentDetails</name>
     <message>
         <source>Document %1</source>
@@ -889,6 +1055,7 @@
     <name>ErrorNotifier</name>
     <message>
         <source>Login needed</source>
+        <extracomment>Called with the engine-down alert&apos;s beginning and end (on the GUI thread).</extracomment>
         <translation>Connexion requise</translation>
     </message>
     <message>
@@ -1222,6 +1389,14 @@
         <translation>Général</translation>
     </message>
     <message>
+        <source>Alerts</source>
+        <translation>Alertes</translation>
+    </message>
+    <message>
+        <source>When delivery stops (nothing delivered while documents wait, a folder out of reach, a login needed, Ferry not running), Ferry says so once: a notification here, the Windows event log for the service, and, if you want, an e-mail.</source>
+        <translation>Quand la livraison s&apos;arrête (rien n&apos;est livré alors que des documents attendent, un dossier est inaccessible, une connexion est nécessaire, Ferry ne tourne pas), Ferry le dit une fois : une notification ici, le journal d&apos;événements de Windows pour le service et, si vous le souhaitez, un e-mail.</translation>
+    </message>
+    <message>
         <source>Full sync</source>
         <translation>Synchronisation complète</translation>
     </message>
@@ -1268,6 +1443,10 @@
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Exporter les diagnostics…</translation>
     </message>
     <message>
         <source>Ferry cannot tell whether it starts at login: %1</source>
@@ -1360,6 +1539,10 @@
     <message>
         <source>Start at login could not be changed: %1</source>
         <translation>Le démarrage à l&apos;ouverture de session n&apos;a pas pu être modifié : %1</translation>
+    </message>
+    <message>
+        <source>The mail server&apos;s password could not be kept in the system&apos;s password store: %1</source>
+        <translation>Le mot de passe du serveur de messagerie n&apos;a pas pu être conservé dans le coffre à mots de passe du système : %1</translation>
     </message>
     <message>
         <source>The settings were not saved: %1</source>
@@ -1689,6 +1872,58 @@
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Ferry was updated</source>
+        <translation>Ferry a été mis à jour</translation>
+    </message>
+    <message>
+        <source>Updated to Ferry %1</source>
+        <translation>Mis à jour vers Ferry %1</translation>
+    </message>
+    <message>
+        <source>Ferry update</source>
+        <translation>Mise à jour de Ferry</translation>
+    </message>
+    <message>
+        <source>Ferry %1 is up to date</source>
+        <translation>Ferry %1 est à jour</translation>
+    </message>
+    <message>
+        <source>Ferry %1 was downloaded and verified; it is installed at a quiet moment</source>
+        <translation>Ferry %1 a été téléchargé et vérifié ; il sera installé à un moment calme</translation>
+    </message>
+    <message>
+        <source>This installation of Ferry cannot update itself; install a newer version with the installer</source>
+        <translation>Cette installation de Ferry ne peut pas se mettre à jour elle-même ; installez une version plus récente avec le programme d&apos;installation</translation>
+    </message>
+    <message>
+        <source>The check for updates failed unexpectedly; Ferry&apos;s log says why</source>
+        <translation>La recherche de mises à jour a échoué de façon inattendue ; le journal de Ferry en donne la raison</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Exporter les diagnostics…</translation>
+    </message>
+    <message>
+        <source>Ferry %1</source>
+        <translation>Ferry %1</translation>
+    </message>
+    <message>
+        <source>Ferry %1 is ready; it is installed at a quiet moment</source>
+        <translation>Ferry %1 est prêt ; il sera installé à un moment calme</translation>
+    </message>
+    <message>
+        <source>Checking for updates…</source>
+        <translation>Recherche de mises à jour…</translation>
+    </message>
+    <message>
+        <source>Check for updates</source>
+        <translation>Rechercher des mises à jour</translation>
+    </message>
+    <message>
+        <source>Restart to update</source>
+        <translation>Redémarrer pour mettre à jour</translation>
     </message>
     <message>
         <source>Resume</source>

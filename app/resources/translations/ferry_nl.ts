@@ -185,6 +185,109 @@
     </message>
 </context>
 <context>
+    <name>AlertsSettings</name>
+    <message>
+        <source>Send an e-mail when delivery stops</source>
+        <translation>Een e-mail sturen als de levering stilvalt</translation>
+    </message>
+    <message>
+        <source>Recipients:</source>
+        <translation>Ontvangers:</translation>
+    </message>
+    <message>
+        <source>Mail server (SMTP):</source>
+        <translation>Mailserver (SMTP):</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Poort:</translation>
+    </message>
+    <message>
+        <source>User:</source>
+        <translation>Gebruiker:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Wachtwoord:</translation>
+    </message>
+    <message>
+        <source>Sender address:</source>
+        <translation>Afzenderadres:</translation>
+    </message>
+    <message>
+        <source>Alert when nothing is delivered for (hours):</source>
+        <translation>Waarschuwen als er niets geleverd wordt gedurende (uren):</translation>
+    </message>
+    <message>
+        <source>Alert when a folder cannot be reached for (minutes):</source>
+        <translation>Waarschuwen als een map onbereikbaar is gedurende (minuten):</translation>
+    </message>
+    <message>
+        <source>Alert when Ferry&apos;s engine is not running for (minutes):</source>
+        <translation>Waarschuwen als de engine van Ferry niet draait gedurende (minuten):</translation>
+    </message>
+    <message>
+        <source>accounting@office.be, it@partner.be</source>
+        <translation>boekhouding@kantoor.be, it@partner.be</translation>
+    </message>
+    <message>
+        <source>The first recipient</source>
+        <translation>De eerste ontvanger</translation>
+    </message>
+    <message>
+        <source>None: the server takes mail without a login</source>
+        <translation>Geen: de server aanvaardt mail zonder aanmelding</translation>
+    </message>
+    <message>
+        <source>Encrypt the connection (STARTTLS)</source>
+        <translation>De verbinding versleutelen (STARTTLS)</translation>
+    </message>
+    <message>
+        <source>Also say when things are back to normal</source>
+        <translation>Ook melden wanneer alles weer in orde is</translation>
+    </message>
+    <message>
+        <source>Send a test e-mail</source>
+        <translation>Testmail versturen</translation>
+    </message>
+    <message>
+        <source>Kept in the system&apos;s password store</source>
+        <translation>Bewaard in de wachtwoordkluis van het systeem</translation>
+    </message>
+    <message>
+        <source>Type at least one address to send the alerts to.</source>
+        <translation>Vul minstens één adres in om de waarschuwingen naar te sturen.</translation>
+    </message>
+    <message>
+        <source>Type the name or address of the office&apos;s mail server.</source>
+        <translation>Vul de naam of het adres van de mailserver van het kantoor in.</translation>
+    </message>
+    <message>
+        <source>“%1” holds a space; separate addresses with commas.</source>
+        <translation>“%1” bevat een spatie; scheid adressen met komma&apos;s.</translation>
+    </message>
+    <message>
+        <source>“%1” lacks the part after the @, such as office.be.</source>
+        <translation>Aan “%1” ontbreekt het deel na de @, zoals kantoor.be.</translation>
+    </message>
+    <message>
+        <source>“%1” holds characters an e-mail address cannot have.</source>
+        <translation>“%1” bevat tekens die een e-mailadres niet kan hebben.</translation>
+    </message>
+    <message>
+        <source>“%1” is not an e-mail address (name@office.be).</source>
+        <translation>“%1” is geen e-mailadres (naam@kantoor.be).</translation>
+    </message>
+    <message>
+        <source>Sending a test e-mail…</source>
+        <translation>Testmail wordt verstuurd…</translation>
+    </message>
+    <message>
+        <source>A test e-mail went to %1.</source>
+        <translation>Er ging een testmail naar %1.</translation>
+    </message>
+</context>
+<context>
     <name>ClientLinksModel</name>
     <message>
         <source>Client</source>
@@ -768,6 +871,69 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsDialog</name>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>Diagnose exporteren</translation>
+    </message>
+    <message>
+        <source>One zip for Ferry&apos;s support: logs, versions, settings and a summary of the state. It never holds a password or a token.</source>
+        <translation>Eén zip voor de ondersteuning van Ferry: logboeken, versies, instellingen en een overzicht van de toestand. Er staat nooit een wachtwoord of token in.</translation>
+    </message>
+    <message>
+        <source>Period</source>
+        <translation>Periode</translation>
+    </message>
+    <message>
+        <source>Replace client and file names with codes</source>
+        <translation>Klant- en bestandsnamen vervangen door codes</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Bewaren…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Sluiten</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>Tonen in de map</translation>
+    </message>
+    <message>
+        <source>the last </source>
+        <comment>before a number of days</comment>
+        <translation>de laatste </translation>
+    </message>
+    <message numerus="yes">
+        <source> day(s)</source>
+        <translation>
+            <numerusform> dag</numerusform>
+            <numerusform> dagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Save diagnostics</source>
+        <translation>Diagnose bewaren</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>Zip-bestanden (*.zip)</translation>
+    </message>
+    <message>
+        <source>Saving the diagnostics…</source>
+        <translation>De diagnose wordt bewaard…</translation>
+    </message>
+    <message>
+        <source>Diagnostics saved to %1 (%2).</source>
+        <translation>Diagnose bewaard in %1 (%2).</translation>
+    </message>
+    <message>
+        <source>The diagnostics cannot be saved: %1</source>
+        <translation>De diagnose kan niet worden bewaard: %1</translation>
+    </message>
+</context>
+<context>
     <name>DocumentDetails</name>
     <message>
         <source>Document %1</source>
@@ -889,6 +1055,7 @@
     <name>ErrorNotifier</name>
     <message>
         <source>Login needed</source>
+        <extracomment>Called with the engine-down alert&apos;s beginning and end (on the GUI thread).</extracomment>
         <translation>Aanmelding vereist</translation>
     </message>
     <message>
@@ -1222,6 +1389,14 @@
         <translation>Algemeen</translation>
     </message>
     <message>
+        <source>Alerts</source>
+        <translation>Waarschuwingen</translation>
+    </message>
+    <message>
+        <source>When delivery stops (nothing delivered while documents wait, a folder out of reach, a login needed, Ferry not running), Ferry says so once: a notification here, the Windows event log for the service, and, if you want, an e-mail.</source>
+        <translation>Als de levering stilvalt (niets geleverd terwijl er documenten wachten, een map onbereikbaar, aanmelden nodig, Ferry draait niet), zegt Ferry het één keer: een melding hier, het Windows-logboek voor de service en, als u wilt, een e-mail.</translation>
+    </message>
+    <message>
         <source>Full sync</source>
         <translation>Volledige synchronisatie</translation>
     </message>
@@ -1268,6 +1443,10 @@
     <message>
         <source>Cancel</source>
         <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Diagnose exporteren…</translation>
     </message>
     <message>
         <source>Ferry cannot tell whether it starts at login: %1</source>
@@ -1360,6 +1539,10 @@
     <message>
         <source>Start at login could not be changed: %1</source>
         <translation>Starten bij het aanmelden kon niet worden gewijzigd: %1</translation>
+    </message>
+    <message>
+        <source>The mail server&apos;s password could not be kept in the system&apos;s password store: %1</source>
+        <translation>Het wachtwoord van de mailserver kon niet worden bewaard in de wachtwoordkluis van het systeem: %1</translation>
     </message>
     <message>
         <source>The settings were not saved: %1</source>
@@ -1689,6 +1872,58 @@
     <message>
         <source>Cancel</source>
         <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Ferry was updated</source>
+        <translation>Ferry is bijgewerkt</translation>
+    </message>
+    <message>
+        <source>Updated to Ferry %1</source>
+        <translation>Bijgewerkt naar Ferry %1</translation>
+    </message>
+    <message>
+        <source>Ferry update</source>
+        <translation>Update van Ferry</translation>
+    </message>
+    <message>
+        <source>Ferry %1 is up to date</source>
+        <translation>Ferry %1 is up-to-date</translation>
+    </message>
+    <message>
+        <source>Ferry %1 was downloaded and verified; it is installed at a quiet moment</source>
+        <translation>Ferry %1 is gedownload en gecontroleerd; het wordt op een rustig moment geïnstalleerd</translation>
+    </message>
+    <message>
+        <source>This installation of Ferry cannot update itself; install a newer version with the installer</source>
+        <translation>Deze installatie van Ferry kan zichzelf niet bijwerken; installeer een nieuwere versie met het installatieprogramma</translation>
+    </message>
+    <message>
+        <source>The check for updates failed unexpectedly; Ferry&apos;s log says why</source>
+        <translation>Het controleren op updates is onverwacht mislukt; het logboek van Ferry vermeldt waarom</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>Diagnose exporteren…</translation>
+    </message>
+    <message>
+        <source>Ferry %1</source>
+        <translation>Ferry %1</translation>
+    </message>
+    <message>
+        <source>Ferry %1 is ready; it is installed at a quiet moment</source>
+        <translation>Ferry %1 staat klaar; het wordt op een rustig moment geïnstalleerd</translation>
+    </message>
+    <message>
+        <source>Checking for updates…</source>
+        <translation>Controleren op updates…</translation>
+    </message>
+    <message>
+        <source>Check for updates</source>
+        <translation>Controleren op updates</translation>
+    </message>
+    <message>
+        <source>Restart to update</source>
+        <translation>Herstarten om bij te werken</translation>
     </message>
     <message>
         <source>Resume</source>
