@@ -507,11 +507,13 @@ class Engine:
         link, is passed over without asking for its document: a document enters the feed when
         it is created or resent, so such a change says enough (see :func:`_wanted`).
         """
-        self._reload_settings()
         queued = 0
         while True:
             cursor = self.store.get_meta(CHANGES_CURSOR)
             page = await self.client.changes(cursor, wait=wait, limit=CHANGES_PAGE)
+            # Read after the page came: a client linked while the long-poll was held open is
+            # linked for the documents that page brings (read before, they were passed over).
+            self._reload_settings()
             links = {link.client_id: link for link in self._settings.links}
             items = [
                 (change.document_id, change.reason.value)
