@@ -25,7 +25,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -178,6 +178,39 @@ def _table_at_scale(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX documents_search ON documents (search, client_id, kind, status)")
 
 
+#: What a text filter's word at least this long is looked up by: the trigram index
+#: (:func:`_search_by_trigrams`); a shorter word has no trigram and is looked for in each row.
+TRIGRAM = 3
+
+
+def _search_by_trigrams(db: sqlite3.Connection) -> None:
+    """8: a text filter that looks words up instead of reading every document's search text:
+    a full-text index of trigrams over the search text (SQLite's FTS5, external content: the
+    text stays in ``documents`` alone), kept by triggers at every write. The search text is
+    casefolded by Ferry, so the index compares as written (``case_sensitive 1``): a word of
+    three or more characters matches where ``instr`` matched, no more and no less."""
+    db.execute(
+        "CREATE VIRTUAL TABLE documents_words USING fts5(search, content='documents', "
+        "content_rowid='rowid', tokenize='trigram case_sensitive 1')"
+    )
+    db.execute(
+        "CREATE TRIGGER documents_words_insert AFTER INSERT ON documents BEGIN "
+        "INSERT INTO documents_words (rowid, search) VALUES (new.rowid, new.search); END"
+    )
+    db.execute(
+        "CREATE TRIGGER documents_words_delete AFTER DELETE ON documents BEGIN "
+        "INSERT INTO documents_words (documents_words, rowid, search) "
+        "VALUES ('delete', old.rowid, old.search); END"
+    )
+    db.execute(
+        "CREATE TRIGGER documents_words_update AFTER UPDATE OF search ON documents BEGIN "
+        "INSERT INTO documents_words (documents_words, rowid, search) "
+        "VALUES ('delete', old.rowid, old.search); "
+        "INSERT INTO documents_words (rowid, search) VALUES (new.rowid, new.search); END"
+    )
+    db.execute("INSERT INTO documents_words (documents_words) VALUES ('rebuild')")
+
+
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
 _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _create_v1,
@@ -187,6 +220,7 @@ _MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
     _runs_as_history,
     _history_at_scale,
     _table_at_scale,
+    _search_by_trigrams,
 )
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -421,9 +455,13 @@ def rekey(db: sqlite3.Connection, document_id: str) -> None:
 
 
 def _table_where(
-    status: str | None, client_id: str | None, words: Sequence[TableWord]
+    status: str | None,
+    client_id: str | None,
+    words: Sequence[TableWord],
+    looked_up: Collection[str] = (),
 ) -> tuple[list[str], list[Any]]:
-    """The table's filters as SQL clauses (fixed text) and their arguments."""
+    """The table's filters as SQL clauses (fixed text) and their arguments; the words in
+    ``looked_up`` are found through the trigram index, the others read in each row."""
     clauses: list[str] = []
     args: list[Any] = []
     if status:
@@ -437,8 +475,15 @@ def _table_where(
         clauses.append("client_id = ?")
         args.append(client_id)
     for word in words:
-        either = ["instr(search, ?) > 0"]
-        args.append(word.text)
+        if word.text in looked_up:  # found in the index, not read in every row
+            either = [
+                "documents.rowid IN "
+                "(SELECT rowid FROM documents_words WHERE documents_words MATCH ?)"
+            ]
+            args.append(_phrase(word.text))
+        else:
+            either = ["instr(search, ?) > 0"]
+            args.append(word.text)
         for column, values in (("kind", word.kinds), ("client_id", word.clients)):
             if values:
                 either.append(f"{column} IN ({','.join('?' * len(values))})")
@@ -452,6 +497,11 @@ def _table_where(
                 either.append(known)
         clauses.append("(" + " OR ".join(either) + ")")
     return clauses, args
+
+
+def _phrase(text: str) -> str:
+    """A typed word as one FTS5 phrase: matched as written, whatever characters it holds."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _where(clauses: Sequence[str]) -> str:
@@ -884,11 +934,13 @@ class StateStore:
         window says at a glance (:meth:`table_summary`).
 
         Read by index: a page costs what it holds, plus the rows before it in the index when
-        it is far down; a text filter reads each document's search text once to count."""
+        it is far down; a text filter's rare words are looked up in the trigram index, and a word
+        most documents hold reads each document's search text once to count."""
         if sort is not None and sort not in TABLE_SORTS:
             raise ValueError(f"the table cannot sort by {sort!r}")
-        clauses, args = _table_where(status, client_id, words)
         with self._lock:
+            looked_up = {word.text for word in words if self._rare_word(word.text)}
+            clauses, args = _table_where(status, client_id, words, looked_up)
             counted: int | None = None
             if words:
                 clauses, args, counted = self._few_matches(clauses, args)
@@ -921,6 +973,20 @@ class StateStore:
             if summary_since is not None:
                 answer["summary"] = self.table_summary(summary_since)
         return answer
+
+    def _rare_word(self, text: str) -> bool:
+        """Whether a typed word is best found through the trigram index: long enough to have
+        a trigram, and in few documents (up to :data:`FEW_MATCHES`; the index stops counting
+        there). A word most documents hold ("eur") is read in each row instead: naming a
+        million rowids costs more than reading a million short texts."""
+        if len(text) < TRIGRAM:
+            return False
+        found = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM documents_words WHERE documents_words MATCH ? "
+            "LIMIT ?)",
+            (_phrase(text), FEW_MATCHES + 1),
+        ).fetchone()[0]
+        return int(found) <= FEW_MATCHES
 
     def _few_matches(
         self, clauses: list[str], args: list[Any]

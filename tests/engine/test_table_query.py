@@ -20,7 +20,6 @@ from app.engine.channel import TableQuery, TableWordModel
 from app.engine.host import EngineHost, HostKind
 from app.engine.state import (
     _MIGRATIONS,
-    SCHEMA_VERSION,
     DeliveryOutcome,
     StateStore,
     TableWord,
@@ -231,7 +230,7 @@ def test_keys_follow_every_write(store: StateStore) -> None:
 def test_a_state_of_the_previous_version_gets_its_table_keys(tmp_path: Path) -> None:
     path = tmp_path / "state.db"
     db = sqlite3.connect(path, isolation_level=None)
-    for step in _MIGRATIONS[: SCHEMA_VERSION - 1]:
+    for step in _MIGRATIONS[:6]:  # version 6: before the table's keys
         step(db)
     db.execute(
         "INSERT INTO documents (id, client_id, kind, number, issue_date, amount, currency, "
@@ -239,7 +238,7 @@ def test_a_state_of_the_previous_version_gets_its_table_keys(tmp_path: Path) -> 
         "'INV-10', '2026-01-02', '1.640,00', 'EUR', '2025-01-01', 'error', 'Access Denied', "
         "'[\"/srv/Old.xml\"]', 0)"
     )
-    db.execute(f"PRAGMA user_version={SCHEMA_VERSION - 1}")
+    db.execute("PRAGMA user_version=6")
     db.close()
     store = StateStore(path)
     try:
@@ -289,3 +288,67 @@ def test_the_table_through_a_hosted_engine_s_channel(office: Office) -> None:
             face.stop()
     finally:
         host.stop()
+
+
+@pytest.mark.parametrize("few", [50_000, 10])
+def test_a_word_matches_where_its_text_is_in_the_search_text(
+    store: StateStore, few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rare words of three characters or more are looked up in the trigram index; shorter
+    ones, and those in more than ``FEW_MATCHES`` documents, are read in each row: either way
+    a word matches exactly the documents whose search text holds it (quotes, accents and
+    separators included)."""
+    monkeypatch.setattr(state, "FEW_MATCHES", few)
+    texts = [str(row[0]) for row in store._read("SELECT search FROM documents")]
+    chooser = random.Random(8)
+    words = {"", '"', 'a"b', "é", "ß", "\\\\", "inv-1", "zzzz", "1.640", "2026-", "srv/b"}
+    for _ in range(150):
+        text = chooser.choice(texts)
+        start = chooser.randrange(len(text))
+        words.add(text[start : start + chooser.randint(1, 9)])
+    for word in sorted(words):
+        if not word or "\n" in word:
+            continue
+        expected = sum(word in text for text in texts)
+        assert store.table(words=[TableWord(word)], limit=0)["total"] == expected, word
+
+
+def test_the_word_index_follows_every_write(store: StateStore) -> None:
+    document = _document(999)
+    store.upsert_document(document)
+    store.complete_document(
+        document,
+        [],
+        status="error",
+        message="Quarantined by the antivirus",
+        locations=[],
+    )
+    assert store.table(words=[TableWord("quarantined")], limit=0)["total"] == 1
+    store.complete_document(
+        document,
+        [DeliveryOutcome("Books", ["/srv/Books/late.xml"])],
+        status="forwarded",
+        message=None,
+        locations=["/srv/Books/late.xml"],
+    )
+    assert store.table(words=[TableWord("quarantined")], limit=0)["total"] == 0
+    assert store.table(words=[TableWord("late.xml")], limit=0)["total"] == 1
+
+
+def test_a_state_of_version_7_gets_its_word_index(tmp_path: Path) -> None:
+    path = tmp_path / "state.db"
+    store = StateStore(path)
+    store.upsert_document(_document(1))
+    store.close()
+    db = sqlite3.connect(path, isolation_level=None)
+    for name in ("insert", "delete", "update"):
+        db.execute(f"DROP TRIGGER documents_words_{name}")
+    db.execute("DROP TABLE documents_words")
+    db.execute("PRAGMA user_version=7")
+    db.close()
+    store = StateStore(path)
+    try:
+        number = _document(1)["number"].casefold()
+        assert store.table(words=[TableWord(number)], limit=0)["total"] == 1
+    finally:
+        store.close()
