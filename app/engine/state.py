@@ -193,22 +193,30 @@ def _search_by_trigrams(db: sqlite3.Connection) -> None:
         "CREATE VIRTUAL TABLE documents_words USING fts5(search, content='documents', "
         "content_rowid='rowid', tokenize='trigram case_sensitive 1')"
     )
+    # A document is written with an empty search text and given its keys in the same
+    # transaction; only a text that changed is taken out of the index and put back.
     db.execute(
         "CREATE TRIGGER documents_words_insert AFTER INSERT ON documents BEGIN "
-        "INSERT INTO documents_words (rowid, search) VALUES (new.rowid, new.search); END"
+        "INSERT INTO documents_words (rowid, search) SELECT new.rowid, new.search "
+        "WHERE new.search != ''; END"
     )
     db.execute(
         "CREATE TRIGGER documents_words_delete AFTER DELETE ON documents BEGIN "
         "INSERT INTO documents_words (documents_words, rowid, search) "
-        "VALUES ('delete', old.rowid, old.search); END"
+        "SELECT 'delete', old.rowid, old.search WHERE old.search != ''; END"
     )
     db.execute(
-        "CREATE TRIGGER documents_words_update AFTER UPDATE OF search ON documents BEGIN "
+        "CREATE TRIGGER documents_words_update AFTER UPDATE OF search ON documents "
+        "WHEN old.search IS NOT new.search BEGIN "
         "INSERT INTO documents_words (documents_words, rowid, search) "
-        "VALUES ('delete', old.rowid, old.search); "
-        "INSERT INTO documents_words (rowid, search) VALUES (new.rowid, new.search); END"
+        "SELECT 'delete', old.rowid, old.search WHERE old.search != ''; "
+        "INSERT INTO documents_words (rowid, search) SELECT new.rowid, new.search "
+        "WHERE new.search != ''; END"
     )
-    db.execute("INSERT INTO documents_words (documents_words) VALUES ('rebuild')")
+    db.execute(  # as the triggers index: empty texts left out
+        "INSERT INTO documents_words (rowid, search) "
+        "SELECT rowid, search FROM documents WHERE search != ''"
+    )
 
 
 #: The schema's steps: step ``n`` takes a file from version ``n`` to ``n + 1`` (0 is a new file).
