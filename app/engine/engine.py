@@ -20,6 +20,7 @@ import logging
 import random
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,12 +192,18 @@ class RunSummary:
     moved: dict[str, int] = field(default_factory=dict)
     #: The documents that failed, with why (the first ``RUN_FAILED_DOCUMENTS``).
     failed_documents: list[FailedDocument] = field(default_factory=list)
+    #: Per client: documents delivered and failed. A pass delivers whatever is due, whoever's
+    #: it is; a platform task asked for one client, and its report tells that client's own.
+    delivered_by_client: Counter[str] = field(default_factory=Counter)
+    failed_by_client: Counter[str] = field(default_factory=Counter)
 
     def add(self, part: RunSummary) -> None:
         """What ``part`` did, added to this run's (continuous syncing's period)."""
         self.documents += part.documents
         self.delivered += part.delivered
         self.failed += part.failed
+        self.delivered_by_client.update(part.delivered_by_client)
+        self.failed_by_client.update(part.failed_by_client)
         self.skipped += part.skipped
         self.errors.extend(error for error in part.errors if error not in self.errors)
         room = RUN_FAILED_DOCUMENTS - len(self.failed_documents)
@@ -233,6 +240,8 @@ class _Outcome:
     postponed: bool
     #: A failed document, for its run's "what failed".
     failed_document: FailedDocument | None = None
+    #: Whose document it was (a platform task for one client reports that client's own).
+    client_id: str = ""
 
 
 @dataclass
@@ -767,8 +776,8 @@ class Engine:
                 # Why, not when it is tried again: the history states the cause.
                 failures=[FailureInfo.of(f.with_params(retry_at=None)) for f in failures],
             )
-            return _Outcome(False, True, False, failed)
-        return _Outcome(True, False, False)
+            return _Outcome(False, True, False, failed, document.client_id)
+        return _Outcome(True, False, False, client_id=document.client_id)
 
     def _record_reported(self, reported: Sequence[PendingReport]) -> None:
         """The state of a batch of reported documents, in one commit."""
@@ -829,6 +838,10 @@ class Engine:
                 summary.documents += 1
                 summary.delivered += int(outcome.delivered)
                 summary.failed += int(outcome.failed)
+                if outcome.delivered:
+                    summary.delivered_by_client[outcome.client_id] += 1
+                else:
+                    summary.failed_by_client[outcome.client_id] += 1
                 failed = outcome.failed_document
                 if failed is not None and len(summary.failed_documents) < RUN_FAILED_DOCUMENTS:
                     summary.failed_documents.append(failed)
@@ -1392,9 +1405,17 @@ class Engine:
                     self._set_state(EngineState.SYNCING)
                     await self._drain_with_retries(summary)
                 self._finish(run, summary)
-            outcome = (
-                TaskOutcome.FAILED if summary.failed or summary.errors else TaskOutcome.SUCCEEDED
-            )
+            delivered, failed = summary.delivered, summary.failed
+            # Other documents due in the same pass (another client's Error come due) are not
+            # the task's: it reports what the office asked for.
+            if task.document_ids:
+                statuses = [self.store.document(doc_id) for doc_id in task.document_ids]
+                delivered = sum(1 for d in statuses if d and d["status"] == "forwarded")
+                failed = sum(1 for d in statuses if d and d["status"] == "error")
+            elif task.client_id:
+                delivered = summary.delivered_by_client[task.client_id]
+                failed = summary.failed_by_client[task.client_id]
+            outcome = TaskOutcome.FAILED if failed or summary.errors else TaskOutcome.SUCCEEDED
             # The platform shows it to the office: in the office's language.
             message = describe(summary.errors, self._office_language) or None
             await self.client.report_task(
@@ -1402,8 +1423,8 @@ class Engine:
                 TaskReport(
                     outcome=outcome,
                     message=message,
-                    documents_delivered=summary.delivered,
-                    documents_failed=summary.failed,
+                    documents_delivered=delivered,
+                    documents_failed=failed,
                 ),
             )
             self.store.finish_task(task.id, outcome.value, message)
@@ -1412,8 +1433,8 @@ class Engine:
                 task.id,
                 task.kind.value,
                 outcome.value,
-                summary.delivered,
-                summary.failed,
+                delivered,
+                failed,
                 f"; {'; '.join(_logged(error) for error in summary.errors)}"
                 if summary.errors
                 else "",

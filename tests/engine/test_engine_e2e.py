@@ -257,3 +257,40 @@ async def test_errors_another_installation_reported_are_not_this_ferry_s(
         assert engine.store.document(failing.id) is None
         engine._settle_state()
         assert engine._state is EngineState.UP_TO_DATE
+
+
+async def test_a_clients_full_sync_task_is_not_failed_by_another_clients_document(
+    office: Office, read_only_folder: Path
+) -> None:
+    """The office asked for one client: a document of another client retried in the same pass
+    (due by then, and still failing) is that client's story, not the task's."""
+    blocked = office.new_client("Blocked Bakery BV")
+    fine = office.new_client("Fine Figures NV")
+    office.configure(
+        [
+            Destination(name="Locked", general_path=f"{read_only_folder}/[year]"),
+            Destination(name="Books", general_path=f"{office.root}/books"),
+        ],
+        {blocked.id: ["Locked"], fine.id: ["Books"]},
+    )
+    office.add(blocked, "purchase")
+    wanted = office.add(fine, "sales")
+    assert await _sync(office) == (1, 1)
+    engine = office.engine()
+    await engine.open()
+    try:
+        for task, delivered in (
+            (office.admin.add_task(office.realm, "full_sync", client_id=fine.id), 0),
+            (office.admin.add_task(office.realm, "resend", document_ids=[wanted.id]), 1),
+        ):
+            # the blocked document's next try has come when the task is done (a slow day)
+            with engine.store._write() as db:
+                db.execute("UPDATE queue SET not_before = 0")
+            await engine.handle_tasks()
+            done = office.admin.http.get(f"/realms/{office.realm}/tasks/{task.id}").json()
+            assert done["status"] == "succeeded", done
+            assert done["result"]["documents_failed"] == 0, done
+            assert done["result"]["documents_delivered"] == delivered, done
+    finally:
+        await engine.close()
+    assert office.on_platform(wanted.id).status.value == "forwarded"
