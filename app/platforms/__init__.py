@@ -1,0 +1,5 @@
+"""Adapters for real document platforms other than Ferry's own API (issue 19).
+
+Each subpackage speaks one platform's wire format and maps it into Ferry's own model
+(:mod:`app.api.models`); nothing here is wired into the engine yet.
+"""

@@ -1,0 +1,625 @@
+"""A stateful fake of Billit's accountant feed, in Billit's wire format, over real HTTP.
+
+Billit offers no local instance and its sandbox is on the internet, so Ferry's tests talk to
+this instead: a Starlette app served by uvicorn on 127.0.0.1 in a thread of its own, as the
+sandbox platform is (:mod:`app.sandbox.server`). It keeps the behaviour Ferry must cope with,
+as Billit's description and guides state it:
+
+- a feed gets every order or document exported after its registration; items stay in it until
+  confirmed, and ``confirm`` takes them out (the place sent with it is kept, for the tests);
+- a feed may be read once a minute: a sooner read is answered 429 with ``Retry-After``
+  (the interval is a constructor argument, so tests need not wait a minute);
+- OAuth 2.0 at ``POST /OAuth2/token``: codes and refresh tokens are single-use, each refresh
+  answers a new refresh token (rotation), access tokens lapse; or an ``ApiKey`` header;
+- the party headers: feed and account calls act on the accountant's company (``PartyID``);
+  reading a client's order or document needs the client in ``PartyID`` and the accountant in
+  ``ContextPartyID`` (Billit's guides), or it is refused;
+- files as JSON with base64 content and the SHA-256 of the bytes.
+
+Every answer's body follows the description's schema for that operation and status (the tests
+check each one). What the description does not say is marked where it is chosen: errors as
+ASP.NET's ``{"Message": ...}``; a confirm of an item already confirmed answers 200 and changes
+nothing; 400 for an unknown feed or item (the description lists no 404 for the feed).
+
+Administration is by Python calls (:meth:`BillitFake.add_client`, :meth:`BillitFake.add_order`,
+:meth:`BillitFake.add_document`, :meth:`BillitFake.issue_code`), not over HTTP: only tests and
+benchmarks drive it, in-process.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import math
+import secrets
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+__all__ = ["BillitFake", "Confirmation", "FakeEntity"]
+
+HOST = "127.0.0.1"
+
+#: The accountant's own company (the office) in every fake.
+OFFICE_PARTY_ID = 1000
+
+
+@dataclass
+class FakeEntity:
+    """An order or document a client shared, with its file."""
+
+    entity_type: str  # "Order" or "Document"
+    entity_id: int
+    party_id: int
+    body: dict[str, Any]
+    file_name: str
+    content: bytes
+    announced_sha256: str
+
+
+@dataclass
+class _FeedEntry:
+    item_id: int
+    entity: FakeEntity
+    confirmed: bool = False
+
+
+@dataclass
+class _Feed:
+    name: str
+    entries: dict[int, _FeedEntry] = field(default_factory=dict)
+    last_read: float | None = None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One ``confirm`` as the fake received it."""
+
+    feed: str
+    item_id: int
+    remote_server_name: str | None
+    remote_path: str | None
+    changed: bool  # False for a confirm of an item already confirmed
+
+
+@dataclass
+class _Client:
+    party_id: int
+    name: str
+    vat_number: str
+    country: str
+
+
+def _iso(moment: dt.datetime) -> str:
+    """A date-time as the description's ``format: date-time`` (RFC 3339) requires: with zone."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.isoformat()
+
+
+def _message(status: int, text: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    """An error as ASP.NET Web API writes one (Billit's API is one: Swashbuckle's operation
+    ids, ``Controller_Action``)."""
+    return JSONResponse({"Message": text}, status_code=status, headers=headers)
+
+
+class BillitFake:
+    """A running fake of Billit for one office (the accountant's company) and its clients.
+
+    >>> fake = BillitFake(feed_interval_s=0.5)
+    >>> url = fake.start()                     # "http://127.0.0.1:41234"
+    >>> client = fake.add_client("Bakkerij Peeters BV", "BE0123456749")
+    >>> fake.add_order(client, direction="Cost", number="INV-1", file_name="inv-1.pdf",
+    ...                content=b"%PDF-1.7 ...")
+    >>> fake.stop()
+    """
+
+    def __init__(
+        self,
+        *,
+        feed_interval_s: float = 60.0,
+        access_token_ttl_s: int = 3600,
+        client_id: str = "ferry-test",
+        client_secret: str | None = None,
+        api_key: str | None = None,
+        office_name: str = "Boekhoudkantoor Janssens",
+        email: str = "an.janssens@example.be",
+    ) -> None:
+        self.feed_interval_s = feed_interval_s
+        self.access_token_ttl_s = access_token_ttl_s
+        self.client_id = client_id
+        self.client_secret = client_secret or secrets.token_urlsafe(24)
+        self.api_key = api_key or secrets.token_urlsafe(24)
+        self.office_name = office_name
+        self.email = email
+        self._lock = threading.Lock()
+        self._clients: dict[int, _Client] = {}
+        self._entities: dict[tuple[str, int], FakeEntity] = {}
+        self._feeds: dict[str, _Feed] = {}
+        self._codes: set[str] = set()
+        self._refresh_tokens: set[str] = set()
+        self._spent_refresh_tokens: set[str] = set()
+        self._access_tokens: dict[str, float] = {}
+        self._next_party = 2001
+        self._next_entity = 50_001
+        self._next_item = 9_001
+        self.confirmations: list[Confirmation] = []
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._socket: socket.socket | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    # --- what callers need to know ------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        if self._port is None:
+            raise RuntimeError("The Billit fake is not started.")
+        return f"http://{HOST}:{self._port}"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.url}/OAuth2/token"
+
+    @property
+    def office_party_id(self) -> int:
+        return OFFICE_PARTY_ID
+
+    # --- administration -----------------------------------------------------------------------
+
+    def add_client(self, name: str, vat_number: str, country: str = "BE") -> int:
+        """A client company of the office; its party id."""
+        with self._lock:
+            party = self._next_party
+            self._next_party += 1
+            self._clients[party] = _Client(party, name, vat_number, country)
+            return party
+
+    def add_order(
+        self,
+        party_id: int,
+        *,
+        direction: str = "Cost",
+        number: str = "INV-0001",
+        order_type: str = "Invoice",
+        date: dt.date = dt.date(2025, 3, 14),
+        total_incl: float = 121.0,
+        currency: str = "EUR",
+        counterparty: str = "Brouwerij De Koninck NV",
+        file_name: str = "invoice.pdf",
+        content: bytes = b"%PDF-1.7\n%fake\n",
+    ) -> FakeEntity:
+        """An invoice (``Cost``: purchase, ``Income``: sales) the client exported; it enters
+        every feed registered before now."""
+        with self._lock:
+            entity_id = self._next_entity
+            self._next_entity += 1
+            created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            other = {"Name": counterparty}
+            body: dict[str, Any] = {
+                "OrderID": entity_id,
+                "CompanyID": party_id,
+                "OrderNumber": number,
+                "OrderType": order_type,
+                "OrderDirection": direction,
+                "OrderDate": _iso(dt.datetime.combine(date, dt.time(), dt.UTC)),
+                "Created": _iso(created),
+                "LastModified": _iso(created),
+                "TotalIncl": total_incl,
+                "TotalExcl": round(total_incl / 1.21, 2),
+                "TotalVAT": round(total_incl - total_incl / 1.21, 2),
+                "Currency": currency,
+                "Customer" if direction == "Income" else "Supplier": other,
+            }
+            return self._export("Order", entity_id, party_id, body, file_name, content)
+
+    def add_document(
+        self,
+        party_id: int,
+        *,
+        name: str = "Contract",
+        date: dt.date = dt.date(2025, 3, 14),
+        file_name: str = "document.pdf",
+        content: bytes = b"%PDF-1.7\n%fake document\n",
+    ) -> FakeEntity:
+        """Any other file the client exported (a CODA file is a bank statement for Ferry)."""
+        with self._lock:
+            entity_id = self._next_entity
+            self._next_entity += 1
+            created = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            body: dict[str, Any] = {
+                "DocumentID": entity_id,
+                "CompanyID": party_id,
+                "Name": name,
+                "Description": name,
+                "DocumentDate": _iso(dt.datetime.combine(date, dt.time(), dt.UTC)),
+                "CreationDate": _iso(created),
+                "Tags": [],
+            }
+            return self._export("Document", entity_id, party_id, body, file_name, content)
+
+    def _export(
+        self,
+        entity_type: str,
+        entity_id: int,
+        party_id: int,
+        body: dict[str, Any],
+        file_name: str,
+        content: bytes,
+    ) -> FakeEntity:
+        if party_id not in self._clients:
+            raise ValueError(f"no client with party id {party_id}")
+        entity = FakeEntity(
+            entity_type,
+            entity_id,
+            party_id,
+            body,
+            file_name,
+            content,
+            hashlib.sha256(content).hexdigest(),
+        )
+        self._entities[(entity_type, entity_id)] = entity
+        for feed in self._feeds.values():
+            feed.entries[self._next_item] = _FeedEntry(self._next_item, entity)
+            self._next_item += 1
+        return entity
+
+    def announce_wrong_sha256(self, entity: FakeEntity) -> None:
+        """From now on the entity's file is served with a SHA-256 that does not match it."""
+        with self._lock:
+            entity.announced_sha256 = hashlib.sha256(entity.content + b"!").hexdigest()
+
+    def issue_code(self) -> str:
+        """An authorization code, as the browser login would hand one to Ferry's loopback."""
+        with self._lock:
+            code = secrets.token_urlsafe(16)
+            self._codes.add(code)
+            return code
+
+    def unconfirmed(self, feed: str) -> list[int]:
+        """The ids of the items still in ``feed``."""
+        with self._lock:
+            return [e.item_id for e in self._feeds[feed].entries.values() if not e.confirmed]
+
+    def feed_names(self) -> list[str]:
+        with self._lock:
+            return list(self._feeds)
+
+    # --- HTTP ---------------------------------------------------------------------------------
+
+    def app(self) -> Starlette:
+        """The Starlette app (also usable without a socket, through httpx's ASGI transport)."""
+        feeds = "/v1/accountant/feeds"
+        return Starlette(
+            routes=[
+                Route("/OAuth2/token", self._token, methods=["POST"]),
+                Route("/v1/account/accountInformation", self._account, methods=["GET"]),
+                Route(feeds, self._list_feeds, methods=["GET"]),
+                Route(feeds, self._register_feed, methods=["POST"]),
+                Route(feeds + "/{feedName}", self._read_feed, methods=["GET"]),
+                Route(feeds + "/{feedName}/{feedItemID:int}", self._file, methods=["GET"]),
+                Route(
+                    feeds + "/{feedName}/{feedItemID:int}/confirm",
+                    self._confirm,
+                    methods=["POST"],
+                ),
+                Route("/v1/orders/{orderID:int}", self._order, methods=["GET"]),
+                Route("/v1/documents/{documentID:int}", self._document, methods=["GET"]),
+            ]
+        )
+
+    async def _body(self, request: Request) -> dict[str, Any]:
+        """A JSON or form body (Billit accepts both, says the description), or {}."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind == "application/x-www-form-urlencoded":
+            form = await request.form()
+            return {k: v for k, v in form.items() if isinstance(v, str)}
+        raw = await request.body()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _note(self, request: Request) -> None:
+        headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
+        self.requests.append((request.method, request.url.path, headers))
+
+    def _refused(self, request: Request) -> Response | None:
+        """401 unless the request carries a live access token or the API key."""
+        self._note(request)
+        key = request.headers.get("apikey")
+        if key is not None and secrets.compare_digest(key, self.api_key):
+            return None
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        expires = self._access_tokens.get(token) if scheme.lower() == "bearer" else None
+        if expires is not None and time.time() < expires:
+            return None
+        return _message(401, "Authorization has been denied for this request.")
+
+    def _office_party(self, request: Request) -> Response | None:
+        """400 unless ``PartyID`` names the office: the feed is the accountant's own."""
+        if request.headers.get("partyid") != str(OFFICE_PARTY_ID):
+            return _message(400, "PartyID must name the accountant's company for its feed.")
+        return None
+
+    async def _token(self, request: Request) -> Response:
+        self._note(request)
+        body = await self._body(request)
+        if body.get("client_id") != self.client_id or not secrets.compare_digest(
+            str(body.get("client_secret", "")), self.client_secret
+        ):
+            return JSONResponse({"error": "invalid_client"}, status_code=401)
+        grant = body.get("grant_type")
+        with self._lock:
+            if grant == "authorization_code":
+                code = str(body.get("code", ""))
+                if code not in self._codes:
+                    return _invalid_grant("The authorization code is unknown or was used.")
+                self._codes.discard(code)
+            elif grant == "refresh_token":
+                token = str(body.get("refresh_token", ""))
+                if token in self._spent_refresh_tokens:
+                    return _invalid_grant("The refresh token was already used.")
+                if token not in self._refresh_tokens:
+                    return _invalid_grant("The refresh token is unknown.")
+                self._refresh_tokens.discard(token)
+                self._spent_refresh_tokens.add(token)
+            else:
+                return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
+            access = secrets.token_urlsafe(24)
+            refresh = secrets.token_urlsafe(24)
+            self._access_tokens[access] = time.time() + self.access_token_ttl_s
+            self._refresh_tokens.add(refresh)
+        return JSONResponse(
+            {
+                "access_token": access,
+                "token_type": "bearer",
+                "expires_in": self.access_token_ttl_s,
+                "refresh_token": refresh,
+            }
+        )
+
+    async def _account(self, request: Request) -> Response:
+        if refused := self._refused(request):
+            return refused
+        with self._lock:
+            clients = list(self._clients.values())
+        office = {
+            "PartyID": OFFICE_PARTY_ID,
+            "Name": self.office_name,
+            "CommercialName": self.office_name,
+            "DisplayName": self.office_name,
+            "VATNumber": "BE0403170701",
+            "CountryCode": "BE",
+            "Language": "NL",
+            "APIAllowed": True,
+        }
+        companies = [office] + [
+            {
+                "PartyID": c.party_id,
+                "Name": c.name,
+                "CommercialName": c.name,
+                "DisplayName": c.name,
+                "VATNumber": c.vat_number,
+                "CountryCode": c.country,
+                "APIAllowed": True,
+            }
+            for c in clients
+        ]
+        roles = [{"PartyID": OFFICE_PARTY_ID, "UserRoleTypes": ["Admin", "Accountant"]}] + [
+            {"PartyID": c.party_id, "UserRoleTypes": ["Accountant"]} for c in clients
+        ]
+        first, _, last = "An Janssens".partition(" ")
+        return JSONResponse(
+            {
+                "Email": self.email,
+                "FirstName": first,
+                "LastName": last,
+                "Companies": companies,
+                "UserCompanyRoles": roles,
+            }
+        )
+
+    async def _list_feeds(self, request: Request) -> Response:
+        if refused := self._refused(request) or self._office_party(request):
+            return refused
+        with self._lock:
+            return JSONResponse([{"Name": name} for name in self._feeds])
+
+    async def _register_feed(self, request: Request) -> Response:
+        if refused := self._refused(request) or self._office_party(request):
+            return refused
+        name = (await self._body(request)).get("Name")
+        if not isinstance(name, str) or not name.strip():
+            return _message(400, "The feed needs a Name.")
+        with self._lock:
+            if name in self._feeds:
+                return _message(400, f"A feed named '{name}' already exists.")
+            self._feeds[name] = _Feed(name)
+        return Response(status_code=200)
+
+    def _feed(self, request: Request) -> _Feed | Response:
+        feed = self._feeds.get(request.path_params["feedName"])
+        return feed if feed is not None else _message(400, "There is no feed by that name.")
+
+    async def _read_feed(self, request: Request) -> Response:
+        if refused := self._refused(request) or self._office_party(request):
+            return refused
+        with self._lock:
+            feed = self._feed(request)
+            if isinstance(feed, Response):
+                return feed
+            now = time.monotonic()
+            if feed.last_read is not None and now - feed.last_read < self.feed_interval_s:
+                wait = math.ceil(self.feed_interval_s - (now - feed.last_read))
+                return _message(
+                    429,
+                    "Read this feed at most once a minute.",
+                    headers={"Retry-After": str(max(1, wait))},
+                )
+            feed.last_read = now
+            items = [
+                {
+                    "FeedItemID": entry.item_id,
+                    "EntityID": entry.entity.entity_id,
+                    "EntityType": entry.entity.entity_type,
+                    "PartyID": entry.entity.party_id,
+                }
+                for entry in feed.entries.values()
+                if not entry.confirmed
+            ]
+        return JSONResponse(items)
+
+    async def _file(self, request: Request) -> Response:
+        if refused := self._refused(request) or self._office_party(request):
+            return refused
+        with self._lock:
+            feed = self._feed(request)
+            if isinstance(feed, Response):
+                return feed
+            entry = feed.entries.get(request.path_params["feedItemID"])
+            if entry is None or entry.confirmed:
+                return _message(400, "There is no such item in this feed.")
+            entity = entry.entity
+            return JSONResponse(
+                {
+                    "FileName": entity.file_name,
+                    "FileContent": base64.b64encode(entity.content).decode("ascii"),
+                    "FileContentSHA256Hash": entity.announced_sha256,
+                }
+            )
+
+    async def _confirm(self, request: Request) -> Response:
+        if refused := self._refused(request) or self._office_party(request):
+            return refused
+        body = await self._body(request)
+        with self._lock:
+            feed = self._feed(request)
+            if isinstance(feed, Response):
+                return feed
+            item_id = request.path_params["feedItemID"]
+            entry = feed.entries.get(item_id)
+            if entry is None:
+                return _message(400, "There is no such item in this feed.")
+            self.confirmations.append(
+                Confirmation(
+                    feed.name,
+                    item_id,
+                    _text(body.get("RemoteServerName")),
+                    _text(body.get("RemotePath")),
+                    changed=not entry.confirmed,
+                )
+            )
+            entry.confirmed = True
+        return Response(status_code=200)
+
+    def _entity(self, request: Request, entity_type: str, key: str) -> Response:
+        with self._lock:
+            entity = self._entities.get((entity_type, request.path_params[key]))
+            if entity is None:
+                return _message(404, f"No {entity_type.lower()} with that id.")
+            party = request.headers.get("partyid")
+            context = request.headers.get("contextpartyid")
+            if party != str(entity.party_id) or context != str(OFFICE_PARTY_ID):
+                return _message(
+                    400,
+                    "PartyID must name the client and ContextPartyID the accountant's company.",
+                )
+            return JSONResponse(entity.body)
+
+    async def _order(self, request: Request) -> Response:
+        if refused := self._refused(request):
+            return refused
+        return self._entity(request, "Order", "orderID")
+
+    async def _document(self, request: Request) -> Response:
+        if refused := self._refused(request):
+            return refused
+        return self._entity(request, "Document", "documentID")
+
+    # --- life cycle ---------------------------------------------------------------------------
+
+    def start(self, timeout: float = 30.0) -> str:
+        """Bind a free port on 127.0.0.1, serve in a thread; the base URL once it answers."""
+        if self._thread is not None:
+            raise RuntimeError("The Billit fake is already started.")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if sys.platform != "win32":  # on Windows this flag would let another process steal it
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((HOST, 0))
+        sock.listen(128)
+        self._socket = sock
+        self._port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            self.app(),
+            log_level="warning",
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=2,
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="billit-fake", daemon=True
+        )
+        self._thread = thread
+        thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("The Billit fake did not start.")
+            time.sleep(0.01)
+        return self.url
+
+    def stop(self, timeout: float = 10.0) -> None:
+        server, thread = self._server, self._thread
+        if server is not None and thread is not None:
+            server.should_exit = True
+            thread.join(timeout)
+            if thread.is_alive():
+                server.force_exit = True
+                thread.join(timeout)
+        if self._socket is not None:
+            self._socket.close()
+            self._socket = None
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> BillitFake:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _invalid_grant(description: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": "invalid_grant", "error_description": description}, status_code=400
+    )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
