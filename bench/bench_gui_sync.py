@@ -631,7 +631,7 @@ def run(args: argparse.Namespace, screen: str, work: Path) -> int:
     from app.engine.messages import Pause, Resume
     from app.engine.process import EngineProcess
     from app.engine.thread import EngineThread
-    from app.gui.documents_model import Column
+    from app.gui.document_rows import Column
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)

@@ -54,7 +54,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.engine.messages import DocumentChanged
 from app.gui.bridge import EngineBridge
-from app.gui.documents_model import Column, DocumentRow
+from app.gui.document_rows import Column, DocumentRow
 from app.gui.status_view import StatusView
 from app.gui.table_model import MemorySource, StoreSource, TableModel
 

@@ -160,7 +160,7 @@ def window(path: str, count: int, results: Any) -> None:
 
     app = QApplication([])
     from app.engine.messages import DocumentChanged
-    from app.gui.documents_model import Column
+    from app.gui.document_rows import Column
     from app.gui.status_view import StatusView
     from app.gui.table_model import StoreSource, TableModel
 

@@ -444,7 +444,7 @@ def status_errors(shots: Shots) -> None:
     (toolbar's Send to integrations); the engine's deliveries there are refused."""
     from PySide6.QtCore import QItemSelectionModel, Qt
 
-    from app.gui.documents_model import Column
+    from app.gui.document_rows import Column
     from app.settings import Destination, load_settings, save_settings
 
     ferry = shots.ferry
@@ -512,7 +512,7 @@ def status_kinds(shots: Shots) -> None:
     after their files were taken away, and not delivered again)."""
     from PySide6.QtCore import QItemSelectionModel, Qt
 
-    from app.gui.documents_model import WAITING, Column
+    from app.gui.document_rows import WAITING, Column
     from app.settings import Destination, load_settings, save_settings
 
     ferry = shots.ferry

@@ -37,7 +37,7 @@ from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from app.engine.messages import Command, Event, FailureInfo
 from app.engine.state import TableWord
@@ -48,7 +48,8 @@ from app.home import FerryHome
 #: 3: AlertChanged (the watchdog's alerts, issue 17).
 #: 4: documents read a page at a time, filtered in SQL, and counted (``ferry status``, issue 18).
 #: 5: the desktop window's table a page at a time, filtered and sorted in SQL (TableQuery).
-PROTOCOL = 5
+#: 6: a selection's ids and statuses, however many (``TableQuery.ids_only``).
+PROTOCOL = 6
 KEY_FILE = "channel.key"
 SOCKET_FILE = "engine.sock"
 _NONCE_BYTES = 32
@@ -318,6 +319,11 @@ class TableWordModel(_Message):
     clients: tuple[str, ...] = ()
 
 
+#: What one table query answers at most: whole rows, and ``[id, status]`` rows.
+ROWS_LIMIT = 5_000
+IDS_LIMIT = 50_000
+
+
 class TableQuery(_Message):
     """One page of the desktop window's table as it shows it, with how many documents its
     filters let through and, with ``summary_since``, the counts it says at a glance
@@ -331,8 +337,16 @@ class TableQuery(_Message):
     descending: bool = True
     order: tuple[str, ...] = ()
     offset: int = Field(default=0, ge=0)
-    limit: int = Field(default=200, ge=0, le=5000)
+    #: Whole rows up to 5,000 a query; ``[id, status]`` rows (``ids_only``) up to 50,000.
+    limit: int = Field(default=200, ge=0, le=IDS_LIMIT)
     summary_since: float | None = None
+    ids_only: bool = False
+
+    @model_validator(mode="after")
+    def _bounded(self) -> TableQuery:
+        if not self.ids_only and self.limit > ROWS_LIMIT:
+            raise ValueError(f"at most {ROWS_LIMIT} whole rows a query")
+        return self
 
     def arguments(self) -> dict[str, Any]:
         """``StateStore.table``'s keyword arguments."""
@@ -346,6 +360,7 @@ class TableQuery(_Message):
             "offset": self.offset,
             "limit": self.limit,
             "summary_since": self.summary_since,
+            "ids_only": self.ids_only,
         }
 
 

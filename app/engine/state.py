@@ -366,6 +366,8 @@ TABLE_SORTS = frozenset({*_SORTED_BY, *_SORTED_BY_VALUE, "status"})
 #: Up to this many documents a text filter lets through (and one in 50 of the history) are
 #: sorted as a set, not read in an index's order.
 FEW_MATCHES = 50_000
+#: Ids named in one ``IN (...)`` list (SQLite takes at most 32,766 parameters).
+_IN_CHUNK = 10_000
 
 WAITING = "waiting"
 #: A status as the table shows it, in SQL: *waiting* is To fetch tried already (it has failures).
@@ -931,6 +933,7 @@ class StateStore:
         offset: int = 0,
         limit: int = 200,
         summary_since: float | None = None,
+        ids_only: bool = False,
     ) -> dict[str, Any]:
         """One page of the table as the window shows it: the documents (as :meth:`documents`
         gives them) from ``offset`` on, filtered (a status, *waiting* among them; a client;
@@ -939,7 +942,9 @@ class StateStore:
         ``order`` is the order of a column sorted by the window's words (client ids by name,
         kinds by their word), values it lacks after it. With how many documents the filters
         let through (``total``) and, with ``summary_since`` (the start of today), what the
-        window says at a glance (:meth:`table_summary`).
+        window says at a glance (:meth:`table_summary`). With ``ids_only``, each row is only
+        ``[id, status]``: what an action on a selection of a whole history needs (*Select all*,
+        then *Retry*), at a few bytes a document.
 
         Read by index: a page costs what it holds, plus the rows before it in the index when
         it is far down; a text filter's rare words are looked up in the trigram index, and a word
@@ -976,7 +981,7 @@ class StateStore:
                 rowids += [int(row[0]) for row in found]
                 wanted -= len(found)
                 skip = 0
-            rows = self._table_rows(rowids)
+            rows: list[Any] = self._table_ids(rowids) if ids_only else self._table_rows(rowids)
             answer: dict[str, Any] = {"offset": offset, "total": total, "rows": rows}
             if summary_since is not None:
                 answer["summary"] = self.table_summary(summary_since)
@@ -1095,6 +1100,19 @@ class StateStore:
             total = int(self._db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
         key = _SORTED_BY.get(sort or "")
         return [_Run(None, (), f"{key}, created_at, id" if key else "created_at, id", total)]
+
+    def _table_ids(self, rowids: Sequence[int]) -> list[list[str]]:
+        """``[id, status]`` of the documents of ``rowids``, in that order."""
+        found: dict[int, list[str]] = {}
+        for start in range(0, len(rowids), _IN_CHUNK):
+            chunk = list(rowids[start : start + _IN_CHUNK])
+            marks = ",".join("?" * len(chunk))
+            for rowid, doc_id, status in self._db.execute(
+                f"SELECT rowid, id, status FROM documents WHERE rowid IN ({marks})",  # noqa: S608
+                chunk,
+            ):
+                found[int(rowid)] = [doc_id, status]
+        return [found[rowid] for rowid in rowids if rowid in found]
 
     def _table_rows(self, rowids: Sequence[int]) -> list[dict[str, Any]]:
         """The documents of ``rowids``, in that order, as :meth:`documents` gives them."""

@@ -13,7 +13,7 @@ thread also runs qasync coroutines.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path, PurePath
 
 from PySide6.QtCore import (
@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
     Slot,
 )
 from PySide6.QtGui import (
@@ -66,20 +67,15 @@ from app.core.language import FALLBACK, Language
 from app.engine.messages import DocumentChanged
 from app.gui import desktop, i18n
 from app.gui.background import Background
-from app.gui.documents_model import (
+from app.gui.document_rows import (
     WAITING,
     Column,
     DocumentRow,
-    DocumentsModel,
     format_timestamp,
     status_color,
     status_icon,
 )
 from app.gui.table_model import TableModel, TableSource
-
-TableModels = DocumentsModel | TableModel
-"""The window's model reads the table from the state (:class:`TableModel`); tests may hand
-the in-memory one over."""
 
 SEARCH_DEBOUNCE_MS = 150
 """Typing "peeters" filters once, after the last key, not seven times."""
@@ -114,7 +110,7 @@ class DocumentDetails(QDialog):
     is open words it again); shown with ``open()`` so nothing waits on it.
     """
 
-    def __init__(self, row: DocumentRow, model: TableModels, parent: QWidget | None = None) -> None:
+    def __init__(self, row: DocumentRow, model: TableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row = row
         self._model = model
@@ -320,15 +316,13 @@ class StatusView(QWidget):
         self,
         parent: QWidget | None = None,
         *,
-        model: TableModels | None = None,
+        model: TableModel | None = None,
         language: Language | None = None,
     ) -> None:
         super().__init__(parent)
         if language is None:  # the language Qt's translator speaks, so every word matches
             language = i18n.current_language() or FALLBACK
-        self.model: TableModels = (
-            model if model is not None else TableModel(self, language=language)
-        )
+        self.model: TableModel = model if model is not None else TableModel(self, language=language)
         self.details_dialog: DocumentDetails | None = None
         self.deliver_again_question: QMessageBox | None = None
         self._deliver_again_ids: list[str] = []
@@ -374,12 +368,11 @@ class StatusView(QWidget):
 
     def set_source(self, source: TableSource | None) -> None:
         """Where the table reads its pages from (the engine, or the state file)."""
-        if isinstance(self.model, TableModel):
-            self.model.set_source(source)
+        self.model.set_source(source)
 
     @property
     def source(self) -> TableSource | None:
-        return self.model.source if isinstance(self.model, TableModel) else None
+        return self.model.source
 
     @Slot(object)
     def apply_changes(self, changes: Sequence[DocumentChanged]) -> None:
@@ -402,16 +395,41 @@ class StatusView(QWidget):
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
-    def selected_rows(self) -> list[DocumentRow]:
-        """The documents of the selected rows, top to bottom; read as ranges, so selecting
-        all 100,000 rows costs one Python list, not 900,000 indexes."""
-        view_rows: set[int] = set()
+    def selected_ranges(self) -> list[tuple[int, int]]:
+        """The selected view rows as ranges (top and bottom included): a *Select all* of a
+        million rows is one range, not a million indexes."""
         selection = self.table.selectionModel().selection()
-        for i in range(selection.size()):
-            selection_range = selection.at(i)
-            view_rows.update(range(selection_range.top(), selection_range.bottom() + 1))
+        return [(selection.at(i).top(), selection.at(i).bottom()) for i in range(selection.size())]
+
+    def selected_rows(self) -> list[DocumentRow]:
+        """The held documents of the selected rows, top to bottom (the model holds the pages
+        in view; :meth:`with_selected` reaches every selected document)."""
+        return self.model.rows_in(self.selected_ranges())
+
+    def selected_count(self) -> int:
+        """How many rows are selected, held or not."""
+        merged: list[tuple[int, int]] = []
+        for top, bottom in sorted(self.selected_ranges()):
+            if merged and top <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+            else:
+                merged.append((top, bottom))
         count = self.model.rowCount()
-        return self.model.rows_at(r for r in sorted(view_rows) if r < count)
+        return sum(max(0, min(bottom, count - 1) - top + 1) for top, bottom in merged)
+
+    def with_selected(self, act: Callable[[list[tuple[str, str]]], None]) -> None:
+        """``act`` on the ``(id, status)`` of every selected document, top to bottom: at once
+        when the selection is held, else once the rest has been read off the GUI thread (a
+        *Select all* of a whole history, then *Retry*)."""
+        self.model.ids_in(
+            self.selected_ranges(),
+            act,
+            lambda error: self._notify(
+                QCoreApplication.translate(
+                    "StatusView", "The selected documents could not be read; try again."
+                )
+            ),
+        )
 
     # -- building -----------------------------------------------------------------------------
 
@@ -731,7 +749,18 @@ class StatusView(QWidget):
         since a selected document may just have changed status."""
         rows = self.selected_rows()
         forwarded = DeliveryStatus.FORWARDED.value
+        error = DeliveryStatus.ERROR.value
+        # Rows selected beyond those held (a Select all of a whole history): what they hold
+        # is known from the status filter and the counts, and read when the person acts.
+        beyond = self.selected_count() > len(rows)
+        only = self.model.status_filter
         resend = bool(rows) and all(row.status == forwarded for row in rows)
+        if beyond:
+            resend = only == forwarded
+        may_hold = {
+            status: beyond and only in (None, status) and self.model.count(status) > 0
+            for status in (error, forwarded)
+        }
         self.send_action.setText(
             QCoreApplication.translate("StatusView", "Resend to integrations")
             if resend
@@ -742,9 +771,11 @@ class StatusView(QWidget):
                 "StatusView", "Put the selected documents back to To fetch and deliver them again"
             )
         )
-        self.send_action.setEnabled(bool(rows))
-        self.retry_action.setEnabled(any(row.status == DeliveryStatus.ERROR.value for row in rows))
-        self.deliver_again_action.setEnabled(any(row.status == forwarded for row in rows))
+        self.send_action.setEnabled(bool(rows) or beyond)
+        self.retry_action.setEnabled(may_hold[error] or any(row.status == error for row in rows))
+        self.deliver_again_action.setEnabled(
+            may_hold[forwarded] or any(row.status == forwarded for row in rows)
+        )
         too_many = QCoreApplication.translate(
             "StatusView", "Select at most %1 documents to open"
         ).replace("%1", str(MAX_OPEN))
@@ -770,23 +801,35 @@ class StatusView(QWidget):
 
     @Slot()
     def _send(self) -> None:
-        ids = [row.id for row in self.selected_rows()]
-        if ids:
-            self.resend_requested.emit(ids)
+        self.with_selected(lambda found: self._emit(self.resend_requested, found, None))
 
     @Slot()
     def _retry(self) -> None:
-        ids = [row.id for row in self.selected_rows() if row.status == DeliveryStatus.ERROR]
+        error = DeliveryStatus.ERROR.value
+        self.with_selected(lambda found: self._emit(self.retry_requested, found, error))
+
+    @staticmethod
+    def _emit(signal: SignalInstance, found: list[tuple[str, str]], status: str | None) -> None:
+        ids = [doc_id for doc_id, its in found if status is None or its == status]
         if ids:
-            self.retry_requested.emit(ids)
+            signal.emit(ids)
 
     @Slot()
     def ask_deliver_again(self) -> QMessageBox | None:
         """*Deliver again here*: ask first (the accounting software may book them twice), then
         emit ``deliver_again_requested`` with the forwarded documents selected. Opened with
-        ``open()``; the answer arrives through ``finished``."""
+        ``open()``; the answer arrives through ``finished``. A selection beyond the rows held
+        is read first; the question comes once it has been."""
         forwarded = DeliveryStatus.FORWARDED.value
-        ids = [row.id for row in self.selected_rows() if row.status == forwarded]
+        asked: list[QMessageBox | None] = []
+        self.with_selected(
+            lambda found: asked.append(
+                self._ask_deliver_again([d for d, status in found if status == forwarded])
+            )
+        )
+        return asked[0] if asked else None
+
+    def _ask_deliver_again(self, ids: list[str]) -> QMessageBox | None:
         if not ids:
             return None
         if self.deliver_again_question is not None:

@@ -1,7 +1,7 @@
 """The live status table's model, read from the state a page at a time (issue 18).
 
-:class:`app.gui.documents_model.DocumentsModel` holds every document in memory and filters and
-sorts them in Python: at a million documents that is 17 s to paint and 2 GiB. This model holds
+The model before it held every document in memory and filtered and sorted them in Python:
+at a million documents that was 17 s to paint and 2 GiB. This model holds
 only the pages the view shows (``PAGE`` rows each, the ``KEEP_PAGES`` used last) and asks
 the state for them (:meth:`app.engine.state.StateStore.table`: filtered, sorted and counted in
 SQL, by index), through a *source*: the attached engine over its channel (``TableQuery``), the
@@ -23,14 +23,13 @@ only swaps in what arrived. So:
 
 What the state cannot know is matched here and handed over with each query: which kinds,
 statuses and clients a typed word names in the person's language (their words and names live
-in the window), and the order of clients by name and of kinds by word. Differences from the
-in-memory model, where exact parity cannot be had in SQL: the text filter looks in the
-message as stored (the failures' words in the person's language are not searched, their
-codes' stored message is); the Message column sorts by the stored message, not by the words
-shown; kinds the core does not know sort after the known ones; and a row not in a page
-held (scrolled far away) has no view row (``view_row_of``) and is not among ``rows_at``:
-the actions on a selection (Send to integrations, Retry, ...) act on the selected rows held,
-the last ``KEEP_PAGES`` pages used, not on a *Select all* of a whole history.
+in the window), and the order of clients by name and of kinds by word. Where the state cannot
+match what is shown: the text filter looks in the message as stored (the failures' words in
+the person's language are not searched, their codes' stored message is); the Message column
+sorts by the stored message, not by the words shown; kinds the core does not know sort after
+the known ones. A row not in a page held (scrolled far away) has no view row
+(``view_row_of``); an action on a selection reaching past the rows held (*Select all*, then
+*Retry*) reads the ids and statuses of the rest from the state first (:meth:`ids_in`).
 """
 
 from __future__ import annotations
@@ -58,11 +57,11 @@ from PySide6.QtCore import (
 
 from app.core.kinds import DeliveryStatus, DocumentKind
 from app.core.language import FALLBACK, Language
-from app.engine.channel import TableQuery, TableWordModel
+from app.engine.channel import IDS_LIMIT, TableQuery, TableWordModel
 from app.engine.messages import DocumentChanged
 from app.engine.state import TABLE_KEYS, StateStore, rekey
 from app.gui.background import Background
-from app.gui.documents_model import (
+from app.gui.document_rows import (
     _ALIGNMENT,
     _CONTEXT,
     _DECORATION,
@@ -563,14 +562,15 @@ class TableModel(QAbstractTableModel):
         return format_amount(row.amount, row.currency, self._locale)
 
     def full_text(self, row: DocumentRow) -> str:
-        """The whole message (tooltip, details, Copy error), as ``DocumentsModel.full_text``."""
+        """The whole message (tooltip, details, Copy error), in the person's language."""
         if row.failures:
             next_try = row.next_try if row.waiting else None
             return words(row.failures, self._language, next_try=next_try)
         return row.text
 
     def message_text(self, row: DocumentRow) -> str:
-        """The message column, as ``DocumentsModel.message_text``."""
+        """The message column: the failures' words without the system's own (those are in
+        :meth:`full_text`), or where a forwarded document's files were picked up from."""
         if row.failures:
             next_try = row.next_try if row.waiting else None
             return words(without_foreign_words(row.failures), self._language, next_try=next_try)
@@ -611,6 +611,97 @@ class TableModel(QAbstractTableModel):
                         found[r] = bulk[r] = rows[r - first]
                 start = end + 1
         return [found[r] for r in wanted if r in found]
+
+    def rows_in(self, ranges: Sequence[tuple[int, int]]) -> list[DocumentRow]:
+        """The held documents in these view-row ranges (top and bottom included), top to
+        bottom: a selection's loaded part, found among the rows held (``KEEP_PAGES`` pages)
+        whatever the selection's size, so that a *Select all* of a million rows costs the
+        GUI thread what is held, at every batch. A source that answers at once is asked for
+        the others (:meth:`rows_at`)."""
+        ranges = _clipped(ranges, self._total)
+        if self._synchronous:
+            return self.rows_at(r for top, bottom in ranges for r in range(top, bottom + 1))
+        return [row for _r, row in sorted(self._held_in(ranges), key=lambda pair: pair[0])]
+
+    def ids_in(
+        self,
+        ranges: Sequence[tuple[int, int]],
+        done: Callable[[list[tuple[str, str]]], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        """``(id, status)`` of every document in these view-row ranges, top to bottom, handed
+        to ``done`` on the GUI thread: the held rows as shown, the others asked of the state
+        off the GUI thread (``ids_only``, ``IDS_LIMIT`` a question). What an action on a
+        selection acts on when it reaches past the rows held (*Select all*, then *Retry*):
+        the documents in those places when the person acted."""
+        ranges = _clipped(ranges, self._total)
+        # the held rows in the ranges, as runs (few: a page at most each)
+        pieces: list[tuple[int, list[tuple[str, str]]]] = []
+        spans: list[tuple[int, int]] = []
+        for page, rows in self._pages.items():
+            first = page * PAGE
+            for top, bottom in ranges:
+                low, high = max(top, first), min(bottom, first + len(rows) - 1)
+                if low <= high:
+                    pieces.append(
+                        (
+                            low,
+                            [(row.id, row.status) for row in rows[low - first : high - first + 1]],
+                        )
+                    )
+                    spans.append((low, high))
+        spans.sort()
+        # the runs of rows not held (the ranges less the held spans), at most IDS_LIMIT each:
+        # interval arithmetic, not a step per row (a million rows selected)
+        missing: list[tuple[int, int]] = []
+        for top, bottom in ranges:
+            start = top
+            for low, high in spans:
+                if high < start or low > bottom:
+                    continue
+                if low > start:
+                    missing.append((start, low - 1))
+                start = high + 1
+            if start <= bottom:
+                missing.append((start, bottom))
+        missing = [
+            (top, min(top + IDS_LIMIT - 1, bottom))
+            for run_top, bottom in missing
+            for top in range(run_top, bottom + 1, IDS_LIMIT)
+        ]
+
+        def in_order(more: list[tuple[int, list[tuple[str, str]]]]) -> list[tuple[str, str]]:
+            ordered = sorted(pieces + more, key=lambda piece: piece[0])
+            # a document moved by a live change between two reads is named once
+            return list(dict.fromkeys(pair for _top, run in ordered for pair in run))
+
+        source = self._source
+        if not missing or source is None:
+            done(in_order([]))
+            return
+        base = self._query(0, False)
+        queries = [
+            base.model_copy(update={"offset": top, "limit": bottom - top + 1, "ids_only": True})
+            for top, bottom in missing
+        ]
+
+        def arrived(answers: list[dict[str, Any]]) -> None:
+            more = [
+                (top, [(str(doc_id), str(status)) for doc_id, status in answer["rows"]])
+                for (top, _bottom), answer in zip(missing, answers, strict=True)
+            ]
+            done(in_order(more))
+
+        self._ask(queries, arrived, failed)
+
+    def _held_in(self, ranges: Sequence[tuple[int, int]]) -> list[tuple[int, DocumentRow]]:
+        found: list[tuple[int, DocumentRow]] = []
+        for page, rows in self._pages.items():
+            first = page * PAGE
+            for top, bottom in ranges:
+                low, high = max(top, first), min(bottom, first + len(rows) - 1)
+                found += ((r, rows[r - first]) for r in range(low, high + 1))
+        return found
 
     def _held(self, view_row: int) -> DocumentRow | None:
         row = self._row(view_row, ask=False)
@@ -916,8 +1007,21 @@ class TableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last)
 
 
+def _clipped(ranges: Sequence[tuple[int, int]], total: int) -> list[tuple[int, int]]:
+    """Ranges of view rows inside ``0..total-1``, sorted, overlaps merged."""
+    merged: list[tuple[int, int]] = []
+    for top, bottom in sorted((max(t, 0), min(b, total - 1)) for t, b in ranges):
+        if top > bottom:
+            continue
+        if merged and top <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
+        else:
+            merged.append((top, bottom))
+    return merged
+
+
 def _update(row: DocumentRow, change: DocumentChanged, now: float) -> None:
-    """A held row as a live change left its document (``DocumentsModel._update_row``)."""
+    """A held row as a live change left its document (the state gets the same change)."""
     if change.status != DeliveryStatus.TO_FETCH or change.failures:
         row.last_attempt = now
     row.client_id = change.client_id

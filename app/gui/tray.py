@@ -182,7 +182,7 @@ class TrayController(QObject):
         self._refresh()
 
     def show_counts(self, *, errors: int, today: int, last_delivery: dt.datetime | None) -> None:
-        """What the table counts (:class:`~app.gui.documents_model.DocumentsModel`), with every
+        """What the table counts (:class:`~app.gui.table_model.TableModel`), with every
         batch of events: the documents in error, those delivered today, the latest delivery.
         The icon, tooltip and menu then say what the table shows, never an older count."""
         self._errors = max(0, errors)

@@ -131,6 +131,12 @@ def test_every_sort_pages_through_the_window_s_order(
     order = ["c3", "c1"] if sort == "client" else ["statement", "purchase"]
     expected = _expected(documents, sort, descending, order)
     assert _all_pages(store, 37, sort=sort, descending=descending, order=order) == expected
+    # a selection's ids and statuses (ids_only) come in the same order, any stretch of it
+    statuses = {d["id"]: d["status"] for d in documents}
+    stretch = store.table(
+        sort=sort, descending=descending, order=order, offset=5, limit=40, ids_only=True
+    )
+    assert stretch["rows"] == [[i, statuses[i]] for i in expected[5:45]]
 
 
 @pytest.mark.parametrize("status", ["error", "waiting", "to_fetch", "forwarded"])

@@ -60,7 +60,7 @@ from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.destination_editor_parts import ProblemLine
 from app.gui.destinations_model import Column as DestinationColumn
 from app.gui.diagnostics_dialog import DiagnosticsDialog
-from app.gui.documents_model import Column, DocumentRow
+from app.gui.document_rows import Column, DocumentRow
 from app.gui.i18n import install_translator
 from app.gui.main_window import MainWindow
 from app.gui.settings_dialog import SettingsDialog

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from app.engine.messages import DocumentChanged
 from app.gui import desktop
 from app.gui.bridge import EngineBridge
-from app.gui.documents_model import Column, DocumentRow, DocumentsModel
+from app.gui.document_rows import Column, DocumentRow
 from app.gui.status_view import (
     MAX_OPEN,
     SEARCH_DEBOUNCE_MS,
@@ -27,8 +27,9 @@ from app.gui.status_view import (
     StatusView,
     elided_path,
 )
+from app.gui.table_model import TableModel
 
-from .test_documents_model import CLIENTS, big_rows, change, row
+from .test_table_rows import CLIENTS, big_rows, change, row
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 LEFT = Qt.MouseButton.LeftButton
@@ -66,7 +67,7 @@ def sample_rows() -> list[DocumentRow]:
 
 
 def make_view(qtbot: QtBot, rows: list[DocumentRow]) -> StatusView:
-    view = StatusView(model=DocumentsModel(locale=US))
+    view = StatusView(model=TableModel(locale=US))
     qtbot.addWidget(view)
     view.set_client_names(CLIENTS)
     view.set_rows(rows)

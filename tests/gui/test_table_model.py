@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.engine.messages import DocumentChanged
 from app.engine.state import Completion, DeliveryOutcome, StateStore
-from app.gui.documents_model import WAITING, Column
+from app.gui.document_rows import WAITING, Column
 from app.gui.table_model import PAGE, EngineSource, StoreSource, TableModel
 
 US = QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)
@@ -277,3 +277,83 @@ def test_quick_changes_end_on_the_last_one(qtbot: QtBot, model: TableModel) -> N
     amounts = [float(r.amount or 0) for r in shown]
     assert amounts == sorted(amounts, reverse=True)
     assert model.count("error") == 100  # the counts, asked apart, are not lost on the way
+
+
+def test_ids_in_reads_rows_not_held_in_the_state_s_order(qtbot: QtBot, tmp_path: Path) -> None:
+    """The ranges of a selection, held or not: every document there, top to bottom, once."""
+    path = tmp_path / "many.db"
+    _state(path, 6000)  # more than the pages held
+    model = TableModel(locale=US)
+    model.set_source(StoreSource(path))
+    _settle(qtbot, model)
+    model.data(model.index(3000, 0))  # a page in the middle held too
+    _settle(qtbot, model)
+    got: list[list[tuple[str, str]]] = []
+    failed: list[BaseException] = []
+    model.ids_in([(5990, 5999), (0, 4), (2990, 3010), (3, 6)], got.append, failed.append)
+    qtbot.waitUntil(lambda: bool(got or failed), timeout=10_000)
+    assert not failed
+    rows = [*range(0, 7), *range(2990, 3011), *range(5990, 6000)]
+    # newest first: view row r is document 5999 - r
+    assert [doc_id for doc_id, _status in got[0]] == [f"d{5999 - r:05d}" for r in rows]
+    statuses = {doc_id: status for doc_id, status in got[0]}
+    assert statuses["d05993"] == "error" and statuses["d05999"] == "forwarded"
+    model.close()
+
+
+def test_select_all_then_an_action_reaches_every_document_of_the_filter(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A Select all of more rows than the window holds: Retry, Send and Deliver again act on
+    every selected document, not on the pages held."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.gui.status_view import StatusView
+
+    path = tmp_path / "many.db"
+    _state(path, 6000)
+    view = StatusView(model=TableModel(locale=US))
+    qtbot.addWidget(view)
+    view.resize(900, 500)
+    view.show()
+    view.set_source(StoreSource(path))
+    _settle(qtbot, view.model)
+    view.table.selectAll()
+    assert len(view.selected_rows()) < 6000 == view.selected_count()  # not all held
+    assert view.retry_action.isEnabled() and view.deliver_again_action.isEnabled()
+    errors = {f"d{n:05d}" for n in range(6000) if n % 10 == 3}
+    forwarded = {f"d{n:05d}" for n in range(6000) if n % 10 not in (3, 4)}
+    with qtbot.waitSignal(view.retry_requested, timeout=10_000) as retried:
+        view.retry_action.trigger()
+    assert sorted(retried.args[0]) == sorted(errors)
+    with qtbot.waitSignal(view.resend_requested, timeout=10_000) as sent:
+        view.send_action.trigger()
+    assert len(sent.args[0]) == 6000 == len(set(sent.args[0]))
+    view.ask_deliver_again()
+    qtbot.waitUntil(lambda: view.deliver_again_question is not None, timeout=10_000)
+    question = view.deliver_again_question
+    assert question is not None and f"{len(forwarded):,}" in question.text()
+    with qtbot.waitSignal(view.deliver_again_requested, timeout=5_000) as again:
+        question.button(QMessageBox.StandardButton.Yes).click()
+    assert sorted(again.args[0]) == sorted(forwarded)
+    # filtered to what was delivered: nothing to retry, however many are selected
+    view.model.set_status_filter("forwarded")
+    _settle(qtbot, view.model)
+    view.table.selectAll()
+    assert len(view.selected_rows()) < len(forwarded) == view.selected_count()
+    assert not view.retry_action.isEnabled() and view.deliver_again_action.isEnabled()
+    assert view.send_action.text() == "Resend to integrations"
+    view.model.close()
+
+
+def test_a_table_query_asks_for_many_ids_but_few_whole_rows() -> None:
+    from pydantic import ValidationError
+
+    from app.engine.channel import IDS_LIMIT, ROWS_LIMIT, TableQuery
+
+    assert TableQuery(limit=IDS_LIMIT, ids_only=True).limit == IDS_LIMIT
+    assert TableQuery(limit=ROWS_LIMIT).limit == ROWS_LIMIT
+    with pytest.raises(ValidationError):
+        TableQuery(limit=ROWS_LIMIT + 1)
+    with pytest.raises(ValidationError):
+        TableQuery(limit=IDS_LIMIT + 1, ids_only=True)

@@ -26,14 +26,15 @@ from app.atomic_files import replace_when_free
 from app.core.language import Language
 from app.gui import i18n
 from app.gui.activity_view import ActivityView
-from app.gui.documents_model import Column, DocumentsModel
+from app.gui.document_rows import Column
 from app.gui.i18n import install_translator, pick_language, qm_file
 from app.gui.status_view import StatusView
+from app.gui.table_model import TableModel
 from app.os_specific import is_locked_error
 from tests.conftest import WINDOWS
 
-from .test_documents_model import CLIENTS
 from .test_status_view import sample_rows
+from .test_table_rows import CLIENTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "translations"
@@ -181,7 +182,7 @@ def test_compile_builds_a_qm_per_language(tmp_path: Path) -> None:
 
 
 def status_view(qtbot: QtBot) -> StatusView:
-    view = StatusView(model=DocumentsModel(locale=US))
+    view = StatusView(model=TableModel(locale=US))
     qtbot.addWidget(view)
     view.set_client_names(CLIENTS)
     view.set_rows(sample_rows())

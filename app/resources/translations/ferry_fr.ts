@@ -1660,6 +1660,10 @@
 <context>
     <name>StatusView</name>
     <message>
+        <source>The selected documents could not be read; try again.</source>
+        <translation>Les documents sélectionnés n&apos;ont pas pu être lus ; réessayez.</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>Tous les statuts</translation>
     </message>

@@ -1660,6 +1660,10 @@
 <context>
     <name>StatusView</name>
     <message>
+        <source>The selected documents could not be read; try again.</source>
+        <translation>De geselecteerde documenten konden niet worden gelezen; probeer het opnieuw.</translation>
+    </message>
+    <message>
         <source>All statuses</source>
         <translation>Alle statussen</translation>
     </message>
