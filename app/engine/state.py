@@ -469,9 +469,17 @@ def _table_where(
     client_id: str | None,
     words: Sequence[TableWord],
     looked_up: Collection[str] = (),
+    *,
+    walk: bool = False,
 ) -> tuple[list[str], list[Any]]:
     """The table's filters as SQL clauses (fixed text) and their arguments; the words in
-    ``looked_up`` are found through the trigram index, the others read in each row."""
+    ``looked_up`` are found through the trigram index, the others read in each row.
+
+    A word's alternatives (the index's rows, its clients, its kinds) can each be looked up by
+    index, and SQLite then gathers every match and sorts them: right for counting, slow for a
+    page when the word matches many documents. ``walk`` marks them not to be looked up (a
+    unary ``+``), so that a page walks the sort's index and stops at a page's worth."""
+    mark = "+" if walk else ""
     clauses: list[str] = []
     args: list[Any] = []
     if status:
@@ -487,7 +495,7 @@ def _table_where(
     for word in words:
         if word.text in looked_up:  # found in the index, not read in every row
             either = [
-                "documents.rowid IN "
+                f"{mark}documents.rowid IN "  # noqa: S608 - fixed text
                 "(SELECT rowid FROM documents_words WHERE documents_words MATCH ?)"
             ]
             args.append(_phrase(word.text))
@@ -496,7 +504,7 @@ def _table_where(
             args.append(word.text)
         for column, values in (("kind", word.kinds), ("client_id", word.clients)):
             if values:
-                either.append(f"{column} IN ({','.join('?' * len(values))})")
+                either.append(f"{mark}{column} IN ({','.join('?' * len(values))})")
                 args += values
         for shown_status in word.statuses:
             known = _SHOWN_STATUS.get(shown_status)
@@ -593,6 +601,10 @@ class StateStore:
         self._lock = threading.RLock()
         self.writes = 0
         self.write_hook = write_hook
+        #: The last table question's filters, read (which words the index finds, the rows a
+        #: text filter names, the runs and their counts) and when: the pages of one refresh
+        #: ask the same filters, and count them once while nothing was written in between.
+        self._table_memo: tuple[Any, list[str], list[Any], list[_Run]] | None = None
         try:
             self._migrate()
         except BaseException:
@@ -952,12 +964,7 @@ class StateStore:
         if sort is not None and sort not in TABLE_SORTS:
             raise ValueError(f"the table cannot sort by {sort!r}")
         with self._lock:
-            looked_up = {word.text for word in words if self._rare_word(word.text)}
-            clauses, args = _table_where(status, client_id, words, looked_up)
-            counted: int | None = None
-            if words:
-                clauses, args, counted = self._few_matches(clauses, args)
-            runs = self._table_runs(clauses, args, sort, order, counted)
+            clauses, args, runs = self._table_filtered(status, client_id, words, sort, order)
             if descending:
                 runs.reverse()
             total = sum(run.count for run in runs)
@@ -986,6 +993,38 @@ class StateStore:
             if summary_since is not None:
                 answer["summary"] = self.table_summary(summary_since)
         return answer
+
+    def _table_filtered(
+        self,
+        status: str | None,
+        client_id: str | None,
+        words: Sequence[TableWord],
+        sort: str | None,
+        order: Sequence[str],
+    ) -> tuple[list[str], list[Any], list[_Run]]:
+        """The filters as clauses for a page, and the runs of rows they let through
+        (ascending, counted): read once for the pages of a refresh while the state is
+        unchanged (``data_version`` moves with another connection's commit, ``total_changes``
+        with this one's)."""
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        key = (status, client_id, tuple(words), sort, tuple(order), version, self._db.total_changes)
+        memo = self._table_memo
+        if memo is not None and memo[0] == key:
+            return memo[1], memo[2], list(memo[3])
+        looked_up = {word.text for word in words if self._rare_word(word.text)}
+        clauses, args = _table_where(status, client_id, words, looked_up)
+        counted: int | None = None
+        page_clauses = clauses
+        if words:
+            named, named_args, counted = self._few_matches(clauses, args)
+            if counted is not None:  # few: named by rowid, for counting and pages alike
+                clauses = page_clauses = named
+                args = named_args
+            else:  # many: counted by index, a page walks the sort's index
+                page_clauses, _ = _table_where(status, client_id, words, looked_up, walk=True)
+        runs = self._table_runs(clauses, args, sort, order, counted)
+        self._table_memo = (key, page_clauses, args, list(runs))
+        return page_clauses, args, runs
 
     def _rare_word(self, text: str) -> bool:
         """Whether a typed word is best found through the trigram index: long enough to have

@@ -363,3 +363,26 @@ def test_a_state_of_version_7_gets_its_word_index(tmp_path: Path) -> None:
         )
     finally:
         store.close()
+
+
+def test_the_pages_of_one_refresh_count_once_and_any_write_counts_again(
+    store: StateStore, tmp_path: Path
+) -> None:
+    """The filters' counts are kept between the pages of one refresh, and read again after
+    a write, whoever made it: this connection, or the engine's on the same file."""
+    words = [TableWord("inv", clients=("c1",))]
+    first = store.table(words=words, status="error", limit=5)
+    again = store.table(words=words, status="error", offset=5, limit=5)
+    assert first["total"] == again["total"] > 5
+    engine = StateStore(store.path)  # another connection, as the engine's is the window's
+    try:
+        document = {**_document(999), "number": "INV-7"}
+        engine.upsert_document(document)
+        engine.complete_document(document, [], status="error", message="Disk full", locations=[])
+        assert store.table(words=words, status="error", limit=5)["total"] == first["total"] + 1
+    finally:
+        engine.close()
+    document = {**_document(998), "number": "INV-8"}
+    store.upsert_document(document)
+    store.complete_document(document, [], status="error", message="Disk full", locations=[])
+    assert store.table(words=words, status="error", limit=5)["total"] == first["total"] + 2
