@@ -28,8 +28,8 @@ from app.engine.delivery import (
     run_io,
 )
 from app.engine.ubl_pdf import NoPdf, invoice_pdf
-from app.platform.client import PlatformClient
 from app.platform.errors import PlatformError
+from app.platforms.port import Platform
 from app.settings import DeliveryFormat, Destination
 
 log = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ _render_path = functools.lru_cache(maxsize=4096)(render_path)
 
 
 async def deliver(
-    client: PlatformClient,
+    client: Platform,
     document: Document,
     destination: Destination,
     values: ClientValues,
@@ -221,7 +221,7 @@ def _local_path(folder: str) -> Path:
 
 
 async def _deliver_file(
-    client: PlatformClient,
+    client: Platform,
     document: Document,
     output: Output,
     folder: PurePath,
@@ -271,7 +271,7 @@ def _open_and_write(staged: StagedFile, chunks: list[bytes]) -> None:
 
 
 async def _deliver_extracted(
-    client: PlatformClient,
+    client: Platform,
     document: Document,
     output: Output,
     folder: PurePath,

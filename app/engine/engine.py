@@ -91,6 +91,7 @@ from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError, PlatformUnreachable
+from app.platforms.port import Platform, unsupported
 from app.regions import RegionsError, regions
 from app.settings import ClientLink, Settings, SettingsError, load_settings, settings_path
 
@@ -272,8 +273,14 @@ class Engine:
         store: SecretStore | None = None,
         state: StateStore | None = None,
         continuous_period_s: float = CONTINUOUS_PERIOD_S,
+        platform: PlatformFactory | None = None,
     ) -> None:
         self.home = home
+        #: Makes the platform's adapter for the login (Ferry's own API unless told).
+        self._platform_factory: PlatformFactory = platform or _ferry_api
+        #: When the feed was last read (monotonic): a platform without a long-poll is read
+        #: no sooner than it allows after that.
+        self._last_poll: float | None = None
         self.continuous_period_s = continuous_period_s
         #: Continuous syncing's run of the period, while one is open.
         self._continuous: _OpenRun | None = None
@@ -288,7 +295,7 @@ class Engine:
         self.state = state
         self._lock_handle: object | None = None
         self._http: httpx.AsyncClient | None = None
-        self._client: PlatformClient | None = None
+        self._client: Platform | None = None
         self._reporter: Reporter | None = None
         self._session: TokenSession | None = None
         self._login: StoredLogin | None = None
@@ -376,7 +383,10 @@ class Engine:
             http=self._http,
             on_login_needed=self._login_lost,
         )
-        self._client = PlatformClient(login.api_url, self._session, self._http)
+        self._client = self._platform_factory(login, self._session, self._http)
+        lacks = unsupported(self._client.capabilities)
+        if lacks:
+            log.info("the platform does without: %s", ", ".join(lacks))
         self._reporter = Reporter(
             self._client, self._record_reported, more_coming=lambda: self._delivering > 0
         )
@@ -398,7 +408,7 @@ class Engine:
             self._lock_handle = None
 
     @property
-    def client(self) -> PlatformClient:
+    def client(self) -> Platform:
         assert self._client is not None, "open() first"
         return self._client
 
@@ -517,9 +527,18 @@ class Engine:
         it is created or resent, so such a change says enough (see :func:`_wanted`).
         """
         queued = 0
+        capabilities = self.client.capabilities
         while True:
             cursor = self.store.get_meta(CHANGES_CURSOR)
-            page = await self.client.changes(cursor, wait=wait, limit=CHANGES_PAGE)
+            if not capabilities.long_poll and self._last_poll is not None:
+                # Never sooner than the platform allows, whoever asks (a pass, a full sync).
+                pause = self._last_poll + capabilities.min_poll_interval_s - time.monotonic()
+                if pause > 0:
+                    await asyncio.sleep(pause)
+            self._last_poll = time.monotonic()  # a read that fails counts too
+            page = await self.client.changes(
+                cursor, wait=capabilities.poll_wait(wait), limit=CHANGES_PAGE
+            )
             # Read after the page came: a client linked while the long-poll was held open is
             # linked for the documents that page brings (read before, they were passed over).
             self._reload_settings()
@@ -1135,7 +1154,12 @@ class Engine:
         """*Send to integrations* (again): the platform puts the documents back to To fetch
         and the changes feed brings them here to be delivered anew. A platform that refuses
         raises :class:`PlatformError` (or :class:`LoginNeeded`), with its failure as data."""
-        await self.client.resend(list(document_ids))
+        if self.client.capabilities.resend:
+            await self.client.resend(list(document_ids))
+        else:  # the platform cannot put them back to To fetch: Ferry delivers them anew
+            self.store.enqueue([(document_id, "resend") for document_id in document_ids])
+            if self._wake is not None:
+                self._wake.set()
         self._tell_waiting(document_ids)
 
     async def deliver_again(
@@ -1379,7 +1403,10 @@ class Engine:
     # -- platform tasks -------------------------------------------------------------------------
 
     async def handle_tasks(self) -> None:
-        """Pick up work the platform queued for this agent, and report how it went."""
+        """Pick up work the platform queued for this agent, and report how it went (a
+        platform without tasks is not asked)."""
+        if not self.client.capabilities.tasks:
+            return
         page = await self.client.tasks(wait=0)
         for task in page.items:
             if task.status is not TaskStatus.QUEUED:
@@ -1618,13 +1645,24 @@ class Engine:
                 await self._sleep_or_wake(transient_delay(failures))
 
     async def _wait_for_changes(self) -> None:
-        """One long-poll of the feed, cut short by a command; then deliver what came."""
+        """One long-poll of the feed, cut short by a command; then deliver what came. A
+        platform without a long-poll is read once its interval has passed since the last
+        read (a command or a document due sooner cuts the wait short)."""
         assert self._wake is not None
         upcoming = self.store.next_due()
-        wait = self._long_poll_s
+        capabilities = self.client.capabilities
+        wait = capabilities.poll_wait(self._long_poll_s)
         if upcoming is not None:
             wait = max(0.0, min(wait, upcoming - time.time()))
         self._settle_state()
+        if not capabilities.long_poll and self._last_poll is not None:
+            pause = self._last_poll + capabilities.min_poll_interval_s - time.monotonic()
+            if upcoming is not None:
+                pause = min(pause, upcoming - time.time())
+            if pause > 0:
+                await self._sleep_or_wake(pause)
+                if time.monotonic() < self._last_poll + capabilities.min_poll_interval_s:
+                    return  # woken (a command, a document due): the feed waits its turn
         poll = asyncio.create_task(self.pull_changes(wait), name="ferry-long-poll")
         woken = asyncio.create_task(self._wake.wait(), name="ferry-wake")
         try:
@@ -1711,6 +1749,16 @@ def _lasted(seconds: float) -> str:
     if seconds < 7200:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
+
+
+#: Makes the platform's adapter for a login, over the engine's token session and HTTP client.
+PlatformFactory = Callable[[StoredLogin, TokenSession, httpx.AsyncClient], Platform]
+
+
+def _ferry_api(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
+    """Ferry's own platform API (the sandbox's, or a server that implements it)."""
+    assert login.api_url, "a login without an API address is refused at open()"
+    return PlatformClient(login.api_url, session, http)
 
 
 def _office_language(region: str) -> Language:

@@ -25,8 +25,8 @@ from typing import Any
 from app.api.models import DeliveryReport, DeliveryReportOutcome
 from app.core.failures import Failure, FailureCode
 from app.engine.delivery import run_io, sync_folders
-from app.platform.client import PlatformClient
 from app.platform.errors import PlatformError
+from app.platforms.port import Platform
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,7 @@ class Reporter:
 
     def __init__(
         self,
-        client: PlatformClient,
+        client: Platform,
         commit: Callable[[Sequence[PendingReport]], None],
         *,
         more_coming: Callable[[], bool] = lambda: False,

@@ -42,6 +42,7 @@ from app.platform.errors import (
     not_understood,
 )
 from app.platform.network import AiohttpTransport, environment_proxy_mounts
+from app.platforms.port import FULL, Capabilities
 from app.settings import ProxySettings, httpx_proxy_options
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,11 @@ def make_http_client(
 
 
 class PlatformClient:
-    """Typed calls to one platform's ``/api/v1`` for one login."""
+    """Typed calls to one platform's ``/api/v1`` for one login: Ferry's own platform API,
+    the first adapter of the platform port (:class:`app.platforms.port.Platform`)."""
+
+    #: Ferry's own API does everything the engine can ask.
+    capabilities: Capabilities = FULL
 
     def __init__(self, api_url: str, session: TokenSession, http: httpx.AsyncClient) -> None:
         self._base = api_url.rstrip("/")

@@ -1,5 +1,6 @@
-"""Adapters for real document platforms other than Ferry's own API (issue 19).
+"""The platform port (:mod:`app.platforms.port`) and adapters for real document platforms
+other than Ferry's own API (issue 19).
 
 Each subpackage speaks one platform's wire format and maps it into Ferry's own model
-(:mod:`app.api.models`); nothing here is wired into the engine yet.
+(:mod:`app.api.models`); Billit's is not wired into the engine yet.
 """

@@ -1,0 +1,145 @@
+"""The engine through the platform port: it adapts to what a platform can do (issue 19).
+
+Ferry's own API, served by the sandbox, does everything; a platform like Billit's feed has no
+long-poll (read at most once a minute), no tasks and no resend. The engine must read such a
+feed at the pace it allows, never hold its request open, never ask it for tasks, and deliver
+again itself what a person sends to the integrations again. Here the adapter is Ferry's own
+client over real HTTP to the sandbox, declaring fewer capabilities, and counting what the
+engine asked of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+
+from app.api.models import ChangePage
+from app.auth.account import StoredLogin
+from app.auth.session import TokenSession
+from app.engine.engine import Engine
+from app.engine.messages import Stop
+from app.platform.client import PlatformClient
+from app.platforms.port import FULL, Capabilities, Platform, unsupported
+from app.settings import Destination
+from tests.engine.conftest import Office
+from tests.engine.helpers import assert_forwarded_exactly
+
+#: A feed read at most once a second (Billit's is once a minute), with no tasks and no resend.
+PACED = Capabilities(long_poll=False, min_poll_interval_s=1.0, tasks=False, resend=False)
+
+
+class CountingClient(PlatformClient):
+    """Ferry's own client declaring ``capabilities``, with what the engine asked of it."""
+
+    def __init__(self, capabilities: Capabilities, *args: Any) -> None:
+        super().__init__(*args)
+        self.capabilities = capabilities
+        self.reads: list[tuple[float, float]] = []  # (monotonic, wait) of each feed read
+        self.asked: list[str] = []
+
+    async def changes(
+        self, cursor: str | None = None, *, wait: float = 0, limit: int = 200
+    ) -> ChangePage:
+        self.reads.append((time.monotonic(), wait))
+        return await super().changes(cursor, wait=wait, limit=limit)
+
+    async def tasks(self, cursor: str | None = None, *, wait: float = 0) -> Any:
+        self.asked.append("tasks")
+        return await super().tasks(cursor, wait=wait)
+
+    async def resend(self, document_ids: list[str]) -> Any:
+        self.asked.append("resend")
+        return await super().resend(document_ids)
+
+
+def _factory(
+    capabilities: Capabilities, made: list[CountingClient]
+) -> Callable[[StoredLogin, TokenSession, httpx.AsyncClient], Platform]:
+    def make(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
+        assert login.api_url
+        client = CountingClient(capabilities, login.api_url, session, http)
+        made.append(client)
+        return client
+
+    return make
+
+
+@contextlib.asynccontextmanager
+async def _syncing(office: Office, capabilities: Capabilities) -> AsyncIterator[CountingClient]:
+    made: list[CountingClient] = []
+    engine = Engine(office.home, long_poll_s=5, platform=_factory(capabilities, made))
+    await engine.open()
+    task = asyncio.create_task(engine.run(), name="test-engine-run")
+    try:
+        yield made[0]
+    finally:
+        engine.command_queue().put_nowait(Stop())
+        await asyncio.wait_for(task, 60)
+        await engine.close()
+
+
+async def _until(condition: Callable[[], bool], timeout: float = 30) -> None:
+    give_up = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < give_up, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_feed_without_long_poll_is_read_at_its_pace_and_never_asked_for_tasks(
+    office: Office,
+) -> None:
+    client_ = office.new_client("Paced Bakery BV")
+    first = office.add(client_, "purchase")
+    office.configure(
+        [Destination(name="Books", general_path=f"{office.root}/books")], {client_.id: ["Books"]}
+    )
+    task = office.admin.add_task(office.realm, "full_sync", client_id=client_.id)
+    async with _syncing(office, PACED) as platform:
+        await _until(lambda: office.on_platform(first.id).status.value == "forwarded")
+        later = office.add(client_, "sales")  # found by a later read, not a held request
+        await _until(lambda: office.on_platform(later.id).status.value == "forwarded")
+        await asyncio.sleep(2.5)  # idle: the feed is read on its schedule, no faster
+    assert_forwarded_exactly(
+        office, {first.id: office.root / "books", later.id: office.root / "books"}
+    )
+    assert len(platform.reads) >= 3
+    assert all(wait == 0 for _, wait in platform.reads), platform.reads
+    gaps = [b - a for (a, _), (b, _) in zip(platform.reads, platform.reads[1:], strict=False)]
+    assert min(gaps) >= PACED.min_poll_interval_s - 0.05, gaps
+    assert "tasks" not in platform.asked
+    # the platform's task is left for an agent that can do it
+    assert office.admin.task(office.realm, task.id).status.value == "queued"
+
+
+async def test_send_to_integrations_without_resend_delivers_again_here(office: Office) -> None:
+    client_ = office.new_client("No Resend NV")
+    document = office.add(client_, "purchase")
+    office.configure(
+        [Destination(name="Books", general_path=f"{office.root}/books")], {client_.id: ["Books"]}
+    )
+    made: list[CountingClient] = []
+    engine = Engine(office.home, platform=_factory(PACED, made))
+    await engine.open()
+    try:
+        assert (await engine.sync_once()).delivered == 1
+        written = office.root / "books" / document.files[0].name
+        written.unlink()  # the accounting software took it; the office wants it again
+        await engine.resend([document.id])
+        summary = await engine.sync_once("resend")
+    finally:
+        await engine.close()
+    assert summary.delivered == 1
+    assert written.read_bytes() == office.uploaded[document.id][document.files[0].id]
+    assert made[0].asked == []  # the platform was not asked to resend
+
+
+def test_ferry_s_own_api_does_everything() -> None:
+    assert PlatformClient.capabilities == FULL
+    assert unsupported(FULL) == []
+    assert unsupported(PACED) == ["long_poll", "resend", "tasks"]
+    assert PACED.poll_wait(30) == 0 and FULL.poll_wait(30) == 30
