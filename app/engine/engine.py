@@ -776,11 +776,23 @@ class Engine:
         )
         assert self._reporter is not None, "open() first"
         try:
-            # Reported (a refusal for good is logged there), then recorded: see reporter.py.
-            folders = frozenset(str(Path(path).parent) for path in locations)
-            await self._reporter.submit(
-                PendingReport(document.id, report, completion, folders=folders)
-            )
+            if failures and not self.client.capabilities.error_reports:
+                # The platform takes no Error: Ferry keeps it (the table, the tray, the
+                # retries) and tells the platform nothing, so its item stays to be fetched.
+                log.info(
+                    "document %s: the error is kept here, not reported to the platform "
+                    "(it takes no error reports); tried again at %s",
+                    document.id,
+                    retry_at_param(retry_at) if retry_at is not None else "the next pass",
+                )
+                self.store.complete_documents([completion])
+            else:
+                # Reported (a refusal for good is logged there), then recorded: see
+                # reporter.py.
+                folders = frozenset(str(Path(path).parent) for path in locations)
+                await self._reporter.submit(
+                    PendingReport(document.id, report, completion, folders=folders)
+                )
         except PlatformError as error:
             if error.transient:
                 return self._postpone(item, error)

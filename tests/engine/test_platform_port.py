@@ -143,3 +143,60 @@ def test_ferry_s_own_api_does_everything() -> None:
     assert unsupported(FULL) == []
     assert unsupported(PACED) == ["long_poll", "resend", "tasks"]
     assert PACED.poll_wait(30) == 0 and FULL.poll_wait(30) == 30
+
+
+class ReportCountingClient(CountingClient):
+    """Also counts the statuses the engine reported."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.reported: list[str] = []
+
+    async def report_delivery(self, document_id: str, report: Any) -> Any:
+        self.reported.append(report.status)
+        return await super().report_delivery(document_id, report)
+
+    async def report_deliveries(self, reports: list[tuple[str, Any]]) -> Any:
+        self.reported += [report.status for _, report in reports]
+        return await super().report_deliveries(reports)
+
+
+async def test_an_error_the_platform_cannot_take_is_kept_here_and_tried_again(
+    office: Office,
+) -> None:
+    """No Error report (Billit's feed): the document is in Error in Ferry, with why, while the
+    platform still has it To fetch; once the folder can be written, it is delivered and
+    reported Forwarded, once."""
+    client_ = office.new_client("Kept Here BV")
+    document = office.add(client_, "purchase")
+    office.root.mkdir(parents=True, exist_ok=True)
+    blocked = office.root / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    office.configure(
+        [Destination(name="Books", general_path=f"{blocked}/books")], {client_.id: ["Books"]}
+    )
+    no_errors = Capabilities(error_reports=False)
+    made: list[ReportCountingClient] = []
+
+    def make(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
+        assert login.api_url
+        made.append(ReportCountingClient(no_errors, login.api_url, session, http))
+        return made[0]
+
+    engine = Engine(office.home, platform=make)
+    await engine.open()
+    try:
+        first = await engine.sync_once()
+        assert first.failed == 1, first
+        kept = engine.store.document(document.id)
+        assert kept is not None and kept["status"] == "error"
+        assert kept["failures"] and kept["failures"][0]["code"] == "not_a_folder"
+        assert office.on_platform(document.id).status.value == "to_fetch"
+        assert made[0].reported == []
+        blocked.unlink()  # the folder can be made now
+        await engine.retry([document.id])
+        assert (await engine.sync_once("retry")).delivered == 1
+    finally:
+        await engine.close()
+    assert made[0].reported == ["forwarded"]
+    assert_forwarded_exactly(office, {document.id: blocked / "books"})
