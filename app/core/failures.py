@@ -69,6 +69,8 @@ class FailureCode(StrEnum):
     FORBIDDEN = "forbidden"
     OFFLINE = "offline"
     LOGIN_NEEDED = "login_needed"
+    #: Beside a document's failures: the platform takes no Error report, so Ferry keeps it.
+    NOT_REPORTED = "not_reported"
     # -- Ferry itself: a bug or a state write refused; the document stays queued
     INTERNAL = "internal"
     # -- a code this version does not know (read from a newer Ferry's data)
@@ -722,6 +724,14 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "n'est donc livré ; ouvrez Ferry et reconnectez-vous.",
         Language.NL: "Het platform aanvaardt de aanmelding van Ferry niet meer{said}, dus er "
         "worden geen documenten geleverd; open Ferry en meld u opnieuw aan.",
+    },
+    (FailureCode.NOT_REPORTED, ""): {
+        Language.EN: "Not reported to {platform}, which takes no error reports; the document "
+        "stays to be fetched there until Ferry delivers it.",
+        Language.FR: "Non signalé à {platform}, qui n'accepte pas de rapport d'erreur ; le "
+        "document y reste à récupérer jusqu'à ce que Ferry le livre.",
+        Language.NL: "Niet gemeld aan {platform}, dat geen foutmeldingen aanvaardt; het "
+        "document blijft daar op te halen tot Ferry het aflevert.",
     },
     (FailureCode.INTERNAL, ""): {
         Language.EN: "Ferry met an unexpected error while handling document {document}"

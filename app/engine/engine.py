@@ -751,12 +751,18 @@ class Engine:
         resend: bool,
     ) -> _Outcome:
         report: ForwardedReport | ErrorReport
+        capabilities = self.client.capabilities
         if failures:
             # The platform shows it to the office: in the office's language.
             message = describe(failures, self._office_language)[:3900]
             report = ErrorReport(status="error", message=message)
             for failure in failures:
                 log.warning("%s", _delivery(document, failure, "in Error"))
+            if not capabilities.error_reports:  # said with the document's failures
+                failures = [
+                    *failures,
+                    Failure.of(FailureCode.NOT_REPORTED, platform=capabilities.name),
+                ]
         else:
             report = ForwardedReport(status="forwarded", locations=locations)
         status = DeliveryStatus.ERROR if failures else DeliveryStatus.FORWARDED
@@ -776,7 +782,7 @@ class Engine:
         )
         assert self._reporter is not None, "open() first"
         try:
-            if failures and not self.client.capabilities.error_reports:
+            if failures and not capabilities.error_reports:
                 # The platform takes no Error: Ferry keeps it (the table, the tray, the
                 # retries) and tells the platform nothing, so its item stays to be fetched.
                 log.info(

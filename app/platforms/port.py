@@ -54,6 +54,8 @@ class Capabilities:
     ranges: bool = True
     #: A file's digest is known before it is downloaded.
     digests_before_download: bool = True
+    #: The platform's name as the office knows it ("not reported to Billit").
+    name: str = "Ferry"
 
     def poll_wait(self, wanted: float) -> float:
         """How long the feed's request may be held open, for ``wanted`` seconds asked."""

@@ -78,6 +78,7 @@ SAMPLES: dict[FailureCode, dict[str, str]] = {
     FailureCode.FORBIDDEN: {"action": Action.REPORT_TASK.value, "task": "task_88", "status": "403"},
     FailureCode.OFFLINE: {**_DOC, "reason": OfflineReason.CUT.value, "said": "EOF-17"},
     FailureCode.LOGIN_NEEDED: {"said": "invalid_grant"},
+    FailureCode.NOT_REPORTED: {"platform": "Billit"},
     FailureCode.INTERNAL: {"document": "INV-2026-0042", "said": "database is locked"},
     FailureCode.UNKNOWN: {"unknown_code": "quantum_flux"},
 }
@@ -436,6 +437,7 @@ TRANSIENT = {
     FailureCode.LOGIN_REFUSED: False,
     FailureCode.FORBIDDEN: False,
     FailureCode.LOGIN_NEEDED: False,
+    FailureCode.NOT_REPORTED: False,
     FailureCode.INTERNAL: True,
     FailureCode.UNKNOWN: False,
 }

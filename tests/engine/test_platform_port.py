@@ -175,7 +175,7 @@ async def test_an_error_the_platform_cannot_take_is_kept_here_and_tried_again(
     office.configure(
         [Destination(name="Books", general_path=f"{blocked}/books")], {client_.id: ["Books"]}
     )
-    no_errors = Capabilities(error_reports=False)
+    no_errors = Capabilities(error_reports=False, name="Billit")
     made: list[ReportCountingClient] = []
 
     def make(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
@@ -190,7 +190,9 @@ async def test_an_error_the_platform_cannot_take_is_kept_here_and_tried_again(
         assert first.failed == 1, first
         kept = engine.store.document(document.id)
         assert kept is not None and kept["status"] == "error"
-        assert kept["failures"] and kept["failures"][0]["code"] == "not_a_folder"
+        codes = [failure["code"] for failure in kept["failures"]]
+        assert codes == ["not_a_folder", "not_reported"]
+        assert "Not reported to Billit, which takes no error reports" in kept["message"]
         assert office.on_platform(document.id).status.value == "to_fetch"
         assert made[0].reported == []
         blocked.unlink()  # the folder can be made now
