@@ -5,5 +5,7 @@
 - :mod:`~app.platforms.billit.client`: the HTTP calls, failures as Ferry's failure codes;
 - :mod:`~app.platforms.billit.mapping`: a feed item (with its order or document and its file)
   as a Ferry :class:`~app.api.models.Document`, or a failure in plain words;
+- :mod:`~app.platforms.billit.adapter`: all of it behind the engine's platform port
+  (:class:`~app.platforms.billit.adapter.BillitPlatform`);
 - :mod:`~app.platforms.billit.fake`: a stateful fake of the feed for tests, over real HTTP.
 """
