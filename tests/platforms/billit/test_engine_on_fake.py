@@ -27,10 +27,14 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.api.models import ErrorReport, TaskOutcome, TaskReport
+from app.core.failures import FailureCode
 from app.engine.engine import Engine
 from app.engine.messages import Stop, SyncNow
 from app.home import FerryHome
+from app.platform.errors import PlatformError
 from app.platforms.billit.adapter import BillitPlatform
+from app.platforms.billit.client import BillitClient
 from app.platforms.billit.fake import BillitFake, FakeEntity
 from app.platforms.billit.mapping import document_id
 from tests.conftest import REPO
@@ -320,3 +324,39 @@ async def test_killed_at_random_moments_the_engine_loses_nothing_and_writes_noth
         finally:
             await final.close()
         _assert_delivered_and_confirmed_once(fake, exported, books, tmp_path / "out")
+
+
+async def test_the_office_and_its_clients_come_from_the_account(
+    fake: RecordingFake, billit: BillitClient
+) -> None:
+    """The office is the accountant's own company; its clients are the others, with the VAT
+    numbers Billit gives; what Billit cannot do is refused in Ferry's words, never sent."""
+    bakery = fake.add_client("Bakkerij Peeters BV", "BE0123456749")
+    garage = fake.add_client("Garage Willems", "BE0987654312", country="NL")
+    adapter = BillitPlatform(billit, FEED, feed_interval_s=INTERVAL_S, computer=COMPUTER)
+    office = await adapter.office()
+    assert (office.id, office.name, office.realm, office.country) == (
+        str(fake.office_party_id),
+        fake.office_name,
+        "billit",
+        "BE",
+    )
+    assert office.user.email == fake.email and office.user.name == "An Janssens"
+    clients = await adapter.all_clients()
+    assert [(c.id, c.name, c.vat_number, c.country) for c in clients] == [
+        (str(bakery), "Bakkerij Peeters BV", "BE0123456749", "BE"),
+        (str(garage), "Garage Willems", "BE0987654312", "NL"),
+    ]
+    sent = len(fake.requests)
+    with pytest.raises(ValueError, match="no Error report"):
+        await adapter.report_delivery("order-1", ErrorReport(status="error", message="x"))
+    for refused in (adapter.resend(["order-1"]), adapter.report_task("t", _TASK_REPORT)):
+        with pytest.raises(PlatformError) as raised:
+            await refused
+        assert raised.value.failure.code is FailureCode.PLATFORM_REFUSED
+    assert (await adapter.tasks()).items == []
+    assert (await adapter.documents_page()).items == []
+    assert len(fake.requests) == sent  # nothing of it reached Billit
+
+
+_TASK_REPORT = TaskReport(outcome=TaskOutcome.SUCCEEDED)
