@@ -536,9 +536,12 @@ class Engine:
                 if pause > 0:
                     await asyncio.sleep(pause)
             self._last_poll = time.monotonic()  # a read that fails counts too
-            page = await self.client.changes(
-                cursor, wait=capabilities.poll_wait(wait), limit=CHANGES_PAGE
-            )
+            try:
+                page = await self.client.changes(
+                    cursor, wait=capabilities.poll_wait(wait), limit=CHANGES_PAGE
+                )
+            finally:  # the platform counts its interval from its answer
+                self._last_poll = time.monotonic()
             # Read after the page came: a client linked while the long-poll was held open is
             # linked for the documents that page brings (read before, they were passed over).
             self._reload_settings()

@@ -75,7 +75,8 @@ class Reporter:
         self._arrived = asyncio.Event()
         self._waiting: list[PendingReport] = []
         self._sender: asyncio.Task[None] | None = None
-        self._batches_supported = True
+        # A platform that declares no batch reports is never sent one.
+        self._batches_supported = client.capabilities.batch_reports
 
     async def submit(self, pending: PendingReport) -> None:
         """Report and record one document; raises what stopped it (a transient platform

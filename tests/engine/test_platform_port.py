@@ -202,3 +202,36 @@ async def test_an_error_the_platform_cannot_take_is_kept_here_and_tried_again(
         await engine.close()
     assert made[0].reported == ["forwarded"]
     assert_forwarded_exactly(office, {document.id: blocked / "books"})
+
+
+async def test_a_platform_without_batch_reports_is_sent_each_report_alone(
+    office: Office,
+) -> None:
+    client_ = office.new_client("One By One BV")
+    documents = [office.add(client_, "other") for _ in range(12)]
+    office.configure(
+        [Destination(name="Books", general_path=f"{office.root}/books")], {client_.id: ["Books"]}
+    )
+    single = Capabilities(batch_reports=False)
+    made: list[ReportCountingClient] = []
+    batches: list[int] = []
+
+    class NoBatches(ReportCountingClient):
+        async def report_deliveries(self, reports: list[tuple[str, Any]]) -> Any:
+            batches.append(len(reports))
+            return await super().report_deliveries(reports)
+
+    def make(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
+        assert login.api_url
+        made.append(NoBatches(single, login.api_url, session, http))
+        return made[0]
+
+    engine = Engine(office.home, concurrency=4, platform=make)
+    await engine.open()
+    try:
+        assert (await engine.sync_once()).delivered == 12
+    finally:
+        await engine.close()
+    assert batches == []
+    assert made[0].reported == ["forwarded"] * 12
+    assert_forwarded_exactly(office, {d.id: office.root / "books" for d in documents})
