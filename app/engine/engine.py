@@ -581,9 +581,7 @@ class Engine:
                 document = await self.client.document(item.document_id)
             except PlatformError as error:
                 if error.status == 404:
-                    log.info("document %s is gone from the platform", item.document_id)
-                    store.done(item.document_id)
-                    return _Outcome(False, False, False)
+                    return self._gone(item, error)
                 return self._postpone(item, error)
         record = document.model_dump(mode="json")
         link = self._settings.link(document.client_id)
@@ -1217,9 +1215,39 @@ class Engine:
             self._tell_waiting(ids)
         return ids
 
+    def _gone(self, item: QueueItem, error: PlatformError) -> _Outcome:
+        """The platform no longer has a queued document. Taken off the queue; when a person
+        asked for it (*Deliver again*, *Send to integrations*: a platform whose feed
+        forgets what was delivered, Billit's, answers so), the run says it failed and why,
+        and the faces show the document as the state has it again, not To fetch."""
+        self.store.done(item.document_id)
+        if item.reason not in _ASKED_BY_A_PERSON:
+            log.info("document %s is gone from the platform", item.document_id)
+            return _Outcome(False, False, False)
+        log.warning(
+            "document %s: %s; what was asked (%s) was not done",
+            item.document_id,
+            _logged(error.failure),
+            item.reason,
+        )
+        record = self.store.document(item.document_id) or {}
+        self._tell_stored([item.document_id])
+        failed = FailedDocument(
+            document_id=item.document_id,
+            number=str(record.get("number") or ""),
+            kind=str(record.get("kind") or ""),
+            client_id=str(record.get("client_id") or ""),
+            failures=[FailureInfo.of(error.failure)],
+        )
+        return _Outcome(False, True, False, failed, failed.client_id)
+
     def _tell_waiting(self, document_ids: Sequence[str]) -> None:
         """A person's action put these documents back in line: the faces show them To fetch
         at once (a resend, a retry changed nothing visible until they were done)."""
+        self._tell_stored(document_ids, DeliveryStatus.TO_FETCH.value)
+
+    def _tell_stored(self, document_ids: Sequence[str], status: str | None = None) -> None:
+        """The faces shown these documents as the state has them (or with ``status``)."""
         if self._on_event is None:
             return
         for document_id in document_ids:
@@ -1235,8 +1263,12 @@ class Engine:
                     issue_date=str(record["issue_date"]),
                     amount=record.get("amount"),
                     currency=record.get("currency"),
-                    status=DeliveryStatus.TO_FETCH.value,
+                    status=status or record["status"],
+                    message=None if status else record.get("message"),
                     locations=list(record.get("locations") or []),
+                    failures=[]
+                    if status
+                    else [FailureInfo.model_validate(f) for f in record.get("failures") or []],
                 )
             )
 
@@ -1771,6 +1803,10 @@ def _lasted(seconds: float) -> str:
         return f"{seconds / 60:.0f} min"
     return f"{seconds / 3600:.1f} h"
 
+
+#: Queued because a person asked (*Deliver again*, *Restore*, *Send to integrations* on a
+#: platform without resend): a document the platform no longer has is said, not passed over.
+_ASKED_BY_A_PERSON = PERSONS_ACTS | {"resend"}
 
 #: Makes the platform's adapter for a login, over the engine's token session and HTTP client.
 PlatformFactory = Callable[[StoredLogin, TokenSession, httpx.AsyncClient], Platform]

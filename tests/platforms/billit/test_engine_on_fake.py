@@ -218,6 +218,41 @@ async def test_an_undelivered_item_stays_in_the_feed_and_is_confirmed_once_deliv
     assert fake.busy_answers() == 0
 
 
+async def test_deliver_again_of_a_document_billit_has_let_go_is_said_not_lost(
+    fake: RecordingFake, tmp_path: Path
+) -> None:
+    """Once confirmed, an item leaves Billit's feed, and Billit no longer gives its file to
+    the adapter: *Deliver again* cannot be done until Billit's listings are read. The person
+    is told (the run failed, with why), the document shows as it was, and its delivery is
+    still known."""
+    home = billit_home(tmp_path / "home", fake.url, fake.office_party_id)
+    client = fake.add_client("Let Go BV", "BE0123456749")
+    books = tmp_path / "out" / "books"
+    link(home, str(books), [client])
+    events: list[object] = []
+    running = engine(
+        home, factory(fake.api_key, fake.office_party_id, INTERVAL_S), on_event=events.append
+    )
+    await running.open()
+    try:
+        await running.sync_once()  # registers the feed
+        invoice = _exported(fake, client, 0)
+        ferry_id = _ferry_id(invoice)
+        assert (await running.sync_once()).delivered == 1
+        assert await running.deliver_again([ferry_id], None) == [ferry_id]
+        summary = await running.sync_once("deliver-again")
+        kept = running.store.document(ferry_id)
+    finally:
+        await running.close()
+    assert (summary.delivered, summary.failed) == (0, 1), summary
+    said = [f.code for d in summary.failed_documents for f in d.failures]
+    assert said == [FailureCode.PLATFORM_NOT_FOUND.value], summary.failed_documents
+    assert kept is not None and kept["status"] == "forwarded"
+    told = [e for e in events if getattr(e, "document_id", None) == ferry_id]
+    assert getattr(told[-1], "status", None) == "forwarded", told
+    assert (books / invoice.file_name).read_bytes() == invoice.content
+
+
 async def test_asking_again_and_again_never_reads_the_feed_sooner_than_allowed(
     fake: RecordingFake, tmp_path: Path
 ) -> None:
