@@ -223,8 +223,8 @@ async def test_deliver_again_of_a_document_billit_has_let_go_is_said_not_lost(
 ) -> None:
     """Once confirmed, an item leaves Billit's feed, and Billit no longer gives its file to
     the adapter: *Deliver again* cannot be done until Billit's listings are read. The person
-    is told (the run failed, with why), the document shows as it was, and its delivery is
-    still known."""
+    is told (the run failed, with why), the document shows as it was (Forwarded), and its file
+    stays where it was delivered."""
     home = billit_home(tmp_path / "home", fake.url, fake.office_party_id)
     client = fake.add_client("Let Go BV", "BE0123456749")
     books = tmp_path / "out" / "books"
