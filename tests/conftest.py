@@ -405,6 +405,38 @@ def pytest_configure(config: pytest.Config) -> None:
         time.sleep(0.5)
 
 
+#: What makes a test the desktop app's: it runs a Qt application (pytest-qt's fixtures).
+_QT_FIXTURES = frozenset({"qapp", "qtbot"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that runs a Qt application ``desktop`` (those under tests/gui, and
+    those elsewhere using pytest-qt's fixtures): ``scripts/test`` runs them in a process of
+    their own, so that no QApplication, nor what tests leave in it, lives in the process of
+    the engine's and the sandbox's tests (CI ended three times in a segmentation fault inside
+    pytest-qt's event processing there, each time in a test that uses no Qt)."""
+    gui = Path(__file__).parent / "gui"
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.path.is_relative_to(gui) or fixtures & _QT_FIXTURES:
+            item.add_marker(pytest.mark.desktop)
+
+
+@pytest.fixture(autouse=True)
+def _no_qt_application_apart_from_the_desktop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """In the process without the desktop tests (``-m "not desktop"``), a test that made a Qt
+    application fails: it belongs with the desktop tests (see above)."""
+    yield
+    if request.config.getoption("markexpr") != "not desktop":
+        return
+    core = sys.modules.get("PySide6.QtCore")
+    if core is not None and core.QCoreApplication.instance() is not None:
+        pytest.fail(
+            "this test made a Qt application: use pytest-qt's qapp or qtbot fixture, which "
+            "marks it desktop, so that it runs with the desktop tests"
+        )
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     for process in reversed(_screen):
         process.terminate()
