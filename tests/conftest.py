@@ -422,6 +422,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.desktop)
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """Shut down every FerryApp a desktop test made before pytest-qt closes the test's widgets.
+
+    pytest-qt deletes the widgets given to ``qtbot.addWidget`` before the fixtures' own
+    clean-up runs, so an app whose window was given to it went on receiving its engine's
+    events into a deleted window (an error at best, a segmentation fault in a later test at
+    worst). Shutting down twice is safe: the fixtures that shut their app down still do.
+    """
+    made = getattr(item, "ferry_apps", ())
+    if made:
+        import shiboken6
+
+        for app in made:
+            if shiboken6.isValid(app):  # a test may have deleted its app itself
+                app.shutdown()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def ferry_apps(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every FerryApp a desktop test made, for :func:`pytest_runtest_teardown`."""
+    made: list[Any] = []
+    request.node.ferry_apps = made
+    if request.node.get_closest_marker("desktop") is None:
+        return made
+    from app.gui.app import FerryApp
+
+    original = FerryApp.__init__
+
+    def recorded(self: FerryApp, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(FerryApp, "__init__", recorded)
+    return made
+
+
 @pytest.fixture(autouse=True)
 def _no_qt_application_apart_from_the_desktop(request: pytest.FixtureRequest) -> Iterator[None]:
     """In the process without the desktop tests (``-m "not desktop"``), a test that made a Qt

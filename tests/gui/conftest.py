@@ -10,18 +10,15 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import httpx
 import pytest
 import qasync
-import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from app.core.language import Language
 from app.gui import desktop
-from app.gui.app import FerryApp
 from app.gui.i18n import install_translator
 from app.sandbox.testkit import read_login_form
 
@@ -30,36 +27,6 @@ from app.sandbox.testkit import read_login_form
 def english_translator(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> None:
     cache: Path = tmp_path_factory.mktemp("qm-cache")
     assert install_translator(qapp, Language.EN, cache_dir=cache) is Language.EN
-
-
-@pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
-    """Shut down every FerryApp the test made before pytest-qt closes the test's widgets.
-
-    pytest-qt deletes the widgets given to ``qtbot.addWidget`` before the fixtures' own
-    clean-up runs, so an app whose window was given to it went on receiving its engine's
-    events into a deleted window (an error at best, a segmentation fault in a later test at
-    worst). Shutting down twice is safe: the fixtures that shut their app down still do.
-    """
-    for app in getattr(item, "ferry_apps", ()):
-        if shiboken6.isValid(app):  # a test may have deleted its app itself
-            app.shutdown()
-    yield
-
-
-@pytest.fixture(autouse=True)
-def ferry_apps(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[FerryApp]:
-    """Every FerryApp made during the test, for :func:`pytest_runtest_teardown`."""
-    made: list[FerryApp] = []
-    request.node.ferry_apps = made
-    original = FerryApp.__init__
-
-    def recorded(self: FerryApp, *args: Any, **kwargs: Any) -> None:
-        made.append(self)
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(FerryApp, "__init__", recorded)
-    return made
 
 
 # -- the GUI's asyncio loop, as run_gui has it -----------------------------------------------------
