@@ -75,7 +75,7 @@ from app.gui.document_rows import (
     status_color,
     status_icon,
 )
-from app.gui.table_model import TableModel, TableSource
+from app.gui.table_model import TableModel, TableSource, clipped_ranges
 
 SEARCH_DEBOUNCE_MS = 150
 """Typing "peeters" filters once, after the last key, not seven times."""
@@ -408,14 +408,8 @@ class StatusView(QWidget):
 
     def selected_count(self) -> int:
         """How many rows are selected, held or not."""
-        merged: list[tuple[int, int]] = []
-        for top, bottom in sorted(self.selected_ranges()):
-            if merged and top <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], bottom))
-            else:
-                merged.append((top, bottom))
-        count = self.model.rowCount()
-        return sum(max(0, min(bottom, count - 1) - top + 1) for top, bottom in merged)
+        ranges = clipped_ranges(self.selected_ranges(), self.model.rowCount())
+        return sum(bottom - top + 1 for top, bottom in ranges)
 
     def with_selected(self, act: Callable[[list[tuple[str, str]]], None]) -> None:
         """``act`` on the ``(id, status)`` of every selected document, top to bottom: at once

@@ -618,7 +618,7 @@ class TableModel(QAbstractTableModel):
         whatever the selection's size, so that a *Select all* of a million rows costs the
         GUI thread what is held, at every batch. A source that answers at once is asked for
         the others (:meth:`rows_at`)."""
-        ranges = _clipped(ranges, self._total)
+        ranges = clipped_ranges(ranges, self._total)
         if self._synchronous:
             return self.rows_at(r for top, bottom in ranges for r in range(top, bottom + 1))
         return [row for _r, row in sorted(self._held_in(ranges), key=lambda pair: pair[0])]
@@ -634,7 +634,7 @@ class TableModel(QAbstractTableModel):
         off the GUI thread (``ids_only``, ``IDS_LIMIT`` a question). What an action on a
         selection acts on when it reaches past the rows held (*Select all*, then *Retry*):
         the documents in those places when the person acted."""
-        ranges = _clipped(ranges, self._total)
+        ranges = clipped_ranges(ranges, self._total)
         # the held rows in the ranges, as runs (few: a page at most each)
         pieces: list[tuple[int, list[tuple[str, str]]]] = []
         spans: list[tuple[int, int]] = []
@@ -1007,7 +1007,7 @@ class TableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), last)
 
 
-def _clipped(ranges: Sequence[tuple[int, int]], total: int) -> list[tuple[int, int]]:
+def clipped_ranges(ranges: Sequence[tuple[int, int]], total: int) -> list[tuple[int, int]]:
     """Ranges of view rows inside ``0..total-1``, sorted, overlaps merged."""
     merged: list[tuple[int, int]] = []
     for top, bottom in sorted((max(t, 0), min(b, total - 1)) for t, b in ranges):

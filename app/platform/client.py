@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter
 
 from app.api.models import (
     ChangePage,
@@ -39,7 +39,7 @@ from app.platform.errors import (
     About,
     error_from_exception,
     error_from_response,
-    not_understood,
+    parse_answer,
 )
 from app.platform.network import AiohttpTransport, environment_proxy_mounts
 from app.platforms.port import FULL, Capabilities
@@ -145,7 +145,7 @@ class PlatformClient:
         **params: Any,
     ) -> Model:
         response = await self._request("GET", path, action, about=about, params=params)
-        return _parse(response, model, action, about)
+        return parse_answer(response, model, action, about)
 
     async def office(self) -> Office:
         return await self._get("/office", Office, Action.READ_OFFICE)
@@ -176,7 +176,7 @@ class PlatformClient:
             params={"cursor": cursor, "wait": int(wait) or None, "limit": limit},
             timeout=wait + LONG_POLL_MARGIN_S if wait else None,
         )
-        return _parse(response, ChangePage, Action.WAIT_CHANGES)
+        return parse_answer(response, ChangePage, Action.WAIT_CHANGES)
 
     async def documents_page(
         self,
@@ -239,7 +239,7 @@ class PlatformClient:
             about=about,
             json=_REPORT.dump_python(report, mode="json"),
         )
-        return _parse(response, Document, Action.REPORT, about)
+        return parse_answer(response, Document, Action.REPORT, about)
 
     async def report_deliveries(
         self, reports: list[tuple[str, DeliveryReport]]
@@ -253,12 +253,12 @@ class PlatformClient:
         response = await self._request(
             "POST", "/documents/delivery", Action.REPORT_BATCH, about=about, json=body
         )
-        return _parse(response, DeliveryReportResults, Action.REPORT_BATCH, about).items
+        return parse_answer(response, DeliveryReportResults, Action.REPORT_BATCH, about).items
 
     async def resend(self, document_ids: list[str]) -> ResendResult:
         body = ResendRequest(document_ids=document_ids).model_dump(mode="json")
         response = await self._request("POST", "/documents/resend", Action.RESEND, json=body)
-        return _parse(response, ResendResult, Action.RESEND)
+        return parse_answer(response, ResendResult, Action.RESEND)
 
     async def tasks(self, cursor: str | None = None, *, wait: float = 0) -> TaskPage:
         response = await self._request(
@@ -268,7 +268,7 @@ class PlatformClient:
             params={"cursor": cursor, "wait": int(wait) or None},
             timeout=wait + LONG_POLL_MARGIN_S if wait else None,
         )
-        return _parse(response, TaskPage, Action.WAIT_TASKS)
+        return parse_answer(response, TaskPage, Action.WAIT_TASKS)
 
     async def report_task(self, task_id: str, report: TaskReport) -> None:
         await self._request(
@@ -278,16 +278,3 @@ class PlatformClient:
             about={"task": task_id},
             json=report.model_dump(mode="json"),
         )
-
-
-def _parse(
-    response: httpx.Response,
-    model: type[Model],
-    action: Action,
-    about: Mapping[str, About] | None = None,
-) -> Model:
-    try:
-        return model.model_validate_json(response.content)
-    except (ValidationError, ValueError) as error:
-        log.warning("unexpected answer to %s %s: %s", action.value, dict(about or {}), error)
-        raise not_understood(response, action, **(about or {})) from None

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import logging
 import time
+from collections.abc import Mapping
+from typing import TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.api.models import Problem
 from app.core.failures import Action, Failure, FailureCode, OfflineReason, retry_at_param
@@ -126,3 +129,22 @@ def not_understood(response: httpx.Response, action: Action, **about: About) -> 
     """An answer that is not what the API says it should be (the wrong address, most often)."""
     failure = Failure.of(FailureCode.PLATFORM_NOT_UNDERSTOOD, action=action.value, **about)
     return PlatformError(failure, status=response.status_code)
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+_log = logging.getLogger(__name__)
+
+
+def parse_answer(
+    response: httpx.Response,
+    model: type[_Model],
+    action: Action,
+    about: Mapping[str, About] | None = None,
+) -> _Model:
+    """A platform's answer read as ``model``, or :func:`not_understood` (logged with why),
+    whichever platform it is."""
+    try:
+        return model.model_validate_json(response.content)
+    except (ValidationError, ValueError) as error:
+        _log.warning("unexpected answer to %s %s: %s", action.value, dict(about or {}), error)
+        raise not_understood(response, action, **(about or {})) from None

@@ -41,6 +41,7 @@ from app.platform.errors import (
     error_from_exception,
     error_from_response,
     not_understood,
+    parse_answer,
 )
 from app.platforms.billit.wire import (
     AccountInformation,
@@ -222,7 +223,7 @@ async def request_token(http: httpx.AsyncClient, token_url: str, body: TokenRequ
         raise PlatformError(failure, status=response.status_code)
     if response.status_code >= 400:
         raise _error(response, Action.READ_OFFICE, {})
-    return _parse(response, TokenAnswer, Action.READ_OFFICE)
+    return parse_answer(response, TokenAnswer, Action.READ_OFFICE)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -336,7 +337,7 @@ class BillitClient:
     async def account_information(self) -> AccountInformation:
         """Who is logged in, and the companies they reach (the office's and its clients')."""
         response = await self._request("GET", "/v1/account/accountInformation", Action.READ_OFFICE)
-        return _parse(response, AccountInformation, Action.READ_OFFICE)
+        return parse_answer(response, AccountInformation, Action.READ_OFFICE)
 
     async def feeds(self) -> list[Feed]:
         response = await self._request("GET", "/v1/accountant/feeds", Action.WAIT_CHANGES)
@@ -368,7 +369,7 @@ class BillitClient:
         response = await self._request(
             "GET", f"{_feed_path(name)}/{item_id}", Action.DOWNLOAD, about=about
         )
-        details = _parse(response, FileDetails, Action.DOWNLOAD, about)
+        details = parse_answer(response, FileDetails, Action.DOWNLOAD, about)
         decoded = decode_file(details, str(item_id))
         if isinstance(decoded, Failure):
             raise PlatformError(decoded, status=response.status_code)
@@ -399,7 +400,7 @@ class BillitClient:
             about=about,
             party=party_headers(party_id, self.office_party_id),
         )
-        return _parse(response, Order, Action.READ_DOCUMENT, about)
+        return parse_answer(response, Order, Action.READ_DOCUMENT, about)
 
     async def document(self, document_id: int, party_id: int | None) -> DocumentView:
         """A document (not an invoice) of the client ``party_id``, as :meth:`order` does."""
@@ -411,7 +412,7 @@ class BillitClient:
             about=about,
             party=party_headers(party_id, self.office_party_id),
         )
-        return _parse(response, DocumentView, Action.READ_DOCUMENT, about)
+        return parse_answer(response, DocumentView, Action.READ_DOCUMENT, about)
 
 
 def _feed_path(name: str) -> str:
@@ -450,19 +451,6 @@ def _error(response: httpx.Response, action: Action, about: Mapping[str, About])
             retry_after=error.retry_after,
         )
     return error
-
-
-def _parse(
-    response: httpx.Response,
-    model: type[Model],
-    action: Action,
-    about: Mapping[str, About] | None = None,
-) -> Model:
-    try:
-        return model.model_validate_json(response.content)
-    except (ValidationError, ValueError) as error:
-        log.warning("unexpected Billit answer to %s %s: %s", action.value, dict(about or {}), error)
-        raise not_understood(response, action, **(about or {})) from None
 
 
 def _parse_list(
