@@ -456,7 +456,9 @@ def _assemble(
             return None
         parts[longest] = shorter
     name = "".join(parts)
-    if is_reserved_windows_name(name):
+    # A name a client's value made reserved on Windows is escaped; text the office typed is
+    # kept as typed (check_template already judged it for the target: "/CON" on Linux).
+    if variable_indexes and is_reserved_windows_name(name):
         name = safe_name("_" + name, target)
     return name
 

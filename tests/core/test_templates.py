@@ -502,6 +502,7 @@ path_text = st.lists(st.sampled_from(PIECES), max_size=20).map("".join)
 @settings(max_examples=400)
 @given(template=path_text, target=st.sampled_from([W, P]), client=clients)
 @example(template="\\\\C\\C", target=W, client=ClientValues())  # a share's root: \\C\C\
+@example(template="/CON", target=P, client=ClientValues())  # typed as is, on Linux it is kept
 def test_any_template_text_is_refused_with_a_problem_or_lands_inside(
     template: str, target: TargetOS, client: ClientValues
 ) -> None:
