@@ -2,7 +2,12 @@
 
 Which platform serves which country is data, not code: a new country or a moved server is an
 edit of the file, and the file is validated when loaded so a typo fails loudly at start-up
-instead of sending a login to the wrong address.
+instead of sending a login to the wrong address. Each entry names its platform (the adapter
+the engine speaks through) and its login strategy (the wizard page it needs).
+
+A region that goes away is listed under ``retired`` with what a login made there still needs
+from it (the office's language): a ``login.json`` keeps its region's code for good, and keeps
+its own addresses, so it keeps working after its entry left the list.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Annotated, Self
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.core.language import Language
+from app.core.platform_kinds import STRATEGIES, LoginStrategy, PlatformName
 
 #: The data that ships inside the package (``app/resources``), found wherever the package is:
 #: a checkout, an installed wheel or a frozen build.
@@ -53,6 +59,10 @@ class Region(BaseModel):
 
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")]
     kind: RegionKind
+    platform: PlatformName = PlatformName.FERRY
+    """The API the platform speaks, which picks the engine's adapter."""
+    login: LoginStrategy = LoginStrategy.OIDC
+    """How Ferry logs in there, which picks the wizard's login page."""
     names: dict[Language, str]
     language: Language
     vat_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
@@ -68,7 +78,21 @@ class Region(BaseModel):
         missing = [language.value for language in Language if not self.names.get(language)]
         if missing:
             raise ValueError(f"region {self.code!r} has no name in {', '.join(missing)}")
-        if self.kind is RegionKind.PLATFORM and (self.issuer is None or self.api_url is None):
+        if self.login not in STRATEGIES[self.platform]:
+            allowed = ", ".join(strategy.value for strategy in STRATEGIES[self.platform])
+            raise ValueError(
+                f"region {self.code!r}: {self.platform.value} logs in with {allowed}, "
+                f"not {self.login.value}"
+            )
+        if self.kind is not RegionKind.PLATFORM and self.platform is not PlatformName.FERRY:
+            raise ValueError(f"region {self.code!r}: a {self.kind.value} speaks Ferry's API")
+        if self.kind is RegionKind.PLATFORM and self.api_url is None:
+            raise ValueError(f"region {self.code!r} needs an api_url")
+        if (
+            self.kind is RegionKind.PLATFORM
+            and self.login is LoginStrategy.OIDC
+            and not self.issuer
+        ):
             raise ValueError(f"region {self.code!r} needs an issuer and an api_url")
         if self.kind is RegionKind.SANDBOX and not self.sandbox_realm:
             raise ValueError(f"region {self.code!r} needs a sandbox_realm")
@@ -81,16 +105,27 @@ class Region(BaseModel):
         return self.names[language]
 
 
+class RetiredRegion(BaseModel):
+    """A region no longer offered, and what a login made there still needs from it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{1,30}$")]
+    language: Language
+    vat_country: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
 class RegionsFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: int
     client_id: str
     regions: list[Region]
+    retired: list[RetiredRegion] = []
 
     @model_validator(mode="after")
     def _unique(self) -> Self:
-        codes = [region.code for region in self.regions]
+        codes = [region.code for region in self.regions] + [r.code for r in self.retired]
         duplicates = sorted({code for code in codes if codes.count(code) > 1})
         if duplicates:
             raise ValueError(f"region codes listed twice: {', '.join(duplicates)}")
@@ -102,6 +137,16 @@ class RegionsFile(BaseModel):
                 return region
         known = ", ".join(region.code for region in self.regions)
         raise KeyError(f"no region {code!r}; known regions: {known}")
+
+    def language_of(self, code: str) -> Language | None:
+        """The office's language for a login's region, offered or retired; None if unknown."""
+        for region in self.regions:
+            if region.code == code:
+                return region.language
+        for retired in self.retired:
+            if retired.code == code:
+                return retired.language
+        return None
 
 
 class RegionsError(Exception):

@@ -206,6 +206,8 @@ def test_logout_without_a_login(run_ferry: RunFerry) -> None:
         (["--api", "http://127.0.0.1:9/api/v1"], "--api goes with --issuer"),
         (["--region", "xx"], "no region 'xx'"),
         (["--region", "custom"], "give --issuer and --api"),
+        (["--region", "be"], "known regions: be-billit"),  # a region of an earlier release
+        (["--region", "be-billit"], "with api key: set it up in the app's wizard"),
     ],
 )
 def test_login_arguments_are_checked(run_ferry: RunFerry, args: list[str], words: str) -> None:

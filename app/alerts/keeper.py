@@ -86,8 +86,8 @@ def ferry_language(home: FerryHome) -> Language:
     if login is None:
         return FALLBACK
     try:
-        return regions().get(login.region).language
-    except (KeyError, RegionsError):
+        return regions().language_of(login.region) or FALLBACK
+    except RegionsError:
         return FALLBACK
 
 

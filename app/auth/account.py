@@ -1,7 +1,8 @@
 """Who is logged in, where: the non-secret half of a login, kept in the settings folder.
 
-The refresh token itself lives only in the OS keyring, under the name given here; this file
-holds what Ferry needs to find it and to show who is logged in for which office.
+The secret itself (a refresh token, or a platform's API key) lives only in the OS keyring,
+under the name given here; this file holds what Ferry needs to find it, to pick the platform's
+adapter and to show who is logged in for which office.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.atomic_files import write_text_atomic
+from app.core.platform_kinds import LoginStrategy, PlatformName
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,27 @@ class StoredLogin(BaseModel):
     """The fixed loopback ports this login came back on, so a later login again (after the
     platform ended this one) is sent to a port the login server accepts; empty (and absent
     from records written before) for a port the OS picks."""
+    platform: PlatformName = PlatformName.FERRY
+    """The API this login speaks to, which picks the engine's adapter; absent from records
+    written before Ferry spoke another platform, which all spoke Ferry's."""
+    strategy: LoginStrategy = LoginStrategy.OIDC
+    """How this login was made and is kept alive (absent before: OpenID Connect)."""
+    party_id: int | None = None
+    """The platform's own id of the office's company, where every request names it (Billit's
+    ``PartyID``, pasted beside an API key)."""
 
     @property
     def secret_name(self) -> str:
-        """The keyring entry of this login's refresh token: per region and account."""
+        """The keyring entry of this login's secret: per region and account, and per kind of
+        secret, so that an API key is never read as a refresh token."""
+        if self.strategy is LoginStrategy.API_KEY:
+            return f"api-key:{self.region}:{self.subject}"
         return f"refresh-token:{self.region}:{self.subject}"
+
+    @property
+    def oidc(self) -> bool:
+        """Kept alive by a :class:`~app.auth.session.TokenSession` (OpenID Connect)."""
+        return self.strategy is LoginStrategy.OIDC
 
     @property
     def who(self) -> str:

@@ -16,6 +16,7 @@ from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError, store_for
 from app.auth.session import LoginNeeded, LogoutOutcome
+from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.client import PlatformClient, make_http_client
@@ -105,6 +106,11 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
     ports = tuple(given) if given is not None else region.redirect_ports
     if region.kind is RegionKind.CUSTOM:
         return "for a custom server give --issuer and --api"
+    if region.login is not LoginStrategy.OIDC:
+        return (
+            f"{region.code} logs in to {DISPLAY_NAMES[region.platform]} with "
+            f"{region.login.value.replace('_', ' ')}: set it up in the app's wizard"
+        )
     if region.kind is RegionKind.SANDBOX:
         base = f"http://127.0.0.1:{SANDBOX_DEFAULT_PORT}"
         realm = region.sandbox_realm

@@ -1821,6 +1821,6 @@ def _ferry_api(login: StoredLogin, session: TokenSession, http: httpx.AsyncClien
 def _office_language(region: str) -> Language:
     """The language of the office's platform (its region's), for what Ferry reports there."""
     try:
-        return regions().get(region).language
-    except (KeyError, RegionsError):
+        return regions().language_of(region) or FALLBACK
+    except RegionsError:
         return FALLBACK

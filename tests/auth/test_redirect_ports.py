@@ -90,9 +90,9 @@ def _regions_with(tmp_path: Path, code: str, ports: object) -> Path:
 
 
 def test_regions_may_list_fixed_ports(tmp_path: Path) -> None:
-    loaded = load_regions(_regions_with(tmp_path, "be", [53682, 53683]))
-    assert loaded.get("be").redirect_ports == (53682, 53683)
-    assert loaded.get("nl").redirect_ports == ()  # without the list: a port the OS picks
+    loaded = load_regions(_regions_with(tmp_path, "sandbox", [53682, 53683]))
+    assert loaded.get("sandbox").redirect_ports == (53682, 53683)
+    assert loaded.get("custom").redirect_ports == ()  # without the list: a port the OS picks
     custom = load_regions(_regions_with(tmp_path, "custom", [53682]))
     assert custom.get("custom").redirect_ports == (53682,)
 
@@ -101,16 +101,16 @@ def test_regions_may_list_fixed_ports(tmp_path: Path) -> None:
     ("ports", "words"),
     [
         ([53682, 53682], "redirect ports listed twice: 53682"),
-        ([80], "regions.0.redirect_ports.0"),
-        ([70000], "regions.0.redirect_ports.0"),
-        (["a"], "regions.0.redirect_ports.0"),
+        ([80], "regions.2.redirect_ports.0"),
+        ([70000], "regions.2.redirect_ports.0"),
+        (["a"], "regions.2.redirect_ports.0"),
     ],
 )
 def test_bad_ports_in_the_regions_file_fail_loudly(
     tmp_path: Path, ports: object, words: str
 ) -> None:
     with pytest.raises(RegionsError, match=words):
-        load_regions(_regions_with(tmp_path, "be", ports))
+        load_regions(_regions_with(tmp_path, "sandbox", ports))
 
 
 def test_a_login_record_from_before_the_ports_still_loads(tmp_path: Path) -> None:
