@@ -19,6 +19,8 @@ Parameters, by the codes that use them:
   (the HTTP status), ``detail`` (the platform's own words), ``reason`` (a code: why the
   platform could not be reached, or why an invoice gave no PDF), ``task``, ``count``,
   ``sent``, ``answered``;
+- ``login``: how the login that is needed again was made (``api_key``: a key to paste, not a
+  browser login), with ``platform``, the platform's name;
 - ``retry_at``: when Ferry tries again, ISO 8601 in UTC, shown in local time;
 - ``problems`` (a path template's problems, as JSON made by :func:`problems_param`) and
   ``client``.
@@ -296,6 +298,9 @@ class Failure:
             variant = values.get("reason", NoPdfReason.NONE.value)
             if variant not in {reason.value for reason in NoPdfReason}:
                 variant = NoPdfReason.NONE.value
+        key_login = values.get("login") == "api_key" and "platform" in values
+        if self.code is FailureCode.LOGIN_NEEDED and key_login:
+            variant = "api_key"  # nothing to log in to again: a new key to paste
         if "folder" in values:
             values["folder"] = shown(values["folder"])
         said = self.param("said")
@@ -724,6 +729,15 @@ _MESSAGES: dict[tuple[FailureCode, str], _M] = {
         "n'est donc livré ; ouvrez Ferry et reconnectez-vous.",
         Language.NL: "Het platform aanvaardt de aanmelding van Ferry niet meer{said}, dus er "
         "worden geen documenten geleverd; open Ferry en meld u opnieuw aan.",
+    },
+    (FailureCode.LOGIN_NEEDED, "api_key"): {
+        Language.EN: "{platform} no longer accepts Ferry's API key{said}, so no documents are "
+        "delivered; open Ferry and paste a new key from {platform}.",
+        Language.FR: "{platform} n'accepte plus la clé d'API de Ferry{said}, aucun document "
+        "n'est donc livré ; ouvrez Ferry et collez-y une nouvelle clé de {platform}.",
+        Language.NL: "{platform} aanvaardt de API-sleutel van Ferry niet meer{said}, dus er "
+        "worden geen documenten geleverd; open Ferry en plak er een nieuwe sleutel van "
+        "{platform} in.",
     },
     (FailureCode.NOT_REPORTED, ""): {
         Language.EN: "Not reported to {platform}, which takes no error reports; the document "

@@ -38,14 +38,14 @@ from app.api.models import (
     TaskStatus,
 )
 from app.auth.account import StoredLogin, load_login
-from app.auth.login import LoginTarget
 from app.auth.secret_store import SecretStore, store_for
-from app.auth.session import LoginNeeded, TokenSession
+from app.auth.session import LoginNeeded
 from app.core import notes
 from app.core.failures import Failure, FailureCode, describe, retry_at_param
 from app.core.kinds import DeliveryStatus
 from app.core.language import FALLBACK, Language
 from app.core.names import TargetOS, running_target
+from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
 from app.core.start_failures import StartFailure, StartFailureCode, StartFailureError
 from app.core.templates import ClientValues
 from app.engine.deliverer import PermanentFailure, TransientFailure, deliver
@@ -89,8 +89,17 @@ from app.engine.state import (
 )
 from app.home import FerryHome
 from app.os_specific import AlreadyLocked, lock_exclusively
-from app.platform.client import PlatformClient, make_http_client
+from app.platform.client import make_http_client
 from app.platform.errors import PlatformError, PlatformUnreachable
+from app.platforms.choose import (
+    FEED_META,
+    LoginState,
+    PlatformFactory,
+    UnsupportedLogin,
+    new_feed_name,
+    open_login,
+    platform_factory,
+)
 from app.platforms.port import Platform, unsupported
 from app.regions import RegionsError, regions
 from app.settings import ClientLink, Settings, SettingsError, load_settings, settings_path
@@ -276,8 +285,8 @@ class Engine:
         platform: PlatformFactory | None = None,
     ) -> None:
         self.home = home
-        #: Makes the platform's adapter for the login (Ferry's own API unless told).
-        self._platform_factory: PlatformFactory = platform or _ferry_api
+        #: Makes the platform's adapter for the login (the one its platform needs unless told).
+        self._platform_factory = platform
         #: When the feed was last read (monotonic): a platform without a long-poll is read
         #: no sooner than it allows after that.
         self._last_poll: float | None = None
@@ -297,7 +306,7 @@ class Engine:
         self._http: httpx.AsyncClient | None = None
         self._client: Platform | None = None
         self._reporter: Reporter | None = None
-        self._session: TokenSession | None = None
+        self._session: LoginState | None = None
         self._login: StoredLogin | None = None
         self._settings = Settings()
         self._settings_stamp: float | None = None
@@ -373,17 +382,19 @@ class Engine:
         # Both go through the proxy the settings name; a change of proxy needs a new engine.
         proxy = self._settings.proxy
         self._http = make_http_client(max_connections=self._concurrency + 2, proxy=proxy)
-        target = LoginTarget(
-            login.region, login.issuer, login.api_url, login.client_id, proxy=proxy
-        )
-        self._session = TokenSession(
-            target,
-            store=self._secrets or store_for(self.home),
-            secret_name=login.secret_name,
-            http=self._http,
-            on_login_needed=self._login_lost,
-        )
-        self._client = self._platform_factory(login, self._session, self._http)
+        try:
+            self._session = open_login(
+                login,
+                store=self._secrets or store_for(self.home),
+                http=self._http,
+                proxy=proxy,
+                on_login_needed=self._login_lost,
+            )
+        except UnsupportedLogin as error:
+            log.error("%s", error)
+            raise EngineError.of(StartFailureCode.NOT_LOGGED_IN) from None
+        make = self._platform_factory or platform_factory(self._feed_name)
+        self._client = make(login, self._session, self._http)
         lacks = unsupported(self._client.capabilities)
         if lacks:
             log.info("the platform does without: %s", ", ".join(lacks))
@@ -450,11 +461,33 @@ class Engine:
             )
         )
 
+    def _feed_name(self) -> str:
+        """This installation's feed on a platform that keeps one per reader (Billit's): made
+        once and kept in the state database, so it lives as long as what was delivered."""
+        name = self.store.get_meta(FEED_META)
+        if name is None:
+            name = new_feed_name()
+            self.store.set_meta(FEED_META, name)
+            log.info("this installation reads the platform's feed %s", name)
+        return name
+
+    def _login_failure(self) -> Failure:
+        """*Login needed*, saying what a person does about it: log in again, or paste a new
+        key where the login is a key."""
+        login = self._login
+        if login is not None and login.strategy is LoginStrategy.API_KEY:
+            return Failure.of(
+                FailureCode.LOGIN_NEEDED,
+                login=login.strategy.value,
+                platform=DISPLAY_NAMES[login.platform],
+            )
+        return Failure.of(FailureCode.LOGIN_NEEDED)
+
     def _login_lost(self, reason: str) -> None:
         self._login_needed = reason
         if self._login_needed_since is None:
             self._login_needed_since = time.monotonic()
-        failure = Failure.of(FailureCode.LOGIN_NEEDED)
+        failure = self._login_failure()
         log.warning("login needed [%s]: %s", failure.code.value, reason)
         self._emit(LoginNeededEvent(reason=reason, failure=FailureInfo.of(failure)))
         self._set_state(EngineState.LOGIN_NEEDED, failure)
@@ -530,7 +563,11 @@ class Engine:
         capabilities = self.client.capabilities
         while True:
             cursor = self.store.get_meta(CHANGES_CURSOR)
-            if not capabilities.long_poll and self._last_poll is not None:
+            if (
+                not capabilities.long_poll
+                and self._last_poll is not None
+                and self._login_needed is None  # no read will reach the platform: say so now
+            ):
                 # Never sooner than the platform allows, whoever asks (a pass, a full sync).
                 pause = self._last_poll + capabilities.min_poll_interval_s - time.monotonic()
                 if pause > 0:
@@ -858,6 +895,8 @@ class Engine:
 
             try:
                 known = self._listed.pop(item.document_id, None)
+                if known is not None and not known.files:
+                    known = None  # a listing without files (Billit's): read it to deliver it
                 outcome = await self.process(item, summary, known, on_files_done=release)
             except (LoginNeeded, asyncio.CancelledError):
                 raise
@@ -933,7 +972,7 @@ class Engine:
                 await self.pull_changes(0)
                 await self._drain_with_retries(summary)
             except LoginNeeded:
-                summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
+                summary.errors.append(self._login_failure())
             except PlatformError as error:
                 summary.errors.append(error.failure)
                 if isinstance(error, PlatformUnreachable):
@@ -1039,7 +1078,7 @@ class Engine:
             self._listed.clear()
             self.store.set_meta(LAST_FULL_SYNC, dt.datetime.now(dt.UTC).isoformat())
         except LoginNeeded:
-            summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
+            summary.errors.append(self._login_failure())
         except PlatformError as error:
             summary.errors.append(error.failure)
 
@@ -1308,7 +1347,7 @@ class Engine:
             yield run
         except BaseException as error:
             if isinstance(error, LoginNeeded):
-                summary.errors.append(Failure.of(FailureCode.LOGIN_NEEDED))
+                summary.errors.append(self._login_failure())
             elif isinstance(error, PlatformError):
                 summary.errors.append(error.failure)
             self._finish(run, summary, interrupted=True)
@@ -1443,7 +1482,7 @@ class Engine:
 
     def _settle_state(self) -> None:
         if self._login_needed:
-            self._set_state(EngineState.LOGIN_NEEDED, Failure.of(FailureCode.LOGIN_NEEDED))
+            self._set_state(EngineState.LOGIN_NEEDED, self._login_failure())
         elif self._paused:
             self._set_state(EngineState.PAUSED)
         elif not self._online:
@@ -1807,15 +1846,6 @@ def _lasted(seconds: float) -> str:
 #: Queued because a person asked (*Deliver again*, *Restore*, *Send to integrations* on a
 #: platform without resend): a document the platform no longer has is said, not passed over.
 _ASKED_BY_A_PERSON = PERSONS_ACTS | {"resend"}
-
-#: Makes the platform's adapter for a login, over the engine's token session and HTTP client.
-PlatformFactory = Callable[[StoredLogin, TokenSession, httpx.AsyncClient], Platform]
-
-
-def _ferry_api(login: StoredLogin, session: TokenSession, http: httpx.AsyncClient) -> Platform:
-    """Ferry's own platform API (the sandbox's, or a server that implements it)."""
-    assert login.api_url, "a login without an API address is refused at open()"
-    return PlatformClient(login.api_url, session, http)
 
 
 def _office_language(region: str) -> Language:
