@@ -46,11 +46,14 @@ from app.platform.errors import (
 from app.platforms.billit.wire import (
     AccountInformation,
     ConfirmRequest,
+    DocumentPageResult,
     DocumentView,
     Feed,
     FeedItem,
+    File,
     FileDetails,
     Order,
+    OrderPageResult,
     TokenAnswer,
     TokenRequest,
 )
@@ -67,6 +70,10 @@ SANDBOX_URL = "https://api.sandbox.billit.be"
 FEED_MIN_INTERVAL_S = 60.0
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+#: How many orders or documents a listing asks for at once: Billit's own page size (120, say
+#: its guides), so that one page in memory is what Billit sends anyway.
+LISTING_TOP = 120
 
 _FEEDS = TypeAdapter(list[Feed])
 _ITEMS = TypeAdapter(list[FeedItem])
@@ -316,13 +323,19 @@ class BillitClient:
         about: Mapping[str, About] | None = None,
         party: Mapping[str, str] | None = None,
         json: Any = None,
+        params: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         headers = dict(party if party is not None else party_headers(self.office_party_id))
         for attempt in range(2):
             sent = {**headers, **await self._credentials.headers(self._http)}
             try:
                 response = await self._http.request(
-                    method, self._base + path, json=json, headers=sent, timeout=TIMEOUT
+                    method,
+                    self._base + path,
+                    json=json,
+                    params=params,
+                    headers=sent,
+                    timeout=TIMEOUT,
                 )
             except httpx.HTTPError as error:
                 raise error_from_exception(error, action, **(about or {})) from None
@@ -413,6 +426,84 @@ class BillitClient:
             party=party_headers(party_id, self.office_party_id),
         )
         return parse_answer(response, DocumentView, Action.READ_DOCUMENT, about)
+
+    async def orders_page(
+        self,
+        party_id: int,
+        *,
+        skip: int = 0,
+        top: int = LISTING_TOP,
+        odata_filter: str | None = None,
+    ) -> OrderPageResult:
+        """One page of the client ``party_id``'s orders, from position ``skip``.
+
+        The description declares only ``fullTextSearch`` for this call and answers a
+        ``PageResult`` with a ``NextPageLink``; Billit's guides add OData's ``$skip`` (what
+        the next page link holds), ``$top`` and ``$filter``, which Ferry uses. Billit may
+        answer fewer than ``top`` (its page is 120 at most) or ignore a filter: the caller
+        counts what came and checks what it asked for.
+        """
+        response = await self._request(
+            "GET",
+            "/v1/orders",
+            Action.LIST_DOCUMENTS,
+            party=party_headers(party_id, self.office_party_id),
+            params=_odata(skip, top, odata_filter),
+        )
+        return parse_answer(response, OrderPageResult, Action.LIST_DOCUMENTS)
+
+    async def documents_page(
+        self,
+        party_id: int,
+        *,
+        skip: int = 0,
+        top: int = LISTING_TOP,
+        odata_filter: str | None = None,
+    ) -> DocumentPageResult:
+        """One page of the client ``party_id``'s documents, as :meth:`orders_page` reads
+        its orders."""
+        response = await self._request(
+            "GET",
+            "/v1/documents",
+            Action.LIST_DOCUMENTS,
+            party=party_headers(party_id, self.office_party_id),
+            params=_odata(skip, top, odata_filter),
+        )
+        return parse_answer(response, DocumentPageResult, Action.LIST_DOCUMENTS)
+
+    async def file(self, file_id: str, party_id: int | None, document: str) -> FeedFile:
+        """An order's or document's file by its ``FileID`` (``GET /v1/files/{fileID}``),
+        decoded; Billit names no digest for it, so its SHA-256 is computed here."""
+        about = {"document": document}
+        response = await self._request(
+            "GET",
+            "/v1/files/" + quote(file_id, safe=""),
+            Action.DOWNLOAD,
+            about=about,
+            party=party_headers(party_id, self.office_party_id),
+        )
+        answer = parse_answer(response, File, Action.DOWNLOAD, about)
+        decoded = decode_entity_file(answer, document)
+        if isinstance(decoded, Failure):
+            raise PlatformError(decoded, status=response.status_code)
+        return decoded
+
+
+def decode_entity_file(file: File, document: str) -> FeedFile | Failure:
+    """The bytes of an order's or document's ``File``, base64 without a digest to check."""
+    return decode_file(
+        FileDetails(FileName=file.file_name, FileContent=file.file_content), document
+    )
+
+
+def _odata(skip: int, top: int, odata_filter: str | None) -> dict[str, str]:
+    """OData's query options for a listing: what is left out is Billit's default."""
+    params: dict[str, str] = {"$top": str(top)}
+    if skip:
+        params["$skip"] = str(skip)
+    if odata_filter:
+        params["$filter"] = odata_filter
+    return params
 
 
 def _feed_path(name: str) -> str:

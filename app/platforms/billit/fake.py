@@ -14,7 +14,13 @@ as Billit's description and guides state it:
 - the party headers: feed and account calls act on the accountant's company (``PartyID``);
   reading a client's order or document needs the client in ``PartyID`` and the accountant in
   ``ContextPartyID`` (Billit's guides), or it is refused;
-- files as JSON with base64 content and the SHA-256 of the bytes.
+- files as JSON with base64 content and the SHA-256 of the bytes;
+- the listings a full sync reads (``GET /v1/orders``, ``GET /v1/documents``) of one client
+  (the party headers as for one order), every order or document it ever exported, whatever
+  the feed holds, paged as Billit's guides say (120 at most, ``$skip``, ``$top``, a
+  ``NextPageLink`` while more are left, ``Count``), with the one ``$filter`` form Ferry sends
+  (``Field eq value``, joined by ``and``); an order's PDF and a document's file named by a
+  ``FileID`` (without content) and read at ``GET /v1/files/{fileID}``.
 
 Every answer's body follows the description's schema for that operation and status (the tests
 check each one). What the description does not say is marked where it is chosen: errors as
@@ -33,11 +39,13 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import secrets
 import socket
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -51,6 +59,9 @@ from starlette.routing import Route
 __all__ = ["BillitFake", "Confirmation", "FakeEntity"]
 
 HOST = "127.0.0.1"
+
+#: The most items a listing answers at once (Billit's page, say its guides).
+PAGE_SIZE = 120
 
 #: The accountant's own company (the office) in every fake.
 OFFICE_PARTY_ID = 1000
@@ -67,6 +78,7 @@ class FakeEntity:
     file_name: str
     content: bytes
     announced_sha256: str
+    file_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 @dataclass
@@ -146,6 +158,7 @@ class BillitFake:
         self._lock = threading.Lock()
         self._clients: dict[int, _Client] = {}
         self._entities: dict[tuple[str, int], FakeEntity] = {}
+        self._files: dict[str, FakeEntity] = {}
         self._feeds: dict[str, _Feed] = {}
         self._codes: set[str] = set()
         self._refresh_tokens: set[str] = set()
@@ -156,6 +169,8 @@ class BillitFake:
         self._next_item = 9_001
         self.confirmations: list[Confirmation] = []
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        #: Each request's path and query (a listing's ``$skip``, ``$top``, ``$filter``).
+        self.queries: list[tuple[str, dict[str, str]]] = []
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -270,11 +285,25 @@ class BillitFake:
             content,
             hashlib.sha256(content).hexdigest(),
         )
+        # The file is named, not carried: its bytes are at /v1/files/{FileID}.
+        body["OrderPDF" if entity_type == "Order" else "File"] = {
+            "FileID": entity.file_id,
+            "FileName": file_name,
+            "MimeType": "application/octet-stream",
+        }
         self._entities[(entity_type, entity_id)] = entity
+        self._files[entity.file_id] = entity
         for feed in self._feeds.values():
             feed.entries[self._next_item] = _FeedEntry(self._next_item, entity)
             self._next_item += 1
         return entity
+
+    def delete(self, entity: FakeEntity) -> None:
+        """The client deletes the order or document: gone from the listings, its reads and
+        its file (a feed item still naming it stays, as Billit's would)."""
+        with self._lock:
+            self._entities.pop((entity.entity_type, entity.entity_id), None)
+            self._files.pop(entity.file_id, None)
 
     def announce_wrong_sha256(self, entity: FakeEntity) -> None:
         """From now on the entity's file is served with a SHA-256 that does not match it."""
@@ -315,8 +344,11 @@ class BillitFake:
                     self._confirm,
                     methods=["POST"],
                 ),
+                Route("/v1/orders", self._list_orders, methods=["GET"]),
                 Route("/v1/orders/{orderID:int}", self._order, methods=["GET"]),
+                Route("/v1/documents", self._list_documents, methods=["GET"]),
                 Route("/v1/documents/{documentID:int}", self._document, methods=["GET"]),
+                Route("/v1/files/{fileID}", self._entity_file, methods=["GET"]),
             ]
         )
 
@@ -338,6 +370,7 @@ class BillitFake:
     def _note(self, request: Request) -> None:
         headers = {k: v for k, v in request.headers.items() if k.lower() != "authorization"}
         self.requests.append((request.method, request.url.path, headers))
+        self.queries.append((request.url.path, dict(request.query_params)))
 
     def _refused(self, request: Request) -> Response | None:
         """401 unless the request carries a live access token or the API key."""
@@ -542,6 +575,75 @@ class BillitFake:
                 )
             return JSONResponse(entity.body)
 
+    def _acting_for(self, request: Request) -> int | Response:
+        """The client a listing is read for: ``PartyID`` a client of the office and
+        ``ContextPartyID`` the office (Billit's guides), or 400."""
+        party = request.headers.get("partyid", "")
+        context = request.headers.get("contextpartyid")
+        if not party.isdigit() or int(party) not in self._clients:
+            return _message(400, "PartyID must name a client of the accountant's company.")
+        if context != str(OFFICE_PARTY_ID):
+            return _message(400, "ContextPartyID must name the accountant's company.")
+        return int(party)
+
+    def _listing(self, request: Request, entity_type: str) -> Response:
+        """One page of a client's orders or documents, as Billit pages them."""
+        with self._lock:
+            party = self._acting_for(request)
+            if isinstance(party, Response):
+                return party
+            try:
+                skip = int(request.query_params.get("$skip", "0"))
+                top = min(PAGE_SIZE, int(request.query_params.get("$top", str(PAGE_SIZE))))
+                wanted = _odata_filter(request.query_params.get("$filter"))
+            except ValueError as error:
+                return _message(400, f"The query is invalid: {error}")
+            if skip < 0 or top < 0:
+                return _message(400, "The query is invalid: $skip and $top count from 0.")
+            found = [
+                e.body
+                for (kind, _), e in sorted(self._entities.items(), key=lambda i: i[0][1])
+                if kind == entity_type
+                and e.party_id == party
+                and all(e.body.get(k) == v for k, v in wanted.items())
+            ]
+        page = found[skip : skip + top]
+        answer: dict[str, Any] = {"Items": page, "Count": len(found)}
+        if skip + len(page) < len(found):
+            following = request.url.include_query_params(**{"$skip": str(skip + len(page))})
+            answer["NextPageLink"] = str(following)
+        return JSONResponse(answer)
+
+    async def _list_orders(self, request: Request) -> Response:
+        if refused := self._refused(request):
+            return refused
+        return self._listing(request, "Order")
+
+    async def _list_documents(self, request: Request) -> Response:
+        if refused := self._refused(request):
+            return refused
+        return self._listing(request, "Document")
+
+    async def _entity_file(self, request: Request) -> Response:
+        """An order's or document's file by its ``FileID``, for its client only."""
+        if refused := self._refused(request):
+            return refused
+        with self._lock:
+            entity = self._files.get(request.path_params["fileID"])
+            party = self._acting_for(request)
+            if isinstance(party, Response):
+                return party
+            if entity is None or entity.party_id != party:
+                return _message(404, "No file with that id.")
+            return JSONResponse(
+                {
+                    "FileID": entity.file_id,
+                    "FileName": entity.file_name,
+                    "MimeType": "application/octet-stream",
+                    "FileContent": base64.b64encode(entity.content).decode("ascii"),
+                }
+            )
+
     async def _order(self, request: Request) -> Response:
         if refused := self._refused(request):
             return refused
@@ -619,6 +721,22 @@ def _invalid_grant(description: str) -> JSONResponse:
     return JSONResponse(
         {"error": "invalid_grant", "error_description": description}, status_code=400
     )
+
+
+def _odata_filter(text: str | None) -> dict[str, object]:
+    """The ``$filter`` forms the fake understands: ``Field eq 12`` or ``Field eq 'text'``,
+    joined by ``and``; anything else is refused (ValueError), so a filter Ferry sends that
+    Billit's simple form does not cover fails a test instead of being ignored."""
+    wanted: dict[str, object] = {}
+    if not text:
+        return wanted
+    for clause in re.split(r"\s+and\s+", text.strip()):
+        found = re.fullmatch(r"(\w+)\s+eq\s+(-?\d+|'[^']*')", clause.strip())
+        if found is None:
+            raise ValueError(f"unsupported $filter clause {clause!r}")
+        field_name, value = found.groups()
+        wanted[field_name] = value[1:-1] if value.startswith("'") else int(value)
+    return wanted
 
 
 def _text(value: object) -> str | None:

@@ -3,7 +3,8 @@
 The source is Billit's published Swagger 2.0 description (``../shared/platforms/billit/
 swagger-v1.json``, definitions ``Feed``, ``FeedItem``, ``FileDetails``, ``ConfirmRequest``,
 ``AccountInformation``, ``AccountInformationParty``, ``UserCompanyRole``, ``Order``, ``Party``,
-``DocumentAPIView``, ``OAuthAccessTokenRequest``). Every model keeps only the properties Ferry
+``DocumentAPIView``, ``File``, ``PageResult_Order``, ``PageResult_DocumentAPIView``,
+``OAuthAccessTokenRequest``). Every model keeps only the properties Ferry
 uses; a property's wire name is its alias, so Python reads ``item.feed_item_id`` while the
 JSON says ``FeedItemID``.
 
@@ -25,11 +26,14 @@ __all__ = [
     "AccountInformation",
     "AccountInformationParty",
     "ConfirmRequest",
+    "DocumentPageResult",
     "DocumentView",
     "Feed",
     "FeedItem",
+    "File",
     "FileDetails",
     "Order",
+    "OrderPageResult",
     "Party",
     "TokenAnswer",
     "TokenRequest",
@@ -135,9 +139,20 @@ class Party(_Wire):
     vat_number: str | None = Field(default=None, alias="VATNumber")
 
 
+class File(_Wire):
+    """A file of an order or document (``OrderPDF``, ``DocumentAPIView.File``; and the answer
+    of ``GET /v1/files/{fileID}``). ``file_content`` is base64 (``format: byte``) and may be
+    left out of a listing or an order; Billit names no digest for it."""
+
+    file_id: str | None = Field(default=None, alias="FileID")
+    file_name: str | None = Field(default=None, alias="FileName")
+    mime_type: str | None = Field(default=None, alias="MimeType")
+    file_content: str | None = Field(default=None, alias="FileContent")
+
+
 class Order(_Wire):
     """``GET /v1/orders/{orderID}``: an invoice or credit note, income (sales) or cost
-    (purchase) as ``order_direction`` says."""
+    (purchase) as ``order_direction`` says; ``order_pdf`` is its file (the invoice's PDF)."""
 
     order_id: int | None = Field(default=None, alias="OrderID")
     company_id: int | None = Field(default=None, alias="CompanyID")
@@ -152,6 +167,7 @@ class Order(_Wire):
     customer: Party | None = Field(default=None, alias="Customer")
     supplier: Party | None = Field(default=None, alias="Supplier")
     counter_party: Party | None = Field(default=None, alias="CounterParty")
+    order_pdf: File | None = Field(default=None, alias="OrderPDF")
 
 
 class DocumentView(_Wire):
@@ -165,6 +181,28 @@ class DocumentView(_Wire):
     document_date: dt.datetime | None = Field(default=None, alias="DocumentDate")
     creation_date: dt.datetime | None = Field(default=None, alias="CreationDate")
     tags: list[str] | None = Field(default=None, alias="Tags")
+    file: File | None = Field(default=None, alias="File")
+
+
+class OrderPageResult(_Wire):
+    """``GET /v1/orders`` (definition ``PageResult_Order``): one page of a company's orders.
+
+    Billit pages on the server (120 items by default, say its guides); ``next_page_link`` is
+    there while items are left, and ``$skip`` reads from a given position.
+    """
+
+    items: list[Order] | None = Field(default=None, alias="Items")
+    next_page_link: str | None = Field(default=None, alias="NextPageLink")
+    count: int | None = Field(default=None, alias="Count")
+
+
+class DocumentPageResult(_Wire):
+    """``GET /v1/documents`` (definition ``PageResult_DocumentAPIView``), paged as
+    :class:`OrderPageResult`."""
+
+    items: list[DocumentView] | None = Field(default=None, alias="Items")
+    next_page_link: str | None = Field(default=None, alias="NextPageLink")
+    count: int | None = Field(default=None, alias="Count")
 
 
 # --- the login -------------------------------------------------------------------------------

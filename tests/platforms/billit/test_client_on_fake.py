@@ -282,3 +282,58 @@ async def test_two_calls_finding_the_token_refused_spend_the_refresh_token_once(
     await asyncio.gather(billit.feeds(), billit.account_information(), billit.feeds())
     refreshes = [r for r in fake.requests if r[1] == "/OAuth2/token"]
     assert len(refreshes) == 2  # the code, then one refresh for the three calls
+
+
+# --- the listings (a full sync) and a file by its FileID ------------------------------------
+
+
+async def test_a_clients_orders_and_documents_are_listed_page_by_page(
+    fake: BillitFake, billit: BillitClient, checker: AnswerChecker
+) -> None:
+    """Every order a client exported, feed or not, a page at a time as Billit pages them
+    (``$skip``, ``$top``, ``NextPageLink`` while more are left, ``Count``); its documents
+    likewise; another client's are not in it. Each answer is checked against the
+    description (the fixture's http client)."""
+    before = len(checker.checked)
+    client = fake.add_client("Bakkerij Peeters BV", "BE0123456749")
+    other = fake.add_client("Garage Willems", "BE0987654312")
+    orders = [fake.add_order(client, number=f"P-{n}") for n in range(5)]
+    fake.add_order(other, number="NOT-OURS")
+    statement = fake.add_document(client, file_name="0001.cod")
+
+    first = await billit.orders_page(client, top=2)
+    assert [o.order_number for o in first.items or []] == ["P-0", "P-1"]
+    assert first.count == 5 and first.next_page_link
+    rest = await billit.orders_page(client, skip=2, top=120)
+    assert [o.order_number for o in rest.items or []] == ["P-2", "P-3", "P-4"]
+    assert rest.next_page_link is None
+    assert (rest.items or [])[0].order_pdf is not None  # the file named, not carried
+    assert (rest.items or [])[0].order_pdf.file_content is None  # type: ignore[union-attr]
+
+    filtered = await billit.orders_page(client, odata_filter=f"OrderID eq {orders[3].entity_id}")
+    assert [o.order_id for o in filtered.items or []] == [orders[3].entity_id]
+    documents = await billit.documents_page(client)
+    assert [d.document_id for d in documents.items or []] == [statement.entity_id]
+
+    listed = [r for r in fake.requests if r[1] in ("/v1/orders", "/v1/documents")]
+    assert {(h["partyid"], h["contextpartyid"]) for _, _, h in listed} == {(str(client), "1000")}
+    operations = {c.operation_id for c in checker.checked[before:]}
+    assert {"Order_GetOrders", "Document_GetDocuments"} <= operations
+
+
+async def test_an_orders_file_is_read_by_its_file_id_for_its_client_only(
+    fake: BillitFake, billit: BillitClient, checker: AnswerChecker
+) -> None:
+    client = fake.add_client("Bakkerij Peeters BV", "BE0123456749")
+    other = fake.add_client("Garage Willems", "BE0987654312")
+    order = fake.add_order(client, file_name="inv-9.pdf", content=b"%PDF-1.7 nine")
+    read = await billit.order(order.entity_id, client)
+    assert read.order_pdf is not None and read.order_pdf.file_id == order.file_id
+
+    file = await billit.file(order.file_id, client, "order-1")
+    assert (file.name, file.content) == ("inv-9.pdf", b"%PDF-1.7 nine")
+    assert file.sha256 == hashlib.sha256(b"%PDF-1.7 nine").hexdigest()
+    with pytest.raises(PlatformError) as raised:
+        await billit.file(order.file_id, other, "order-1")
+    assert raised.value.failure.code is FailureCode.PLATFORM_NOT_FOUND
+    assert "File_GetOrders" in {c.operation_id for c in checker.checked}

@@ -5,6 +5,10 @@ Prism (``prism mock --errors``, from tests/npm) serves the description with the 
 the description does not allow: an unknown path, a missing login, a header, parameter or body
 of the wrong type or content type. Its answers are its own examples, which Ferry's client may
 well find odd (a ``"string"`` where base64 is due): what is checked here is the requests.
+
+The listings' OData options (``$skip``, ``$top``, ``$filter``) are Billit's guides', not the
+description's, which declares only ``fullTextSearch``: Prism checks the parameters declared
+and lets others pass, so what is proved for them is that the rest of the request is right.
 """
 
 from __future__ import annotations
@@ -36,6 +40,9 @@ CLIENT_OPERATIONS = {
     "Accountant_PostConfirm",
     "Order_GetOrder",
     "Document_GetDocument",
+    "Order_GetOrders",
+    "Document_GetDocuments",
+    "File_GetOrders",
     "OAuth2_PostToken",
 }
 
@@ -53,6 +60,13 @@ async def _every_call(billit: BillitClient) -> None:
         billit.confirm("ferry-office-pc-1", 9002),
         billit.order(50001, 2001),
         billit.document(50002, 2001),
+        # a full sync's listings: the first page, a later one, one order looked for by its id
+        billit.orders_page(2001),
+        billit.orders_page(2001, skip=120, top=120),
+        billit.orders_page(2001, odata_filter="OrderID eq 50001"),
+        billit.documents_page(2001, skip=120),
+        billit.documents_page(2001, odata_filter="DocumentID eq 50002"),
+        billit.file("3fa85f64-5717-4562-b3fc-2c963f66afa6", 2001, "order-50001"),
     ]
     for call in calls:
         with contextlib.suppress(PlatformError):
@@ -88,7 +102,7 @@ async def test_every_request_of_the_client_is_one_the_description_allows(
         for a in server.answers
     }
     assert used == CLIENT_OPERATIONS
-    assert len(server.answers) == 2 + 2 * 10  # two token calls, every call twice (+1 POST)
+    assert len(server.answers) == 2 + 2 * 16  # two token calls, every call twice (+1 POST)
 
 
 @pytest.mark.parametrize(
@@ -101,6 +115,7 @@ async def test_every_request_of_the_client_is_one_the_description_allows(
             "RemotePath must be string",
         ),
         ("GET", "/v1/accountant/feeds/f/first", {}, "feeditemid must be integer"),
+        ("GET", "/v1/files/9001", {}, 'must match format "uuid"'),  # a feed item's id
         ("GET", "/v1/accountant/feeds", {"headers": {"ApiKey": None}}, "Invalid security scheme"),
         ("GET", "/v1/accountant/feeds", {"headers": {"PartyID": "office"}}, "must be integer"),
         # OAuth's usual form body, which the description does not pair with a body parameter
