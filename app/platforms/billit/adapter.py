@@ -47,6 +47,7 @@ from app.api.models import (
     DeliveryReportResult,
     DeliveryStatus,
     Document,
+    DocumentKind,
     DocumentPage,
     ErrorReport,
     Office,
@@ -57,18 +58,39 @@ from app.api.models import (
 )
 from app.core.failures import Action, Failure, FailureCode, retry_at_param
 from app.platform.errors import PlatformError
-from app.platforms.billit.client import FEED_MIN_INTERVAL_S, BillitClient, FeedFile
-from app.platforms.billit.mapping import DOCUMENT, ORDER, document_id, to_document
+from app.platforms.billit.client import (
+    FEED_MIN_INTERVAL_S,
+    LISTING_TOP,
+    BillitClient,
+    FeedFile,
+    decode_entity_file,
+)
+from app.platforms.billit.mapping import (
+    DOCUMENT,
+    ORDER,
+    document_id,
+    entity_document,
+    listed_document,
+    to_document,
+)
 from app.platforms.billit.wire import (
     AccountInformation,
     AccountInformationParty,
     DocumentView,
     FeedItem,
+    File,
     Order,
 )
 from app.platforms.port import Capabilities
 
-__all__ = ["BillitPlatform", "decode_cursor", "encode_cursor"]
+__all__ = [
+    "BillitPlatform",
+    "ListingCursor",
+    "decode_cursor",
+    "decode_listing_cursor",
+    "encode_cursor",
+    "encode_listing_cursor",
+]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +102,18 @@ REALM = "billit"
 KEPT_FILES = 8
 
 _CURSOR_PREFIX = "billit1:"
+_LISTING_PREFIX = "billitlist1:"
+
+#: Documents whose client company the adapter remembers (from the feed, the listings and
+#: reads), so a document read by its id alone is asked of its company at once; one the
+#: adapter forgot is looked for in each client's listing (:meth:`BillitPlatform._find`).
+KEPT_PARTIES = 20_000
+
+#: Billit's two listings, in the order a full sync reads them, and the kinds each can hold.
+_SOURCES: dict[str, frozenset[DocumentKind]] = {
+    ORDER: frozenset({DocumentKind.PURCHASE, DocumentKind.SALES}),
+    DOCUMENT: frozenset({DocumentKind.STATEMENT, DocumentKind.OTHER}),
+}
 
 
 def encode_cursor(item_ids: set[int]) -> str:
@@ -104,10 +138,40 @@ def decode_cursor(cursor: str | None) -> set[int]:
 
 
 @dataclass(frozen=True)
-class _Served:
-    """A document as :meth:`BillitPlatform.document` read it, with the item it came from."""
+class ListingCursor:
+    """Where a full sync's listing stands: which client company, which listing (orders,
+    then documents) and how many of its items were read (OData's ``$skip``)."""
 
-    item: FeedItem
+    party_id: int
+    source: str  # ORDER or DOCUMENT
+    skip: int
+
+
+def encode_listing_cursor(position: ListingCursor) -> str:
+    """``billitlist1:<party>:<order|document>:<skip>``: the adapter's own, opaque to the
+    engine, which hands it back for the next page."""
+    return f"{_LISTING_PREFIX}{position.party_id}:{position.source}:{position.skip}"
+
+
+def decode_listing_cursor(cursor: str | None) -> ListingCursor | None:
+    """The position a listing cursor names; None for none, or one this adapter did not make
+    (the listing then starts again from its beginning, which repeats nothing harmful: the
+    engine's state knows what was delivered)."""
+    if not cursor or not cursor.startswith(_LISTING_PREFIX):
+        return None
+    party, _, rest = cursor.removeprefix(_LISTING_PREFIX).partition(":")
+    source, _, skip = rest.partition(":")
+    if not party.isdigit() or source not in _SOURCES or not skip.isdigit():
+        return None
+    return ListingCursor(int(party), source, int(skip))
+
+
+@dataclass(frozen=True)
+class _Served:
+    """A document as :meth:`BillitPlatform.document` read it, with the feed item it came
+    from (None when it was read by its id, outside the feed: nothing to confirm)."""
+
+    item: FeedItem | None
     document: Document
 
 
@@ -155,6 +219,8 @@ class BillitPlatform:
         self._served: dict[str, _Served] = {}
         #: Files fetched by document(), for open_file; a few, the oldest dropped first.
         self._files: OrderedDict[str, FeedFile] = OrderedDict()
+        #: The client company of documents seen, by Ferry's id (see KEPT_PARTIES).
+        self._parties: OrderedDict[str, int] = OrderedDict()
 
     @property
     def capabilities(self) -> Capabilities:
@@ -249,6 +315,8 @@ class BillitPlatform:
                 continue
             in_feed.add(item.feed_item_id)
             key = document_id(item.entity_type, item.entity_id)
+            if item.party_id is not None:
+                self._remember(key, item.party_id)
             known = index.get(key)
             if known is None or (known.feed_item_id or 0) < item.feed_item_id:
                 index[key] = item
@@ -284,23 +352,83 @@ class BillitPlatform:
         cursor: str | None = None,
         limit: int = 200,
     ) -> DocumentPage:
-        """Nothing yet: a full sync from Billit's order and document listings is a later step.
+        """One page of Billit's listings for a full sync: the client's orders
+        (``GET /v1/orders``), then its documents (``GET /v1/documents``), read as the
+        accountant acting for it; every client the account reaches when ``client_id`` is None.
 
-        An empty listing is what the engine can honestly be given: a full sync queues what a
-        listing has and Ferry lacks, so it finds nothing to add, and the feed still brings
-        every item exported since the feed was registered. What a client exported before
-        then is not fetched until that step is done.
+        One Billit page per call (at most ``limit``, and Billit's own 120), so memory holds a
+        page; the cursor (:class:`ListingCursor`) says which client, which listing and how
+        many were read. The documents carry no file (:func:`~.mapping.listed_document`): the
+        engine reads one by its id, with its file, when it delivers it. The filters are
+        applied here to what Billit answered (``kind`` also skips a listing that cannot hold
+        it), so a page may be short, or empty with a next cursor. An order or document Ferry
+        cannot map is left out with a warning in the log: the listing has no place for a
+        failure, and it would fail the same way when read.
         """
-        return DocumentPage(items=[])
+        parties = await self._listed_parties(client_id)
+        position = decode_listing_cursor(cursor)
+        if position is not None and position.party_id not in parties:
+            position = None  # a cursor of another listing: start this one again
+        wanted_kind = _kind(kind)
+        sources = [
+            s for s, kinds in _SOURCES.items() if wanted_kind is None or wanted_kind in kinds
+        ]
+        if not parties or not sources:
+            return DocumentPage(items=[])
+        if position is None or position.source not in sources:
+            party = parties[0] if position is None else position.party_id
+            position = ListingCursor(party, sources[0], 0)
+        top = max(1, min(limit, LISTING_TOP))
+        seen_at = dt.datetime.now(dt.UTC)
+        entities: list[Order | DocumentView]
+        if position.source == ORDER:
+            orders = await self._client.orders_page(position.party_id, skip=position.skip, top=top)
+            entities = list(orders.items or [])
+            more = _more(len(entities), position.skip, orders.next_page_link, orders.count)
+        else:
+            listed = await self._client.documents_page(
+                position.party_id, skip=position.skip, top=top
+            )
+            entities = list(listed.items or [])
+            more = _more(len(entities), position.skip, listed.next_page_link, listed.count)
+        items: list[Document] = []
+        for entity in entities:
+            mapped = listed_document(position.source, entity, position.party_id, seen_at=seen_at)
+            if isinstance(mapped, Failure):
+                log.warning(
+                    "Billit %s of client %s left out of the listing: %s",
+                    position.source,
+                    position.party_id,
+                    mapped.message(),
+                )
+                continue
+            self._remember(mapped.id, position.party_id)
+            if _matches(mapped, status, wanted_kind, q):
+                items.append(mapped)
+        following = _following(position, len(entities), more, parties, sources)
+        return DocumentPage(
+            items=items,
+            next_cursor=None if following is None else encode_listing_cursor(following),
+        )
+
+    async def _listed_parties(self, client_id: str | None) -> list[int]:
+        """The client companies a listing reads, in a stable order: the one asked for (when
+        the account reaches it), else every client."""
+        reached = sorted(int(c.id) for c in await self.all_clients() if c.id.isdigit())
+        if client_id is None:
+            return reached
+        return [int(client_id)] if client_id.isdigit() and int(client_id) in reached else []
 
     async def document(self, document_id: str) -> Document:
-        """The order or document behind the feed item for ``document_id``, with its file.
+        """The order or document for ``document_id``, with its file.
 
-        Billit's item names no file name, size or digest, so reading the document downloads
-        its file (decoded and checked against Billit's SHA-256); it is kept for
-        :meth:`open_file`. A document the last read did not have is gone from the feed
-        (confirmed, here or elsewhere): ``platform_not_found`` with status 404, which the
-        engine takes as gone. Before this adapter read the feed at all it cannot tell:
+        One still in the feed is read as the feed names it, its file from the feed (checked
+        against Billit's SHA-256), so that it is confirmed once delivered. One the feed no
+        longer has (confirmed, here or elsewhere; exported before the feed was registered)
+        is read by its id from its client company and its file by its ``FileID``
+        (:meth:`_read_entity`): *Deliver again*, *Restore* and a full sync need it. Either
+        way the file is downloaded now (Billit names no size or digest before) and kept for
+        :meth:`open_file`. Before this adapter read the feed at all it cannot tell which way:
         ``platform_busy`` until the feed may be read, and the engine tries again after.
         """
         about = {"action": Action.READ_DOCUMENT.value, "document": document_id}
@@ -316,7 +444,7 @@ class BillitPlatform:
             )
         item = self._items.get(document_id)
         if item is None or item.feed_item_id is None:
-            raise PlatformError(Failure.of(FailureCode.PLATFORM_NOT_FOUND, **about), status=404)
+            return await self._read_entity(document_id)
         entity = await self._entity(item)
         file = await self._client.feed_file(self._feed, item.feed_item_id)
         mapped = to_document(item, entity, file, seen_at=dt.datetime.now(dt.UTC))
@@ -325,6 +453,83 @@ class BillitPlatform:
         self._served[document_id] = _Served(item, mapped)
         self._keep(str(item.feed_item_id), file)
         return mapped
+
+    async def _read_entity(self, ferry_id: str) -> Document:
+        """A document outside the feed, by its id: ``GET /v1/orders/{id}`` (or
+        ``/v1/documents/{id}``) as the accountant acting for its client, and its file
+        (inline, or ``GET /v1/files/{FileID}``); ``platform_not_found`` (404) when no client
+        the account reaches has it."""
+        about = {"action": Action.READ_DOCUMENT.value, "document": ferry_id}
+        kind, _, number = ferry_id.partition("-")
+        if kind not in _SOURCES or not number.isdigit():
+            raise PlatformError(Failure.of(FailureCode.PLATFORM_NOT_FOUND, **about), status=404)
+        entity_id = int(number)
+        party = self._parties.get(ferry_id)
+        if party is None:
+            party = await self._find(kind, entity_id)
+        if party is None:
+            raise PlatformError(Failure.of(FailureCode.PLATFORM_NOT_FOUND, **about), status=404)
+        entity: Order | DocumentView
+        if kind == ORDER:
+            entity = await self._client.order(entity_id, party)
+            described = entity.order_pdf
+        else:
+            entity = await self._client.document(entity_id, party)
+            described = entity.file
+        file, file_id = await self._entity_file(described, party, ferry_id)
+        mapped = entity_document(
+            kind, entity, party, file, file_id, seen_at=dt.datetime.now(dt.UTC)
+        )
+        if isinstance(mapped, Failure):
+            raise PlatformError(mapped)
+        self._remember(ferry_id, party)
+        self._served[ferry_id] = _Served(None, mapped)
+        self._keep(file_id, file)
+        return mapped
+
+    async def _entity_file(
+        self, described: File | None, party: int, ferry_id: str
+    ) -> tuple[FeedFile, str]:
+        """The file an order or document names, and the id Ferry gives it (Billit's
+        ``FileID``): its content when the answer carried it, else read by its id."""
+        about = {"action": Action.DOWNLOAD.value, "document": ferry_id}
+        if described is None or not (described.file_id or "").strip():
+            failure = Failure.of(FailureCode.PLATFORM_NOT_UNDERSTOOD, **about, field="FileID")
+            raise PlatformError(failure)
+        file_id = (described.file_id or "").strip()
+        if described.file_content:
+            decoded = decode_entity_file(described, ferry_id)
+            if isinstance(decoded, Failure):
+                raise PlatformError(decoded)
+            return decoded, file_id
+        return await self._client.file(file_id, party, ferry_id), file_id
+
+    async def _find(self, kind: str, entity_id: int) -> int | None:
+        """The client company that has an order or document the adapter does not remember
+        (a restart forgot it): each client's listing filtered on its id (a listing answers
+        200, found or not, where a read of another company's entity is refused)."""
+        key = "OrderID" if kind == ORDER else "DocumentID"
+        odata_filter = f"{key} eq {entity_id}"
+        for party in await self._listed_parties(None):
+            found: list[Order | DocumentView]
+            if kind == ORDER:
+                found = list(
+                    (await self._client.orders_page(party, odata_filter=odata_filter)).items or []
+                )
+            else:
+                listed = await self._client.documents_page(party, odata_filter=odata_filter)
+                found = list(listed.items or [])
+            for entity in found:  # checked here: Billit may not apply a filter
+                found_id = entity.order_id if isinstance(entity, Order) else entity.document_id
+                if found_id == entity_id:
+                    return party
+        return None
+
+    def _remember(self, ferry_id: str, party_id: int) -> None:
+        self._parties[ferry_id] = party_id
+        self._parties.move_to_end(ferry_id)
+        while len(self._parties) > KEPT_PARTIES:
+            self._parties.popitem(last=False)
 
     def _until_readable(self) -> float:
         """Seconds until the feed may be read again by this adapter (at least one)."""
@@ -359,19 +564,25 @@ class BillitPlatform:
         """The file as a complete response (200, its bytes, a Content-Length): Billit sends a
         file whole, as base64 JSON, so there is nothing to stream. The copy
         :meth:`document` fetched is used once and dropped; without one the file is fetched
-        again (checked against Billit's SHA-256 as before)."""
+        again: a feed item's (checked against Billit's SHA-256 as before), or an order's or
+        document's by its ``FileID`` (which the engine checks against the digest
+        :meth:`document` computed)."""
         if offset:
             raise ValueError("Billit's files cannot be read from an offset (ranges=False)")
         file = self._files.pop(file_id, None)
         if file is None:
-            if not file_id.isdigit():
-                failure = Failure.of(
-                    FailureCode.PLATFORM_NOT_FOUND,
-                    action=Action.DOWNLOAD.value,
-                    document=document_id,
-                )
-                raise PlatformError(failure, status=404)
-            file = await self._client.feed_file(self._feed, int(file_id))
+            if file_id.isdigit():  # a feed item's file
+                file = await self._client.feed_file(self._feed, int(file_id))
+            else:  # an order's or document's file, by Billit's FileID
+                party = self._parties.get(document_id)
+                if party is None:
+                    failure = Failure.of(
+                        FailureCode.PLATFORM_NOT_FOUND,
+                        action=Action.DOWNLOAD.value,
+                        document=document_id,
+                    )
+                    raise PlatformError(failure, status=404)
+                file = await self._client.file(file_id, party, document_id)
         request = httpx.Request("GET", f"billit-feed:{self._feed}/{file_id}")
         response = httpx.Response(
             200,
@@ -388,7 +599,8 @@ class BillitPlatform:
 
     async def report_delivery(self, document_id: str, report: DeliveryReport) -> Document:
         """Forwarded: ``confirm`` the item whose file was delivered, with this computer's
-        name and where the file went; the item leaves the feed. Billit takes no Error report
+        name and where the file went; the item leaves the feed. A document read outside the
+        feed has no item: nothing is sent. Billit takes no Error report
         (``error_reports=False``): one reaching here is the engine's mistake, refused loudly
         before anything is sent."""
         if isinstance(report, ErrorReport):
@@ -400,13 +612,21 @@ class BillitPlatform:
         if served is None:  # the engine read it before this adapter existed (a restart)
             await self.document(document_id)
             served = self._served[document_id]
-        item_id = served.item.feed_item_id
-        assert item_id is not None, "document() serves only items with an id"
-        await self._client.confirm(
-            self._feed, item_id, server=self._computer, path="; ".join(report.locations)
-        )
+        if served.item is not None:
+            item_id = served.item.feed_item_id
+            assert item_id is not None, "document() serves only items with an id"
+            await self._client.confirm(
+                self._feed, item_id, server=self._computer, path="; ".join(report.locations)
+            )
+            self._files.pop(str(item_id), None)
+            # Gone from the feed now: a Deliver again before the next read reads it by its id.
+            if self._items is not None and self._items.get(document_id) is served.item:
+                del self._items[document_id]
+        # Read outside the feed (by its id): Billit has no item to confirm, and nothing else
+        # that records a delivery; Ferry's own state keeps it.
         self._served.pop(document_id, None)
-        self._files.pop(str(item_id), None)
+        for file in served.document.files:
+            self._files.pop(file.id, None)
         return served.document.model_copy(
             update={"status": DeliveryStatus.FORWARDED, "locations": list(report.locations)}
         )
@@ -492,3 +712,55 @@ def _company_name(company: AccountInformationParty) -> str:
         if value and value.strip():
             return value.strip()
     return str(company.party_id)
+
+
+def _kind(kind: str | None) -> DocumentKind | None:
+    """The kind a listing is filtered on; an unknown one matches nothing Billit has."""
+    if kind is None:
+        return None
+    try:
+        return DocumentKind(kind)
+    except ValueError:
+        return DocumentKind.RECEIPT  # Billit's listings hold no receipt: an empty listing
+
+
+def _matches(
+    document: Document, status: str | None, kind: DocumentKind | None, q: str | None
+) -> bool:
+    """The engine's filters, applied to a listed document (Billit's OData is not relied on
+    for what it may not apply)."""
+    if status is not None and document.status.value != status:
+        return False
+    if kind is not None and document.kind is not kind:
+        return False
+    if q:
+        text = q.strip().casefold()
+        said = " ".join(v for v in (document.id, document.number, document.counterparty) if v)
+        if text not in said.casefold():
+            return False
+    return True
+
+
+def _more(read: int, skip: int, next_page_link: str | None, count: int | None) -> bool:
+    """Whether a listing has items past this page: Billit links the next page while there
+    are some (its guides), and ``Count`` says how many there are. An empty page ends it, so
+    a server that always links a next page cannot keep a full sync reading forever."""
+    if read == 0:
+        return False
+    if next_page_link:
+        return True
+    return count is not None and skip + read < count
+
+
+def _following(
+    position: ListingCursor, read: int, more: bool, parties: list[int], sources: list[str]
+) -> ListingCursor | None:
+    """Where the listing goes on after this page: further in this listing, the next listing
+    of the same client, the next client, or nowhere (None: the full listing was read)."""
+    if more:
+        return ListingCursor(position.party_id, position.source, position.skip + read)
+    index = sources.index(position.source)
+    if index + 1 < len(sources):
+        return ListingCursor(position.party_id, sources[index + 1], 0)
+    later = [p for p in parties if p > position.party_id]
+    return ListingCursor(later[0], sources[0], 0) if later else None

@@ -33,7 +33,7 @@ import math
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import PurePosixPath
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -42,7 +42,7 @@ from app.core.failures import Action, Failure, FailureCode
 from app.platforms.billit.client import FeedFile
 from app.platforms.billit.wire import DocumentView, FeedItem, Order, Party
 
-__all__ = ["Unmappable", "document_id", "to_document"]
+__all__ = ["Unmappable", "document_id", "entity_document", "listed_document", "to_document"]
 
 T = TypeVar("T")
 
@@ -156,11 +156,105 @@ def _document(
     party_id = _need(item.party_id, name, "PartyID")
     entity_type = _need(item.entity_type, name, "EntityType").strip().lower()
     file_name = _need(file.name, name, "FileName").strip()
-    seen = _aware(seen_at)
+    fields = _described(entity_type, entity_id, entity, file_name, _aware(seen_at), name)
+    return Document(
+        **fields,
+        client_id=str(party_id),
+        status=DeliveryStatus.TO_FETCH,
+        files=[_file(str(file_id), file_name, file)],
+    )
 
+
+def listed_document(
+    entity_type: str, entity: Order | DocumentView, party_id: int, *, seen_at: dt.datetime
+) -> Document | Failure:
+    """A Ferry document for one order or document of a listing (``GET /v1/orders``,
+    ``GET /v1/documents``) of the client ``party_id``, or why there can be none.
+
+    It carries no file: a listing holds no file's bytes and Billit names no digest, and a
+    document's file is only known with its size and SHA-256 once downloaded (the engine reads
+    the document with :func:`entity_document` before delivering it). Its status is *To
+    fetch*: outside its feed, Billit keeps nothing Ferry can read to say it was delivered
+    (Ferry's own state says that; it never writes a file twice).
+    """
+    kind = entity_type.strip().lower()
+    known = entity.order_id if isinstance(entity, Order) else entity.document_id
+    name = str(known) if known is not None else "—"
+    try:
+        entity_id = _need(known, name, "OrderID" if kind == ORDER else "DocumentID")
+        file_name = _entity_file_name(entity)
+        fields = _described(kind, entity_id, entity, file_name, _aware(seen_at), name)
+        return Document(**fields, client_id=str(party_id), status=DeliveryStatus.TO_FETCH, files=[])
+    except _NotMapped as not_mapped:
+        return not_mapped.failure
+    except (ValidationError, ValueError, ArithmeticError, OverflowError):
+        return _failure(name, "Document", Unmappable.INVALID)
+
+
+def entity_document(
+    entity_type: str,
+    entity: Order | DocumentView,
+    party_id: int,
+    file: FeedFile,
+    file_id: str,
+    *,
+    seen_at: dt.datetime,
+) -> Document | Failure:
+    """The Ferry document for an order or document read by its id outside the feed (a
+    document the feed let go, asked for again), with its file (``file_id``, Billit's
+    ``FileID``) decoded and its SHA-256 computed; or why there can be none."""
+    kind = entity_type.strip().lower()
+    known = entity.order_id if isinstance(entity, Order) else entity.document_id
+    name = str(known) if known is not None else "—"
+    try:
+        entity_id = _need(known, name, "OrderID" if kind == ORDER else "DocumentID")
+        file_name = _need(file.name, name, "FileName").strip()
+        fields = _described(kind, entity_id, entity, file_name, _aware(seen_at), name)
+        return Document(
+            **fields,
+            client_id=str(party_id),
+            status=DeliveryStatus.TO_FETCH,
+            files=[_file(file_id, file_name, file)],
+        )
+    except _NotMapped as not_mapped:
+        return not_mapped.failure
+    except (ValidationError, ValueError, ArithmeticError, OverflowError):
+        return _failure(name, "Document", Unmappable.INVALID)
+
+
+def _entity_file_name(entity: Order | DocumentView) -> str:
+    """The file name an order or document names for its file, or "" (a listing may leave
+    its file out)."""
+    file = entity.order_pdf if isinstance(entity, Order) else entity.file
+    return ((file.file_name if file else None) or "").strip()
+
+
+def _file(file_id: str, file_name: str, file: FeedFile) -> DocumentFile:
+    return DocumentFile(
+        id=file_id,
+        name=file_name,
+        media_type=_MEDIA_TYPES.get(
+            PurePosixPath(file_name.lower()).suffix, "application/octet-stream"
+        ),
+        size=file.size,
+        sha256=file.sha256,
+    )
+
+
+def _described(
+    entity_type: str,
+    entity_id: int,
+    entity: Order | DocumentView | None,
+    file_name: str,
+    seen: dt.datetime,
+    name: str,
+) -> dict[str, Any]:
+    """What an order or document says of itself, as Ferry's document fields (all but the
+    client, the status and the files), whichever way it was read: the feed, a listing, or by
+    its id."""
     if entity_type == ORDER:
         if not isinstance(entity, Order):
-            raise _NotMapped(_failure(name, "EntityType", Unmappable.MISMATCH, item.entity_type))
+            raise _NotMapped(_failure(name, "EntityType", Unmappable.MISMATCH, entity_type))
         if entity.order_id is not None and entity.order_id != entity_id:
             raise _NotMapped(_failure(name, "OrderID", Unmappable.MISMATCH, entity.order_id))
         direction = _need(entity.order_direction, name, "OrderDirection")
@@ -168,53 +262,36 @@ def _document(
         if kind is None:
             raise _NotMapped(_failure(name, "OrderDirection", Unmappable.UNKNOWN_VALUE, direction))
         dated = _need(entity.order_date or entity.created, name, "OrderDate")
-        number = (entity.order_number or "").strip() or str(entity_id)
-        created = _aware(entity.created) if entity.created else seen
-        updated = _aware(entity.last_modified) if entity.last_modified else None
-        amount = _amount(entity.total_incl)
-        currency = (entity.currency or "").strip() or None
-        counterparty = _counterparty(entity, kind)
-    elif entity_type == DOCUMENT:
+        return {
+            "id": document_id(entity_type, entity_id),
+            "kind": kind,
+            "number": (entity.order_number or "").strip() or str(entity_id),
+            "issue_date": dated.date(),
+            "amount": _amount(entity.total_incl),
+            "currency": (entity.currency or "").strip() or None,
+            "counterparty": _counterparty(entity, kind),
+            "created_at": _aware(entity.created) if entity.created else seen,
+            "updated_at": _aware(entity.last_modified) if entity.last_modified else None,
+        }
+    if entity_type == DOCUMENT:
         if not isinstance(entity, DocumentView):
-            raise _NotMapped(_failure(name, "EntityType", Unmappable.MISMATCH, item.entity_type))
+            raise _NotMapped(_failure(name, "EntityType", Unmappable.MISMATCH, entity_type))
         if entity.document_id is not None and entity.document_id != entity_id:
             raise _NotMapped(_failure(name, "DocumentID", Unmappable.MISMATCH, entity.document_id))
         is_coda = PurePosixPath(file_name.lower()).suffix in _CODA_SUFFIXES
-        kind = DocumentKind.STATEMENT if is_coda else DocumentKind.OTHER
         dated = entity.document_date or entity.creation_date or seen
-        number = str(entity_id)
-        created = _aware(entity.creation_date) if entity.creation_date else seen
-        updated = None
-        amount = None
-        currency = None
-        counterparty = None
-    else:
-        raise _NotMapped(_failure(name, "EntityType", Unmappable.UNKNOWN_VALUE, item.entity_type))
-
-    return Document(
-        id=document_id(entity_type, entity_id),
-        client_id=str(party_id),
-        kind=kind,
-        number=number,
-        issue_date=dated.date(),
-        amount=amount,
-        currency=currency,
-        counterparty=counterparty,
-        status=DeliveryStatus.TO_FETCH,
-        created_at=created,
-        updated_at=updated,
-        files=[
-            DocumentFile(
-                id=str(file_id),
-                name=file_name,
-                media_type=_MEDIA_TYPES.get(
-                    PurePosixPath(file_name.lower()).suffix, "application/octet-stream"
-                ),
-                size=file.size,
-                sha256=file.sha256,
-            )
-        ],
-    )
+        return {
+            "id": document_id(entity_type, entity_id),
+            "kind": DocumentKind.STATEMENT if is_coda else DocumentKind.OTHER,
+            "number": str(entity_id),
+            "issue_date": dated.date(),
+            "amount": None,
+            "currency": None,
+            "counterparty": None,
+            "created_at": _aware(entity.creation_date) if entity.creation_date else seen,
+            "updated_at": None,
+        }
+    raise _NotMapped(_failure(name, "EntityType", Unmappable.UNKNOWN_VALUE, entity_type))
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

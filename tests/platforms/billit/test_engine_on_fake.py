@@ -218,13 +218,61 @@ async def test_an_undelivered_item_stays_in_the_feed_and_is_confirmed_once_deliv
     assert fake.busy_answers() == 0
 
 
-async def test_deliver_again_of_a_document_billit_has_let_go_is_said_not_lost(
+async def test_deliver_again_of_a_confirmed_document_reads_it_from_billit(
     fake: RecordingFake, tmp_path: Path
 ) -> None:
-    """Once confirmed, an item leaves Billit's feed, and Billit no longer gives its file to
-    the adapter: *Deliver again* cannot be done until Billit's listings are read. The person
-    is told (the run failed, with why), the document shows as it was (Forwarded), and its file
-    stays where it was delivered."""
+    """Once confirmed, an item leaves Billit's feed; *Deliver again* reads the order or
+    document by its id, as the accountant acting for its client, and its file by its
+    ``FileID``: the files are back with Billit's bytes, and nothing is confirmed twice (the
+    feed has no item for them any more). After a restart the adapter no longer remembers whose
+    documents they are, and finds them in the clients' listings."""
+    home = billit_home(tmp_path / "home", fake.url, fake.office_party_id)
+    other = fake.add_client("Someone Else BV", "BE0987654312")
+    client = fake.add_client("Let Go BV", "BE0123456749")
+    books = tmp_path / "out" / "books"
+    link(home, str(books), [other, client])
+    make = factory(fake.api_key, fake.office_party_id, INTERVAL_S)
+    running = engine(home, make)
+    await running.open()
+    try:
+        await running.sync_once()  # registers the feed
+        exported = [_exported(fake, client, n) for n in (0, 2)]  # an invoice, a statement
+        ids = [_ferry_id(e) for e in exported]
+        assert (await running.sync_once()).delivered == 2
+        for entity in exported:  # the accounting software took them
+            (books / entity.file_name).unlink()
+        assert await running.deliver_again(ids, None) == ids
+        summary = await running.sync_once("deliver-again")
+        assert (summary.delivered, summary.failed) == (2, 0), summary
+    finally:
+        await running.close()
+    _assert_delivered_and_confirmed_once(fake, exported, books, tmp_path / "out")
+    read = {path for _, path, _ in fake.requests}
+    assert {f"/v1/files/{e.file_id}" for e in exported} <= read
+
+    for entity in exported:
+        (books / entity.file_name).unlink()
+    await asyncio.sleep(INTERVAL_S)
+    restarted = engine(home, make)
+    await restarted.open()
+    try:
+        await restarted.sync_once()  # reads the feed: empty
+        assert await restarted.deliver_again(ids, None) == ids
+        summary = await restarted.sync_once("deliver-again")
+        assert (summary.delivered, summary.failed) == (2, 0), summary
+    finally:
+        await restarted.close()
+    _assert_delivered_and_confirmed_once(fake, exported, books, tmp_path / "out")
+    searched = [q.get("$filter") for path, q in fake.queries if path == "/v1/orders"]
+    assert f"OrderID eq {exported[0].entity_id}" in searched, searched
+
+
+async def test_deliver_again_of_a_document_billit_no_longer_has_is_said_not_lost(
+    fake: RecordingFake, tmp_path: Path
+) -> None:
+    """A client deleted the order in Billit after Ferry delivered it: *Deliver again* cannot
+    be done. The person is told (the run failed, with why), the document shows as it was
+    (Forwarded), and its file stays where it was delivered."""
     home = billit_home(tmp_path / "home", fake.url, fake.office_party_id)
     client = fake.add_client("Let Go BV", "BE0123456749")
     books = tmp_path / "out" / "books"
@@ -239,6 +287,7 @@ async def test_deliver_again_of_a_document_billit_has_let_go_is_said_not_lost(
         invoice = _exported(fake, client, 0)
         ferry_id = _ferry_id(invoice)
         assert (await running.sync_once()).delivered == 1
+        fake.delete(invoice)
         assert await running.deliver_again([ferry_id], None) == [ferry_id]
         summary = await running.sync_once("deliver-again")
         kept = running.store.document(ferry_id)
@@ -251,6 +300,59 @@ async def test_deliver_again_of_a_document_billit_has_let_go_is_said_not_lost(
     told = [e for e in events if getattr(e, "document_id", None) == ferry_id]
     assert getattr(told[-1], "status", None) == "forwarded", told
     assert (books / invoice.file_name).read_bytes() == invoice.content
+
+
+async def test_a_full_sync_delivers_what_the_feed_never_handed_over_once(
+    fake: RecordingFake, tmp_path: Path
+) -> None:
+    """What clients exported before this installation's feed was registered is never in the
+    feed; a full sync reads the clients' order and document listings (page by page: one
+    client has more than Billit's page of 120) and delivers each of those once. What the feed
+    delivered stays delivered, including a file the accounting software took away (Billit
+    keeps no delivered status outside its feed: Ferry's own state says it); nothing is
+    confirmed but the feed's own items, once; a second full sync writes nothing."""
+    home = billit_home(tmp_path / "home", fake.url, fake.office_party_id)
+    bakery = fake.add_client("Bakkerij Peeters BV", "BE0123456749")
+    garage = fake.add_client("Garage Willems", "BE0987654312")
+    unlinked = fake.add_client("Not Linked NV", "BE0111111111")
+    books = tmp_path / "out" / "books"
+    link(home, str(books), [bakery, garage])
+    before = [_exported(fake, bakery, n) for n in range(250)]  # 125 orders, 125 documents
+    before += [_exported(fake, garage, n) for n in range(250, 255)]
+    _exported(fake, unlinked, 255)
+    running = engine(home, factory(fake.api_key, fake.office_party_id, INTERVAL_S))
+    await running.open()
+    try:
+        assert (await running.sync_once()).delivered == 0  # registers the feed: empty
+        after = [_exported(fake, garage, n) for n in range(256, 259)]
+        assert (await running.sync_once()).delivered == 3
+        taken = after[0]
+        (books / taken.file_name).unlink()  # the accounting software took it
+        confirmed = list(fake.confirmations)
+
+        full = await running.full_sync()
+        assert not full.errors, full.errors
+        assert full.failed == 0, full
+        assert fake.confirmations == confirmed  # nothing of the listings is confirmed
+        on_disk = {books / e.file_name for e in before + after if e is not taken}
+        assert files_under(tmp_path / "out") == on_disk
+        for entity in before:
+            assert (books / entity.file_name).read_bytes() == entity.content
+            kept = running.store.document(_ferry_id(entity))
+            assert kept is not None and kept["status"] == "forwarded"
+
+        again = await running.full_sync()
+        assert not again.errors and again.failed == 0, again
+        assert files_under(tmp_path / "out") == on_disk
+        assert fake.confirmations == confirmed
+    finally:
+        await running.close()
+    assert temporaries(tmp_path / "out") == []
+    assert fake.busy_answers() == 0, fake.reads
+    for listing in ("/v1/orders", "/v1/documents"):  # a second page of the bakery's
+        assert "120" in [q.get("$skip") for path, q in fake.queries if path == listing]
+    parties = {h.get("partyid") for _, path, h in fake.requests if path == "/v1/orders"}
+    assert str(unlinked) not in parties  # a client not linked is not listed
 
 
 async def test_asking_again_and_again_never_reads_the_feed_sooner_than_allowed(
@@ -390,7 +492,6 @@ async def test_the_office_and_its_clients_come_from_the_account(
             await refused
         assert raised.value.failure.code is FailureCode.PLATFORM_REFUSED
     assert (await adapter.tasks()).items == []
-    assert (await adapter.documents_page()).items == []
     assert len(fake.requests) == sent  # nothing of it reached Billit
 
 
