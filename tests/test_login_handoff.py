@@ -11,7 +11,10 @@ tests/test_service_windows.py's, under Wine.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +22,17 @@ import httpx
 import pytest
 
 from app.application.account import revoke_login
-from app.auth.account import StoredLogin, forget_login, save_login
+from app.auth.account import StoredLogin, forget_login, load_login, save_login
 from app.auth.secret_store import SecretStore
+from app.cli import build_parser
+from app.commands import key_login as key_command
+from app.commands.account import run_login
+from app.core.language import Language
+from app.engine.engine import Engine
 from app.home import FerryHome
+from app.platforms.billit.adapter import BillitPlatform
+from app.platforms.billit.fake import BillitFake
+from app.regions import RegionsFile, regions
 from app.sandbox.server import SandboxServer
 from app.sandbox.testkit import login_with_password
 from app.service.login_handoff import TAKEN_FILE, Handoff, take_over, taken_login
@@ -178,3 +189,54 @@ def test_an_unreadable_record_is_taken_as_none(
     (home.state_dir / TAKEN_FILE).write_text("{not json", encoding="utf-8")
     assert take_over(home, own, inbox, Ends(home)) == Handoff()
     assert "ignoring an unreadable" in caplog.text
+
+
+def test_a_billit_key_reaches_the_service_as_a_refresh_token_does(
+    tmp_path: Path,
+    stores: tuple[SecretStore, SecretStore],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ferry service login --region be-billit --party-id N`` (the key on standard input)
+    checks the key at Billit and leaves it in the inbox; the service takes it into its own
+    store, and its engine syncs with it from there; a logout later deletes it from the
+    service's store without asking Billit (nothing there ends a key)."""
+
+    own, inbox = stores
+    with BillitFake(feed_interval_s=0.5) as fake:
+        data = regions().model_dump(mode="json")
+        next(r for r in data["regions"] if r["code"] == "be-billit")["api_url"] = fake.url
+        monkeypatch.setattr(key_command, "regions", lambda: RegionsFile.model_validate(data))
+        args: argparse.Namespace = build_parser().parse_args(
+            ["login", "--region", "be-billit", "--party-id", str(fake.office_party_id)]
+        )
+        args.ferry_home, args.language = FerryHome.under(tmp_path).ensure(), Language.EN
+        monkeypatch.setattr("sys.stdin", io.StringIO(fake.api_key))
+        assert run_login(args, store=inbox) == 0  # what ``service login`` does
+        home: FerryHome = args.ferry_home
+        login = load_login(home.settings_dir)
+        assert login is not None and login.secret_name.startswith("api-key:")
+        assert inbox.load(login.secret_name) == fake.api_key
+
+        ends = Ends(home)
+        assert take_over(home, own, inbox, ends) == Handoff(taken=login.secret_name)
+        assert own.load(login.secret_name) == fake.api_key
+        assert inbox.load(login.secret_name) is None
+        taken = (home.state_dir / TAKEN_FILE).read_text(encoding="utf-8")
+        assert fake.api_key not in taken
+
+        async def service_engine() -> None:
+            engine = Engine(home, store=own)
+            await engine.open()
+            try:
+                assert isinstance(engine.client, BillitPlatform)
+                assert (await engine.client.office()).name == fake.office_name
+            finally:
+                await engine.close()
+
+        asyncio.run(service_engine())
+        requests = len(fake.requests)
+
+        forget_login(home.settings_dir)
+        assert take_over(home, own, inbox, ends) == Handoff(ended=login.secret_name)
+        assert own.load(login.secret_name) is None
+        assert len(fake.requests) == requests  # Billit was not asked

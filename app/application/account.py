@@ -30,7 +30,7 @@ def stored_proxy(home: FerryHome) -> ProxySettings | SettingsError:
 def session_for(
     stored: StoredLogin, store: SecretStore, http: httpx.AsyncClient, proxy: ProxySettings
 ) -> TokenSession:
-    """The token session of a stored login."""
+    """The token session of a stored OpenID Connect login (``stored.oidc``)."""
     target = LoginTarget(
         stored.region,
         stored.issuer,
@@ -72,5 +72,10 @@ def revoke_login(home: FerryHome, stored: StoredLogin, store: SecretStore) -> Lo
 
 
 async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
+    if not stored.oidc:  # a key: no API ends it; it leaves this computer all the same
+        held = await asyncio.to_thread(store.load, stored.secret_name)
+        await asyncio.to_thread(store.delete, stored.secret_name)
+        # NO_TOKEN as for a refresh token a service already took into its own store
+        return LogoutOutcome.KEY_FORGOTTEN if held else LogoutOutcome.NO_TOKEN
     async with make_http_client(proxy=proxy) as http:
         return await session_for(stored, store, http, proxy).revoke()

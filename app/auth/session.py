@@ -48,6 +48,9 @@ class LogoutOutcome(StrEnum):
     """The platform could not be reached or refused the revocation: it was not told."""
     NO_TOKEN = "no_token"
     """Ferry held no refresh token for this login any more: there was nothing to revoke."""
+    KEY_FORGOTTEN = "key_forgotten"
+    """The login was an API key: forgotten here; it stays valid at the platform until
+    someone deletes it there (no API ends a key)."""
 
 
 class TokenSession:

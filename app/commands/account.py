@@ -16,11 +16,13 @@ from app.auth.loopback import LoginCancelled, LoginTimedOut
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError, store_for
 from app.auth.session import LoginNeeded, LogoutOutcome
+from app.commands.key_login import add_key_arguments, key_place, read_key, run_key_login
 from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
 from app.home import FerryHome
 from app.login_record import record_login
 from app.platform.client import PlatformClient, make_http_client
 from app.platform.errors import PlatformError
+from app.platforms.choose import open_login, platform_factory
 from app.regions import RegionKind, RegionsError, redirect_ports_problem, regions
 from app.sandbox.defaults import DEFAULT_PORT
 from app.settings import ProxySettings, SettingsError
@@ -64,6 +66,7 @@ def add_login_arguments(parser: argparse.ArgumentParser) -> None:
         help="a fixed loopback port the login server accepts redirects to (repeat for more, "
         "tried in order); instead of the region's, or of a port the system picks",
     )
+    add_key_arguments(parser)
     parser.add_argument("--no-browser", action="store_true", help="only print the address")
     parser.add_argument(
         "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait (default 600)"
@@ -106,10 +109,10 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
     ports = tuple(given) if given is not None else region.redirect_ports
     if region.kind is RegionKind.CUSTOM:
         return "for a custom server give --issuer and --api"
-    if region.login is not LoginStrategy.OIDC:
+    if region.login is not LoginStrategy.OIDC:  # an API key is key_place's
         return (
             f"{region.code} logs in to {DISPLAY_NAMES[region.platform]} with "
-            f"{region.login.value.replace('_', ' ')}: set it up in the app's wizard"
+            f"{region.login.value}, which this Ferry cannot do yet"
         )
     if region.kind is RegionKind.SANDBOX:
         base = f"http://127.0.0.1:{SANDBOX_DEFAULT_PORT}"
@@ -132,20 +135,31 @@ def _describe(login: StoredLogin) -> str:
 
 
 def run_login(args: argparse.Namespace, store: SecretStore | None = None) -> int:
-    """``store``: where the refresh token goes (default: :func:`store_for` the home)."""
-    target = _target(args)
+    """``store``: where the refresh token (or the API key) goes (default: :func:`store_for`
+    the home)."""
+    place = key_place(args)
+    if isinstance(place, str):
+        return _fail(place, EXIT_USAGE)
+    target = _target(args) if place is None else None
     if isinstance(target, str):
         return _fail(target, EXIT_USAGE)
     home: FerryHome = args.ferry_home
     proxy = stored_proxy(home)
     if isinstance(proxy, SettingsError):
         return _fail(proxy.message(args.language))
-    target = dataclasses.replace(target, proxy=proxy)
     store = store or store_for(home)
     try:
         store.check()
     except SecretStoreError as error:
         return _fail(str(error))
+    if place is not None:
+        said = run_key_login(args, place, store, proxy, read_key())
+        if isinstance(said, tuple):
+            return _fail(*said)
+        print(said, flush=True)
+        return 0
+    assert target is not None
+    target = dataclasses.replace(target, proxy=proxy)
     try:
         stored = asyncio.run(_login(target, home, store, args))
     except KeyboardInterrupt:
@@ -203,6 +217,10 @@ def run_whoami(args: argparse.Namespace) -> int:
 
 async def _whoami(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> StoredLogin:
     async with make_http_client(proxy=proxy) as http:
+        if not stored.oidc:  # a key: the platform's own account call says it still works
+            login = open_login(stored, store=store, http=http, proxy=proxy)
+            office = await platform_factory(lambda: "")(stored, login, http).office()
+            return stored.model_copy(update={"office_id": office.id, "office_name": office.name})
         session = session_for(stored, store, http, proxy)
         await session.access_token()
         if not stored.api_url:
@@ -237,6 +255,8 @@ LOGOUT_WORDS: dict[LogoutOutcome, str] = {
     LogoutOutcome.FAILED: "The platform was not told: its login server could not be reached "
     "or refused (see the log). Ferry has forgotten the login on this computer; it stays valid "
     "at the platform until it expires.",
+    LogoutOutcome.KEY_FORGOTTEN: "Ferry has forgotten the API key on this computer. The key "
+    "stays valid at the platform until someone deletes it there.",
     LogoutOutcome.NO_TOKEN: "The platform was not told: Ferry no longer held this login's "
     "token, so there was nothing to end there.",
 }

@@ -28,12 +28,14 @@ MISSING = "Ferry has no API key in the keyring"
 
 class KeyLogin:
     """Billit's ``ApiKey`` header, from the keyring (:class:`app.platforms.billit.client.
-    Credentials`), with the login state of a :class:`~app.auth.session.TokenSession`."""
+    Credentials`), with the login state of a :class:`~app.auth.session.TokenSession`.
+
+    ``key``: a key not kept yet (being checked), in memory only; then ``store`` may be None."""
 
     def __init__(
         self,
-        store: SecretStore,
-        secret_name: str,
+        store: SecretStore | None,
+        secret_name: str = "",
         *,
         on_login_needed: Callable[[str], None] | None = None,
         key: str | None = None,
@@ -52,11 +54,11 @@ class KeyLogin:
     async def headers(self, http: httpx.AsyncClient) -> dict[str, str]:
         if self._login_needed:
             raise LoginNeeded(self._login_needed)
-        if self._key is None:
+        if self._key is None and self._store is not None:
             # The keyring may talk to D-Bus or the Credential Manager: not on the loop.
             self._key = await asyncio.to_thread(self._store.load, self._secret_name)
-            if not self._key:
-                self._needs_login(MISSING)
+        if not self._key:
+            self._needs_login(MISSING)
         return {"ApiKey": self._key}
 
     async def after_refused(self, http: httpx.AsyncClient, sent: Mapping[str, str]) -> bool:
