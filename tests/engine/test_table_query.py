@@ -351,7 +351,10 @@ def test_a_state_of_version_7_gets_its_word_index(tmp_path: Path) -> None:
     db = sqlite3.connect(path, isolation_level=None)
     for name in ("insert", "delete", "update"):
         db.execute(f"DROP TRIGGER documents_words_{name}")
+        db.execute(f"DROP TRIGGER documents_count_{name}")  # version 9's
     db.execute("DROP TABLE documents_words")
+    db.execute("DROP TABLE document_counts")
+    db.execute("DROP INDEX documents_forwarded")
     db.execute("PRAGMA user_version=7")
     db.close()
     store = StateStore(path)
