@@ -218,6 +218,40 @@ def wizard_country(shots: Shots) -> None:
     _save_wizard(shots, "wizard-country")
 
 
+def _choose_region(shots: Shots, code: str) -> None:
+    """Click the region ``code`` in the country list (its name is in the app's language)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    listing = _wizard(shots).country.list  # type: ignore[attr-defined]
+    (item,) = [
+        listing.item(row)
+        for row in range(listing.count())
+        if listing.item(row).data(Qt.ItemDataRole.UserRole) == code
+    ]
+    QTest.mouseClick(
+        listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center()
+    )
+
+
+def wizard_key(shots: Shots) -> None:
+    """Billit's region: the API key and its PartyID pasted (the key shown masked), before the
+    check; then back to this computer's sandbox for the pictures after it."""
+    from PySide6.QtTest import QTest
+
+    wizard = _wizard(shots)
+    _choose_region(shots, "be-billit")
+    _click(shots, wizard.next)  # type: ignore[attr-defined]  # "Next"
+    page = wizard.key_page  # type: ignore[attr-defined]
+    _wizard_on(shots, page)
+    QTest.keyClicks(page.key, "k3y-0f-th3-0ff1c3-p4st3d-fr0m-b1ll1t")
+    QTest.keyClicks(page.party, "123456")
+    _save_wizard(shots, "wizard-key")
+    _click(shots, wizard.back)  # type: ignore[attr-defined]
+    _wizard_on(shots, wizard.country)  # type: ignore[attr-defined]
+    _choose_region(shots, "sandbox")
+
+
 def wizard_login(shots: Shots) -> None:
     """Logging in: the sandbox is started, the browser opened; Ferry waits for the person."""
     wizard = _wizard(shots)
@@ -314,6 +348,7 @@ def wizard_links(shots: Shots) -> None:
 
 WIZARD_SHOTS: list[tuple[str, Callable[[Shots], None]]] = [
     ("wizard-country", wizard_country),
+    ("wizard-key", wizard_key),
     ("wizard-login", wizard_login),
     ("wizard-who", wizard_who),
     ("wizard-destinations", wizard_destinations),

@@ -41,6 +41,7 @@ from app.autostart import command_for_this_app
 from app.core.failures import describe
 from app.core.kinds import DeliveryStatus
 from app.core.language import Language
+from app.core.platform_kinds import LoginStrategy
 from app.demo_setup import Demo, start_demo
 from app.engine import attached
 from app.engine.attached import AttachedEngine
@@ -76,6 +77,7 @@ from app.gui.destination_editor import DestinationEditor, PreviewClient
 from app.gui.diagnostics_dialog import DiagnosticsDialog
 from app.gui.failure_words import failure_of, language_now
 from app.gui.i18n import install_translator, system_language
+from app.gui.key_relogin import KeyReloginDialog
 from app.gui.main_window import MainWindow
 from app.gui.notifications import NotificationKind
 from app.gui.preview_clients import preview_clients
@@ -150,7 +152,7 @@ class FerryApp(QObject):
         self._editor: DestinationEditor | None = None
         self._settings_dialog: SettingsDialog | None = None
         self._diagnostics_dialog: DiagnosticsDialog | None = None
-        self._relogin: ReloginDialog | None = None
+        self._relogin: ReloginDialog | KeyReloginDialog | None = None
         self.login: StoredLogin | None = None  # the login the running engine was started with
         self._confirm_log_out: QMessageBox | None = None
         self.logout_notice: QMessageBox | None = None  # what the platform was not told
@@ -747,14 +749,21 @@ class FerryApp(QObject):
         if self._service_s_login():
             return
         self.window.bring_forward()
-        dialog = ReloginDialog(
-            self.home,
-            stored,
-            secrets=self.demo.secrets if self.demo is not None else None,
-            proxy=self._proxy,
-            language=self.language,
-            parent=self.window,
-        )
+        secrets = self.demo.secrets if self.demo is not None else None
+        dialog: ReloginDialog | KeyReloginDialog
+        if stored.strategy is LoginStrategy.API_KEY:  # nothing to log in to: a key to paste
+            dialog = KeyReloginDialog(
+                self.home, stored, secrets=secrets, proxy=self._proxy, parent=self.window
+            )
+        else:
+            dialog = ReloginDialog(
+                self.home,
+                stored,
+                secrets=secrets,
+                proxy=self._proxy,
+                language=self.language,
+                parent=self.window,
+            )
         dialog.logged_in.connect(self._logged_in_again)
         dialog.finished.connect(self._relogin_closed)
         self._relogin = dialog
@@ -858,6 +867,11 @@ class FerryApp(QObject):
                 "The platform was not told: its login server could not be reached or refused. "
                 "Ferry has forgotten the login on this computer; it stays valid at the platform "
                 "until it expires."
+            )
+        if outcome is LogoutOutcome.KEY_FORGOTTEN:
+            return self.tr(
+                "Ferry has forgotten the API key on this computer. The key stays valid at the "
+                "platform until someone deletes it there."
             )
         if outcome is LogoutOutcome.NO_TOKEN:
             return self.tr(

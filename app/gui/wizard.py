@@ -1,5 +1,9 @@
 """The first-run wizard: where → log in → who → destinations → client links → done.
 
+Logging in is what the region's platform needs: the browser (OpenID Connect) on the login
+page, or an API key and its PartyID pasted on the key page (Billit), checked with the
+platform through the application layer before the wizard goes on.
+
 It lives in the main window until Ferry is set up. The login is a coroutine on the GUI's own
 event loop (qasync): the browser is opened through :func:`app.gui.desktop.open_url`, the
 loopback listener waits without blocking anything, and *Cancel* really stops it. What blocks
@@ -25,6 +29,7 @@ import httpx
 from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
+from app.application.key_login import KeyLoginPlace, log_in_with_key
 from app.application.settings_changes import (
     SettingsRefused,
     remove_destination,
@@ -34,10 +39,12 @@ from app.auth.account import StoredLogin
 from app.auth.login import LOGIN_TIMEOUT_S, Login, LoginTarget
 from app.auth.secret_store import SecretStore
 from app.core.language import Language
+from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
 from app.gui import desktop
 from app.gui.destination_editor import DestinationEditor
 from app.gui.i18n import current_language
 from app.gui.preview_clients import preview_clients
+from app.gui.wizard_key import KeyPage
 from app.gui.wizard_login import (
     LoggedIn,
     SetupError,
@@ -134,6 +141,7 @@ class SetupWizard(QWidget):
 
         self.country = CountryPage(self.regions, language, self)
         self.login_page = LoginPage(self)
+        self.key_page = KeyPage(self)
         self.who = WhoPage(self)
         self.destinations_page = DestinationsPage(self)
         self.links_page = LinksPage(language, self)
@@ -141,6 +149,7 @@ class SetupWizard(QWidget):
         for page in (
             self.country,
             self.login_page,
+            self.key_page,
             self.who,
             self.destinations_page,
             self.links_page,
@@ -164,6 +173,7 @@ class SetupWizard(QWidget):
         self.next.clicked.connect(self._next)
         self.cancel.clicked.connect(self.cancel_login)
         self.country.changed.connect(self._buttons)
+        self.key_page.changed.connect(self._buttons)
         self.login_page.reopen.clicked.connect(self._reopen)
         self.destinations_page.add_requested.connect(self._add_destination)
         self.destinations_page.edit_requested.connect(self._edit_destination)
@@ -205,13 +215,19 @@ class SetupWizard(QWidget):
         self.back.setText(self.tr("Back"))
         self.cancel.setText(self.tr("Cancel"))
         waiting = self._busy
+        logging_in = page in (self.login_page, self.key_page)
         self.back.setVisible(page is not self.country)
-        self.cancel.setVisible(page is self.login_page and waiting)
+        self.cancel.setVisible(logging_in and waiting)
         self.back.setEnabled(not waiting)
-        self.next.setVisible(page is not self.login_page or not waiting)
+        self.next.setVisible(not logging_in or not waiting)
         if page is self.country:
-            self.next.setText(self.tr("Log in"))
+            region = self.country.region()
+            with_key = region is not None and region.login is LoginStrategy.API_KEY
+            self.next.setText(self.tr("Next") if with_key else self.tr("Log in"))
             self.next.setEnabled(not self.country.problems())
+        elif page is self.key_page:
+            self.next.setText(self.tr("Log in"))
+            self.next.setEnabled(not waiting and not self.key_page.problems())
         elif page is self.login_page:
             self.next.setText(self.tr("Try again"))
             self.next.setEnabled(not waiting)
@@ -228,7 +244,11 @@ class SetupWizard(QWidget):
     @Slot()
     def _next(self) -> None:
         page = self.page()
-        if page in (self.country, self.login_page):
+        if page is self.country and self._with_key(self.country.region()):
+            self.ask_for_key()
+        elif page is self.key_page:
+            self.start_key_login()
+        elif page in (self.country, self.login_page):
             self.start_login()
         elif page is self.who:
             self._go(self.destinations_page)
@@ -240,7 +260,11 @@ class SetupWizard(QWidget):
     @Slot()
     def _back(self) -> None:
         page = self.page()
-        if page in (self.login_page, self.who):
+        if page is self.who and self._with_key(self._region):
+            self._forget_login()
+            self.key_page.reset()
+            self._go(self.key_page)
+        elif page in (self.login_page, self.key_page, self.who):
             if page is self.who:
                 self._forget_login()
             self._go(self.country)
@@ -285,6 +309,67 @@ class SetupWizard(QWidget):
         if self._task is not None and not self._task.done():
             log.info("login cancelled in the wizard")
             self._task.cancel()
+
+    # -- logging in with a key ----------------------------------------------------------------
+
+    @staticmethod
+    def _with_key(region: Region | None) -> bool:
+        return region is not None and region.login is LoginStrategy.API_KEY
+
+    @Slot()
+    def ask_for_key(self) -> None:
+        """The key page, for a region whose platform logs in with an API key."""
+        region = self.country.region()
+        if region is None or self.country.problems():
+            return
+        self._region = region
+        self.country.show_failure(None)
+        self.key_page.set_platform(DISPLAY_NAMES[region.platform])
+        self.key_page.reset()
+        self._go(self.key_page)
+        self.key_page.key.setFocus()
+
+    @Slot()
+    def start_key_login(self) -> None:
+        region, typed = self._region, self.key_page.typed()
+        if region is None or typed is None or self._busy:
+            return
+        self.key_page.checking()
+        self._run(self._log_in_with_key(region, *typed))
+
+    async def _log_in_with_key(self, region: Region, key: str, party_id: int) -> None:
+        assert region.api_url is not None, "the regions file refuses a platform without one"
+        place = KeyLoginPlace(
+            region.code, region.platform, str(region.api_url).rstrip("/"), self.regions.client_id
+        )
+        try:
+            proxy = await asyncio.to_thread(_stored_proxy, self.home)
+            store = self._secrets
+            if store is None:
+                store = await asyncio.to_thread(_os_keyring)
+            await asyncio.to_thread(store.check)
+            async with make_http_client(proxy=proxy) as http:
+                checked = await log_in_with_key(place, key, party_id, store=store, http=http)
+        except asyncio.CancelledError:
+            if self._closing:
+                raise
+            self.key_page.show_failure(self.tr("The login was cancelled."))
+            self._idle()
+            return
+        except Exception as error:
+            said = self.key_page.show_error(error, party_id, key)
+            log.warning("the wizard's key login failed: %s", said)
+            self._idle()
+            return
+        self._stop_sandbox()  # tried the sandbox first, then logged in elsewhere
+        self.key_page.done()
+        self.logged_in = LoggedIn(checked.login, checked.clients)
+        self._busy = False  # the page changes below
+        self.links_page.links.set_clients(checked.clients)
+        self.who.show_login(checked.login, region.name(self.language), len(checked.clients))
+        self._go(self.who)
+
+    # -- logging in through the browser -------------------------------------------------------
 
     async def _log_in(self, region: Region) -> None:
         try:

@@ -46,6 +46,7 @@ from pytestqt.qtbot import QtBot
 
 from app import autostart
 from app.api.models import Client
+from app.application.key_login import PartyNotReached
 from app.auth.account import StoredLogin
 from app.autostart import Platform
 from app.core.failures import Failure, FailureCode
@@ -117,6 +118,7 @@ SAME_WORDS = {
     },
 }
 ALWAYS_SAME = {"Ferry", "PDF", "UBL", "UBL + PDF", "OK", "Winbooks", "Sandbox", "…"}
+ALWAYS_SAME |= {"PartyID"}  # Billit's own name for the field, as its settings say it
 ALWAYS_SAME |= {"English", "Français", "Nederlands"}  # each language named in its own words
 
 
@@ -331,6 +333,14 @@ def wizard_pages(qtbot: QtBot, tmp_path: Path, language: Language) -> Iterator[t
     yield "wizard: login", wizard
     wizard.login_page.show_failure("The login server did not answer in time.")
     yield "wizard: login failed", wizard
+    key_page = wizard.key_page
+    key_page.set_platform("Billit")
+    key_page.key.setText("k3y-0f-th3-0ff1c3")
+    key_page.party.setText("123456")
+    wizard._go(key_page)
+    yield "wizard: API key", wizard
+    key_page.show_error(PartyNotReached(123456), 123456, "k3y-0f-th3-0ff1c3")
+    yield "wizard: API key refused", wizard
     login = StoredLogin(
         region="be",
         issuer="https://login.example.com/realms/office",
@@ -779,6 +789,7 @@ NAMES = (
     "Winbooks",
     "Archive",
     "Belgium",
+    "Billit",
 )
 """The sample's names: the same in every language."""
 
@@ -870,7 +881,13 @@ def test_the_wizard_follows_a_live_switch_too(
         ]
         assert not left, f"still English in {language.value}:\n" + "\n".join(sorted(set(left)))
         clips: list[Clip] = []
-        for page in (wizard.country, wizard.login_page, wizard.who, wizard.destinations_page):
+        for page in (
+            wizard.country,
+            wizard.login_page,
+            wizard.key_page,
+            wizard.who,
+            wizard.destinations_page,
+        ):
             wizard._go(page)
             QApplication.processEvents()
             clips += measure(f"wizard after the switch, {type(page).__name__}", wizard)

@@ -132,7 +132,8 @@ def test_wizard_from_country_to_first_synced_document_and_the_next_start(
 
         # Where: every country in English, then this computer's sandbox
         names = [wizard.country.list.item(i).text() for i in range(wizard.country.list.count())]
-        assert names[:2] == ["Belgium", "Netherlands"] and "Custom server" in names
+        assert names[:2] == ["Belgium: Billit", "Belgium: Billit's sandbox (for tests)"]
+        assert "Custom server" in names
         _choose(qtbot, wizard.country.list, "Sandbox (this computer)")
         assert not wizard.country.issuer.isVisible()
         assert wizard.next.text() == "Log in"
@@ -480,10 +481,8 @@ def test_the_countries_are_named_in_the_language_of_the_app(qtbot: QtBot, tmp_pa
     qtbot.addWidget(wizard)
     names = [wizard.country.list.item(i).text() for i in range(wizard.country.list.count())]
     assert names == [
-        "Belgique",
-        "Pays-Bas",
-        "France",
-        "Luxembourg",
+        "Belgique : Billit",
+        "Belgique : bac à sable de Billit (pour des tests)",
         "Bac à sable (cet ordinateur)",
         "Serveur personnalisé",
     ]

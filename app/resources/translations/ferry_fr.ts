@@ -1199,8 +1199,66 @@
         <translation>La plateforme n&apos;a pas été prévenue : son serveur de connexion était injoignable ou a refusé. Ferry a oublié la connexion sur cet ordinateur ; elle reste valable sur la plateforme jusqu&apos;à son expiration.</translation>
     </message>
     <message>
+        <source>Ferry has forgotten the API key on this computer. The key stays valid at the platform until someone deletes it there.</source>
+        <translation>Ferry a oublié la clé d&apos;API sur cet ordinateur. La clé reste valable sur la plateforme jusqu&apos;à ce que quelqu&apos;un l&apos;y supprime.</translation>
+    </message>
+    <message>
         <source>The platform was not told: Ferry no longer held this login&apos;s token, so there was nothing to end there.</source>
         <translation>La plateforme n&apos;a pas été prévenue : Ferry ne détenait plus le jeton de cette connexion, il n&apos;y avait donc rien à y terminer.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPage</name>
+    <message>
+        <source>Your {platform} API key</source>
+        <translation>Votre clé d&apos;API {platform}</translation>
+    </message>
+    <message>
+        <source>Ferry logs in to {platform} with an API key and its PartyID, which {platform} gives an office for its own use. Paste both once: Ferry checks them with {platform}, then keeps the key in this computer&apos;s protected store, never in a file.</source>
+        <translation>Ferry se connecte à {platform} avec une clé d&apos;API et son PartyID, que {platform} donne à un bureau pour son propre usage. Collez-les une seule fois : Ferry les vérifie auprès de {platform}, puis garde la clé dans le coffre protégé de cet ordinateur, jamais dans un fichier.</translation>
+    </message>
+    <message>
+        <source>Where to find them: {platform} shows the API key and the PartyID of your company in your account&apos;s API settings; ask {platform}&apos;s support if you cannot find them.</source>
+        <translation>Où les trouver : {platform} affiche la clé d&apos;API et le PartyID de votre société dans les paramètres d&apos;API de votre compte ; demandez-les au support de {platform} si vous ne les trouvez pas.</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>Clé d&apos;API</translation>
+    </message>
+    <message>
+        <source>PartyID</source>
+        <translation>PartyID</translation>
+    </message>
+    <message>
+        <source>Paste the API key.</source>
+        <translation>Collez la clé d&apos;API.</translation>
+    </message>
+    <message>
+        <source>Type the PartyID, a number.</source>
+        <translation>Tapez le PartyID, un nombre.</translation>
+    </message>
+    <message>
+        <source>Checking the key with {platform}…</source>
+        <translation>Vérification de la clé auprès de {platform}…</translation>
+    </message>
+    <message>
+        <source>{platform} did not accept this API key. Check that it was pasted whole, or make a new one in {platform}.</source>
+        <translation>{platform} n&apos;a pas accepté cette clé d&apos;API. Vérifiez qu&apos;elle a été collée en entier, ou créez-en une nouvelle dans {platform}.</translation>
+    </message>
+    <message>
+        <source>{platform} accepted the key, but it does not reach PartyID {party}. Check the PartyID given with the key.</source>
+        <translation>{platform} a accepté la clé, mais elle ne donne pas accès au PartyID {party}. Vérifiez le PartyID donné avec la clé.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyReloginDialog</name>
+    <message>
+        <source>Paste a new API key</source>
+        <translation>Collez une nouvelle clé d&apos;API</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Se connecter</translation>
     </message>
 </context>
 <context>

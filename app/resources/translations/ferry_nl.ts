@@ -1199,8 +1199,66 @@
         <translation>Het platform is niet op de hoogte gebracht: zijn aanmeldserver was onbereikbaar of weigerde. Ferry is de aanmelding op deze computer vergeten; op het platform blijft ze geldig tot ze verloopt.</translation>
     </message>
     <message>
+        <source>Ferry has forgotten the API key on this computer. The key stays valid at the platform until someone deletes it there.</source>
+        <translation>Ferry is de API-sleutel op deze computer vergeten. De sleutel blijft geldig op het platform tot iemand hem daar verwijdert.</translation>
+    </message>
+    <message>
         <source>The platform was not told: Ferry no longer held this login&apos;s token, so there was nothing to end there.</source>
         <translation>Het platform is niet op de hoogte gebracht: Ferry had het token van deze aanmelding niet meer, dus viel er daar niets te beëindigen.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyPage</name>
+    <message>
+        <source>Your {platform} API key</source>
+        <translation>Uw API-sleutel van {platform}</translation>
+    </message>
+    <message>
+        <source>Ferry logs in to {platform} with an API key and its PartyID, which {platform} gives an office for its own use. Paste both once: Ferry checks them with {platform}, then keeps the key in this computer&apos;s protected store, never in a file.</source>
+        <translation>Ferry meldt zich aan bij {platform} met een API-sleutel en de bijbehorende PartyID, die {platform} een kantoor voor eigen gebruik geeft. Plak ze één keer: Ferry controleert ze bij {platform} en bewaart de sleutel daarna in de beveiligde opslag van deze computer, nooit in een bestand.</translation>
+    </message>
+    <message>
+        <source>Where to find them: {platform} shows the API key and the PartyID of your company in your account&apos;s API settings; ask {platform}&apos;s support if you cannot find them.</source>
+        <translation>Waar u ze vindt: {platform} toont de API-sleutel en de PartyID van uw bedrijf in de API-instellingen van uw account; vraag ze aan de support van {platform} als u ze niet vindt.</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API-sleutel</translation>
+    </message>
+    <message>
+        <source>PartyID</source>
+        <translation>PartyID</translation>
+    </message>
+    <message>
+        <source>Paste the API key.</source>
+        <translation>Plak de API-sleutel.</translation>
+    </message>
+    <message>
+        <source>Type the PartyID, a number.</source>
+        <translation>Typ de PartyID, een getal.</translation>
+    </message>
+    <message>
+        <source>Checking the key with {platform}…</source>
+        <translation>De sleutel wordt bij {platform} gecontroleerd…</translation>
+    </message>
+    <message>
+        <source>{platform} did not accept this API key. Check that it was pasted whole, or make a new one in {platform}.</source>
+        <translation>{platform} aanvaardde deze API-sleutel niet. Controleer of hij volledig geplakt is, of maak een nieuwe aan in {platform}.</translation>
+    </message>
+    <message>
+        <source>{platform} accepted the key, but it does not reach PartyID {party}. Check the PartyID given with the key.</source>
+        <translation>{platform} aanvaardde de sleutel, maar hij geeft geen toegang tot PartyID {party}. Controleer de PartyID die bij de sleutel hoort.</translation>
+    </message>
+</context>
+<context>
+    <name>KeyReloginDialog</name>
+    <message>
+        <source>Paste a new API key</source>
+        <translation>Plak een nieuwe API-sleutel</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>Aanmelden</translation>
     </message>
 </context>
 <context>
