@@ -126,6 +126,10 @@ class DocumentRow:
     # system's own words, which are in the system's language and make the line long (the
     # tooltip, the details and Copy error have them: see TableModel.full_text).
     text: str = ""
+    # The cells as the model last worded them (None: to be worded again): a paint asks for
+    # every visible cell, and a date or an amount is worded once, not at every paint. Whoever
+    # changes the row or the words sets it back to None.
+    cells: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def waiting(self) -> bool:

@@ -383,7 +383,12 @@ class TableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY) -> object:
         if role == _DISPLAY:
             row = self._row(index.row())
-            return None if row is None else self._displays[index.column()](row)
+            if row is None:
+                return None
+            cells = row.cells
+            if cells is None:
+                cells = row.cells = tuple(display(row) for display in self._displays)
+            return cells[index.column()]
         if role == _DECORATION:
             if index.column() != Column.STATUS:
                 return None
@@ -432,6 +437,7 @@ class TableModel(QAbstractTableModel):
             _update(row, change, now)
             row.client_name = self._client_name(row.client_id)
             row.text = self.message_text(row)
+            row.cells = None
             touched.append(r)
         if touched:
             last = self.index(max(touched), COLUMN_COUNT - 1)
@@ -523,6 +529,7 @@ class TableModel(QAbstractTableModel):
         for rows in self._pages.values():
             for row in rows:
                 row.client_name = self._client_name(row.client_id)
+                row.cells = None
         self.clients_changed.emit()
         if self._sort_column == Column.CLIENT or self._words:
             self._restart(summary=False)
@@ -540,6 +547,7 @@ class TableModel(QAbstractTableModel):
         for rows in self._pages.values():
             for row in rows:
                 row.text = self.message_text(row)
+                row.cells = None
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, COLUMN_COUNT - 1)
         if self._sort_column == Column.KIND or self._words:
             self._restart(summary=False)

@@ -171,6 +171,8 @@ def test_live_batches_update_held_rows_at_once_and_the_rest_soon(
     _settle(qtbot, model)
     assert model.row_at(0).status == "error"
     first = model.row_at(0)
+    status_cell = model.index(0, Column.STATUS)
+    assert model.data(status_cell) == model.status_label("error")  # worded, and kept
     store = StateStore(state)
     try:
         document = _document(int(first.id[1:]))
@@ -187,6 +189,7 @@ def test_live_batches_update_held_rows_at_once_and_the_rest_soon(
     model.dataChanged.connect(lambda *args: changed.append(args))
     model.apply_changes(events)
     assert first.status == "forwarded" and changed  # in place, at once
+    assert model.data(status_cell) == model.status_label("forwarded")  # worded again
     qtbot.waitUntil(lambda: model.total_count() == 1050, timeout=10_000)
     _settle(qtbot, model)
     assert model.count("error") == 99 + 5

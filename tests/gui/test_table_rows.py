@@ -304,6 +304,14 @@ def test_client_names_arrive_after_the_rows(model: TableModel) -> None:
     assert model.clients() == [("c9", "Brouwerij Het Anker")]
 
 
+def test_a_name_arriving_rewords_the_rows_already_shown(model: TableModel) -> None:
+    model.set_client_names({})
+    model.set_rows([row(1, client_id="c9", client_name="c9")])
+    assert shown(model, Column.CLIENT) == ["c9"]  # worded, and kept for the next paint
+    model.set_client_names({"c9": "Brouwerij Het Anker"})
+    assert shown(model, Column.CLIENT) == ["Brouwerij Het Anker"]
+
+
 # --- filters ---------------------------------------------------------------------------------
 
 
