@@ -8,10 +8,14 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.engine.state import _MIGRATIONS, StateStore, _kept_counts, _table_functions
+
+#: Windows' CPython brings its own SQLite: the triggers are proven on it too.
+pytestmark = pytest.mark.windows
 
 STATUSES = ("to_fetch", "error", "forwarded", "gone")
 FAILURES = ("[]", '[{"code": "disk_full"}]')
