@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
         ):
             self.tabs.setTabText(index, title)
         self.settings_button.setText(self.tr("Settings…"))
-        self.login_button.setText(self.tr("Log in again…"))
+        key = self._state is not None and _needs_a_key(self._state)
+        self.login_button.setText(self.tr("Paste a new key…") if key else self.tr("Log in again…"))
         if self._status_text is not None:
             self.state_label.setText(self._status_text)
         else:
@@ -110,7 +111,10 @@ class MainWindow(QMainWindow):
         self._state = event
         self._status_text = None
         self.login_button.setVisible(event.state is EngineState.LOGIN_NEEDED)
-        self._show_state_words()
+        if event.state is EngineState.LOGIN_NEEDED:
+            self._retranslate()  # a key login's button says to paste a new key
+        else:
+            self._show_state_words()
 
     def show_counts(self, *, errors: int, last_delivery: dt.datetime | None) -> None:
         """The table's counts (see :meth:`app.gui.tray.TrayController.show_counts`)."""
@@ -132,6 +136,8 @@ class MainWindow(QMainWindow):
             )
             return
         words = QCoreApplication.translate("MainWindow", _STATE_WORDS[event.state])
+        if event.state is EngineState.LOGIN_NEEDED and _needs_a_key(event):
+            words = self.tr("Login needed: paste a new API key to go on syncing")
         count = event.errors if self._errors is None else self._errors
         if event.state is EngineState.ERRORS and count:
             words = self.tr("%n document(s) could not be delivered", "", count)
@@ -168,3 +174,10 @@ class MainWindow(QMainWindow):
             self.hidden_to_tray.emit()
             return
         event.accept()
+
+
+def _needs_a_key(event: StateChanged) -> bool:
+    """The login needed is an API key to paste again, not a browser login (the failure says
+    so: :meth:`app.engine.engine.Engine._login_failure`)."""
+    failure = event.failure
+    return failure is not None and failure.params.get("login") == "api_key"

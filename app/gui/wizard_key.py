@@ -90,9 +90,9 @@ class KeyPage(QWidget):
         )
         self.where.setText(
             self.tr(
-                "Where to find them: {platform} shows the API key and the PartyID of your "
-                "company in your account's API settings; ask {platform}'s support if you "
-                "cannot find them."
+                "Where to find them: log in to {platform} in your browser; the API key is on "
+                "your user profile, and the PartyID is the number in the browser's address "
+                "bar when you open your company's page."
             ).format(platform=name)
         )
         self.key_label.setText(self.tr("API key"))

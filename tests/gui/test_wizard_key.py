@@ -22,11 +22,14 @@ from pytestqt.qtbot import QtBot
 
 from app.auth.account import LOGIN_FILE, StoredLogin, load_login, save_login
 from app.auth.secret_store import SecretStore
+from app.core.failures import Failure, FailureCode
 from app.core.language import Language
 from app.core.platform_kinds import LoginStrategy, PlatformName
 from app.engine.engine import Engine
+from app.engine.messages import EngineState, FailureInfo, StateChanged
 from app.gui.i18n import install_translator
 from app.gui.key_relogin import KeyReloginDialog
+from app.gui.main_window import MainWindow
 from app.gui.wizard import SetupWizard
 from app.home import FerryHome
 from app.platforms.billit.adapter import BillitPlatform
@@ -249,3 +252,27 @@ def test_a_refused_key_is_replaced_by_pasting_a_new_one(
     assert again is not None and again.party_id == fake.office_party_id
     assert again.logged_in_at > stored.logged_in_at
     assert fake.api_key not in (home.settings_dir / LOGIN_FILE).read_text()
+
+
+def test_the_main_window_says_to_paste_a_new_key(qtbot: QtBot) -> None:
+    """Login needed for a key login: the status line and its button say to paste a key, not
+    to log in in a browser; a browser login's words stay as they were."""
+    window = MainWindow()
+    qtbot.addWidget(window)
+    refused = Failure.of(FailureCode.LOGIN_NEEDED, login="api_key", platform="Billit")
+    window.show_state(
+        StateChanged(state=EngineState.LOGIN_NEEDED, failure=FailureInfo.of(refused), errors=0)
+    )
+    assert window.login_button.text() == "Paste a new key…"
+    said = window.state_label.text()
+    assert said.startswith("Login needed: paste a new API key to go on syncing")
+    assert "paste a new key from Billit" in said
+    window.show_state(
+        StateChanged(
+            state=EngineState.LOGIN_NEEDED,
+            failure=FailureInfo.of(Failure.of(FailureCode.LOGIN_NEEDED)),
+            errors=0,
+        )
+    )
+    assert window.login_button.text() == "Log in again…"
+    assert window.state_label.text().startswith("Login needed: log in again")

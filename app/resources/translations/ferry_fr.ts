@@ -1218,8 +1218,8 @@
         <translation>Ferry se connecte à {platform} avec une clé d&apos;API et son PartyID, que {platform} donne à un bureau pour son propre usage. Collez-les une seule fois : Ferry les vérifie auprès de {platform}, puis garde la clé dans le coffre protégé de cet ordinateur, jamais dans un fichier.</translation>
     </message>
     <message>
-        <source>Where to find them: {platform} shows the API key and the PartyID of your company in your account&apos;s API settings; ask {platform}&apos;s support if you cannot find them.</source>
-        <translation>Où les trouver : {platform} affiche la clé d&apos;API et le PartyID de votre société dans les paramètres d&apos;API de votre compte ; demandez-les au support de {platform} si vous ne les trouvez pas.</translation>
+        <source>Where to find them: log in to {platform} in your browser; the API key is on your user profile, and the PartyID is the number in the browser&apos;s address bar when you open your company&apos;s page.</source>
+        <translation>Où les trouver : connectez-vous à {platform} dans votre navigateur ; la clé d&apos;API figure sur votre profil d&apos;utilisateur, et le PartyID est le nombre qui apparaît dans la barre d&apos;adresse du navigateur quand vous ouvrez la page de votre société.</translation>
     </message>
     <message>
         <source>API key</source>
@@ -1364,6 +1364,14 @@
     <message>
         <source>Log in again…</source>
         <translation>Se reconnecter…</translation>
+    </message>
+    <message>
+        <source>Paste a new key…</source>
+        <translation>Coller une nouvelle clé…</translation>
+    </message>
+    <message>
+        <source>Login needed: paste a new API key to go on syncing</source>
+        <translation>Connexion requise : collez une nouvelle clé d&apos;API pour reprendre la synchronisation</translation>
     </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>

@@ -1218,8 +1218,8 @@
         <translation>Ferry meldt zich aan bij {platform} met een API-sleutel en de bijbehorende PartyID, die {platform} een kantoor voor eigen gebruik geeft. Plak ze één keer: Ferry controleert ze bij {platform} en bewaart de sleutel daarna in de beveiligde opslag van deze computer, nooit in een bestand.</translation>
     </message>
     <message>
-        <source>Where to find them: {platform} shows the API key and the PartyID of your company in your account&apos;s API settings; ask {platform}&apos;s support if you cannot find them.</source>
-        <translation>Waar u ze vindt: {platform} toont de API-sleutel en de PartyID van uw bedrijf in de API-instellingen van uw account; vraag ze aan de support van {platform} als u ze niet vindt.</translation>
+        <source>Where to find them: log in to {platform} in your browser; the API key is on your user profile, and the PartyID is the number in the browser&apos;s address bar when you open your company&apos;s page.</source>
+        <translation>Waar u ze vindt: meld u in uw browser aan bij {platform}; de API-sleutel staat op uw gebruikersprofiel, en de PartyID is het getal in de adresbalk van de browser wanneer u de pagina van uw bedrijf opent.</translation>
     </message>
     <message>
         <source>API key</source>
@@ -1364,6 +1364,14 @@
     <message>
         <source>Log in again…</source>
         <translation>Opnieuw aanmelden…</translation>
+    </message>
+    <message>
+        <source>Paste a new key…</source>
+        <translation>Nieuwe sleutel plakken…</translation>
+    </message>
+    <message>
+        <source>Login needed: paste a new API key to go on syncing</source>
+        <translation>Aanmelding nodig: plak een nieuwe API-sleutel om verder te synchroniseren</translation>
     </message>
     <message numerus="yes">
         <source>%n document(s) could not be delivered</source>
