@@ -69,6 +69,12 @@ class Region(BaseModel):
     issuer: AnyHttpUrl | None = None
     api_url: AnyHttpUrl | None = None
     sandbox_realm: str | None = None
+    authorize_url: AnyHttpUrl | None = None
+    """OAuth 2.0 without discovery (``login: oauth2``): the platform's login page, where the
+    browser is sent with the client id, the redirect URI and the state."""
+    oauth_client_id: str | None = None
+    """The client id the platform registered for whoever distributes Ferry with this entry
+    (its secret is never in this file: the office types it once, it goes to the keyring)."""
     redirect_ports: tuple[RedirectPort, ...] = ()
     """Fixed loopback ports, tried in order, for a login server that accepts only redirect
     URIs registered with their port; empty: a port the OS picks (RFC 8252 7.3)."""
@@ -88,6 +94,8 @@ class Region(BaseModel):
             raise ValueError(f"region {self.code!r}: a {self.kind.value} speaks Ferry's API")
         if self.kind is RegionKind.PLATFORM and self.api_url is None:
             raise ValueError(f"region {self.code!r} needs an api_url")
+        if self.login is LoginStrategy.OAUTH2 and self.authorize_url is None:
+            raise ValueError(f"region {self.code!r} logs in with oauth2: it needs an authorize_url")
         if (
             self.kind is RegionKind.PLATFORM
             and self.login is LoginStrategy.OIDC

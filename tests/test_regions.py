@@ -88,6 +88,7 @@ def _shipped() -> dict:  # type: ignore[type-arg]
         (lambda d: d["regions"][0].pop("api_url"), "needs an api_url"),
         (lambda d: d["regions"][0].update(platform="ferry"), "ferry logs in with oidc"),
         (lambda d: d["regions"][0].update(login="oidc"), "billit logs in with api_key, oauth2"),
+        (lambda d: d["regions"][0].update(login="oauth2"), "oauth2: it needs an authorize_url"),
         (lambda d: d["regions"][0].update(platform="banqup"), "regions.0.platform"),
         (lambda d: d["regions"][2].update(platform="billit", login="api_key"), "speaks Ferry"),
         (lambda d: d["regions"][0]["names"].pop("nl"), "has no name in nl"),

@@ -11,6 +11,7 @@ from app.auth.account import StoredLogin, forget_login
 from app.auth.login import LoginTarget
 from app.auth.secret_store import SecretStore, store_for
 from app.auth.session import LogoutOutcome, TokenSession
+from app.core.platform_kinds import LoginStrategy
 from app.home import FerryHome
 from app.platform.client import make_http_client
 from app.settings import ProxySettings, SettingsError, load_settings
@@ -72,10 +73,14 @@ def revoke_login(home: FerryHome, stored: StoredLogin, store: SecretStore) -> Lo
 
 
 async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
-    if not stored.oidc:  # a key: no API ends it; it leaves this computer all the same
+    if not stored.oidc:  # not told: a key has no end, Billit's revocation is not wired yet
         held = await asyncio.to_thread(store.load, stored.secret_name)
         await asyncio.to_thread(store.delete, stored.secret_name)
         # NO_TOKEN as for a refresh token a service already took into its own store
-        return LogoutOutcome.KEY_FORGOTTEN if held else LogoutOutcome.NO_TOKEN
+        if not held:
+            return LogoutOutcome.NO_TOKEN
+        if stored.strategy is LoginStrategy.API_KEY:
+            return LogoutOutcome.KEY_FORGOTTEN
+        return LogoutOutcome.NOT_SUPPORTED  # the client secret stays for the next login
     async with make_http_client(proxy=proxy) as http:
         return await session_for(stored, store, http, proxy).revoke()

@@ -58,6 +58,12 @@ class StoredLogin(BaseModel):
         return f"refresh-token:{self.region}:{self.subject}"
 
     @property
+    def client_secret_name(self) -> str:
+        """The keyring entry of the client secret an OAuth 2.0 login needs to refresh (the
+        office's registered client: per region and client id, kept across logins)."""
+        return f"client-secret:{self.region}:{self.client_id}"
+
+    @property
     def oidc(self) -> bool:
         """Kept alive by a :class:`~app.auth.session.TokenSession` (OpenID Connect)."""
         return self.strategy is LoginStrategy.OIDC

@@ -2,9 +2,10 @@
 
 A ``login.json`` names its platform and its login strategy (absent: Ferry's own API over
 OpenID Connect, as every login of an earlier release): Ferry's client over a
-:class:`~app.auth.session.TokenSession`, or Billit's adapter with the office's API key from
-the keyring. The engine only asks the login object whether a person must log in again
-(:class:`LoginState`), so it needs no token session for a login that has none.
+:class:`~app.auth.session.TokenSession`, or Billit's adapter with the office's API key, or its
+OAuth 2.0 login (refresh token and client secret), from the keyring. The engine only asks
+the login object whether a person must log in again (:class:`LoginState`), so it needs no
+token session for a login that has none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.platform.client import PlatformClient
 from app.platforms.billit.adapter import BillitPlatform
 from app.platforms.billit.client import BillitClient, Credentials
 from app.platforms.key_login import KeyLogin
+from app.platforms.oauth2_login import OAuthKeeper, token_url
 from app.platforms.port import Platform
 from app.settings import ProxySettings
 
@@ -71,6 +73,15 @@ def open_login(
         )
     if login.strategy is LoginStrategy.API_KEY:
         return KeyLogin(store, login.secret_name, on_login_needed=on_login_needed)
+    if login.strategy is LoginStrategy.OAUTH2 and login.api_url:
+        return OAuthKeeper(
+            store,
+            token_url=token_url(login.api_url),
+            client_id=login.client_id,
+            secret_name=login.secret_name,
+            client_secret_name=login.client_secret_name,
+            on_login_needed=on_login_needed,
+        )
     raise UnsupportedLogin(f"logging in with {login.strategy.value} is not supported yet")
 
 
@@ -86,7 +97,7 @@ def billit(
 ) -> Platform:
     """Billit's accountant feed, acting for the office's company (its ``PartyID``)."""
     assert login.api_url, "a login without an API address is refused at open()"
-    assert isinstance(session, KeyLogin), "only an API key logs in to Billit so far"
+    assert isinstance(session, KeyLogin | OAuthKeeper), "Billit takes a key or OAuth 2.0"
     credentials: Credentials = session
     client = BillitClient(login.api_url, credentials, http, office_party_id=login.party_id)
     return BillitPlatform(client, feed_name)

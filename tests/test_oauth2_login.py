@@ -1,0 +1,192 @@
+"""OAuth 2.0 logins to Billit (issue 19), against Billit's fake over real HTTP, Ferry's real
+loopback listener and the real keyring: the browser login with the office's client id and
+secret, who and which office from Billit's account call, the refresh token and the client
+secret kept in the keyring only; the engine keeps the login alive with Billit's single-use
+refresh tokens, each rotated one written back before it is used, so the next start works;
+a spent or revoked token is *Login needed*.
+
+The "browser" is the one stand-in: it takes the login page's address, gets a code from the
+fake (which has no login form) and follows the redirect to Ferry's listener, as a browser
+does once the person logged in.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from app.application.account import end_login
+from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
+from app.auth.account import load_login, save_login
+from app.auth.oidc import LoginError
+from app.auth.secret_store import SecretStore
+from app.auth.session import LoginNeeded, LogoutOutcome
+from app.core.platform_kinds import LoginStrategy, PlatformName
+from app.engine.engine import Engine
+from app.engine.messages import EngineState, StateChanged
+from app.home import FerryHome
+from app.platforms.billit.adapter import BillitPlatform
+from app.platforms.billit.fake import BillitFake
+from app.platforms.oauth2_login import OAuthKeeper
+
+
+@pytest.fixture
+def fake() -> Iterator[BillitFake]:
+    with BillitFake(feed_interval_s=0.5) as running:
+        running.add_client("Bakkerij Peeters BV", "BE0123456749")
+        yield running
+
+
+@pytest.fixture
+def store(secret_service: dict[str, str], keyring_service: str) -> SecretStore:
+    return SecretStore(service=keyring_service)
+
+
+class Browser:
+    """Logs in at the fake: a code for the login page's redirect URI, with its state."""
+
+    def __init__(self, fake: BillitFake) -> None:
+        self.fake = fake
+        self.asked: list[dict[str, list[str]]] = []
+        self.pages: list[str] = []
+
+    def open(self, url: str) -> None:
+        query = parse_qs(urlsplit(url).query)
+        self.asked.append(query)
+        back = (
+            query["redirect_uri"][0]
+            + "?"
+            + urlencode({"code": self.fake.issue_code(), "state": query["state"][0]})
+        )
+        threading.Thread(target=self._follow, args=(back,), daemon=True).start()
+
+    def _follow(self, url: str) -> None:
+        self.pages.append(httpx.get(url, timeout=30).text)
+
+
+def _place(fake: BillitFake) -> OAuth2Place:
+    return OAuth2Place(
+        "be-billit-oauth",
+        PlatformName.BILLIT,
+        fake.url,
+        fake.url + "/Account/Logon",
+        fake.client_id,
+    )
+
+
+async def test_the_office_logs_in_in_the_browser_and_the_engine_keeps_it_alive(
+    fake: BillitFake, store: SecretStore, tmp_path: Path
+) -> None:
+    browser = Browser(fake)
+    async with httpx.AsyncClient() as http:
+        checked = await log_in_with_oauth2(
+            _place(fake),
+            fake.client_secret,
+            store=store,
+            http=http,
+            open_url=browser.open,
+            timeout=30,
+        )
+    (asked,) = browser.asked
+    assert asked["client_id"] == [fake.client_id] and asked["response_type"] == ["code"]
+    assert asked["redirect_uri"][0].startswith("http://127.0.0.1:")
+    login = checked.login
+    assert (login.platform, login.strategy) == (PlatformName.BILLIT, LoginStrategy.OAUTH2)
+    assert login.party_id == fake.office_party_id and login.office_name == fake.office_name
+    assert fake.email in login.who
+    first = store.load(login.secret_name)
+    assert first and store.load(login.client_secret_name) == fake.client_secret
+    assert fake.client_secret not in login.model_dump_json()
+
+    home = FerryHome.under(tmp_path / "home").ensure()
+    save_login(home.settings_dir, login)
+
+    async def office_through_the_engine() -> str:
+        engine = Engine(home, store=store)
+        await engine.open()
+        try:
+            assert isinstance(engine.client, BillitPlatform)
+            assert isinstance(engine._session, OAuthKeeper)
+            return (await engine.client.office()).name
+        finally:
+            await engine.close()
+
+    # Each start refreshes (the access token is not kept): the spent token is replaced in
+    # the keyring at once, so the next start presents the new one.
+    assert await office_through_the_engine() == fake.office_name
+    second = store.load(login.secret_name)
+    assert second and second != first
+    assert await office_through_the_engine() == fake.office_name
+    assert store.load(login.secret_name) not in (first, second)
+
+    # A token Billit no longer takes (spent, revoked): Login needed, told once
+    store.save(login.secret_name, first)
+    events: list[object] = []
+    engine = Engine(home, store=store, on_event=events.append)
+    await engine.open()
+    try:
+        with pytest.raises(LoginNeeded):
+            await engine.client.office()
+        summary = await engine.sync_once()
+    finally:
+        await engine.close()
+    assert [f.code.value for f in summary.errors] == ["login_needed"]
+    assert any(isinstance(e, StateChanged) and e.state is EngineState.LOGIN_NEEDED for e in events)
+
+    # Logging out forgets the refresh token (Billit is not told yet); the client secret
+    # stays for the next login of this office's client
+    outcome = await asyncio.to_thread(end_login, home, login, store)  # blocking, as faces run it
+    assert outcome is LogoutOutcome.NOT_SUPPORTED
+    assert store.load(login.secret_name) is None
+    assert store.load(login.client_secret_name) == fake.client_secret
+    assert load_login(home.settings_dir) is None
+    store.delete(login.client_secret_name)
+
+
+async def test_a_wrong_client_secret_keeps_nothing(fake: BillitFake, store: SecretStore) -> None:
+    browser = Browser(fake)
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(LoginError, match="did not accept the login"):
+            await log_in_with_oauth2(
+                _place(fake),
+                "not-the-secret",
+                store=store,
+                http=http,
+                open_url=browser.open,
+                timeout=30,
+            )
+    assert "not-the-secret" not in "".join(browser.pages)
+    for name in (
+        f"client-secret:be-billit-oauth:{fake.client_id}",
+        f"refresh-token:be-billit-oauth:{fake.office_party_id}",
+    ):
+        assert store.load(name) is None
+
+
+def test_a_stored_oauth_login_of_this_release_reads_back(tmp_path: Path) -> None:
+    home = FerryHome.under(tmp_path).ensure()
+    from app.auth.account import StoredLogin
+
+    login = StoredLogin(
+        region="be-billit-oauth",
+        issuer="https://my.sandbox.billit.be/Account/Logon",
+        api_url="https://api.sandbox.billit.be",
+        client_id="office-client",
+        subject="4242",
+        logged_in_at=dt.datetime.now(dt.UTC),
+        platform=PlatformName.BILLIT,
+        strategy=LoginStrategy.OAUTH2,
+        party_id=4242,
+        redirect_ports=(53682,),
+    )
+    save_login(home.settings_dir, login)
+    assert load_login(home.settings_dir) == login
+    assert login.secret_name == "refresh-token:be-billit-oauth:4242"
+    assert login.client_secret_name == "client-secret:be-billit-oauth:office-client"
