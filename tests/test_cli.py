@@ -209,6 +209,7 @@ def test_logout_without_a_login(run_ferry: RunFerry) -> None:
         (["--region", "be"], "known regions: be-billit"),  # a region of an earlier release
         (["--region", "be-billit"], "with an API key: give --party-id"),
         (["--region", "sandbox", "--party-id", "1"], "--party-id goes with a region that"),
+        (["--region", "sandbox", "--client-id", "x"], "--client-id goes with a region that"),
     ],
 )
 def test_login_arguments_are_checked(run_ferry: RunFerry, args: list[str], words: str) -> None:

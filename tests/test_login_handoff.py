@@ -240,3 +240,69 @@ def test_a_billit_key_reaches_the_service_as_a_refresh_token_does(
         assert take_over(home, own, inbox, ends) == Handoff(ended=login.secret_name)
         assert own.load(login.secret_name) is None
         assert len(fake.requests) == requests  # Billit was not asked
+
+
+def test_an_oauth2_login_reaches_the_service_with_its_client_secret(
+    tmp_path: Path,
+    stores: tuple[SecretStore, SecretStore],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ferry service login --region R --client-id ID`` (the secret on standard input) logs
+    in through the browser and leaves the refresh token and the client secret in the inbox;
+    the service takes both, refreshes with them (writing each rotated token to its own store)
+    and, when the home is logged out, deletes both."""
+    from tests.test_oauth2_login import Browser
+
+    own, inbox = stores
+    with BillitFake(feed_interval_s=0.5) as fake:
+        data = regions().model_dump(mode="json")
+        data["regions"].append(
+            {
+                **next(r for r in data["regions"] if r["code"] == "be-billit"),
+                "code": "be-billit-oauth",
+                "login": "oauth2",
+                "api_url": fake.url,
+                "authorize_url": fake.url + "/Account/Logon",
+            }
+        )
+        shipped = RegionsFile.model_validate(data)
+        monkeypatch.setattr("app.commands.oauth2_login.regions", lambda: shipped)
+        monkeypatch.setattr("app.commands.key_login.regions", lambda: shipped)
+        browser = Browser(fake)
+        monkeypatch.setattr(
+            "app.commands.oauth2_login.webbrowser.open", lambda url: browser.open(url) or True
+        )
+        args: argparse.Namespace = build_parser().parse_args(
+            ["login", "--region", "be-billit-oauth", "--client-id", fake.client_id]
+        )
+        args.ferry_home, args.language = FerryHome.under(tmp_path).ensure(), Language.EN
+        monkeypatch.setattr("sys.stdin", io.StringIO(fake.client_secret + "\n"))
+        assert run_login(args, store=inbox) == 0
+        home: FerryHome = args.ferry_home
+        login = load_login(home.settings_dir)
+        assert login is not None and login.party_id == fake.office_party_id
+        first = inbox.load(login.secret_name)
+        assert first and inbox.load(login.client_secret_name) == fake.client_secret
+
+        ends = Ends(home)
+        assert take_over(home, own, inbox, ends) == Handoff(taken=login.secret_name)
+        assert own.load(login.secret_name) == first
+        assert own.load(login.client_secret_name) == fake.client_secret
+        assert inbox.load(login.secret_name) is None
+        assert inbox.load(login.client_secret_name) is None
+
+        async def service_engine() -> str:
+            engine = Engine(home, store=own)
+            await engine.open()
+            try:
+                return (await engine.client.office()).name
+            finally:
+                await engine.close()
+
+        assert asyncio.run(service_engine()) == fake.office_name
+        assert own.load(login.secret_name) not in (None, first)  # rotated, kept
+
+        forget_login(home.settings_dir)
+        assert take_over(home, own, inbox, ends) == Handoff(ended=login.secret_name)
+        assert own.load(login.secret_name) is None
+        assert own.load(login.client_secret_name) is None

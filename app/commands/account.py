@@ -17,6 +17,12 @@ from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError, store_for
 from app.auth.session import LoginNeeded, LogoutOutcome
 from app.commands.key_login import add_key_arguments, key_place, read_key, run_key_login
+from app.commands.oauth2_login import (
+    add_oauth_arguments,
+    oauth_place,
+    read_secret,
+    run_oauth_login,
+)
 from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
 from app.home import FerryHome
 from app.login_record import record_login
@@ -67,6 +73,7 @@ def add_login_arguments(parser: argparse.ArgumentParser) -> None:
         "tried in order); instead of the region's, or of a port the system picks",
     )
     add_key_arguments(parser)
+    add_oauth_arguments(parser)
     parser.add_argument("--no-browser", action="store_true", help="only print the address")
     parser.add_argument(
         "--timeout", type=float, default=LOGIN_TIMEOUT_S, help="seconds to wait (default 600)"
@@ -109,7 +116,7 @@ def _target(args: argparse.Namespace) -> LoginTarget | str:
     ports = tuple(given) if given is not None else region.redirect_ports
     if region.kind is RegionKind.CUSTOM:
         return "for a custom server give --issuer and --api"
-    if region.login is not LoginStrategy.OIDC:  # an API key is key_place's
+    if region.login is not LoginStrategy.OIDC:  # key_place and oauth_place take them first
         return (
             f"{region.code} logs in to {DISPLAY_NAMES[region.platform]} with "
             f"{region.login.value}, which this Ferry cannot do yet"
@@ -140,7 +147,10 @@ def run_login(args: argparse.Namespace, store: SecretStore | None = None) -> int
     place = key_place(args)
     if isinstance(place, str):
         return _fail(place, EXIT_USAGE)
-    target = _target(args) if place is None else None
+    oauth = oauth_place(args)
+    if isinstance(oauth, str):
+        return _fail(oauth, EXIT_USAGE)
+    target = _target(args) if place is None and oauth is None else None
     if isinstance(target, str):
         return _fail(target, EXIT_USAGE)
     home: FerryHome = args.ferry_home
@@ -152,6 +162,12 @@ def run_login(args: argparse.Namespace, store: SecretStore | None = None) -> int
         store.check()
     except SecretStoreError as error:
         return _fail(str(error))
+    if oauth is not None:
+        said = run_oauth_login(args, oauth, store, proxy, read_secret())
+        if isinstance(said, tuple):
+            return _fail(*said)
+        print(said, flush=True)
+        return 0
     if place is not None:
         said = run_key_login(args, place, store, proxy, read_key())
         if isinstance(said, tuple):

@@ -13,6 +13,10 @@ a token). When ``login.json`` no longer names that login (an administrator logge
 service out, or in as someone else), the service ends the old one at the platform and deletes
 its token from its Credential Manager: nobody else can reach that token to do it.
 
+An OAuth 2.0 login (Billit's) needs its client secret at every refresh: it moves with the
+refresh token, and leaves the service's store when that login ends there. An API key moves as
+a refresh token does (it is the login's secret).
+
 Each step can be repeated: the token is written to the service's own store before it is
 deleted from the folder, so a crash in between takes it again at the next start.
 """
@@ -29,6 +33,7 @@ from pydantic import ValidationError
 from app.atomic_files import write_text_atomic
 from app.auth.account import StoredLogin, load_login
 from app.auth.secret_store import SecretStore
+from app.core.platform_kinds import LoginStrategy
 from app.home import FerryHome
 
 log = logging.getLogger(__name__)
@@ -79,8 +84,14 @@ def take_over(
         token = inbox.load(current.secret_name)
         if token is not None:
             own.save(current.secret_name, token)
+            for name in _beside(current):  # an OAuth 2.0 client's secret goes along
+                kept = inbox.load(name)
+                if kept is not None:
+                    own.save(name, kept)
             write_text_atomic(_taken_path(home), current.model_dump_json(indent=2) + "\n")
             inbox.delete(current.secret_name)
+            for name in _beside(current):
+                inbox.delete(name)
             taken = current.secret_name
             log.info(
                 "the service took its login (%s) into its account's Credential Manager and "
@@ -96,10 +107,17 @@ def take_over(
             before.who,
         )
         end(before, own)  # revokes it and deletes its token from ``own``
+        for name in set(_beside(before)) - set(_beside(current) if current else ()):
+            own.delete(name)
         ended = before.secret_name
         if taken is None:
             _taken_path(home).unlink(missing_ok=True)
     return Handoff(taken=taken, ended=ended)
+
+
+def _beside(login: StoredLogin) -> tuple[str, ...]:
+    """The secrets a login needs besides its token: an OAuth 2.0 client's secret."""
+    return (login.client_secret_name,) if login.strategy is LoginStrategy.OAUTH2 else ()
 
 
 def _taken_path(home: FerryHome) -> Path:
