@@ -1,8 +1,9 @@
 """The first-run wizard: where → log in → who → destinations → client links → done.
 
 Logging in is what the region's platform needs: the browser (OpenID Connect) on the login
-page, or an API key and its PartyID pasted on the key page (Billit), checked with the
-platform through the application layer before the wizard goes on.
+page; an API key and its PartyID pasted on the key page (Billit), checked with the platform
+through the application layer before the wizard goes on; or the office's OAuth 2.0 client id
+and secret on the client page, then the browser on the login page (Billit).
 
 It lives in the main window until Ferry is set up. The login is a coroutine on the GUI's own
 event loop (qasync): the browser is opened through :func:`app.gui.desktop.open_url`, the
@@ -30,6 +31,7 @@ from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from app.application.key_login import KeyLoginPlace, log_in_with_key
+from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
 from app.application.settings_changes import (
     SettingsRefused,
     remove_destination,
@@ -53,6 +55,7 @@ from app.gui.wizard_login import (
     describe_failure,
     save_setup,
 )
+from app.gui.wizard_oauth import ClientPage
 from app.gui.wizard_pages import CountryPage, DestinationsPage, LinksPage, LoginPage, WhoPage
 from app.home import FerryHome
 from app.local_sandbox import LocalSandbox
@@ -142,6 +145,7 @@ class SetupWizard(QWidget):
         self.country = CountryPage(self.regions, language, self)
         self.login_page = LoginPage(self)
         self.key_page = KeyPage(self)
+        self.client_page = ClientPage(self)
         self.who = WhoPage(self)
         self.destinations_page = DestinationsPage(self)
         self.links_page = LinksPage(language, self)
@@ -150,6 +154,7 @@ class SetupWizard(QWidget):
             self.country,
             self.login_page,
             self.key_page,
+            self.client_page,
             self.who,
             self.destinations_page,
             self.links_page,
@@ -174,6 +179,7 @@ class SetupWizard(QWidget):
         self.cancel.clicked.connect(self.cancel_login)
         self.country.changed.connect(self._buttons)
         self.key_page.changed.connect(self._buttons)
+        self.client_page.changed.connect(self._buttons)
         self.login_page.reopen.clicked.connect(self._reopen)
         self.destinations_page.add_requested.connect(self._add_destination)
         self.destinations_page.edit_requested.connect(self._edit_destination)
@@ -222,9 +228,12 @@ class SetupWizard(QWidget):
         self.next.setVisible(not logging_in or not waiting)
         if page is self.country:
             region = self.country.region()
-            with_key = region is not None and region.login is LoginStrategy.API_KEY
-            self.next.setText(self.tr("Next") if with_key else self.tr("Log in"))
+            asks_first = region is not None and region.login is not LoginStrategy.OIDC
+            self.next.setText(self.tr("Next") if asks_first else self.tr("Log in"))
             self.next.setEnabled(not self.country.problems())
+        elif page is self.client_page:
+            self.next.setText(self.tr("Log in"))
+            self.next.setEnabled(not waiting and not self.client_page.problems())
         elif page is self.key_page:
             self.next.setText(self.tr("Log in"))
             self.next.setEnabled(not waiting and not self.key_page.problems())
@@ -246,6 +255,12 @@ class SetupWizard(QWidget):
         page = self.page()
         if page is self.country and self._with_key(self.country.region()):
             self.ask_for_key()
+        elif page is self.country and self._with_client(self.country.region()):
+            self.ask_for_client()
+        elif page is self.client_page or (
+            page is self.login_page and self._with_client(self._region)
+        ):
+            self.start_oauth_login()
         elif page is self.key_page:
             self.start_key_login()
         elif page in (self.country, self.login_page):
@@ -264,6 +279,10 @@ class SetupWizard(QWidget):
             self._forget_login()
             self.key_page.reset()
             self._go(self.key_page)
+        elif page in (self.who, self.login_page) and self._with_client(self._region):
+            if page is self.who:
+                self._forget_login()
+            self._go(self.client_page)
         elif page in (self.login_page, self.key_page, self.who):
             if page is self.who:
                 self._forget_login()
@@ -363,6 +382,83 @@ class SetupWizard(QWidget):
             return
         self._stop_sandbox()  # tried the sandbox first, then logged in elsewhere
         self.key_page.done()
+        self.logged_in = LoggedIn(checked.login, checked.clients)
+        self._busy = False  # the page changes below
+        self.links_page.links.set_clients(checked.clients)
+        self.who.show_login(checked.login, region.name(self.language), len(checked.clients))
+        self._go(self.who)
+
+    # -- logging in with the office's OAuth 2.0 client ----------------------------------------
+
+    @staticmethod
+    def _with_client(region: Region | None) -> bool:
+        return region is not None and region.login is LoginStrategy.OAUTH2
+
+    @Slot()
+    def ask_for_client(self) -> None:
+        """The client page, for a region whose platform logs in with the office's client."""
+        region = self.country.region()
+        if region is None or self.country.problems():
+            return
+        self._region = region
+        self.country.show_failure(None)
+        self.client_page.set_region(
+            DISPLAY_NAMES[region.platform], region.oauth_client_id, region.redirect_ports
+        )
+        self._go(self.client_page)
+
+    @Slot()
+    def start_oauth_login(self) -> None:
+        region, typed = self._region, self.client_page.typed()
+        if region is None or typed is None or self._busy:
+            return
+        self.login_page.reset()
+        self._go(self.login_page)
+        self._run(self._log_in_with_oauth2(region, *typed))
+
+    async def _log_in_with_oauth2(self, region: Region, client_id: str, secret: str) -> None:
+        assert region.api_url is not None and region.authorize_url is not None
+        place = OAuth2Place(
+            region.code,
+            region.platform,
+            str(region.api_url).rstrip("/"),
+            str(region.authorize_url),
+            client_id,
+            region.redirect_ports,
+        )
+
+        def open_url(url: str) -> None:
+            self._url = url
+            self.login_page.show_url(url, desktop.open_url(url))
+
+        try:
+            proxy = await asyncio.to_thread(_stored_proxy, self.home)
+            store = self._secrets
+            if store is None:
+                store = await asyncio.to_thread(_os_keyring)
+            await asyncio.to_thread(store.check)
+            self.login_page.set_status(self.tr("Opening the login page in your browser…"))
+            async with make_http_client(proxy=proxy) as http:
+                checked = await log_in_with_oauth2(
+                    place,
+                    secret,
+                    store=store,
+                    http=http,
+                    open_url=open_url,
+                    language=self.language,
+                    timeout=self.options.login_timeout_s,
+                )
+        except asyncio.CancelledError:
+            if self._closing:
+                raise
+            self._login_failed(self.tr("The login was cancelled."))
+            return
+        except Exception as error:
+            said = describe_failure(error).replace(secret, "[secret]")
+            log.warning("the wizard's OAuth 2.0 login failed: %s", said)
+            self._login_failed(said)
+            return
+        self._stop_sandbox()
         self.logged_in = LoggedIn(checked.login, checked.clients)
         self._busy = False  # the page changes below
         self.links_page.links.set_clients(checked.clients)

@@ -341,6 +341,11 @@ def wizard_pages(qtbot: QtBot, tmp_path: Path, language: Language) -> Iterator[t
     yield "wizard: API key", wizard
     key_page.show_error(PartyNotReached(123456), 123456, "k3y-0f-th3-0ff1c3")
     yield "wizard: API key refused", wizard
+    wizard.client_page.set_region("Billit", None, (53682, 53683))
+    wizard.client_page.client_id.setText("ferry-office-4242")
+    wizard.client_page.secret.setText("s3cr3t")
+    wizard._go(wizard.client_page)
+    yield "wizard: OAuth 2.0 client", wizard
     login = StoredLogin(
         region="be",
         issuer="https://login.example.com/realms/office",
@@ -885,6 +890,7 @@ def test_the_wizard_follows_a_live_switch_too(
             wizard.country,
             wizard.login_page,
             wizard.key_page,
+            wizard.client_page,
             wizard.who,
             wizard.destinations_page,
         ):

@@ -559,6 +559,37 @@
     </message>
 </context>
 <context>
+    <name>ClientPage</name>
+    <message>
+        <source>Your office&apos;s {platform} client</source>
+        <translation>Le client {platform} de votre bureau</translation>
+    </message>
+    <message>
+        <source>{platform} lets Ferry log in for your office with the client id and secret {platform} registered for your office or its IT partner. Ferry then opens {platform}&apos;s login page in your browser, and keeps the secret in this computer&apos;s protected store, never in a file.</source>
+        <translation>{platform} permet à Ferry de se connecter pour votre bureau avec l&apos;identifiant et le secret de client que {platform} a enregistrés pour votre bureau ou son partenaire informatique. Ferry ouvre ensuite la page de connexion de {platform} dans votre navigateur et garde le secret dans le coffre protégé de cet ordinateur, jamais dans un fichier.</translation>
+    </message>
+    <message>
+        <source>Redirect addresses registered with the client: {addresses}</source>
+        <translation>Adresses de redirection enregistrées pour le client : {addresses}</translation>
+    </message>
+    <message>
+        <source>Client id</source>
+        <translation>Identifiant de client</translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation>Secret de client</translation>
+    </message>
+    <message>
+        <source>Type the client id.</source>
+        <translation>Tapez l&apos;identifiant de client.</translation>
+    </message>
+    <message>
+        <source>Paste the client secret.</source>
+        <translation>Collez le secret de client.</translation>
+    </message>
+</context>
+<context>
     <name>CountryPage</name>
     <message>
         <source>Login server (OpenID issuer)</source>

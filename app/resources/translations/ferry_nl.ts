@@ -559,6 +559,37 @@
     </message>
 </context>
 <context>
+    <name>ClientPage</name>
+    <message>
+        <source>Your office&apos;s {platform} client</source>
+        <translation>De {platform}-client van uw kantoor</translation>
+    </message>
+    <message>
+        <source>{platform} lets Ferry log in for your office with the client id and secret {platform} registered for your office or its IT partner. Ferry then opens {platform}&apos;s login page in your browser, and keeps the secret in this computer&apos;s protected store, never in a file.</source>
+        <translation>{platform} laat Ferry zich voor uw kantoor aanmelden met de client-id en het clientgeheim die {platform} voor uw kantoor of zijn IT-partner registreerde. Ferry opent daarna de aanmeldpagina van {platform} in uw browser en bewaart het geheim in de beveiligde opslag van deze computer, nooit in een bestand.</translation>
+    </message>
+    <message>
+        <source>Redirect addresses registered with the client: {addresses}</source>
+        <translation>Omleidingsadressen die bij de client geregistreerd zijn: {addresses}</translation>
+    </message>
+    <message>
+        <source>Client id</source>
+        <translation>Client-id</translation>
+    </message>
+    <message>
+        <source>Client secret</source>
+        <translation>Clientgeheim</translation>
+    </message>
+    <message>
+        <source>Type the client id.</source>
+        <translation>Typ de client-id.</translation>
+    </message>
+    <message>
+        <source>Paste the client secret.</source>
+        <translation>Plak het clientgeheim.</translation>
+    </message>
+</context>
+<context>
     <name>CountryPage</name>
     <message>
         <source>Login server (OpenID issuer)</source>
