@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
 from app.auth.account import StoredLogin, save_login
 from app.auth.login import Login, LoginTarget
 from app.auth.secret_store import SecretStore
 from app.core.language import Language
+from app.core.platform_kinds import LoginStrategy
 from app.gui import desktop
 from app.gui.wizard_login import SetupError, describe_failure
 from app.home import FerryHome
@@ -129,6 +131,9 @@ class ReloginDialog(QDialog):
         self._task = asyncio.ensure_future(work)
 
     async def _log_in(self) -> None:
+        if self.stored.strategy is LoginStrategy.OAUTH2:
+            await self._log_in_oauth2()
+            return
         stored = self.stored
         target = LoginTarget(
             stored.region,
@@ -173,6 +178,74 @@ class ReloginDialog(QDialog):
             return
         log.info("logged in again as %s", renewed.who)
         self._task = None  # done: closing must not cancel it
+        self.logged_in.emit(renewed)
+        self.accept()
+
+    async def _log_in_oauth2(self) -> None:
+        """The same browser login for an OAuth 2.0 login (Billit's): the office's client id
+        from login.json, its secret from the keyring, the same company required."""
+        stored = self.stored
+        assert stored.api_url is not None
+        place = OAuth2Place(
+            stored.region,
+            stored.platform,
+            stored.api_url,
+            stored.issuer,  # an OAuth 2.0 login keeps its login page there
+            stored.client_id,
+            stored.redirect_ports,
+        )
+
+        def open_url(url: str) -> None:
+            self._show_address(url)
+            opened = desktop.open_url(url)
+            self.status.setText(
+                self.tr("Waiting for the login in your browser…")
+                if opened
+                else self.tr("No browser opened: open this address in one to log in.")
+            )
+
+        try:
+            store = self._secrets
+            if store is None:
+                store = await asyncio.to_thread(SecretStore)
+            await asyncio.to_thread(store.check)
+            secret = await asyncio.to_thread(store.load, stored.client_secret_name)
+            if not secret:
+                raise SetupError(
+                    self.tr(
+                        "Ferry no longer holds the client secret of this login: set Ferry up "
+                        "again with it."
+                    )
+                )
+            async with make_http_client(proxy=self._proxy) as http:
+                checked = await log_in_with_oauth2(
+                    place,
+                    secret,
+                    store=store,
+                    http=http,
+                    open_url=open_url,
+                    language=self._language,
+                    timeout=self._timeout_s,
+                )
+            renewed = checked.login
+            if renewed.party_id != stored.party_id:
+                await asyncio.to_thread(store.delete, renewed.secret_name)
+                raise SetupError(
+                    self.tr(
+                        "That login is somebody else's. Log in as {who}, or set Ferry up "
+                        "again for another person."
+                    ).format(who=stored.who)
+                )
+            await asyncio.to_thread(save_login, self.home.settings_dir, renewed)
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            said = describe_failure(error)
+            log.warning("logging in again failed: %s", said)
+            self._failed(said)
+            return
+        log.info("logged in again as %s", renewed.who)
+        self._task = None
         self.logged_in.emit(renewed)
         self.accept()
 

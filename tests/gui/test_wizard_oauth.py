@@ -9,18 +9,23 @@ the keyring only. The "browser" is tests/test_oauth2_login.py's stand-in.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 import qasync
 from pytestqt.qtbot import QtBot
 
-from app.auth.account import LOGIN_FILE
+from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
+from app.auth.account import LOGIN_FILE, StoredLogin, load_login, save_login
 from app.auth.secret_store import SecretStore
 from app.core.language import Language
-from app.core.platform_kinds import LoginStrategy
+from app.core.platform_kinds import LoginStrategy, PlatformName
 from app.gui import desktop
+from app.gui.relogin import ReloginDialog
 from app.gui.wizard import SetupWizard
 from app.home import FerryHome
 from app.platforms.billit.fake import BillitFake
@@ -109,3 +114,60 @@ def test_an_office_logs_in_with_its_own_client(
     assert not (home.settings_dir / LOGIN_FILE).exists()
     store.delete(logged_in.login.secret_name)
     store.delete(logged_in.login.client_secret_name)
+
+
+def test_login_needed_for_an_oauth2_login_is_a_browser_login_again(
+    qtbot: QtBot,
+    qloop: qasync.QEventLoop,
+    fake: BillitFake,
+    secret_service: dict[str, str],
+    keyring_service: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The refresh token was refused: *Log in again* sends the same office's client (its
+    secret from the keyring) to Billit's login page; the new token replaces the dead one."""
+    store = SecretStore(service=keyring_service)
+    browser = Browser(fake)
+    monkeypatch.setattr(desktop, "open_url", lambda url: browser.open(url) or True)
+    home = FerryHome.under(tmp_path / "home").ensure()
+
+    async def first_login() -> StoredLogin:
+        async with httpx.AsyncClient() as http:
+            checked = await log_in_with_oauth2(
+                OAuth2Place(
+                    "be-billit-oauth",
+                    PlatformName.BILLIT,
+                    fake.url,
+                    fake.url + "/Account/Logon",
+                    fake.client_id,
+                ),
+                fake.client_secret,
+                store=store,
+                http=http,
+                open_url=browser.open,
+                timeout=30,
+            )
+        return checked.login
+
+    # on a loop of its own: the test's qasync loop must stay the running one
+    with ThreadPoolExecutor(1) as worker:
+        stored = worker.submit(asyncio.run, first_login()).result(60)
+    save_login(home.settings_dir, stored)
+    store.save(stored.secret_name, "a-token-billit-refuses")
+
+    dialog = ReloginDialog(home, stored, secrets=store)
+    qtbot.addWidget(dialog)
+    renewed: list[StoredLogin] = []
+    dialog.logged_in.connect(renewed.append)
+    dialog.open()
+    dialog.start()
+    qtbot.waitUntil(lambda: bool(renewed), timeout=WAIT_MS)
+    assert renewed[0].party_id == stored.party_id
+    token = store.load(stored.secret_name)
+    assert token and token != "a-token-billit-refuses"
+    again = load_login(home.settings_dir)
+    assert again is not None and again.logged_in_at > stored.logged_in_at
+    assert len(browser.asked) == 2
+    store.delete(stored.secret_name)
+    store.delete(stored.client_secret_name)

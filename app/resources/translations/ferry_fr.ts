@@ -1462,6 +1462,10 @@
         <source>Logged in. Asking the platform about the office…</source>
         <translation>Connecté. Interrogation de la plateforme sur le bureau…</translation>
     </message>
+    <message>
+        <source>Ferry no longer holds the client secret of this login: set Ferry up again with it.</source>
+        <translation>Ferry ne détient plus le secret de client de cette connexion : configurez de nouveau Ferry avec ce secret.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

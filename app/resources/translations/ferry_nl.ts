@@ -1462,6 +1462,10 @@
         <source>Logged in. Asking the platform about the office…</source>
         <translation>Aangemeld. Het platform wordt naar het kantoor gevraagd…</translation>
     </message>
+    <message>
+        <source>Ferry no longer holds the client secret of this login: set Ferry up again with it.</source>
+        <translation>Ferry heeft het clientgeheim van deze aanmelding niet meer: stel Ferry opnieuw in met dat geheim.</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
