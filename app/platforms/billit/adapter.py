@@ -426,7 +426,9 @@ class BillitPlatform:
         against Billit's SHA-256), so that it is confirmed once delivered. One the feed no
         longer has (confirmed, here or elsewhere; exported before the feed was registered)
         is read by its id from its client company and its file by its ``FileID``
-        (:meth:`_read_entity`): *Deliver again*, *Restore* and a full sync need it. Either
+        (:meth:`_read_entity`): *Deliver again*, *Restore* and a full sync need it; so is one
+        whose item the feed refuses since the last read (its confirm went through while its
+        answer was lost). Either
         way the file is downloaded now (Billit names no size or digest before) and kept for
         :meth:`open_file`. Before this adapter read the feed at all it cannot tell which way:
         ``platform_busy`` until the feed may be read, and the engine tries again after.
@@ -446,7 +448,17 @@ class BillitPlatform:
         if item is None or item.feed_item_id is None:
             return await self._read_entity(document_id)
         entity = await self._entity(item)
-        file = await self._client.feed_file(self._feed, item.feed_item_id)
+        try:
+            file = await self._client.feed_file(self._feed, item.feed_item_id)
+        except PlatformError as error:
+            if error.transient or error.status not in (400, 404):
+                raise
+            # The item left the feed since the last read: confirmed by a confirm whose answer
+            # was lost on the way (a cut connection), or elsewhere. Billit has it confirmed,
+            # so it is read by its id, and nothing is confirmed again.
+            log.info("Billit feed item %s is gone from the feed; read by its id", item.feed_item_id)
+            del self._items[document_id]
+            return await self._read_entity(document_id)
         mapped = to_document(item, entity, file, seen_at=dt.datetime.now(dt.UTC))
         if isinstance(mapped, Failure):
             raise PlatformError(mapped)

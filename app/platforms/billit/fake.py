@@ -27,6 +27,13 @@ check each one). What the description does not say is marked where it is chosen:
 ASP.NET's ``{"Message": ...}``; a confirm of an item already confirmed answers 200 and changes
 nothing; 400 for an unknown feed or item (the description lists no 404 for the feed).
 
+Faults, as the sandbox's fault switches have them (:mod:`app.sandbox.faults`), on every
+``/v1`` call: 5xx answers, 429 with ``Retry-After``, slow answers and connections dropped
+half-way through the body, drawn from a seeded generator (:class:`FakeFaults`,
+:meth:`BillitFake.set_faults`), so that a failing run can be played again. A fault comes in
+front of Billit (a gateway's 5xx, a throttle, a network), except a drop, which cuts the answer
+Billit gave: a feed read or a confirm dropped has happened there, as over a real network.
+
 Administration is by Python calls (:meth:`BillitFake.add_client`, :meth:`BillitFake.add_order`,
 :meth:`BillitFake.add_document`, :meth:`BillitFake.issue_code`), not over HTTP: only tests and
 benchmarks drive it, in-process.
@@ -34,11 +41,14 @@ benchmarks drive it, in-process.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
+import random
 import re
 import secrets
 import socket
@@ -55,8 +65,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["BillitFake", "Confirmation", "FakeEntity"]
+from app.sandbox.faults import silence_drop_logs
+
+__all__ = ["BillitFake", "Confirmation", "FakeEntity", "FakeFaults"]
 
 HOST = "127.0.0.1"
 
@@ -79,6 +92,29 @@ class FakeEntity:
     content: bytes
     announced_sha256: str
     file_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True)
+class FakeFaults:
+    """How often each fault comes, per ``/v1`` call (rates from 0 to 1; the first three
+    exclusive of each other, a slow answer on top of any), from a generator seeded with
+    ``seed``: the same calls in the same order meet the same faults."""
+
+    error_rate: float = 0.0
+    throttle_rate: float = 0.0
+    drop_rate: float = 0.0
+    slow_rate: float = 0.0
+    slow_s: float = 0.3
+    retry_after_s: int = 1
+    seed: int = 0
+    #: Only calls whose path this pattern finds meet faults ("" for every ``/v1`` call).
+    only: str = ""
+
+
+#: Counts of the faults served, by kind (for the tests' own checks that faults came).
+FAULT_KINDS = ("error", "throttle", "drop", "slow")
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -171,6 +207,9 @@ class BillitFake:
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         #: Each request's path and query (a listing's ``$skip``, ``$top``, ``$filter``).
         self.queries: list[tuple[str, dict[str, str]]] = []
+        self._faults = FakeFaults()
+        self._dice = random.Random(0)  # noqa: S311 - fault dice, not cryptography
+        self.faults_served: dict[str, int] = dict.fromkeys(FAULT_KINDS, 0)
         self._socket: socket.socket | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -298,6 +337,38 @@ class BillitFake:
             self._next_item += 1
         return entity
 
+    def set_faults(self, faults: FakeFaults) -> None:
+        """From now on, faults as ``faults`` says, drawn from its seed anew."""
+        with self._lock:
+            self._faults = faults
+            self._dice = random.Random(faults.seed)  # noqa: S311 - fault dice
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults = FakeFaults()
+
+    def _roll(self) -> tuple[str | None, bool, int]:
+        """This call's fault (error, throttle, drop or none), whether it is slow, and the
+        status of an error: one draw per call from the seeded generator."""
+        with self._lock:
+            faults = self._faults
+            if faults == FakeFaults(seed=faults.seed, only=faults.only):
+                return None, False, 0
+            roll, slow, status = self._dice.random(), self._dice.random(), self._dice.random()
+            kind: str | None = None
+            if roll < faults.error_rate:
+                kind = "error"
+            elif roll < faults.error_rate + faults.throttle_rate:
+                kind = "throttle"
+            elif roll < faults.error_rate + faults.throttle_rate + faults.drop_rate:
+                kind = "drop"
+            is_slow = slow < faults.slow_rate
+            if kind is not None:
+                self.faults_served[kind] += 1
+            if is_slow:
+                self.faults_served["slow"] += 1
+            return kind, is_slow, 503 if status < 0.5 else 500
+
     def delete(self, entity: FakeEntity) -> None:
         """The client deletes the order or document: gone from the listings, its reads and
         its file (a feed item still naming it stays, as Billit's would)."""
@@ -328,10 +399,11 @@ class BillitFake:
 
     # --- HTTP ---------------------------------------------------------------------------------
 
-    def app(self) -> Starlette:
-        """The Starlette app (also usable without a socket, through httpx's ASGI transport)."""
+    def app(self) -> ASGIApp:
+        """The ASGI app, behind its fault switches (also usable without a socket, through
+        httpx's ASGI transport)."""
         feeds = "/v1/accountant/feeds"
-        return Starlette(
+        app = Starlette(
             routes=[
                 Route("/OAuth2/token", self._token, methods=["POST"]),
                 Route("/v1/account/accountInformation", self._account, methods=["GET"]),
@@ -351,6 +423,7 @@ class BillitFake:
                 Route("/v1/files/{fileID}", self._entity_file, methods=["GET"]),
             ]
         )
+        return _Faulty(app, self)
 
     async def _body(self, request: Request) -> dict[str, Any]:
         """A JSON or form body (Billit accepts both, says the description), or {}."""
@@ -667,6 +740,7 @@ class BillitFake:
         sock.listen(128)
         self._socket = sock
         self._port = sock.getsockname()[1]
+        silence_drop_logs()  # a drop is the point, not an error of the app
         config = uvicorn.Config(
             self.app(),
             log_level="warning",
@@ -715,6 +789,77 @@ class BillitFake:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class _Faulty:
+    """The fault switches in front of the app, as a pure ASGI middleware so that a drop can
+    cut an answer in the middle of its body (see :mod:`app.sandbox.faults`)."""
+
+    def __init__(self, app: ASGIApp, fake: BillitFake) -> None:
+        self.app = app
+        self.fake = fake
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        only = self.fake._faults.only
+        if only and not re.search(only, str(scope.get("path", ""))):
+            await self.app(scope, receive, send)
+            return
+        kind, slow, status = self.fake._roll()
+        if slow:
+            await asyncio.sleep(self.fake._faults.slow_s)
+        retry_after = str(self.fake._faults.retry_after_s)
+        if kind == "throttle":
+            answer = _message(429, "Too many requests.", headers={"Retry-After": retry_after})
+            await answer(scope, receive, send)
+        elif kind == "error":
+            headers = {"Retry-After": retry_after} if status == 503 else None
+            await _message(status, "An error has occurred.", headers)(scope, receive, send)
+        elif kind == "drop":
+            try:
+                await self.app(scope, receive, _dropping(send))
+            except _DropNow:
+                _log.info("dropped the connection of %s (fault)", scope.get("path"))
+        else:
+            await self.app(scope, receive, send)
+
+
+class _DropNow(Exception):
+    """Raised inside the app's send to stop the answer half-way."""
+
+
+def _dropping(send: Send) -> Send:
+    """A send that forwards the headers and half of the body, then stops: the server closes
+    the connection, and the client sees a body shorter than its Content-Length (whatever the
+    app did, a confirm included, has happened)."""
+    state = {"declared": 0, "stopped": False}
+
+    async def wrapped(message: Message) -> None:
+        if state["stopped"]:
+            raise _DropNow
+        if message["type"] == "http.response.start":
+            headers = []
+            for name, value in message.get("headers", []):
+                if name.lower() == b"content-length":
+                    state["declared"] = int(value)
+                    # An empty answer (a confirm's) is cut too: it announces a byte that
+                    # never comes, so the client cannot take the headers for the answer.
+                    value = value if int(value) else b"1"
+                headers.append((name, value))
+            await send({**message, "headers": headers})
+            return
+        if message["type"] == "http.response.body":
+            body: bytes = message.get("body", b"")
+            cut = body[: max(state["declared"], len(body)) // 2]
+            if cut:
+                await send({"type": "http.response.body", "body": cut, "more_body": True})
+            state["stopped"] = True
+            raise _DropNow
+        await send(message)
+
+    return wrapped
 
 
 def _invalid_grant(description: str) -> JSONResponse:
