@@ -362,8 +362,10 @@ class BillitPlatform:
         engine reads one by its id, with its file, when it delivers it. The filters are
         applied here to what Billit answered (``kind`` also skips a listing that cannot hold
         it), so a page may be short, or empty with a next cursor. An order or document Ferry
-        cannot map is left out with a warning in the log: the listing has no place for a
-        failure, and it would fail the same way when read.
+        cannot map (no id, an unknown direction) is left out with a warning in the log naming
+        it and Billit's field: a listing has no place for a failure, and without a kind there
+        is no document to show. Billit's listings say nothing of a delivery, so each is *To
+        fetch*: the engine's own state keeps what was delivered from being written again.
         """
         parties = await self._listed_parties(client_id)
         position = decode_listing_cursor(cursor)
