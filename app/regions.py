@@ -72,6 +72,9 @@ class Region(BaseModel):
     authorize_url: AnyHttpUrl | None = None
     """OAuth 2.0 without discovery (``login: oauth2``): the platform's login page, where the
     browser is sent with the client id, the redirect URI and the state."""
+    token_url: AnyHttpUrl | None = None
+    """OAuth 2.0: where codes and refresh tokens are exchanged, when not beside the API
+    (Billit's ``{api}/OAuth2/token``); a Billit-compatible platform may keep it elsewhere."""
     oauth_client_id: str | None = None
     """The client id the platform registered for whoever distributes Ferry with this entry
     (its secret is never in this file: the office types it once, it goes to the keyring)."""
@@ -90,9 +93,12 @@ class Region(BaseModel):
                 f"region {self.code!r}: {self.platform.value} logs in with {allowed}, "
                 f"not {self.login.value}"
             )
-        if self.kind is not RegionKind.PLATFORM and self.platform is not PlatformName.FERRY:
+        if self.kind is RegionKind.SANDBOX and self.platform is not PlatformName.FERRY:
             raise ValueError(f"region {self.code!r}: a {self.kind.value} speaks Ferry's API")
         if self.kind is RegionKind.PLATFORM and self.api_url is None:
+            raise ValueError(f"region {self.code!r} needs an api_url")
+        custom_billit = self.kind is RegionKind.CUSTOM and self.platform is not PlatformName.FERRY
+        if custom_billit and self.api_url is None:  # typed in the wizard with its address
             raise ValueError(f"region {self.code!r} needs an api_url")
         if self.login is LoginStrategy.OAUTH2 and self.authorize_url is None:
             raise ValueError(f"region {self.code!r} logs in with oauth2: it needs an authorize_url")

@@ -181,3 +181,31 @@ def test_ferry_login_says_a_refused_key_without_it(
     monkeypatch.setattr("sys.stdin", io.StringIO(fake.api_key))
     assert run_login(args, store=store) == 2
     assert "--party-id is the number" in capsys.readouterr().err
+
+
+def test_ferry_login_with_a_key_at_a_custom_billit_server(
+    fake: BillitFake,
+    store: SecretStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--api`` with ``--party-id``: a platform that speaks Billit's API at its own address;
+    the login is the region ``custom`` and the engine's adapter is Billit's."""
+    party = str(fake.office_party_id)
+    args = _args(tmp_path, "login", "--api", "http://billit.example.com", "--party-id", party)
+    monkeypatch.setattr("sys.stdin", io.StringIO(fake.api_key + "\n"))
+    assert run_login(args, store=store) == 2
+    assert "--api: use https://" in capsys.readouterr().err
+
+    args = _args(tmp_path, "login", "--api", fake.url + "/", "--party-id", party)
+    monkeypatch.setattr("sys.stdin", io.StringIO(fake.api_key + "\n"))
+    assert run_login(args, store=store) == 0
+    assert f"for {fake.office_name} (region custom, key)" in capsys.readouterr().out
+    stored = load_login(args.ferry_home.settings_dir)
+    assert stored is not None and (stored.region, stored.platform) == ("custom", "billit")
+    assert stored.api_url == fake.url and store.load(stored.secret_name) == fake.api_key
+    monkeypatch.setattr("app.commands.account.store_for", lambda home: store)
+    assert run_whoami(_args(tmp_path, "whoami")) == 0  # the engine's adapter, at that address
+    assert fake.office_name in capsys.readouterr().out
+    store.delete(stored.secret_name)

@@ -12,8 +12,10 @@ does once the person logged in.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import datetime as dt
+import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +26,13 @@ import pytest
 
 from app.application.account import end_login
 from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
-from app.auth.account import load_login, save_login
+from app.auth.account import LOGIN_FILE, load_login, save_login
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded, LogoutOutcome
+from app.cli import build_parser
+from app.commands.account import run_login, run_whoami
+from app.core.language import Language
 from app.core.platform_kinds import LoginStrategy, PlatformName
 from app.engine.engine import Engine
 from app.engine.messages import EngineState, StateChanged
@@ -190,3 +195,48 @@ def test_a_stored_oauth_login_of_this_release_reads_back(tmp_path: Path) -> None
     assert load_login(home.settings_dir) == login
     assert login.secret_name == "refresh-token:be-billit-oauth:4242"
     assert login.client_secret_name == "client-secret:be-billit-oauth:office-client"
+
+
+def _cli_args(home: Path, *argv: str) -> argparse.Namespace:
+    args = build_parser().parse_args(list(argv))
+    args.ferry_home = FerryHome.under(home).ensure()
+    args.language = Language.EN
+    return args
+
+
+def test_ferry_login_at_a_custom_billit_server_with_oauth2(
+    fake: BillitFake,
+    store: SecretStore,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--api``, ``--login-page``, ``--token-url`` and ``--client-id``, the secret on
+    standard input: the login kept with its token address, which the engine refreshes at."""
+    browser = Browser(fake)
+    monkeypatch.setattr("webbrowser.open", lambda url: browser.open(url) or True)
+    where = ["login", "--api", fake.url, "--client-id", fake.client_id]
+    page = ["--login-page", fake.url + "/Account/Logon"]
+    for argv, said in (
+        (["login", "--token-url", fake.token_url], "--token-url goes with --login-page"),
+        (["login", *page, "--client-id", "x"], "--login-page needs --api"),
+        ([*where, "--login-page", "http://billit.example.com/Logon"], "--login-page: use https"),
+    ):
+        monkeypatch.setattr("sys.stdin", io.StringIO(fake.client_secret + "\n"))
+        assert run_login(_cli_args(tmp_path, *argv), store=store) == 2
+        assert said in capsys.readouterr().err
+
+    args = _cli_args(tmp_path, *where, *page, "--token-url", fake.token_url, "--timeout", "30")
+    monkeypatch.setattr("sys.stdin", io.StringIO(fake.client_secret + "\n"))
+    assert run_login(args, store=store) == 0
+    assert f"for {fake.office_name} (region custom, OAuth 2.0)" in capsys.readouterr().out
+    stored = load_login(args.ferry_home.settings_dir)
+    assert stored is not None and stored.token_url == fake.token_url
+    assert (stored.region, stored.strategy) == ("custom", LoginStrategy.OAUTH2)
+    assert fake.client_secret not in (args.ferry_home.settings_dir / LOGIN_FILE).read_text()
+    first = store.load(stored.secret_name)
+    monkeypatch.setattr("app.commands.account.store_for", lambda home: store)
+    assert run_whoami(_cli_args(tmp_path, "whoami")) == 0  # refreshed at the token address
+    assert store.load(stored.secret_name) not in (None, first)
+    store.delete(stored.secret_name)
+    store.delete(stored.client_secret_name)

@@ -47,6 +47,8 @@ class OAuth2Place:
     authorize_url: str
     client_id: str
     redirect_ports: tuple[int, ...] = ()
+    token_url: str | None = None
+    """Where codes and refresh tokens are exchanged, when not beside the API (None)."""
 
 
 async def log_in_with_oauth2(
@@ -64,7 +66,7 @@ async def log_in_with_oauth2(
     folder: the caller saves ``login.json`` when it is ready."""
     if place.platform is not PlatformName.BILLIT:
         raise ValueError(f"{place.platform.value} logs in with OpenID Connect")
-    tokens_at = token_url(place.api_url)
+    tokens_at = token_url(place.api_url, place.token_url)
     client = OAuthClient(
         place.authorize_url, tokens_at, place.client_id, client_secret, place.redirect_ports
     )
@@ -101,6 +103,7 @@ async def log_in_with_oauth2(
         platform=place.platform,
         strategy=LoginStrategy.OAUTH2,
         party_id=party,
+        token_url=place.token_url,
     )
     latest = keeper.tokens
     assert latest is not None and latest.refresh_token, "finish() refuses a login without one"

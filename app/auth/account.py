@@ -45,6 +45,9 @@ class StoredLogin(BaseModel):
     written before Ferry spoke another platform, which all spoke Ferry's."""
     strategy: LoginStrategy = LoginStrategy.OIDC
     """How this login was made and is kept alive (absent before: OpenID Connect)."""
+    token_url: str | None = None
+    """OAuth 2.0 only: the token endpoint of a Billit-compatible platform that keeps it
+    elsewhere than beside its API (a *Custom server*); None: Billit's own place."""
     party_id: int | None = None
     """The platform's own id of the office's company, where every request names it (Billit's
     ``PartyID``, pasted beside an API key)."""

@@ -15,6 +15,7 @@ import contextlib
 import errno
 import hmac
 import html
+import ipaddress
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,28 @@ _PORT_TAKEN = {errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEACCES", errno
 MAX_REQUEST_BYTES = 16 * 1024
 READ_TIMEOUT_S = 10.0
 VERDICT_TIMEOUT_S = 60.0
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` is this computer: the one place a login or a key may go over plain
+    http (nothing crosses a network to be read on the way)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def plain_http_elsewhere(url: str) -> bool:
+    """Whether ``url`` would send a login over plain http to another computer."""
+    try:
+        parts = urlsplit(url.strip())
+        return parts.scheme != "https" and not (
+            parts.scheme == "http" and is_loopback_host(parts.hostname or "")
+        )
+    except ValueError:
+        return True
 
 
 class LoginCancelled(Exception):

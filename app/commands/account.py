@@ -60,9 +60,15 @@ def add_login_arguments(parser: argparse.ArgumentParser) -> None:
     """Where to log in and how: ``ferry login``'s options, which ``ferry service login``
     shares."""
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--region", help="a region code from the regions file (e.g. be-billit, sandbox)")
+    where.add_argument(
+        "--region", help="a region code from the regions file (e.g. be-billit, sandbox)"
+    )
     where.add_argument("--issuer", help="the OpenID issuer of a custom server")
-    parser.add_argument("--api", help="the API address of a custom server (with --issuer)")
+    parser.add_argument(
+        "--api",
+        help="the API address of a custom server: with --issuer (Ferry's API), with --party-id "
+        "(Billit's API, an API key) or with --login-page (Billit's API, OAuth 2.0)",
+    )
     parser.add_argument(
         "--redirect-port",
         dest="redirect_ports",

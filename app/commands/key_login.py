@@ -27,9 +27,10 @@ from app.application.key_login import (
     without_key,
 )
 from app.auth.account import load_login, save_login
+from app.auth.loopback import plain_http_elsewhere
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded
-from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy
+from app.core.platform_kinds import DISPLAY_NAMES, LoginStrategy, PlatformName
 from app.home import FerryHome
 from app.platform.client import make_http_client
 from app.platform.errors import PlatformError
@@ -45,8 +46,9 @@ StoredOrFailure = str | tuple[str, int]
 def add_key_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--party-id",
-        help="for a region that logs in with an API key (Billit): the PartyID given with the "
-        "key; the key itself is read from standard input",
+        help="for a region that logs in with an API key (Billit), or with --api for a custom "
+        "server that speaks Billit's API: the PartyID given with the key; the key itself is "
+        "read from standard input",
     )
 
 
@@ -60,8 +62,18 @@ def key_place(args: argparse.Namespace) -> KeyLoginPlace | str | None:
         region = known.get(code) if code else None
     except (RegionsError, KeyError):
         region = None  # said by the browser login's own checks
+    api = getattr(args, "api", None)
+    if region is None and not code and api and party_id and not getattr(args, "issuer", None):
+        # a custom server that speaks Billit's API: its address instead of a region
+        if plain_http_elsewhere(api):
+            return "--api: use https:// (plain http only to this computer)"
+        return KeyLoginPlace("custom", PlatformName.BILLIT, api.strip().rstrip("/"))
     if region is None or region.login is not LoginStrategy.API_KEY:
-        return "--party-id goes with a region that logs in with an API key" if party_id else None
+        return (
+            "--party-id goes with a region that logs in with an API key, or with --api"
+            if party_id
+            else None
+        )
     if not party_id:
         return (
             f"{region.code} logs in to {DISPLAY_NAMES[region.platform]} with an API key: give "

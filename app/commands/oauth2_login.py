@@ -20,11 +20,11 @@ import webbrowser
 from app.application.key_login import KeyLoggedIn
 from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
 from app.auth.account import load_login, save_login
-from app.auth.loopback import LoginCancelled, LoginTimedOut
+from app.auth.loopback import LoginCancelled, LoginTimedOut, plain_http_elsewhere
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded
-from app.core.platform_kinds import LoginStrategy
+from app.core.platform_kinds import LoginStrategy, PlatformName
 from app.home import FerryHome
 from app.platform.client import make_http_client
 from app.platform.errors import PlatformError
@@ -41,12 +41,26 @@ def add_oauth_arguments(parser: argparse.ArgumentParser) -> None:
         help="for a region that logs in with OAuth 2.0 and the office's own client: its client "
         "id (when the region names none); the client secret is read from standard input",
     )
+    parser.add_argument(
+        "--login-page",
+        metavar="URL",
+        help="a custom server that speaks Billit's API with OAuth 2.0 (with --api and "
+        "--client-id): its login page",
+    )
+    parser.add_argument(
+        "--token-url",
+        metavar="URL",
+        help="with --login-page: the token endpoint, when it is not API/OAuth2/token",
+    )
 
 
 def oauth_place(args: argparse.Namespace) -> OAuth2Place | str | None:
     """Where ``args`` log in with OAuth 2.0; None for another login; a string when wrong."""
     code = getattr(args, "region", None)
     client_id = getattr(args, "client_id", None)
+    login_page, tokens_at = getattr(args, "login_page", None), getattr(args, "token_url", None)
+    if login_page or tokens_at:
+        return _custom_place(args, login_page, tokens_at, client_id)
     try:
         region = regions().get(code) if code else None
     except (RegionsError, KeyError):
@@ -65,6 +79,32 @@ def oauth_place(args: argparse.Namespace) -> OAuth2Place | str | None:
         str(region.authorize_url),
         client_id,
         tuple(given) if given is not None else region.redirect_ports,
+    )
+
+
+def _custom_place(
+    args: argparse.Namespace, login_page: str | None, tokens_at: str | None, client_id: str | None
+) -> OAuth2Place | str:
+    """A custom server that speaks Billit's API, logging in with the office's client."""
+    api = getattr(args, "api", None)
+    if not login_page:
+        return "--token-url goes with --login-page"
+    if getattr(args, "region", None) or getattr(args, "issuer", None):
+        return "--login-page is for a custom server: give --api instead of --region or --issuer"
+    if not api or not client_id:
+        return "--login-page needs --api (the platform's API address) and --client-id"
+    for option, url in (("--api", api), ("--login-page", login_page), ("--token-url", tokens_at)):
+        if url and plain_http_elsewhere(url):
+            return f"{option}: use https:// (plain http only to this computer)"
+    given = getattr(args, "redirect_ports", None)
+    return OAuth2Place(
+        "custom",
+        PlatformName.BILLIT,
+        api.strip().rstrip("/"),
+        login_page.strip(),
+        client_id,
+        tuple(given) if given else (),
+        tokens_at.strip() if tokens_at else None,
     )
 
 

@@ -193,6 +193,7 @@ class ReloginDialog(QDialog):
             stored.issuer,  # an OAuth 2.0 login keeps its login page there
             stored.client_id,
             stored.redirect_ports,
+            stored.token_url,
         )
 
         def open_url(url: str) -> None:

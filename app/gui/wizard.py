@@ -283,7 +283,7 @@ class SetupWizard(QWidget):
             if page is self.who:
                 self._forget_login()
             self._go(self.client_page)
-        elif page in (self.login_page, self.key_page, self.who):
+        elif page in (self.login_page, self.key_page, self.client_page, self.who):
             if page is self.who:
                 self._forget_login()
             self._go(self.country)
@@ -425,6 +425,7 @@ class SetupWizard(QWidget):
             str(region.authorize_url),
             client_id,
             region.redirect_ports,
+            str(region.token_url) if region.token_url else None,
         )
 
         def open_url(url: str) -> None:

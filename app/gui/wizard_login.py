@@ -7,7 +7,6 @@ The wizard runs these coroutines on the GUI's own event loop (qasync); anything 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -23,7 +22,7 @@ from app.application.settings_changes import (
 )
 from app.auth.account import StoredLogin, save_login
 from app.auth.login import LoginTarget, Tokens
-from app.auth.loopback import LoginCancelled, LoginTimedOut
+from app.auth.loopback import LoginCancelled, LoginTimedOut, is_loopback_host
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore, SecretStoreError
 from app.auth.session import LoginNeeded
@@ -39,15 +38,6 @@ class SetupError(Exception):
 
 
 # -- a custom server's addresses ------------------------------------------------------------------
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def address_problem(text: str, *, what: str) -> str | None:
@@ -67,7 +57,7 @@ def address_problem(text: str, *, what: str) -> str | None:
         return QCoreApplication.translate(
             "SetupWizard", "This is not a web address: it starts with https:// and a server name."
         )
-    if parts.scheme == "http" and not _is_loopback(host):
+    if parts.scheme == "http" and not is_loopback_host(host):
         return QCoreApplication.translate(
             "SetupWizard",
             "Use https://: Ferry sends a login only over an encrypted connection (plain http "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.auth.account import StoredLogin
 from app.core.language import Language
+from app.core.platform_kinds import LoginStrategy, PlatformName
 from app.gui.client_links import ClientLinksView
 from app.gui.i18n import current_language
 from app.gui.style import PROBLEM_STYLE as ERROR_STYLE
@@ -61,8 +63,24 @@ def _show_problem(label: QLabel, text: str | None) -> None:
     label.setVisible(bool(text))
 
 
+CUSTOM_KINDS: tuple[tuple[PlatformName, LoginStrategy], ...] = (
+    (PlatformName.FERRY, LoginStrategy.OIDC),
+    (PlatformName.BILLIT, LoginStrategy.API_KEY),
+    (PlatformName.BILLIT, LoginStrategy.OAUTH2),
+)
+"""What a *Custom server* may speak, in the order offered: Ferry's API first (as before)."""
+
+
 class CountryPage(QWidget):
-    """Where the office's platform is: a country, this computer's sandbox, or a custom server."""
+    """Where the office's platform is: a country, this computer's sandbox, or a custom server.
+
+    A custom server names the API it speaks and how Ferry logs in there, then only the
+    addresses that login needs: an OpenID issuer; nothing beside the API for a key (the key
+    page asks for it); the login page and, when not beside the API, the token endpoint for
+    OAuth 2.0 (the client page asks for the client id and secret, so the secret never sits
+    in a field of this page or a settings file). :meth:`region` gives the wizard what was
+    typed as a region, so each login runs the one way it runs for a listed region.
+    """
 
     changed = Signal()
 
@@ -85,21 +103,38 @@ class CountryPage(QWidget):
         self.ports = QLineEdit(self)
         self.ports.setPlaceholderText("53682, 53683")
         self.ports_problem = _problem_label(self)
+        self.speaks = QComboBox(self)
+        for platform, login in CUSTOM_KINDS:
+            self.speaks.addItem("", (platform.value, login.value))
+        self.authorize = QLineEdit(self)
+        self.authorize.setPlaceholderText("https://my.example.com/Account/Logon")
+        self.authorize_problem = _problem_label(self)
+        self.token = QLineEdit(self)
+        self.token.setPlaceholderText("https://api.example.com/OAuth2/token")
+        self.token_problem = _problem_label(self)
         self.custom = QWidget(self)
-        form = QFormLayout(self.custom)
+        form = self._form = QFormLayout(self.custom)
         form.setContentsMargins(0, 0, 0, 0)
+        self.speaks_label = QLabel(self.custom)
         self.issuer_label = QLabel(self.custom)
         self.api_label = QLabel(self.custom)
+        self.authorize_label = QLabel(self.custom)
+        self.token_label = QLabel(self.custom)
         self.ports_label = QLabel(self.custom)
+        form.addRow(self.speaks_label, self.speaks)
         form.addRow(self.issuer_label, self.issuer)
         form.addRow("", self.issuer_problem)
         form.addRow(self.api_label, self.api)
         form.addRow("", self.api_problem)
+        form.addRow(self.authorize_label, self.authorize)
+        form.addRow("", self.authorize_problem)
+        form.addRow(self.token_label, self.token)
+        form.addRow("", self.token_problem)
         form.addRow(self.ports_label, self.ports)
         form.addRow("", self.ports_problem)
-        self.issuer.textChanged.connect(self._check)
-        self.api.textChanged.connect(self._check)
-        self.ports.textChanged.connect(self._check)
+        for field in (self.issuer, self.api, self.authorize, self.token, self.ports):
+            field.textChanged.connect(self._check)
+        self.speaks.currentIndexChanged.connect(self._speaks_chosen)
         self.failure = _problem_label(self)
         layout = QVBoxLayout(self)
         self.title = _title("", self)
@@ -115,6 +150,7 @@ class CountryPage(QWidget):
         layout.addWidget(self.custom)
         layout.addWidget(self.failure)
         layout.addStretch(1)
+        self._speaks_chosen()
         self._chosen()
 
     def _retranslate(self) -> None:
@@ -126,8 +162,18 @@ class CountryPage(QWidget):
                 "platform?"
             )
         )
+        self.speaks_label.setText(self.tr("Platform and login"))
+        words = {
+            LoginStrategy.OIDC: self.tr("Ferry's API, login in the browser (OpenID Connect)"),
+            LoginStrategy.API_KEY: self.tr("Billit's API, with an API key and PartyID"),
+            LoginStrategy.OAUTH2: self.tr("Billit's API, with OAuth 2.0 (client id and secret)"),
+        }
+        for index, (_platform, login) in enumerate(CUSTOM_KINDS):
+            self.speaks.setItemText(index, words[login])
         self.issuer_label.setText(self.tr("Login server (OpenID issuer)"))
         self.api_label.setText(self.tr("Platform API address"))
+        self.authorize_label.setText(self.tr("Login page address"))
+        self.token_label.setText(self.tr("Token address (optional)"))
         self.ports_label.setText(self.tr("Fixed redirect ports (optional)"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's API
@@ -145,10 +191,34 @@ class CountryPage(QWidget):
         super().changeEvent(event)
 
     def region(self) -> Region | None:
+        """The region chosen; for a custom server, what was typed, as a region (its
+        addresses only once they are all usable: :meth:`problems` says what is missing)."""
         item = self.list.currentItem()
         if item is None:
             return None
-        return self._regions.get(str(item.data(Qt.ItemDataRole.UserRole)))
+        region = self._regions.get(str(item.data(Qt.ItemDataRole.UserRole)))
+        if region.kind is not RegionKind.CUSTOM:
+            return region
+        platform, login = self.custom_kind()
+        if self._custom_problems():
+            return region.model_copy(update={"platform": platform, "login": login})
+        typed: dict[str, object] = {
+            "platform": platform.value,
+            "login": login.value,
+            "api_url": self.api.text().strip().rstrip("/"),
+            "redirect_ports": list(self.redirect_ports() or region.redirect_ports),
+        }
+        if login is LoginStrategy.OIDC:
+            typed["issuer"] = self.issuer.text().strip().rstrip("/")
+        if login is LoginStrategy.OAUTH2:
+            typed["authorize_url"] = self.authorize.text().strip()
+            typed["token_url"] = self.token.text().strip() or None
+        return Region.model_validate({**region.model_dump(mode="json"), **typed})
+
+    def custom_kind(self) -> tuple[PlatformName, LoginStrategy]:
+        """The platform and login chosen for a custom server."""
+        platform, login = self.speaks.currentData()
+        return PlatformName(platform), LoginStrategy(login)
 
     def choose(self, code: str) -> None:
         for row in range(self.list.count()):
@@ -167,12 +237,28 @@ class CountryPage(QWidget):
             return [self.tr("Choose where your office's platform is.")]
         if not self.is_custom():
             return []
-        found = [
-            address_problem(self.issuer.text(), what=self.tr("the login server")),
-            address_problem(self.api.text(), what=self.tr("the platform API")),
-            self._ports_problem(),
-        ]
-        return [problem for problem in found if problem]
+        return self._custom_problems()
+
+    def _custom_problems(self) -> list[str]:
+        """What is wrong with the addresses the chosen login needs (only those)."""
+        found = [problem for _label, problem in self._address_problems()]
+        return [problem for problem in [*found, self._ports_problem()] if problem]
+
+    def _uses_ports(self) -> bool:
+        """A browser login comes back to a loopback port; a key login has none."""
+        return self.custom_kind()[1] is not LoginStrategy.API_KEY
+
+    def _address_problems(self) -> list[tuple[QLabel, str | None]]:
+        """Each address field the chosen login needs, with its problem label and problem."""
+        _platform, login = self.custom_kind()
+        checked = [(self.api_problem, self.api, self.tr("the platform API"))]
+        if login is LoginStrategy.OIDC:
+            checked.insert(0, (self.issuer_problem, self.issuer, self.tr("the login server")))
+        if login is LoginStrategy.OAUTH2:
+            checked.append((self.authorize_problem, self.authorize, self.tr("the login page")))
+            if self.token.text().strip():  # optional: beside the API when left empty
+                checked.append((self.token_problem, self.token, self.tr("the token endpoint")))
+        return [(label, address_problem(field.text(), what=what)) for label, field, what in checked]
 
     def redirect_ports(self) -> tuple[int, ...] | None:
         """The fixed redirect ports typed for a custom server; None when none were typed (then
@@ -187,7 +273,7 @@ class CountryPage(QWidget):
         """Why the typed ports cannot be used: only a login server that registered Ferry with
         fixed ports needs them, so an empty field is fine."""
         words = self.ports.text().replace(",", " ").split()
-        if not words:
+        if not words or not self._uses_ports():
             return None
         if not all(word.isdigit() for word in words) or redirect_ports_problem(
             [int(word) for word in words]
@@ -210,14 +296,35 @@ class CountryPage(QWidget):
     @Slot()
     def _check(self) -> None:
         if self.is_custom():
-            typed = bool(self.issuer.text() or self.api.text())
-            issuer = address_problem(self.issuer.text(), what=self.tr("the login server"))
-            api = address_problem(self.api.text(), what=self.tr("the platform API"))
+            fields = (self.issuer, self.api, self.authorize, self.token)
+            typed = any(field.text() for field in fields)
+            for label in (
+                self.issuer_problem,
+                self.api_problem,
+                self.authorize_problem,
+                self.token_problem,
+            ):
+                _show_problem(label, None)
             # Say nothing before the person typed anything: an empty form is not a mistake.
-            _show_problem(self.issuer_problem, issuer if typed else None)
-            _show_problem(self.api_problem, api if typed else None)
+            for label, problem in self._address_problems():
+                _show_problem(label, problem if typed else None)
             _show_problem(self.ports_problem, self._ports_problem())
         self.changed.emit()
+
+    @Slot()
+    def _speaks_chosen(self) -> None:
+        """Only the fields the chosen login needs: a key needs no login server or port."""
+        _platform, login = self.custom_kind()
+        form = self._form
+        for widget, shown in (
+            (self.issuer, login is LoginStrategy.OIDC),
+            (self.authorize, login is LoginStrategy.OAUTH2),
+            (self.token, login is LoginStrategy.OAUTH2),
+            (self.ports, login is not LoginStrategy.API_KEY),
+        ):
+            form.setRowVisible(widget, shown)
+        self.show_failure(None)
+        self._check()
 
 
 class LoginPage(QWidget):

@@ -76,7 +76,7 @@ def open_login(
     if login.strategy is LoginStrategy.OAUTH2 and login.api_url:
         return OAuthKeeper(
             store,
-            token_url=token_url(login.api_url),
+            token_url=token_url(login.api_url, login.token_url),
             client_id=login.client_id,
             secret_name=login.secret_name,
             client_secret_name=login.client_secret_name,

@@ -47,9 +47,10 @@ MISSING = "Ferry has no refresh token or client secret in the keyring"
 LOGIN_TIMEOUT_S = 600.0
 
 
-def token_url(api_url: str) -> str:
-    """Billit's token endpoint, beside its API (``https://api.billit.be/OAuth2/token``)."""
-    return api_url.rstrip("/") + "/OAuth2/token"
+def token_url(api_url: str, given: str | None = None) -> str:
+    """The token endpoint: ``given`` where the region or the custom server names one, else
+    Billit's, beside its API (``https://api.billit.be/OAuth2/token``)."""
+    return given or api_url.rstrip("/") + "/OAuth2/token"
 
 
 @dataclass(frozen=True)

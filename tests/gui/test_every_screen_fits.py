@@ -328,6 +328,11 @@ def wizard_pages(qtbot: QtBot, tmp_path: Path, language: Language) -> Iterator[t
     country.api.setText("ftp://api.kantoor.local")
     country.ports.setText("80, 80")
     yield "wizard: country, a custom server with problems", wizard
+    country.speaks.setCurrentIndex(country.speaks.count() - 1)  # Billit's API, OAuth 2.0
+    country.api.setText("http://api.kantoor.example")
+    country.authorize.setText("mijn.kantoor.local/Account/Logon")
+    country.token.setText("https://api.kantoor.example/OAuth2/token?x=1")
+    yield "wizard: country, a custom Billit server with problems", wizard
     wizard.login_page.show_url("https://login.example.com/realms/office/auth?client=ferry", True)
     wizard._go(wizard.login_page)
     yield "wizard: login", wizard

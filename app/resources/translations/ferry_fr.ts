@@ -612,6 +612,30 @@
         <translation>Ferry dépose les documents de vos clients, depuis la plateforme documentaire, dans les dossiers que lit votre logiciel comptable. Pour commencer : où se trouve la plateforme de votre bureau ?</translation>
     </message>
     <message>
+        <source>Platform and login</source>
+        <translation>Plateforme et connexion</translation>
+    </message>
+    <message>
+        <source>Ferry&apos;s API, login in the browser (OpenID Connect)</source>
+        <translation>API de Ferry, connexion dans le navigateur (OpenID Connect)</translation>
+    </message>
+    <message>
+        <source>Billit&apos;s API, with an API key and PartyID</source>
+        <translation>API de Billit, avec une clé d&apos;API et un PartyID</translation>
+    </message>
+    <message>
+        <source>Billit&apos;s API, with OAuth 2.0 (client id and secret)</source>
+        <translation>API de Billit, avec OAuth 2.0 (identifiant et secret du client)</translation>
+    </message>
+    <message>
+        <source>Login page address</source>
+        <translation>Adresse de la page de connexion</translation>
+    </message>
+    <message>
+        <source>Token address (optional)</source>
+        <translation>Adresse des jetons (facultatif)</translation>
+    </message>
+    <message>
         <source>Choose where your office&apos;s platform is.</source>
         <translation>Choisissez où se trouve la plateforme de votre bureau.</translation>
     </message>
@@ -622,6 +646,14 @@
     <message>
         <source>the platform API</source>
         <translation>de l&apos;API de la plateforme</translation>
+    </message>
+    <message>
+        <source>the login page</source>
+        <translation>de la page de connexion</translation>
+    </message>
+    <message>
+        <source>the token endpoint</source>
+        <translation>du point d&apos;accès des jetons</translation>
     </message>
     <message>
         <source>Give the redirect ports as different numbers between 1024 and 65535, separated by commas.</source>

@@ -612,6 +612,30 @@
         <translation>Ferry haalt de documenten van uw klanten van het documentplatform en zet ze in de mappen die uw boekhoudpakket leest. Eerst: waar staat het platform van uw kantoor?</translation>
     </message>
     <message>
+        <source>Platform and login</source>
+        <translation>Platform en aanmelding</translation>
+    </message>
+    <message>
+        <source>Ferry&apos;s API, login in the browser (OpenID Connect)</source>
+        <translation>API van Ferry, aanmelden in de browser (OpenID Connect)</translation>
+    </message>
+    <message>
+        <source>Billit&apos;s API, with an API key and PartyID</source>
+        <translation>API van Billit, met een API-sleutel en PartyID</translation>
+    </message>
+    <message>
+        <source>Billit&apos;s API, with OAuth 2.0 (client id and secret)</source>
+        <translation>API van Billit, met OAuth 2.0 (client-id en -geheim)</translation>
+    </message>
+    <message>
+        <source>Login page address</source>
+        <translation>Adres van de aanmeldpagina</translation>
+    </message>
+    <message>
+        <source>Token address (optional)</source>
+        <translation>Tokenadres (optioneel)</translation>
+    </message>
+    <message>
         <source>Choose where your office&apos;s platform is.</source>
         <translation>Kies waar het platform van uw kantoor staat.</translation>
     </message>
@@ -622,6 +646,14 @@
     <message>
         <source>the platform API</source>
         <translation>de platform-API</translation>
+    </message>
+    <message>
+        <source>the login page</source>
+        <translation>de aanmeldpagina</translation>
+    </message>
+    <message>
+        <source>the token endpoint</source>
+        <translation>het tokenadres</translation>
     </message>
     <message>
         <source>Give the redirect ports as different numbers between 1024 and 65535, separated by commas.</source>
