@@ -26,7 +26,7 @@ import pytest
 
 from app.application.account import end_login
 from app.application.oauth2_login import OAuth2Place, log_in_with_oauth2
-from app.auth.account import LOGIN_FILE, load_login, save_login
+from app.auth.account import LOGIN_FILE, StoredLogin, load_login, save_login
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore
 from app.auth.session import LoginNeeded, LogoutOutcome
@@ -38,6 +38,7 @@ from app.engine.engine import Engine
 from app.engine.messages import EngineState, StateChanged
 from app.home import FerryHome
 from app.platforms.billit.adapter import BillitPlatform
+from app.platforms.billit.client import OAuthTokens
 from app.platforms.billit.fake import BillitFake
 from app.platforms.oauth2_login import OAuthKeeper
 
@@ -145,10 +146,10 @@ async def test_the_office_logs_in_in_the_browser_and_the_engine_keeps_it_alive(
     assert [f.code.value for f in summary.errors] == ["login_needed"]
     assert any(isinstance(e, StateChanged) and e.state is EngineState.LOGIN_NEEDED for e in events)
 
-    # Logging out forgets the refresh token (Billit is not told yet); the client secret
-    # stays for the next login of this office's client
+    # Logging out revokes the token held at Billit (already dead there: RFC 7009 says 200)
+    # and forgets it; the client secret stays for the next login of this office's client
     outcome = await asyncio.to_thread(end_login, home, login, store)  # blocking, as faces run it
-    assert outcome is LogoutOutcome.NOT_SUPPORTED
+    assert outcome is LogoutOutcome.REVOKED
     assert store.load(login.secret_name) is None
     assert store.load(login.client_secret_name) == fake.client_secret
     assert load_login(home.settings_dir) is None
@@ -240,3 +241,69 @@ def test_ferry_login_at_a_custom_billit_server_with_oauth2(
     assert store.load(stored.secret_name) not in (None, first)
     store.delete(stored.secret_name)
     store.delete(stored.client_secret_name)
+
+
+async def _logged_in(fake: BillitFake, store: SecretStore, home: FerryHome) -> StoredLogin:
+    async with httpx.AsyncClient() as http:
+        checked = await log_in_with_oauth2(
+            _place(fake),
+            fake.client_secret,
+            store=store,
+            http=http,
+            open_url=Browser(fake).open,
+            timeout=30,
+        )
+    save_login(home.settings_dir, checked.login)
+    return checked.login
+
+
+async def test_logging_out_revokes_the_refresh_token_at_billit(
+    fake: BillitFake, store: SecretStore, tmp_path: Path
+) -> None:
+    """``POST /OAuth2/revoke`` with the live refresh token and the client's credentials: the
+    token no longer refreshes at Billit, and it is gone from this computer."""
+    home = FerryHome.under(tmp_path / "home").ensure()
+    login = await _logged_in(fake, store, home)
+    token = store.load(login.secret_name)
+    assert token
+
+    outcome = await asyncio.to_thread(end_login, home, login, store)
+    assert outcome is LogoutOutcome.REVOKED
+    assert fake.revoked == [token]
+    assert store.load(login.secret_name) is None and load_login(home.settings_dir) is None
+    assert store.load(login.client_secret_name) == fake.client_secret
+    keeper = OAuthKeeper(
+        store,
+        token_url=fake.token_url,
+        client_id=fake.client_id,
+        secret_name=None,
+        client_secret_name="",
+        tokens=OAuthTokens("", token, 0.0),
+        client_secret=fake.client_secret,
+    )
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(LoginNeeded):
+            await keeper.headers(http)  # the revoked token, presented to refresh
+    (sent,) = [r for r in fake.requests if r[1] == "/OAuth2/revoke"]
+    assert "client_secret" not in str(sent)  # the fake keeps no body; nothing leaked to headers
+    store.delete(login.client_secret_name)
+
+
+async def test_a_logout_billit_cannot_hear_is_said_and_forgets_anyway(
+    fake: BillitFake, store: SecretStore, tmp_path: Path
+) -> None:
+    """Billit unreachable: FAILED (the person is told Billit was not told); a custom
+    server's token address with no sibling to guess: NOT_SUPPORTED. Forgotten here both ways."""
+    home = FerryHome.under(tmp_path / "home").ensure()
+    login = await _logged_in(fake, store, home)
+    elsewhere = login.model_copy(update={"token_url": fake.url + "/connect/access"})
+    save_login(home.settings_dir, elsewhere)
+    assert await asyncio.to_thread(end_login, home, elsewhere, store) is LogoutOutcome.NOT_SUPPORTED
+    assert store.load(login.secret_name) is None
+
+    login = await _logged_in(fake, store, home)
+    fake.stop()
+    assert await asyncio.to_thread(end_login, home, login, store) is LogoutOutcome.FAILED
+    assert store.load(login.secret_name) is None and load_login(home.settings_dir) is None
+    assert fake.revoked == []
+    store.delete(login.client_secret_name)

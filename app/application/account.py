@@ -14,6 +14,7 @@ from app.auth.session import LogoutOutcome, TokenSession
 from app.core.platform_kinds import LoginStrategy
 from app.home import FerryHome
 from app.platform.client import make_http_client
+from app.platforms.oauth2_login import revoke_refresh_token, token_url
 from app.settings import ProxySettings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
@@ -73,14 +74,36 @@ def revoke_login(home: FerryHome, stored: StoredLogin, store: SecretStore) -> Lo
 
 
 async def _logout(stored: StoredLogin, store: SecretStore, proxy: ProxySettings) -> LogoutOutcome:
-    if not stored.oidc:  # not told: a key has no end, Billit's revocation is not wired yet
+    if stored.strategy is LoginStrategy.OAUTH2:
+        return await _revoke_oauth2(stored, store, proxy)
+    if not stored.oidc:  # not told: no API ends a key
         held = await asyncio.to_thread(store.load, stored.secret_name)
         await asyncio.to_thread(store.delete, stored.secret_name)
         # NO_TOKEN as for a refresh token a service already took into its own store
-        if not held:
-            return LogoutOutcome.NO_TOKEN
-        if stored.strategy is LoginStrategy.API_KEY:
-            return LogoutOutcome.KEY_FORGOTTEN
-        return LogoutOutcome.NOT_SUPPORTED  # the client secret stays for the next login
+        return LogoutOutcome.KEY_FORGOTTEN if held else LogoutOutcome.NO_TOKEN
     async with make_http_client(proxy=proxy) as http:
         return await session_for(stored, store, http, proxy).revoke()
+
+
+async def _revoke_oauth2(
+    stored: StoredLogin, store: SecretStore, proxy: ProxySettings
+) -> LogoutOutcome:
+    """An OAuth 2.0 login (Billit's): its refresh token revoked at the platform with the
+    client's secret, then forgotten here whatever the platform said (the person asked for
+    the login to end). The client secret stays: it is the office's client, for the next
+    login, not this login's."""
+    refresh = await asyncio.to_thread(store.load, stored.secret_name)
+    try:
+        if not refresh or not stored.api_url:
+            return LogoutOutcome.NO_TOKEN
+        secret = await asyncio.to_thread(store.load, stored.client_secret_name)
+        async with make_http_client(proxy=proxy) as http:
+            return await revoke_refresh_token(
+                http,
+                tokens_at=token_url(stored.api_url, stored.token_url),
+                client_id=stored.client_id,
+                client_secret=secret,
+                refresh_token=refresh,
+            )
+    finally:
+        await asyncio.to_thread(store.delete, stored.secret_name)

@@ -31,12 +31,12 @@ import httpx
 from app.auth.loopback import LoopbackListener, Verdict
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore
-from app.auth.session import LoginNeeded
+from app.auth.session import LoginNeeded, LogoutOutcome
 from app.core.failures import FailureCode
 from app.core.language import FALLBACK, Language
 from app.platform.errors import PlatformError
-from app.platforms.billit.client import OAuthLogin, OAuthTokens, request_token
-from app.platforms.billit.wire import TokenRequest
+from app.platforms.billit.client import OAuthLogin, OAuthTokens, request_token, revoke_token
+from app.platforms.billit.wire import RevokeRequest, TokenRequest
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,46 @@ def token_url(api_url: str, given: str | None = None) -> str:
     """The token endpoint: ``given`` where the region or the custom server names one, else
     Billit's, beside its API (``https://api.billit.be/OAuth2/token``)."""
     return given or api_url.rstrip("/") + "/OAuth2/token"
+
+
+def revoke_url(tokens_at: str) -> str | None:
+    """The revocation endpoint beside the token endpoint (Billit's ``/OAuth2/revoke`` beside
+    its ``/OAuth2/token``); None when the token endpoint is not named ``.../token``, so no
+    sibling can be guessed (a custom server's elsewhere): then the platform is not told."""
+    head, slash, last = tokens_at.rstrip("/").rpartition("/")
+    return f"{head}{slash}revoke" if slash and last.lower() == "token" else None
+
+
+async def revoke_refresh_token(
+    http: httpx.AsyncClient,
+    *,
+    tokens_at: str,
+    client_id: str,
+    client_secret: str | None,
+    refresh_token: str,
+) -> LogoutOutcome:
+    """Tell the platform a refresh token is no longer wanted (best effort, RFC 7009): what
+    it was told, as data, for each face to word. Never raises for the platform's answer."""
+    endpoint = revoke_url(tokens_at)
+    if endpoint is None:
+        log.warning("no revocation endpoint beside %s; the login is forgotten here only", tokens_at)
+        return LogoutOutcome.NOT_SUPPORTED
+    if not client_secret:  # the platform takes a revocation only from the client
+        log.warning("no client secret in the keyring: the platform cannot be told of the logout")
+        return LogoutOutcome.FAILED
+    body = RevokeRequest(
+        token=refresh_token,
+        token_type_hint="refresh_token",
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+    try:
+        await revoke_token(http, endpoint, body)
+    except PlatformError as error:
+        log.warning("the platform did not revoke the login: %s", error)
+        return LogoutOutcome.FAILED
+    log.info("the refresh token was revoked at %s", endpoint)
+    return LogoutOutcome.REVOKED
 
 
 @dataclass(frozen=True)

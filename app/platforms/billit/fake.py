@@ -11,6 +11,8 @@ as Billit's description and guides state it:
   (the interval is a constructor argument, so tests need not wait a minute);
 - OAuth 2.0 at ``POST /OAuth2/token``: codes and refresh tokens are single-use, each refresh
   answers a new refresh token (rotation), access tokens lapse; or an ``ApiKey`` header;
+  ``POST /OAuth2/revoke`` (RFC 7009, the client's credentials in the body) kills a refresh
+  token for good (200 for a token already dead too, as RFC 7009 says);
 - the party headers: feed and account calls act on the accountant's company (``PartyID``);
   reading a client's order or document needs the client in ``PartyID`` and the accountant in
   ``ContextPartyID`` (Billit's guides), or it is refused;
@@ -199,6 +201,8 @@ class BillitFake:
         self._codes: set[str] = set()
         self._refresh_tokens: set[str] = set()
         self._spent_refresh_tokens: set[str] = set()
+        #: Each refresh token revoked, in order (what a logout told Billit).
+        self.revoked: list[str] = []
         self._access_tokens: dict[str, float] = {}
         self._next_party = 2001
         self._next_entity = 50_001
@@ -406,6 +410,7 @@ class BillitFake:
         app = Starlette(
             routes=[
                 Route("/OAuth2/token", self._token, methods=["POST"]),
+                Route("/OAuth2/revoke", self._revoke, methods=["POST"]),
                 Route("/v1/account/accountInformation", self._account, methods=["GET"]),
                 Route(feeds, self._list_feeds, methods=["GET"]),
                 Route(feeds, self._register_feed, methods=["POST"]),
@@ -463,13 +468,35 @@ class BillitFake:
             return _message(400, "PartyID must name the accountant's company for its feed.")
         return None
 
-    async def _token(self, request: Request) -> Response:
-        self._note(request)
-        body = await self._body(request)
+    def _client_refused(self, body: dict[str, Any]) -> Response | None:
+        """401 ``invalid_client`` unless the body names the client with its secret."""
         if body.get("client_id") != self.client_id or not secrets.compare_digest(
             str(body.get("client_secret", "")), self.client_secret
         ):
             return JSONResponse({"error": "invalid_client"}, status_code=401)
+        return None
+
+    async def _revoke(self, request: Request) -> Response:
+        """RFC 7009: the client's own token dies; a token unknown or already dead is 200 too
+        (so a revocation says nothing of which tokens exist)."""
+        self._note(request)
+        body = await self._body(request)
+        if refused := self._client_refused(body):
+            return refused
+        token = str(body.get("token", ""))
+        if not token:
+            return JSONResponse({"error": "invalid_request"}, status_code=400)
+        with self._lock:
+            if token in self._refresh_tokens:
+                self._refresh_tokens.discard(token)
+                self.revoked.append(token)
+        return JSONResponse({})
+
+    async def _token(self, request: Request) -> Response:
+        self._note(request)
+        body = await self._body(request)
+        if refused := self._client_refused(body):
+            return refused
         grant = body.get("grant_type")
         with self._lock:
             if grant == "authorization_code":

@@ -222,6 +222,17 @@ class TokenRequest(_Wire):
     state: str | None = None
 
 
+class RevokeRequest(_Wire):
+    """Body of ``POST /OAuth2/revoke``. Billit's guides name the endpoint; its description
+    declares no body for it, so these are RFC 7009's names, with the client's credentials as
+    the token call takes them (OAuth's names, not Billit's capitals)."""
+
+    token: str
+    token_type_hint: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
 class TokenAnswer(_Wire):
     """The answer of ``POST /OAuth2/token``. The description says only "an object"; these are
     RFC 6749's names, which Billit's guides use. The refresh token is single-use: each answer

@@ -51,6 +51,28 @@ PARTY_HEADERS: list[dict[str, Any]] = [
 ]
 
 
+#: The overlay's body of ``POST /OAuth2/revoke``: the description declares none (``consumes``
+#: empty, no parameter: ASP.NET reads it without telling Swashbuckle), yet a revocation names
+#: its token (RFC 7009 2.1) and the client that proves itself with it. RFC 7009's names, with
+#: the content types of the token call beside it, which Billit's guides pair it with.
+REVOKE_BODY: dict[str, Any] = {
+    "name": "OAuthRevokeRequest",
+    "in": "body",
+    "required": True,
+    "schema": {
+        "type": "object",
+        "required": ["token"],
+        "additionalProperties": False,
+        "properties": {
+            "token": {"type": "string"},
+            "token_type_hint": {"type": "string", "enum": ["refresh_token", "access_token"]},
+            "client_id": {"type": "string"},
+            "client_secret": {"type": "string"},
+        },
+    },
+}
+
+
 def load() -> dict[str, Any]:
     """The description as published (see ``SOURCE.md`` beside it)."""
     value = json.loads(PATH.read_text(encoding="utf-8"))
@@ -74,10 +96,13 @@ def corrected(description: dict[str, Any]) -> dict[str, Any]:
     1. duplicate ``operationId``s get a suffix (``_2``, ``_3``, in the file's order): Prism and
        other validators refuse a description where two operations share one;
     2. ``securityDefinitions`` and a global ``security`` (API key or bearer token), with none
-       on ``/OAuth2/token`` (it is how a token is obtained): the description declares none, so
+       on ``/OAuth2/token`` (it is how a token is obtained) and ``/OAuth2/revoke`` (the client
+       proves itself with its credentials, RFC 7009 2.1): the description declares none, so
        without them Prism would accept requests carrying no login at all;
     3. ``PartyID`` and ``ContextPartyID`` as optional integer headers on the ``/v1``
-       operations, so Prism checks their values.
+       operations, so Prism checks their values;
+    4. a body for ``/OAuth2/revoke`` (:data:`REVOKE_BODY`), which the description leaves
+       without one: Prism would otherwise refuse any revocation that names its token.
     """
     fixed = copy.deepcopy(description)
     seen: Counter[str] = Counter()
@@ -87,8 +112,12 @@ def corrected(description: dict[str, Any]) -> dict[str, Any]:
             seen[operation_id] += 1
             if seen[operation_id] > 1:
                 operation["operationId"] = f"{operation_id}_{seen[operation_id]}"
-        if path == "/OAuth2/token":
+        if path in ("/OAuth2/token", "/OAuth2/revoke"):
             operation["security"] = []
+        if path == "/OAuth2/revoke":
+            token_call = fixed["paths"]["/OAuth2/token"]["post"]
+            operation["consumes"] = list(token_call["consumes"])
+            operation["parameters"] = [copy.deepcopy(REVOKE_BODY)]
         if path.startswith("/v1/"):
             parameters = operation.setdefault("parameters", [])
             names = {p.get("name", "").lower() for p in parameters if p.get("in") == "header"}

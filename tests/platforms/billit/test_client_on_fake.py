@@ -23,10 +23,11 @@ from app.platforms.billit.client import (
     OAuthLogin,
     OAuthTokens,
     request_token,
+    revoke_token,
 )
 from app.platforms.billit.fake import BillitFake
 from app.platforms.billit.mapping import to_document
-from app.platforms.billit.wire import FeedItem, TokenRequest
+from app.platforms.billit.wire import FeedItem, RevokeRequest, TokenRequest
 from tests.platforms.billit.conftest import FEED_INTERVAL_S
 from tests.platforms.billit.description import AnswerChecker
 
@@ -256,6 +257,39 @@ async def test_a_refresh_token_is_single_use_and_rotates(
     assert "already used" in (raised.value.failure.param("detail") or "")
 
     assert (await login.refresh(checked_http)).refresh_token != second.refresh_token
+
+
+async def test_a_revoked_refresh_token_no_longer_refreshes(
+    fake: BillitFake, checked_http: httpx.AsyncClient
+) -> None:
+    """``POST /OAuth2/revoke`` with the client's credentials kills the refresh token for good
+    (each answer checked against the description); a wrong secret revokes nothing."""
+    tokens = await _oauth_tokens(fake, checked_http)
+    assert tokens.refresh_token
+    revoke_at = fake.url + "/OAuth2/revoke"
+
+    def body(secret: str) -> RevokeRequest:
+        assert tokens.refresh_token
+        return RevokeRequest(
+            token=tokens.refresh_token,
+            token_type_hint="refresh_token",
+            client_id=fake.client_id,
+            client_secret=secret,
+        )
+
+    with pytest.raises(PlatformError) as raised:
+        await revoke_token(checked_http, revoke_at, body("not-the-secret"))
+    assert raised.value.failure.code is FailureCode.LOGIN_REFUSED
+    assert fake.revoked == []
+
+    await revoke_token(checked_http, revoke_at, body(fake.client_secret))
+    assert fake.revoked == [tokens.refresh_token]
+    await revoke_token(checked_http, revoke_at, body(fake.client_secret))  # dead: 200 again
+    assert fake.revoked == [tokens.refresh_token]
+    login = OAuthLogin(fake.token_url, fake.client_id, fake.client_secret, tokens)
+    with pytest.raises(PlatformError) as raised:
+        await login.refresh(checked_http)
+    assert raised.value.failure.code is FailureCode.LOGIN_REFUSED
 
 
 async def test_a_refused_access_token_is_renewed_once_and_the_call_repeated(

@@ -38,15 +38,19 @@ def test_the_overlay_fixes_the_known_defects_and_nothing_else(
     assert fixed["securityDefinitions"] == spec.SECURITY_DEFINITIONS
     assert description == spec.load()  # the original, in memory, untouched
 
-    # Beside the renamed ids, the security and the party headers, nothing differs.
+    # Beside the renamed ids, the security, the party headers and the revocation's body,
+    # nothing differs.
     undone = copy.deepcopy(fixed)
     del undone["securityDefinitions"], undone["security"]
     for (_, path, op), (_, _, original) in zip(
         spec.operations(undone), spec.operations(description), strict=True
     ):
         op["operationId"] = original.get("operationId")
-        if path == "/OAuth2/token":
+        if path in ("/OAuth2/token", "/OAuth2/revoke"):
             del op["security"]
+        if path == "/OAuth2/revoke":
+            assert op.pop("parameters") == [spec.REVOKE_BODY]
+            op["consumes"] = original["consumes"]
         if path.startswith("/v1/"):
             op["parameters"] = [p for p in op["parameters"] if p not in spec.PARTY_HEADERS]
             if not op["parameters"] and "parameters" not in original:

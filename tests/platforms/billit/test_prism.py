@@ -25,8 +25,9 @@ from app.platforms.billit.client import (
     OAuthLogin,
     OAuthTokens,
     request_token,
+    revoke_token,
 )
-from app.platforms.billit.wire import TokenRequest
+from app.platforms.billit.wire import RevokeRequest, TokenRequest
 from tests.platforms.billit.conftest import Prism
 from tests.platforms.billit.description import AnswerChecker
 
@@ -44,6 +45,7 @@ CLIENT_OPERATIONS = {
     "Document_GetDocuments",
     "File_GetOrders",
     "OAuth2_PostToken",
+    "OAuth2_PostTokenRevoke",
 }
 
 
@@ -93,6 +95,10 @@ async def test_every_request_of_the_client_is_one_the_description_allows(
     login = OAuthLogin(token_url, "ferry", "secret", OAuthTokens("access-1", "refresh-1", None))
     with pytest.raises(PlatformError):
         await login.refresh(http)  # a refresh_token grant
+    revoke = RevokeRequest(
+        token="refresh-1", token_type_hint="refresh_token", client_id="ferry", client_secret="s"
+    )
+    await revoke_token(http, f"{server.url}/OAuth2/revoke", revoke)  # a logout
     login = OAuthLogin(token_url, "ferry", "secret", OAuthTokens("access-1", None, None))
     await _every_call(BillitClient(server.url, login, http, office_party_id=1000))
 
@@ -102,7 +108,7 @@ async def test_every_request_of_the_client_is_one_the_description_allows(
         for a in server.answers
     }
     assert used == CLIENT_OPERATIONS
-    assert len(server.answers) == 2 + 2 * 16  # two token calls, every call twice (+1 POST)
+    assert len(server.answers) == 3 + 2 * 16  # 2 token calls, a revoke, every call twice
 
 
 @pytest.mark.parametrize(
@@ -118,6 +124,8 @@ async def test_every_request_of_the_client_is_one_the_description_allows(
         ("GET", "/v1/files/9001", {}, 'must match format "uuid"'),  # a feed item's id
         ("GET", "/v1/accountant/feeds", {"headers": {"ApiKey": None}}, "Invalid security scheme"),
         ("GET", "/v1/accountant/feeds", {"headers": {"PartyID": "office"}}, "must be integer"),
+        # a revocation that names no token (the overlay's body requires one)
+        ("POST", "/OAuth2/revoke", {"json": {"client_id": "ferry"}}, "token"),
         # OAuth's usual form body, which the description does not pair with a body parameter
         (
             "POST",
