@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.alerts.watchdog import (
+    LOGIN_PARAMS,
     Alert,
     AlertChange,
     AlertKind,
@@ -41,6 +42,7 @@ from app.engine.messages import (
     DocumentChanged,
     EngineState,
     Event,
+    FailureInfo,
     LoginNeededEvent,
     StateChanged,
 )
@@ -49,6 +51,13 @@ from app.engine.messages import (
 UNREACHABLE_CODES = frozenset({FailureCode.UNREACHABLE})
 
 _LOGIN_WORKS = frozenset({EngineState.UP_TO_DATE, EngineState.ERRORS})
+
+
+def _login_how(failure: FailureInfo | None) -> tuple[tuple[str, str], ...]:
+    """How the refused login is made, from the failure's parameters (data, not its words)."""
+    if failure is None:
+        return ()
+    return tuple(sorted((k, v) for k, v in failure.params.items() if k in LOGIN_PARAMS))
 
 
 @dataclass
@@ -73,7 +82,7 @@ class EventReader:
             seen += self._document(event, now)
         elif isinstance(event, StateChanged):
             if event.state is EngineState.LOGIN_NEEDED:
-                seen.append(LoginSeen(now, needed=True))
+                seen.append(LoginSeen(now, needed=True, how=_login_how(event.failure)))
             elif event.state in _LOGIN_WORKS:
                 seen.append(LoginSeen(now, needed=False))
             paused = event.state is EngineState.PAUSED
@@ -81,7 +90,7 @@ class EventReader:
                 self.paused = paused
                 seen.append(PausedSeen(now, paused))
         elif isinstance(event, LoginNeededEvent):
-            seen.append(LoginSeen(now, needed=True))
+            seen.append(LoginSeen(now, needed=True, how=_login_how(event.failure)))
         return seen
 
     def _document(self, event: DocumentChanged, now: float) -> list[Observation]:

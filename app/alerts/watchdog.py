@@ -60,7 +60,8 @@ class Alert:
 
     Parameters: ``since`` (when the condition began, ISO 8601 UTC), ``waiting`` (documents To
     fetch, for *nothing delivered*), ``destination`` (its name, for *destination
-    unreachable*)."""
+    unreachable*), ``login`` and ``platform`` (for *login needed*, from the engine's failure:
+    how the login is made, so the words say what to do, e.g. paste a new key)."""
 
     kind: AlertKind
     params: tuple[tuple[str, str], ...] = ()
@@ -129,12 +130,19 @@ class DestinationSeen:
     reachable: bool
 
 
+#: The parameters of the engine's *login needed* failure an alert keeps: what the words need
+#: to say how to log in again (``login=api_key``: paste a new key), never a reason in English.
+LOGIN_PARAMS = ("login", "platform")
+
+
 @dataclass(frozen=True)
 class LoginSeen:
-    """The login was refused (``needed``) or seen working at ``at``."""
+    """The login was refused (``needed``) or seen working at ``at``; ``how``: the failure's
+    :data:`LOGIN_PARAMS`, sorted (empty: a login through the browser, or not said)."""
 
     at: float
     needed: bool
+    how: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +202,8 @@ class Watchdog:
     waiting_since: float | None = None
     unreachable_since: dict[str, float] = field(default_factory=dict)
     login_needed_since: float | None = None
+    #: How the refused login is made (:attr:`LoginSeen.how`), for the alert's words.
+    login_how: tuple[tuple[str, str], ...] = ()
     engine_down_since: float | None = None
     paused: bool = False
     #: Where the stall told began (its alert's ``since``): a delivery after it ends it.
@@ -217,6 +227,7 @@ class Watchdog:
                 self.unreachable_since.setdefault(destination, since)
             elif alert.kind is AlertKind.LOGIN_NEEDED:
                 self.login_needed_since = since
+                self.login_how = tuple((k, v) for k, v in alert.params if k in LOGIN_PARAMS)
             elif alert.kind is AlertKind.ENGINE_DOWN:
                 self.engine_down_since = since
             elif alert.kind is AlertKind.NOTHING_DELIVERED:
@@ -254,8 +265,11 @@ class Watchdog:
                 if self.login_needed_since is not None:
                     self.cause_ended = at
                 self.login_needed_since = None
-            elif self.login_needed_since is None:
-                self.login_needed_since = at
+            else:
+                if self.login_needed_since is None:
+                    self.login_needed_since = at
+                if observation.how:  # a bare "login needed" keeps what was said of it
+                    self.login_how = observation.how
         elif isinstance(observation, EngineSeen):
             if observation.running:
                 if self.engine_down_since is not None:
@@ -327,7 +341,8 @@ class Watchdog:
             AlertKind.LOGIN_NEEDED.value in self.active
             or now - self.login_needed_since >= limits.login_s
         ):
-            due.append(Alert.of(AlertKind.LOGIN_NEEDED, since=iso(self.login_needed_since)))
+            how = dict(self.login_how)
+            due.append(Alert.of(AlertKind.LOGIN_NEEDED, since=iso(self.login_needed_since), **how))
         if self.engine_down_since is not None and (
             AlertKind.ENGINE_DOWN.value in self.active
             or now - self.engine_down_since >= limits.engine_down_s

@@ -13,6 +13,7 @@ import datetime as dt
 
 from app.alerts.watchdog import Alert, AlertChange, AlertKind
 from app.core.language import FALLBACK, Language
+from app.core.platform_kinds import LoginStrategy
 
 _M = dict[Language, str]
 
@@ -88,6 +89,28 @@ _TEXTS: dict[AlertKind, _M] = {
     },
 }
 
+#: *Login needed* where the login is an API key (``login=api_key``): no browser login brings
+#: it back; a new key from the platform does.
+_KEY_TITLE: _M = {
+    Language.EN: "Ferry needs a new API key",
+    Language.FR: "Ferry a besoin d'une nouvelle clé d'API",
+    Language.NL: "Ferry heeft een nieuwe API-sleutel nodig",
+}
+
+_KEY_TEXT: _M = {
+    Language.EN: "{platform} no longer accepts the API key Ferry logs in with since {since}, "
+    "so no documents are delivered. Make a new API key in {platform} (on your profile "
+    "there), then open Ferry on this computer and paste it with “Paste a new key…”.",
+    Language.FR: "{platform} n'accepte plus la clé d'API avec laquelle Ferry se connecte "
+    "depuis {since}, aucun document n'est donc livré. Créez une nouvelle clé d'API dans "
+    "{platform} (dans votre profil), puis ouvrez Ferry sur cet ordinateur et collez-la avec "
+    "« Coller une nouvelle clé… ».",
+    Language.NL: "{platform} aanvaardt de API-sleutel waarmee Ferry zich aanmeldt sinds "
+    "{since} niet meer, dus er worden geen documenten geleverd. Maak een nieuwe API-sleutel "
+    "in {platform} (in uw profiel daar), open dan Ferry op deze computer en plak hem met "
+    "“Nieuwe sleutel plakken…”.",
+}
+
 _CLEARED_TITLE: _M = {
     Language.EN: "Ferry is delivering again",
     Language.FR: "Ferry livre à nouveau",
@@ -138,7 +161,19 @@ def title(change: AlertChange, language: Language = FALLBACK) -> str:
     """A short title: a notification's, an e-mail's subject."""
     if not change.raised:
         return _CLEARED_TITLE[language]
+    if _with_key(change.alert):
+        return _KEY_TITLE[language]
     return _TITLES[change.alert.kind][language]
+
+
+def _with_key(alert: Alert) -> bool:
+    """A *login needed* whose login is an API key on a named platform: decided from the
+    alert's parameters (the engine's failure), never from words."""
+    return (
+        alert.kind is AlertKind.LOGIN_NEEDED
+        and alert.param("login") == LoginStrategy.API_KEY.value
+        and bool(alert.param("platform"))
+    )
 
 
 def text(
@@ -156,7 +191,10 @@ def text(
         "since": since_words(alert, language, now=now, zone=zone),
         "waiting": alert.param("waiting") or "?",
         "destination": alert.param("destination") or "?",
+        "platform": alert.param("platform") or "?",
     }
+    if change.raised and _with_key(alert):
+        return _KEY_TEXT[language].format_map(values)
     return table[alert.kind][language].format_map(values)
 
 
