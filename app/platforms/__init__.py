@@ -2,5 +2,5 @@
 other than Ferry's own API (issue 19).
 
 Each subpackage speaks one platform's wire format and maps it into Ferry's own model
-(:mod:`app.api.models`); Billit's is not wired into the engine yet.
+(:mod:`app.api.models`); :mod:`app.platforms.choose` picks the adapter a stored login needs.
 """
