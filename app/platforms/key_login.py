@@ -10,23 +10,19 @@ the key itself never reaches a log or an error message.
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Callable, Mapping
-from typing import NoReturn
 
 import httpx
 
 from app.auth.secret_store import SecretStore
-from app.auth.session import LoginNeeded
-
-log = logging.getLogger(__name__)
+from app.platforms.login_latch import LoginLatch
 
 #: Why, in the log and the engine's event (the person's words come from the failure's code).
 REFUSED = "the platform refused the API key"
 MISSING = "Ferry has no API key in the keyring"
 
 
-class KeyLogin:
+class KeyLogin(LoginLatch):
     """Billit's ``ApiKey`` header, from the keyring (:class:`app.platforms.billit.client.
     Credentials`), with the login state of a :class:`~app.auth.session.TokenSession`.
 
@@ -43,17 +39,10 @@ class KeyLogin:
         self._store = store
         self._secret_name = secret_name
         self._key = key
-        self._on_login_needed = on_login_needed
-        self._login_needed: str | None = None
-
-    @property
-    def login_needed(self) -> str | None:
-        """Why a new key is needed, or None while the key holds."""
-        return self._login_needed
+        super().__init__(on_login_needed)
 
     async def headers(self, http: httpx.AsyncClient) -> dict[str, str]:
-        if self._login_needed:
-            raise LoginNeeded(self._login_needed)
+        self._check_login()
         if self._key is None and self._store is not None:
             # The keyring may talk to D-Bus or the Credential Manager: not on the loop.
             self._key = await asyncio.to_thread(self._store.load, self._secret_name)
@@ -64,12 +53,3 @@ class KeyLogin:
     async def after_refused(self, http: httpx.AsyncClient, sent: Mapping[str, str]) -> bool:
         """A 401: a key does not renew itself; a person must paste a new one."""
         self._needs_login(REFUSED)
-
-    def _needs_login(self, reason: str) -> NoReturn:
-        first = self._login_needed is None
-        self._login_needed = reason
-        if first:
-            log.warning("login needed: %s", reason)
-            if self._on_login_needed is not None:
-                self._on_login_needed(reason)
-        raise LoginNeeded(reason)

@@ -23,7 +23,6 @@ import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import NoReturn
 from urllib.parse import urlencode
 
 import httpx
@@ -31,12 +30,13 @@ import httpx
 from app.auth.loopback import LoopbackListener, Verdict
 from app.auth.oidc import LoginError
 from app.auth.secret_store import SecretStore
-from app.auth.session import LoginNeeded, LogoutOutcome
+from app.auth.session import LogoutOutcome
 from app.core.failures import FailureCode
 from app.core.language import FALLBACK, Language
 from app.platform.errors import PlatformError
 from app.platforms.billit.client import OAuthLogin, OAuthTokens, request_token, revoke_token
 from app.platforms.billit.wire import RevokeRequest, TokenRequest
+from app.platforms.login_latch import LoginLatch
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class OAuth2BrowserLogin:
         return OAuthTokens(answer.access_token, answer.refresh_token, expires)
 
 
-class OAuthKeeper:
+class OAuthKeeper(LoginLatch):
     """Billit credentials (:class:`app.platforms.billit.client.Credentials`) for a stored OAuth
     2.0 login, with the login state of a :class:`~app.auth.session.TokenSession`."""
 
@@ -190,15 +190,10 @@ class OAuthKeeper:
         self._client_id = client_id
         self._secret_name = secret_name
         self._client_secret_name = client_secret_name
-        self._on_login_needed = on_login_needed
-        self._login_needed: str | None = None
+        super().__init__(on_login_needed)
         self._oauth: OAuthLogin | None = None
         if tokens is not None and client_secret is not None:
             self._oauth = self._make(client_secret, tokens)
-
-    @property
-    def login_needed(self) -> str | None:
-        return self._login_needed
 
     @property
     def tokens(self) -> OAuthTokens | None:
@@ -210,8 +205,7 @@ class OAuthKeeper:
         )
 
     async def _login(self) -> OAuthLogin:
-        if self._login_needed:
-            raise LoginNeeded(self._login_needed)
+        self._check_login()
         if self._oauth is None:
             refresh, client_secret = await asyncio.to_thread(self._read)
             if not refresh or not client_secret:
@@ -250,12 +244,3 @@ class OAuthKeeper:
     def _refused(self, error: PlatformError) -> None:
         if error.failure.code in (FailureCode.LOGIN_REFUSED, FailureCode.LOGIN_NEEDED):
             self._needs_login(REFUSED)
-
-    def _needs_login(self, reason: str) -> NoReturn:
-        first = self._login_needed is None
-        self._login_needed = reason
-        if first:
-            log.warning("login needed: %s", reason)
-            if self._on_login_needed is not None:
-                self._on_login_needed(reason)
-        raise LoginNeeded(reason)

@@ -217,9 +217,19 @@ async def request_token(http: httpx.AsyncClient, token_url: str, body: TokenRequ
     cannot pair with a form (forms are ``formData`` parameters), and a strict reading of the
     description (Prism's) refuses a form there. JSON is its first content type.
     """
+    response = await _post_oauth(http, token_url, body)
+    return parse_answer(response, TokenAnswer, Action.READ_OFFICE)
+
+
+async def _post_oauth(
+    http: httpx.AsyncClient, url: str, body: TokenRequest | RevokeRequest
+) -> httpx.Response:
+    """One OAuth 2.0 call (token or revocation), JSON as Billit's description has it; a 400
+    or 401 is ``login_refused`` with Billit's words, any other refusal the failure its status
+    says."""
     try:
         response = await http.post(
-            token_url, json=body.wire(), headers={"Accept": "application/json"}, timeout=TIMEOUT
+            url, json=body.wire(), headers={"Accept": "application/json"}, timeout=TIMEOUT
         )
     except httpx.HTTPError as error:
         raise error_from_exception(error, Action.READ_OFFICE) from None
@@ -231,27 +241,14 @@ async def request_token(http: httpx.AsyncClient, token_url: str, body: TokenRequ
         raise PlatformError(failure, status=response.status_code)
     if response.status_code >= 400:
         raise _error(response, Action.READ_OFFICE, {})
-    return parse_answer(response, TokenAnswer, Action.READ_OFFICE)
+    return response
 
 
 async def revoke_token(http: httpx.AsyncClient, revoke_url: str, body: RevokeRequest) -> None:
     """``POST /OAuth2/revoke`` (RFC 7009): Billit forgets the token. A 200 says it is dead
     (RFC 7009 answers 200 for a token already dead too); a refusal is ``login_refused`` with
     Billit's words, anything else the failure its status says. JSON, as the token call."""
-    try:
-        response = await http.post(
-            revoke_url, json=body.wire(), headers={"Accept": "application/json"}, timeout=TIMEOUT
-        )
-    except httpx.HTTPError as error:
-        raise error_from_exception(error, Action.READ_OFFICE) from None
-    if response.status_code in (400, 401):
-        detail = _said(response)
-        failure = Failure.of(
-            FailureCode.LOGIN_REFUSED, status=response.status_code, detail=detail or None
-        )
-        raise PlatformError(failure, status=response.status_code)
-    if response.status_code >= 400:
-        raise _error(response, Action.READ_OFFICE, {})
+    await _post_oauth(http, revoke_url, body)
 
 
 # --- files -----------------------------------------------------------------------------------
